@@ -1,0 +1,104 @@
+//! The workspace: one folder with `merit.db` (SQLite) and `artifacts/` (content-addressed files).
+//! Nothing outside this module speaks SQL.
+
+pub mod artifacts;
+mod assessments;
+pub mod audit;
+mod cohorts;
+mod rubrics;
+mod schema;
+mod submissions;
+mod users;
+pub mod workspace;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+pub use artifacts::ArtifactStore;
+pub use assessments::{AssessmentInput, CriterionScore};
+pub use audit::{AuditEntry, AuditReport};
+pub use cohorts::CohortSummary;
+pub use rubrics::{RubricImport, RubricVersion};
+pub use schema::latest as schema_version;
+pub use submissions::{ArtifactRecord, LearnerInput, RecordOutcome, SubmissionInput};
+pub use users::{ROLES, User};
+
+/// How long a writer waits for another process's transaction before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// An open workspace.
+pub struct Store {
+    conn: Connection,
+    root: PathBuf,
+    artifacts: ArtifactStore,
+}
+
+/// Seconds since the Unix epoch.
+pub fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+/// Formats epoch seconds as RFC 3339 UTC.
+pub fn format_time(secs: i64) -> String {
+    let t = UNIX_EPOCH + Duration::from_secs(secs.max(0) as u64);
+    humantime::format_rfc3339_seconds(t).to_string()
+}
+
+impl Store {
+    /// Opens (creating if needed) the workspace at `root` and brings its schema up to date.
+    pub fn open(root: &Path) -> Result<Store> {
+        workspace::create(root)?;
+        let db = root.join(workspace::DB_FILE);
+        let mut conn = Connection::open_with_flags(
+            &db,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .with_context(|| format!("cannot open {}", db.display()))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // WAL lets readers and one writer work at once; many assessors share one file.
+        conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+            .with_context(|| format!("cannot switch {} to WAL mode", db.display()))?;
+        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
+        schema::migrate(&mut conn).with_context(|| format!("in {}", db.display()))?;
+        Ok(Store {
+            conn,
+            root: root.to_path_buf(),
+            artifacts: ArtifactStore::new(root.join(workspace::ARTIFACTS_DIR)),
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn artifacts(&self) -> &ArtifactStore {
+        &self.artifacts
+    }
+
+    /// A write transaction that takes the write lock at once, so that it waits for other
+    /// writers (busy timeout) instead of failing with "database is locked" on upgrade.
+    fn write(&mut self) -> Result<Transaction<'_>> {
+        Ok(self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?)
+    }
+
+    pub fn schema_version(&self) -> Result<u32> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    /// Direct access for tests that need to play the part of an attacker or a crash.
+    #[doc(hidden)]
+    pub fn raw_connection(&self) -> &Connection {
+        &self.conn
+    }
+}

@@ -1,0 +1,144 @@
+//! The SQLite schema, as an ordered list of migrations keyed on `PRAGMA user_version`.
+
+use anyhow::{Context, Result, bail};
+use rusqlite::{Connection, TransactionBehavior};
+
+/// Migration N (1-based) brings the schema from version N-1 to N. Never edit a released one;
+/// add a new one.
+const MIGRATIONS: &[&str] = &[
+    // 1: the first schema.
+    r#"
+    CREATE TABLE rubric_versions (
+        hash        TEXT PRIMARY KEY,          -- SHA-256 of the canonical content
+        rubric_id   TEXT NOT NULL,
+        version     INTEGER NOT NULL,          -- 1, 2, … per rubric id
+        title       TEXT NOT NULL,
+        source      TEXT NOT NULL,             -- the YAML as given, comments and all
+        canonical   TEXT NOT NULL,             -- canonical JSON that `hash` is taken of
+        source_path TEXT,                      -- file it was imported from, if any
+        created_at  INTEGER NOT NULL,
+        created_by  TEXT NOT NULL,
+        UNIQUE (rubric_id, version)
+    );
+    CREATE TABLE rubrics (
+        id           TEXT PRIMARY KEY,
+        current_hash TEXT NOT NULL REFERENCES rubric_versions(hash)
+    );
+    CREATE TABLE users (
+        name     TEXT NOT NULL,
+        role     TEXT NOT NULL CHECK (role IN ('lead', 'assessor', 'issuer')),
+        added_at INTEGER NOT NULL,
+        added_by TEXT NOT NULL,
+        PRIMARY KEY (name, role)
+    );
+    CREATE TABLE learners (
+        id    INTEGER PRIMARY KEY,
+        key   TEXT NOT NULL UNIQUE,            -- folder name or manifest learner_id
+        name  TEXT NOT NULL,
+        email TEXT
+    );
+    CREATE TABLE cohorts (
+        id         TEXT PRIMARY KEY,           -- short slug
+        name       TEXT NOT NULL,
+        rubric_id  TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE submissions (
+        id           INTEGER PRIMARY KEY,
+        cohort_id    TEXT NOT NULL REFERENCES cohorts(id),
+        learner_id   INTEGER NOT NULL REFERENCES learners(id),
+        attempt      INTEGER NOT NULL,
+        rubric_hash  TEXT NOT NULL REFERENCES rubric_versions(hash),
+        content_hash TEXT NOT NULL,            -- over the artifact names and hashes
+        status       TEXT NOT NULL DEFAULT 'new' CHECK (status IN
+                     ('new', 'in_progress', 'scored', 'second_marking', 'approved', 'not_yet', 'superseded')),
+        claimed_by   TEXT,
+        claimed_at   INTEGER,
+        created_at   INTEGER NOT NULL,
+        UNIQUE (cohort_id, learner_id, attempt)
+    );
+    CREATE INDEX submissions_queue ON submissions (status, created_at, id);
+    CREATE INDEX submissions_cohort ON submissions (cohort_id, status);
+    CREATE TABLE artifacts (
+        id            INTEGER PRIMARY KEY,
+        submission_id INTEGER NOT NULL REFERENCES submissions(id) ON DELETE CASCADE,
+        name          TEXT NOT NULL,           -- relative path as submitted, or the URL
+        kind          TEXT NOT NULL,           -- text, markdown, code, csv, image, pdf, url, binary
+        requirement   TEXT,                    -- evidence requirement id it answers
+        sha256        TEXT,                    -- content hash (NULL for URLs)
+        size          INTEGER,
+        url           TEXT,
+        UNIQUE (submission_id, name)
+    );
+    CREATE TABLE assessments (
+        id               INTEGER PRIMARY KEY,
+        submission_id    INTEGER NOT NULL REFERENCES submissions(id),
+        assessor         TEXT NOT NULL,
+        state            TEXT NOT NULL CHECK (state IN ('draft', 'submitted')),
+        decision         TEXT CHECK (decision IN ('meets', 'not_yet')),
+        overall_feedback TEXT NOT NULL DEFAULT '',
+        weighted_total   REAL,
+        time_spent_secs  INTEGER NOT NULL DEFAULT 0,
+        updated_at       INTEGER NOT NULL,
+        submitted_at     INTEGER,
+        UNIQUE (submission_id, assessor)
+    );
+    CREATE TABLE assessment_scores (
+        assessment_id INTEGER NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+        criterion_id  TEXT NOT NULL,
+        level_id      TEXT,
+        comment       TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (assessment_id, criterion_id)
+    );
+    CREATE TABLE awards (
+        id              INTEGER PRIMARY KEY,
+        submission_id   INTEGER NOT NULL UNIQUE REFERENCES submissions(id),
+        credential_id   TEXT NOT NULL UNIQUE,
+        credential_json TEXT NOT NULL,
+        status_index    INTEGER NOT NULL UNIQUE,
+        issued_at       INTEGER NOT NULL,
+        issued_by       TEXT NOT NULL,
+        revoked_at      INTEGER,
+        revoked_reason  TEXT
+    );
+    CREATE TABLE audit_log (
+        seq       INTEGER PRIMARY KEY,
+        at        INTEGER NOT NULL,
+        actor     TEXT NOT NULL,
+        action    TEXT NOT NULL,
+        subject   TEXT NOT NULL,
+        detail    TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash      TEXT NOT NULL
+    );
+    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    "#,
+];
+
+/// The schema version this build of Merit writes.
+pub fn latest() -> u32 {
+    MIGRATIONS.len() as u32
+}
+
+/// Brings the database up to [`latest`], in one immediate transaction so that several
+/// processes opening a new workspace at once migrate it exactly once.
+pub fn migrate(conn: &mut Connection) -> Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let current: u32 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if current > latest() {
+        bail!(
+            "this workspace was written by a newer Merit (schema {current}, this one knows {}); upgrade merit",
+            latest()
+        );
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        tx.execute_batch(sql)
+            .with_context(|| format!("schema migration {} failed", i + 1))?;
+        tx.pragma_update(None, "user_version", (i + 1) as u32)?;
+    }
+    tx.commit()?;
+    Ok(())
+}

@@ -1,0 +1,32 @@
+//! Where the workspace lives and what is inside it.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+
+/// The database file inside a workspace.
+pub const DB_FILE: &str = "merit.db";
+/// The content-addressed artifact folder inside a workspace.
+pub const ARTIFACTS_DIR: &str = "artifacts";
+
+/// The workspace folder: `--workspace`, else `$MERIT_HOME`, else `<data dir>/merit`.
+pub fn resolve(flag: Option<&Path>) -> Result<PathBuf> {
+    if let Some(p) = flag {
+        return Ok(p.to_path_buf());
+    }
+    if let Some(home) = std::env::var_os("MERIT_HOME").filter(|v| !v.is_empty()) {
+        return Ok(PathBuf::from(home));
+    }
+    match dirs::data_dir() {
+        Some(d) => Ok(d.join("merit")),
+        None => bail!(
+            "no workspace given and no data folder known for this user; pass --workspace DIR or set MERIT_HOME"
+        ),
+    }
+}
+
+/// Creates the workspace folder (and `artifacts/`) if needed.
+pub fn create(root: &Path) -> Result<()> {
+    std::fs::create_dir_all(root.join(ARTIFACTS_DIR))
+        .with_context(|| format!("cannot create workspace folder {}", root.display()))
+}
