@@ -1,0 +1,203 @@
+//! A CSV manifest source: one row per artifact.
+//!
+//! Columns (header row required, any order): `learner_id` (required), `artifact` (required:
+//! a path relative to the manifest's folder, or an http(s) URL), `name`, `email`,
+//! `requirement` (an evidence requirement id of the rubric).
+//!
+//! A file that is not well-formed CSV stops the import before anything is written. A row that
+//! is well-formed but wrong skips that learner's whole submission (a partial submission would
+//! be judged on incomplete evidence); the other learners are imported.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::kind::{kind_of, requirement_for};
+use super::plan::{IntakeProblem, Plan, PlannedArtifact, PlannedSubmission};
+use super::safe_path::resolve_inside;
+use crate::rubric::{Rubric, check_url};
+use crate::store::LearnerInput;
+
+pub const COLUMNS: &[&str] = &["learner_id", "artifact", "name", "email", "requirement"];
+
+struct Acc {
+    learner: LearnerInput,
+    artifacts: Vec<PlannedArtifact>,
+    lines: Vec<u64>,
+    problems: Vec<IntakeProblem>,
+}
+
+/// Reads the manifest at `path`; `root` is its folder (canonical). An `Err` means the file
+/// itself is unusable and nothing should be imported.
+pub fn plan(path: &Path, root: &Path, rubric: &Rubric) -> Result<Plan, IntakeProblem> {
+    let shown = path.display().to_string();
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .from_path(path)
+        .map_err(|e| IntakeProblem::new(&shown, format!("cannot read: {e}")))?;
+    let headers = reader
+        .headers()
+        .map_err(|e| csv_problem(&shown, &e))?
+        .clone();
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    for h in headers.iter() {
+        if !COLUMNS.contains(&h) {
+            return Err(IntakeProblem::new(
+                format!("{shown}:1"),
+                format!("unknown column `{h}`; columns are {}", COLUMNS.join(", ")),
+            ));
+        }
+    }
+    let (Some(c_learner), Some(c_artifact)) = (col("learner_id"), col("artifact")) else {
+        return Err(IntakeProblem::new(
+            format!("{shown}:1"),
+            "the header row must name the columns `learner_id` and `artifact`",
+        ));
+    };
+    let (c_name, c_email, c_req) = (col("name"), col("email"), col("requirement"));
+    let evidence_ids: Vec<&str> = rubric.evidence.iter().map(|e| e.id.value.as_str()).collect();
+
+    let mut by_learner: BTreeMap<String, Acc> = BTreeMap::new();
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(csv_problem(&shown, &e)),
+        }
+        let line = record.position().map_or(0, |p| p.line());
+        let place = format!("{shown}:{line}");
+        let get = |c: Option<usize>| c.and_then(|c| record.get(c)).unwrap_or("").to_string();
+        let key = get(Some(c_learner));
+        if key.is_empty() {
+            // No learner to skip: the row alone is reported.
+            return Err(IntakeProblem::new(
+                place,
+                "`learner_id` is empty; every row must say whose artifact it is",
+            ));
+        }
+        let acc = by_learner.entry(key.clone()).or_insert_with(|| Acc {
+            learner: LearnerInput {
+                key: key.clone(),
+                name: key.clone(),
+                email: None,
+            },
+            artifacts: Vec::new(),
+            lines: Vec::new(),
+            problems: Vec::new(),
+        });
+        acc.lines.push(line);
+        let name = get(c_name);
+        if !name.is_empty() {
+            acc.learner.name = name;
+        }
+        let email = get(c_email);
+        if !email.is_empty() {
+            acc.learner.email = Some(email);
+        }
+        let requirement = get(c_req);
+        if !requirement.is_empty() && !evidence_ids.contains(&requirement.as_str()) {
+            acc.problems.push(IntakeProblem::new(
+                &place,
+                format!(
+                    "requirement `{requirement}` is not in rubric `{}` (it has: {})",
+                    rubric.id.value,
+                    evidence_ids.join(", ")
+                ),
+            ));
+            continue;
+        }
+        let artifact = get(Some(c_artifact));
+        if artifact.is_empty() {
+            acc.problems.push(IntakeProblem::new(&place, "`artifact` is empty"));
+            continue;
+        }
+        let planned = if artifact.starts_with("http://") || artifact.starts_with("https://") {
+            if let Err(why) = check_url(&artifact) {
+                acc.problems.push(IntakeProblem::new(
+                    &place,
+                    format!("`{artifact}` is not a valid URL: {why}"),
+                ));
+                continue;
+            }
+            PlannedArtifact {
+                name: artifact.clone(),
+                file: None,
+                url: Some(artifact),
+                kind: "url".into(),
+                requirement: Some(requirement).filter(|r| !r.is_empty()),
+            }
+        } else {
+            let file = match resolve_inside(root, &artifact) {
+                Ok(f) if f.is_file() => f,
+                Ok(_) => {
+                    acc.problems.push(IntakeProblem::new(
+                        &place,
+                        format!("`{artifact}` is not a file"),
+                    ));
+                    continue;
+                }
+                Err(m) => {
+                    acc.problems.push(IntakeProblem::new(&place, m));
+                    continue;
+                }
+            };
+            let rel = artifact.replace('\\', "/");
+            let rel = rel.trim_start_matches("./").to_string();
+            let kind = kind_of(&rel);
+            PlannedArtifact {
+                requirement: if requirement.is_empty() {
+                    requirement_for(rubric, &rel, kind)
+                } else {
+                    Some(requirement)
+                },
+                kind: kind.to_string(),
+                name: rel,
+                file: Some(file),
+                url: None,
+            }
+        };
+        if acc.artifacts.iter().any(|a| a.name == planned.name) {
+            acc.problems.push(IntakeProblem::new(
+                &place,
+                format!("`{}` is listed twice for learner `{key}`", planned.name),
+            ));
+            continue;
+        }
+        acc.artifacts.push(planned);
+    }
+
+    let mut plan = Plan::default();
+    for (key, acc) in by_learner {
+        if acc.problems.is_empty() {
+            let lines: Vec<String> = acc.lines.iter().map(u64::to_string).collect();
+            plan.submissions.push(PlannedSubmission {
+                learner: acc.learner,
+                artifacts: acc.artifacts,
+                place: format!("{shown}:{}", lines.join(",")),
+            });
+        } else {
+            plan.problems.extend(acc.problems);
+            plan.problems.push(IntakeProblem::new(
+                format!("{shown}:{}", acc.lines[0]),
+                format!("submission of learner `{key}` skipped because of the rows above"),
+            ));
+        }
+    }
+    Ok(plan)
+}
+
+fn csv_problem(shown: &str, e: &csv::Error) -> IntakeProblem {
+    let line = e.position().map_or(0, |p| p.line());
+    let msg = match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("row has {len} fields, the header has {expected_len}; nothing was imported"),
+        csv::ErrorKind::Utf8 { .. } => "row is not UTF-8 text; nothing was imported".to_string(),
+        _ => format!("not valid CSV: {e}; nothing was imported"),
+    };
+    if line > 0 {
+        IntakeProblem::new(format!("{shown}:{line}"), msg)
+    } else {
+        IntakeProblem::new(shown, msg)
+    }
+}
