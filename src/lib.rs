@@ -8,4 +8,5 @@ pub mod demo;
 pub mod hash;
 pub mod intake;
 pub mod rubric;
+pub mod sanitize;
 pub mod store;

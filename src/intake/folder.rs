@@ -39,9 +39,15 @@ pub fn plan(root: &Path, rubric: &Rubric) -> Plan {
     };
     for path in entries {
         let shown = path.display().to_string();
-        let Some(key) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else {
-            plan.problems
-                .push(IntakeProblem::new(shown, "name is not valid UTF-8; skipped"));
+        let Some(key) = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .map(str::to_string)
+        else {
+            plan.problems.push(IntakeProblem::new(
+                shown,
+                "name is not valid UTF-8; skipped",
+            ));
             continue;
         };
         if key.starts_with('.') {

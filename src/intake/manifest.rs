@@ -54,7 +54,11 @@ pub fn plan(path: &Path, root: &Path, rubric: &Rubric) -> Result<Plan, IntakePro
         ));
     };
     let (c_name, c_email, c_req) = (col("name"), col("email"), col("requirement"));
-    let evidence_ids: Vec<&str> = rubric.evidence.iter().map(|e| e.id.value.as_str()).collect();
+    let evidence_ids: Vec<&str> = rubric
+        .evidence
+        .iter()
+        .map(|e| e.id.value.as_str())
+        .collect();
 
     let mut by_learner: BTreeMap<String, Acc> = BTreeMap::new();
     let mut record = csv::StringRecord::new();
@@ -108,7 +112,8 @@ pub fn plan(path: &Path, root: &Path, rubric: &Rubric) -> Result<Plan, IntakePro
         }
         let artifact = get(Some(c_artifact));
         if artifact.is_empty() {
-            acc.problems.push(IntakeProblem::new(&place, "`artifact` is empty"));
+            acc.problems
+                .push(IntakeProblem::new(&place, "`artifact` is empty"));
             continue;
         }
         let planned = if artifact.starts_with("http://") || artifact.starts_with("https://") {

@@ -62,7 +62,11 @@ pub fn import(store: &mut Store, source: &Path, opts: &ImportOptions<'_>) -> Res
         anyhow!(
             "no rubric `{}` in this workspace (known: {}); add it with `merit rubric import FILE`",
             opts.rubric_id,
-            if known.is_empty() { "none".to_string() } else { known.join(", ") }
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join(", ")
+            }
         )
     })?;
     let rubric = store.load_rubric(&version.hash)?;

@@ -40,7 +40,10 @@ impl Decoder {
         let Value::Map(entries) = &node.value else {
             self.push(Problem::new(
                 node.span,
-                format!("{what} should be a mapping (`key: value` lines), found {}", node.kind_name()),
+                format!(
+                    "{what} should be a mapping (`key: value` lines), found {}",
+                    node.kind_name()
+                ),
             ));
             return None;
         };
@@ -124,12 +127,11 @@ impl Decoder {
     }
 
     fn number(&mut self, node: &Node, key: &str) -> Option<Spanned<f64>> {
-        if let Value::Scalar(s, true) = &node.value {
-            if let Ok(v) = s.trim().parse::<f64>() {
-                if v.is_finite() {
-                    return Some(Spanned::new(v, node.span));
-                }
-            }
+        if let Value::Scalar(s, true) = &node.value
+            && let Ok(v) = s.trim().parse::<f64>()
+            && v.is_finite()
+        {
+            return Some(Spanned::new(v, node.span));
         }
         self.push(Problem::new(
             node.span,

@@ -14,9 +14,7 @@ pub use model::{
 };
 pub use problem::{Problem, Span};
 pub use score::{Choices, Decision, Outcome, Shortfall, score};
-pub use validate::{
-    ACHIEVEMENT_TYPES, ARTIFACT_KINDS, MAX_LEVELS, check_url, fmt_num, is_slug,
-};
+pub use validate::{ACHIEVEMENT_TYPES, ARTIFACT_KINDS, MAX_LEVELS, check_url, fmt_num, is_slug};
 
 use sha2::{Digest, Sha256};
 

@@ -126,7 +126,10 @@ impl Rubric {
 
 impl Criterion {
     pub fn level(&self, id: &str) -> Option<(usize, &Level)> {
-        self.levels.iter().enumerate().find(|(_, l)| l.id.value == id)
+        self.levels
+            .iter()
+            .enumerate()
+            .find(|(_, l)| l.id.value == id)
     }
 
     pub fn max_weighted(&self) -> f64 {

@@ -42,7 +42,10 @@ impl Problem {
 
     /// `FILE:LINE:COLUMN: message` plus an indented hint line.
     pub fn display_in<'a>(&'a self, file: &'a str) -> impl fmt::Display + 'a {
-        InFile { file, problem: self }
+        InFile {
+            file,
+            problem: self,
+        }
     }
 }
 
@@ -54,7 +57,11 @@ struct InFile<'a> {
 impl fmt::Display for InFile<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = self.problem;
-        write!(f, "{}:{}:{}: {}", self.file, p.span.line, p.span.col, p.message)?;
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file, p.span.line, p.span.col, p.message
+        )?;
         if let Some(h) = &p.hint {
             write!(f, "\n    hint: {h}")?;
         }

@@ -78,14 +78,14 @@ pub fn score(rubric: &Rubric, choices: &Choices) -> Outcome {
             continue;
         };
         total += c.weight.value * level.points.value;
-        if let (Some(req), Some(req_index)) = (&c.required, c.required_index()) {
-            if index < req_index {
-                shortfalls.push(Shortfall {
-                    criterion: c.id.value.clone(),
-                    reached: level.id.value.clone(),
-                    required: req.value.clone(),
-                });
-            }
+        if let (Some(req), Some(req_index)) = (&c.required, c.required_index())
+            && index < req_index
+        {
+            shortfalls.push(Shortfall {
+                criterion: c.id.value.clone(),
+                reached: level.id.value.clone(),
+                required: req.value.clone(),
+            });
         }
     }
     let mut outcome = Outcome {
@@ -97,11 +97,13 @@ pub fn score(rubric: &Rubric, choices: &Choices) -> Outcome {
         decision: None,
     };
     if outcome.unscored.is_empty() {
-        outcome.decision = Some(if outcome.shortfalls.is_empty() && outcome.total_reached() {
-            Decision::Meets
-        } else {
-            Decision::NotYet
-        });
+        outcome.decision = Some(
+            if outcome.shortfalls.is_empty() && outcome.total_reached() {
+                Decision::Meets
+            } else {
+                Decision::NotYet
+            },
+        );
     }
     outcome
 }

@@ -101,12 +101,15 @@ pub fn check(r: &Rubric, out: &mut Vec<Problem>) {
         slug(&c.id, "criterion id", out);
         if !c.id.value.is_empty() && !criterion_ids.insert(c.id.value.as_str()) {
             out.push(
-                Problem::new(c.id.span, format!("duplicate criterion id `{}`", c.id.value))
-                    .with_hint("scores are stored by criterion id, so each must be unique"),
+                Problem::new(
+                    c.id.span,
+                    format!("duplicate criterion id `{}`", c.id.value),
+                )
+                .with_hint("scores are stored by criterion id, so each must be unique"),
             );
         }
         not_empty(&c.title, "criterion `title`", out);
-        if !(c.weight.value > 0.0) {
+        if c.weight.value.is_nan() || c.weight.value <= 0.0 {
             out.push(Problem::new(
                 c.weight.span,
                 format!("`weight` must be above 0, found {}", c.weight.value),
@@ -202,20 +205,20 @@ fn levels(c: &Criterion, out: &mut Vec<Problem>) {
             }
         }
     }
-    if let Some(req) = &c.required {
-        if c.level(&req.value).is_none() {
-            let known: Vec<&str> = c.levels.iter().map(|l| l.id.value.as_str()).collect();
-            out.push(
-                Problem::new(
-                    req.span,
-                    format!(
-                        "required level `{}` is not a level of criterion `{}`",
-                        req.value, c.id.value
-                    ),
-                )
-                .with_hint(format!("levels are: {}", known.join(", "))),
-            );
-        }
+    if let Some(req) = &c.required
+        && c.level(&req.value).is_none()
+    {
+        let known: Vec<&str> = c.levels.iter().map(|l| l.id.value.as_str()).collect();
+        out.push(
+            Problem::new(
+                req.span,
+                format!(
+                    "required level `{}` is not a level of criterion `{}`",
+                    req.value, c.id.value
+                ),
+            )
+            .with_hint(format!("levels are: {}", known.join(", "))),
+        );
     }
 }
 
@@ -229,8 +232,7 @@ fn not_empty(s: &Spanned<String>, what: &str, out: &mut Vec<Problem>) {
 pub fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 64
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
@@ -257,8 +259,11 @@ fn is_ext_type(s: &str) -> bool {
 fn url(s: &Spanned<String>, what: &str, out: &mut Vec<Problem>) {
     if let Err(why) = check_url(&s.value) {
         out.push(
-            Problem::new(s.span, format!("{what} `{}` is not a valid URL: {why}", s.value))
-                .with_hint("write an absolute http:// or https:// address"),
+            Problem::new(
+                s.span,
+                format!("{what} `{}` is not a valid URL: {why}", s.value),
+            )
+            .with_hint("write an absolute http:// or https:// address"),
         );
     }
 }

@@ -122,9 +122,9 @@ pub fn parse(text: &str) -> Result<Node, Problem> {
     let mut root: Option<Node> = None;
     let mut documents = 0;
     loop {
-        let (event, mark) = parser.next_token().map_err(|e| {
-            Problem::new(span_of(e.marker()), format!("YAML syntax: {}", e.info()))
-        })?;
+        let (event, mark) = parser
+            .next_token()
+            .map_err(|e| Problem::new(span_of(e.marker()), format!("YAML syntax: {}", e.info())))?;
         let span = span_of(&mark);
         let finished: Option<(Node, usize, usize)> = match event {
             Event::StreamEnd => break,
@@ -188,7 +188,10 @@ pub fn parse(text: &str) -> Result<Node, Problem> {
                 let frame = stack.pop();
                 let (node, anchor) = match frame {
                     Some(Frame::Seq {
-                        span, anchor, items, ..
+                        span,
+                        anchor,
+                        items,
+                        ..
                     }) => (
                         Node {
                             span,
@@ -242,11 +245,10 @@ pub fn parse(text: &str) -> Result<Node, Problem> {
 
 fn push(stack: &mut [Frame], span: Span) -> Result<(), Problem> {
     if stack.len() >= MAX_DEPTH {
-        return Err(Problem::new(
-            span,
-            format!("nesting is deeper than {MAX_DEPTH} levels"),
-        )
-        .with_hint("a rubric needs only a few levels of nesting; is this the right file?"));
+        return Err(
+            Problem::new(span, format!("nesting is deeper than {MAX_DEPTH} levels"))
+                .with_hint("a rubric needs only a few levels of nesting; is this the right file?"),
+        );
     }
     Ok(())
 }

@@ -133,7 +133,10 @@ fn upsert(
         ],
         |r| r.get(0),
     )?;
-    tx.execute("DELETE FROM assessment_scores WHERE assessment_id = ?1", [id])?;
+    tx.execute(
+        "DELETE FROM assessment_scores WHERE assessment_id = ?1",
+        [id],
+    )?;
     let mut stmt = tx.prepare_cached(
         "INSERT INTO assessment_scores (assessment_id, criterion_id, level_id, comment)
          VALUES (?1, ?2, ?3, ?4)",

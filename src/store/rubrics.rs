@@ -57,9 +57,11 @@ impl Store {
         let id = rubric.id.value.as_str();
         let tx = self.write()?;
         let current: Option<String> = tx
-            .query_row("SELECT current_hash FROM rubrics WHERE id = ?1", [id], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT current_hash FROM rubrics WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
             .optional()?;
         let existing = tx
             .query_row(

@@ -82,7 +82,13 @@ impl Store {
                     "INSERT INTO cohorts (id, name, rubric_id, created_at) VALUES (?1, ?2, ?3, ?4)",
                     params![id, name.unwrap_or(id), rubric_id, now()],
                 )?;
-                audit::append(&tx, actor, "cohort.create", id, &format!("rubric {rubric_id}"))?;
+                audit::append(
+                    &tx,
+                    actor,
+                    "cohort.create",
+                    id,
+                    &format!("rubric {rubric_id}"),
+                )?;
             }
         }
         tx.commit()?;

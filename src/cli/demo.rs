@@ -1,0 +1,97 @@
+//! `merit demo`.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+
+use merit::demo::{self, DemoOptions};
+use merit::sanitize::line as safe;
+use merit::store::{Store, workspace};
+
+use super::Ctx;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// Number of learners, dealt across three cohorts
+    #[arg(long, default_value_t = 40, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    learners: u32,
+    /// Seed: the same seed gives the same learners, artifacts and scores
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Print what was created instead of opening the workbench
+    #[arg(long)]
+    no_tui: bool,
+    /// Delete an existing demo workspace first
+    #[arg(long)]
+    fresh: bool,
+}
+
+pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
+    let root = ctx
+        .workspace
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("merit-demo"));
+    let user = ctx.actor().unwrap_or_else(|_| "you".to_string());
+    let db = root.join(workspace::DB_FILE);
+    if db.exists() && a.fresh {
+        if !root.join("sources").is_dir() {
+            bail!(
+                "{} does not look like a demo workspace (no sources/ folder); not deleting it",
+                root.display()
+            );
+        }
+        std::fs::remove_dir_all(&root)
+            .with_context(|| format!("cannot delete {}", root.display()))?;
+    }
+    if root.join(workspace::DB_FILE).exists() {
+        let store = Store::open(&root)?;
+        println!(
+            "Demo workspace {} already exists (use --fresh to start over).",
+            root.display()
+        );
+        for c in store.cohorts()? {
+            println!(
+                "  {}  {} — {} learners, {} submissions",
+                c.id,
+                safe(&c.name),
+                c.learners,
+                c.submissions
+            );
+        }
+    } else {
+        let summary = demo::create(
+            &root,
+            &DemoOptions {
+                learners: a.learners as usize,
+                seed: a.seed,
+            },
+            &user,
+        )?;
+        println!("Created demo workspace {}", summary.workspace.display());
+        println!("  rubrics:  {}", summary.rubrics.join(", "));
+        for c in &summary.cohorts {
+            println!(
+                "  cohort {} ({}): {} learners, rubric {}",
+                c.id, c.name, c.learners, c.rubric
+            );
+        }
+        println!(
+            "  {} learners, {} submissions ({} second attempts), {} artifacts",
+            summary.learners, summary.submissions, summary.second_attempts, summary.artifacts
+        );
+        println!(
+            "  {} scored ({} not yet); the rest wait in the queue",
+            summary.scored, summary.not_yet
+        );
+        println!("  people:   {}", safe(&summary.users.join(", ")));
+        println!("  learner folders: {}", root.join("sources").display());
+    }
+    if !a.no_tui {
+        println!(
+            "The workbench is not part of this build yet. Try:\n  merit --workspace {} cohort list",
+            root.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,107 @@
+//! The command line: one file per subcommand, each thin (parse, call the library, print).
+
+mod audit;
+mod cohort;
+mod demo;
+mod import;
+mod rubric;
+mod user;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+use clap::{Parser, Subcommand};
+
+use merit::store::{Store, workspace};
+
+#[derive(Parser)]
+#[command(
+    name = "merit",
+    version,
+    about = "A terminal workbench for micro-credentials",
+    long_about = "Assessors review learners' evidence against YAML rubrics; program leads edit \
+                  the rubrics; issuers sign Open Badges 3.0 credentials.\n\n\
+                  Without a subcommand, merit opens the workbench on the workspace.",
+    after_help = "Exit status: 0 success, 1 a check failed or the input was invalid, 2 usage error."
+)]
+pub struct Cli {
+    /// Workspace folder (default: $MERIT_HOME, else the platform data folder)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub workspace: Option<PathBuf>,
+    /// Act as this person (default: $USER)
+    #[arg(long = "as", global = true, value_name = "NAME")]
+    pub as_user: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Create a demo workspace with generated learners and open it
+    Demo(demo::Args),
+    /// Check, import and list rubrics
+    #[command(subcommand)]
+    Rubric(rubric::Cmd),
+    /// Import submissions from a folder (one subfolder per learner) or a CSV manifest
+    Import(import::Args),
+    /// List cohorts
+    #[command(subcommand)]
+    Cohort(cohort::Cmd),
+    /// Manage people and their roles
+    #[command(subcommand)]
+    User(user::Cmd),
+    /// Check the audit log
+    #[command(subcommand)]
+    Audit(audit::Cmd),
+}
+
+/// Global context every subcommand gets.
+pub struct Ctx {
+    pub workspace: Option<PathBuf>,
+    pub as_user: Option<String>,
+}
+
+impl Ctx {
+    /// Who is acting: `--as`, else `$USER` (or `$LOGNAME`).
+    pub fn actor(&self) -> Result<String> {
+        if let Some(a) = &self.as_user {
+            if a.trim().is_empty() {
+                bail!("--as needs a name");
+            }
+            return Ok(a.clone());
+        }
+        for var in ["USER", "LOGNAME"] {
+            if let Some(v) = std::env::var(var).ok().filter(|v| !v.is_empty()) {
+                return Ok(v);
+            }
+        }
+        bail!("cannot tell who you are: set $USER or pass --as NAME")
+    }
+
+    pub fn open(&self) -> Result<Store> {
+        let root = workspace::resolve(self.workspace.as_deref())?;
+        Store::open(&root)
+    }
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let ctx = Ctx {
+        workspace: cli.workspace,
+        as_user: cli.as_user,
+    };
+    match cli.command {
+        Some(Command::Demo(a)) => demo::run(&ctx, a),
+        Some(Command::Rubric(c)) => rubric::run(&ctx, c),
+        Some(Command::Import(a)) => import::run(&ctx, a),
+        Some(Command::Cohort(c)) => cohort::run(&ctx, c),
+        Some(Command::User(c)) => user::run(&ctx, c),
+        Some(Command::Audit(c)) => audit::run(&ctx, c),
+        None => {
+            eprintln!(
+                "merit: the workbench is not part of this build yet; see `merit --help` for the commands"
+            );
+            Ok(ExitCode::from(1))
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! `merit rubric check|import|history`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Subcommand;
+
+use merit::rubric::{self, Problem, Rubric, Span};
+use merit::sanitize::line as safe;
+use merit::store::{RubricImport, format_time};
+
+use super::Ctx;
+
+#[derive(Subcommand)]
+pub enum Cmd {
+    /// Validate rubric files; every problem as FILE:LINE:COLUMN: message (exit 1 if any)
+    Check {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// Load rubrics into the workspace (a new version when the content changed)
+    Import {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+    },
+    /// List the versions of a rubric
+    History {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
+    match cmd {
+        Cmd::Check { files } => {
+            let mut failed = 0;
+            for f in &files {
+                match load(f) {
+                    Ok(_) => println!("{}: ok", safe(&f.display().to_string())),
+                    Err(problems) => {
+                        failed += 1;
+                        print_problems(f, &problems);
+                    }
+                }
+            }
+            if failed > 0 {
+                eprintln!("{failed} of {} file(s) have problems", files.len());
+                return Ok(ExitCode::from(1));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Import { files } => {
+            // Validate everything first: either all files import or none does.
+            let mut loaded = Vec::new();
+            let mut failed = false;
+            for f in &files {
+                match load(f) {
+                    Ok(x) => loaded.push((f, x)),
+                    Err(problems) => {
+                        failed = true;
+                        print_problems(f, &problems);
+                    }
+                }
+            }
+            if failed {
+                eprintln!("nothing imported; fix the problems above and run again");
+                return Ok(ExitCode::from(1));
+            }
+            let actor = ctx.actor()?;
+            let mut store = ctx.open()?;
+            for (f, (r, source)) in loaded {
+                let path = f.display().to_string();
+                let id = safe(&r.id.value);
+                match store.import_rubric(&r, &source, Some(&path), &actor)? {
+                    RubricImport::New(v) => {
+                        println!("{id}: version {} imported ({})", v.version, short(&v.hash))
+                    }
+                    RubricImport::Unchanged(v) => {
+                        println!("{id}: unchanged (version {})", v.version)
+                    }
+                    RubricImport::Reverted(v) => println!(
+                        "{id}: same as version {}, which is current again",
+                        v.version
+                    ),
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::History { id, json } => {
+            let store = ctx.open()?;
+            let versions = store.rubric_versions(&id)?;
+            if versions.is_empty() {
+                eprintln!("no rubric `{}` in this workspace", safe(&id));
+                return Ok(ExitCode::from(1));
+            }
+            let current = store.current_rubric(&id)?.map(|v| v.hash);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&versions)?);
+            } else {
+                for v in versions {
+                    let mark = if current.as_deref() == Some(v.hash.as_str()) {
+                        "  (current)"
+                    } else {
+                        ""
+                    };
+                    println!(
+                        "version {}\t{}\t{}\t{}\t{}{mark}",
+                        v.version,
+                        short(&v.hash),
+                        format_time(v.created_at),
+                        safe(&v.created_by),
+                        safe(&v.title)
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn short(hash: &str) -> &str {
+    &hash[..hash.len().min(12)]
+}
+
+/// Reads and validates a rubric file without reading more than the size limit.
+fn load(path: &Path) -> Result<(Rubric, String), Vec<Problem>> {
+    let at_start = |m: String| vec![Problem::new(Span::new(1, 1), m)];
+    let meta = std::fs::metadata(path).map_err(|e| at_start(format!("cannot read: {e}")))?;
+    if meta.is_dir() {
+        return Err(at_start("is a folder, not a rubric file".into()));
+    }
+    if meta.len() > rubric::yaml::MAX_BYTES as u64 {
+        return Err(at_start(format!(
+            "file is {} bytes; rubric files are limited to {} bytes",
+            meta.len(),
+            rubric::yaml::MAX_BYTES
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| at_start(format!("cannot read: {e}")))?;
+    let r = rubric::parse(&bytes)?;
+    // parse() accepted it, so it is UTF-8.
+    Ok((r, String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+fn print_problems(file: &Path, problems: &[Problem]) {
+    let name = safe(&file.display().to_string());
+    for p in problems {
+        println!(
+            "{name}:{}:{}: {}",
+            p.span.line,
+            p.span.col,
+            safe(&p.message)
+        );
+        if let Some(h) = &p.hint {
+            println!("    hint: {}", safe(h));
+        }
+    }
+}
