@@ -122,9 +122,18 @@ pub fn parse(text: &str) -> Result<Node, Problem> {
     let mut root: Option<Node> = None;
     let mut documents = 0;
     loop {
-        let (event, mark) = parser
-            .next_token()
-            .map_err(|e| Problem::new(span_of(e.marker()), format!("YAML syntax: {}", e.info())))?;
+        let (event, mark) = parser.next_token().map_err(|e| {
+            if e.info().contains("recursion limit") {
+                // The scanner's own guard against deep flow nesting (`[[[[…`).
+                Problem::new(
+                    span_of(e.marker()),
+                    "nesting is deeper than the parser allows",
+                )
+                .with_hint("a rubric needs only a few levels of nesting; is this the right file?")
+            } else {
+                Problem::new(span_of(e.marker()), format!("YAML syntax: {}", e.info()))
+            }
+        })?;
         let span = span_of(&mark);
         let finished: Option<(Node, usize, usize)> = match event {
             Event::StreamEnd => break,

@@ -1,0 +1,51 @@
+//! Helpers shared by the integration tests: run the real `merit` binary.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn merit() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_merit"));
+    c.env_remove("MERIT_HOME").env("USER", "tester");
+    c
+}
+
+/// Runs merit with `args` in workspace `ws`.
+pub fn run(ws: &Path, args: &[&str]) -> Output {
+    merit()
+        .arg("--workspace")
+        .arg(ws)
+        .args(args)
+        .output()
+        .expect("merit binary runs")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A workspace with the bundled rubrics imported.
+pub fn workspace_with_rubrics() -> tempfile::TempDir {
+    let ws = tempfile::tempdir().expect("temp dir");
+    let rubrics = repo().join("rubrics");
+    let mut args = vec!["rubric".to_string(), "import".to_string()];
+    for f in [
+        "teaching-practice.yaml",
+        "data-cleaning.yaml",
+        "secure-code-review.yaml",
+    ] {
+        args.push(rubrics.join(f).display().to_string());
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = run(ws.path(), &args);
+    assert!(o.status.success(), "rubric import failed: {}", stderr(&o));
+    ws
+}
