@@ -49,6 +49,36 @@ pub fn format_time(secs: i64) -> String {
     humantime::format_rfc3339_seconds(t).to_string()
 }
 
+/// WAL lets readers and one writer work at once; many assessors share one file. The switch
+/// is made once per database file, by whichever process gets there first. Changing the
+/// journal mode needs an exclusive lock and SQLite does not call the busy handler for it, so
+/// a process that loses the race retries here (bounded by [`BUSY_TIMEOUT`]).
+fn enable_wal(conn: &Connection) -> rusqlite::Result<()> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    let mut pause = Duration::from_millis(2);
+    loop {
+        let result = conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get::<_, String>(0))
+            .and_then(|mode| {
+                if mode.eq_ignore_ascii_case("wal") {
+                    Ok(())
+                } else {
+                    conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+                }
+            });
+        match result {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::DatabaseBusy
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(100));
+            }
+            other => return other,
+        }
+    }
+}
+
 impl Store {
     /// Opens (creating if needed) the workspace at `root` and brings its schema up to date.
     pub fn open(root: &Path) -> Result<Store> {
@@ -62,9 +92,7 @@ impl Store {
         )
         .with_context(|| format!("cannot open {}", db.display()))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
-        // WAL lets readers and one writer work at once; many assessors share one file.
-        conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
-            .with_context(|| format!("cannot switch {} to WAL mode", db.display()))?;
+        enable_wal(&conn).with_context(|| format!("cannot switch {} to WAL mode", db.display()))?;
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
         schema::migrate(&mut conn).with_context(|| format!("in {}", db.display()))?;
         Ok(Store {
