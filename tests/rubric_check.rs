@@ -17,11 +17,11 @@ fn problems(out: &str, file: &str) -> Vec<(String, String)> {
             if let (Some(l), Some(c), Some(msg)) = (l, c, msg) {
                 found.push((format!("{l}:{c}"), msg.trim().to_string()));
             }
-        } else if let Some(h) = line.strip_prefix("    hint: ") {
-            if let Some(last) = found.last_mut() {
-                last.1.push_str(" | ");
-                last.1.push_str(h);
-            }
+        } else if let Some(h) = line.strip_prefix("    hint: ")
+            && let Some(last) = found.last_mut()
+        {
+            last.1.push_str(" | ");
+            last.1.push_str(h);
         }
     }
     found
@@ -117,4 +117,14 @@ fn missing_file_is_reported_not_panicked() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("/nonexistent/rubric.yaml:1:1: cannot read"));
+}
+
+#[test]
+fn the_example_in_the_format_docs_is_valid() {
+    let doc = fs::read_to_string(repo().join("rubrics/README.md")).unwrap();
+    let start = doc.find("```yaml\n").expect("an example block") + "```yaml\n".len();
+    let end = start + doc[start..].find("```").unwrap();
+    if let Err(ps) = merit::rubric::parse(doc[start..end].as_bytes()) {
+        panic!("rubrics/README.md example is invalid: {}", ps[0]);
+    }
 }

@@ -1,0 +1,178 @@
+//! The command-line contract: exit codes, global flags, help, the demo.
+
+mod common;
+
+use common::{merit, run, stderr, stdout};
+use merit::store::Store;
+
+#[test]
+fn usage_errors_exit_2_and_help_exits_0() {
+    let o = merit().args(["import"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let o = merit().args(["no-such-command"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    for sub in ["demo", "rubric", "import", "cohort", "user", "audit"] {
+        let o = merit().args([sub, "--help"]).output().unwrap();
+        assert_eq!(o.status.code(), Some(0), "{sub} --help");
+        assert!(stdout(&o).contains("Usage: merit"), "{sub}");
+    }
+}
+
+#[test]
+fn global_flags_work_before_and_after_the_subcommand() {
+    let ws = tempfile::tempdir().unwrap();
+    let w = ws.path().to_str().unwrap();
+    let o = merit()
+        .args([
+            "--workspace",
+            w,
+            "--as",
+            "lena",
+            "user",
+            "add",
+            "amir",
+            "--role",
+            "assessor",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = merit()
+        .args([
+            "user",
+            "add",
+            "bea",
+            "--role",
+            "lead",
+            "--workspace",
+            w,
+            "--as",
+            "lena",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = merit()
+        .args(["user", "list", "--workspace", w])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&o), "amir\tassessor\nbea\tlead\n");
+    // The actor recorded in the audit log is --as.
+    let store = Store::open(ws.path()).unwrap();
+    let tail = store.audit_tail(10).unwrap();
+    assert!(tail.iter().all(|e| e.actor == "lena"));
+}
+
+#[test]
+fn merit_home_is_the_default_workspace() {
+    let ws = tempfile::tempdir().unwrap();
+    let o = merit()
+        .env("MERIT_HOME", ws.path())
+        .args(["user", "add", "x", "--role", "issuer"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(ws.path().join("merit.db").is_file());
+    assert!(ws.path().join("artifacts").is_dir());
+}
+
+#[test]
+fn unknown_role_is_a_usage_error() {
+    let ws = tempfile::tempdir().unwrap();
+    let o = run(ws.path(), &["user", "add", "x", "--role", "admin"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("possible values: lead, assessor, issuer"));
+}
+
+#[test]
+fn demo_creates_a_realistic_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("demo");
+    let o = run(&ws, &["demo", "--no-tui", "--learners", "40"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("40 learners"), "{out}");
+    let store = Store::open(&ws).unwrap();
+    let cohorts = store.cohorts().unwrap();
+    assert_eq!(cohorts.len(), 3);
+    assert_eq!(cohorts.iter().map(|c| c.learners).sum::<i64>(), 40);
+    let scored: i64 = cohorts.iter().map(|c| c.scored + c.not_yet).sum();
+    assert!(scored > 0, "some submissions are scored");
+    assert!(
+        cohorts.iter().map(|c| c.new).sum::<i64>() > 0,
+        "some wait in the queue"
+    );
+    let mut kinds = std::collections::BTreeSet::new();
+    let mut second_attempts = 0;
+    for c in &cohorts {
+        for (id, _, attempt, _) in store.cohort_submissions(&c.id).unwrap() {
+            if attempt > 1 {
+                second_attempts += 1;
+            }
+            for a in store.submission_artifacts(id).unwrap() {
+                kinds.insert(a.kind);
+            }
+        }
+    }
+    assert!(
+        second_attempts > 0,
+        "some learners resubmitted after not yet"
+    );
+    for k in ["markdown", "code", "csv", "text", "image", "pdf"] {
+        assert!(kinds.contains(k), "no {k} artifact in {kinds:?}");
+    }
+    assert!(store.verify_audit().unwrap().ok());
+    // Running it again keeps the existing demo.
+    let o = run(&ws, &["demo", "--no-tui"]);
+    assert!(o.status.success());
+    assert!(stdout(&o).contains("already exists"));
+}
+
+/// Everything the demo generated, minus timestamps: learners, artifacts, levels.
+fn fingerprint(ws: &std::path::Path) -> Vec<String> {
+    let store = Store::open(ws).unwrap();
+    let mut out = Vec::new();
+    for c in store.cohorts().unwrap() {
+        for (id, learner, attempt, status) in store.cohort_submissions(&c.id).unwrap() {
+            out.push(format!("{} {learner} {attempt} {status}", c.id));
+            for a in store.submission_artifacts(id).unwrap() {
+                out.push(format!("  {} {:?}", a.name, a.sha256));
+            }
+            for assessor in ["amir", "bea"] {
+                if let Some((state, scores)) = store.assessment_scores(id, assessor).unwrap() {
+                    out.push(format!("  {assessor} {state} {scores:?}"));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn demo_is_deterministic_for_a_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, c) = (
+        dir.path().join("a"),
+        dir.path().join("b"),
+        dir.path().join("c"),
+    );
+    for (ws, seed) in [(&a, "7"), (&b, "7"), (&c, "8")] {
+        let o = run(
+            ws,
+            &["demo", "--no-tui", "--learners", "12", "--seed", seed],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let (fa, fb, fc) = (fingerprint(&a), fingerprint(&b), fingerprint(&c));
+    assert!(fa.len() > 12);
+    assert_eq!(fa, fb);
+    assert_ne!(fa, fc);
+}
+
+#[test]
+fn no_subcommand_without_a_workbench_says_so() {
+    let ws = tempfile::tempdir().unwrap();
+    let o = merit().arg("--workspace").arg(ws.path()).output().unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("merit --help"));
+}
