@@ -124,7 +124,7 @@ fn the_example_in_the_format_docs_is_valid() {
     let doc = fs::read_to_string(repo().join("rubrics/README.md")).unwrap();
     let start = doc.find("```yaml\n").expect("an example block") + "```yaml\n".len();
     let end = start + doc[start..].find("```").unwrap();
-    if let Err(ps) = merit::rubric::parse(doc[start..end].as_bytes()) {
+    if let Err(ps) = merit::rubric::parse(&doc.as_bytes()[start..end]) {
         panic!("rubrics/README.md example is invalid: {}", ps[0]);
     }
 }
