@@ -1,8 +1,9 @@
 //! Merit: assess evidence against YAML rubrics and issue Open Badges 3.0 credentials.
 //!
-//! The library holds everything but the user interfaces: `rubric` (format, validation,
+//! The library holds `rubric` (format, validation,
 //! scoring), `store` (the workspace: SQLite and the artifact store), `intake` (importing
-//! submissions) and `demo` (a generated workspace). `cli` and `tui` use it; it never uses them.
+//! submissions) and `demo` (a generated workspace), plus `tui`, the workbench, which uses
+//! them; none of them uses `tui`, and the command line (`src/cli`, in the binary) uses all.
 
 pub mod demo;
 pub mod hash;
@@ -10,3 +11,4 @@ pub mod intake;
 pub mod rubric;
 pub mod sanitize;
 pub mod store;
+pub mod tui;

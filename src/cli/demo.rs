@@ -88,10 +88,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
         println!("  learner folders: {}", root.join("sources").display());
     }
     if !a.no_tui {
-        println!(
-            "The workbench is not part of this build yet. Try:\n  merit --workspace {} cohort list",
-            root.display()
-        );
+        merit::tui::run(&root, &user)?;
     }
     Ok(ExitCode::SUCCESS)
 }

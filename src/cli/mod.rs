@@ -98,10 +98,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::User(c)) => user::run(&ctx, c),
         Some(Command::Audit(c)) => audit::run(&ctx, c),
         None => {
-            eprintln!(
-                "merit: the workbench is not part of this build yet; see `merit --help` for the commands"
-            );
-            Ok(ExitCode::from(1))
+            let root = workspace::resolve(ctx.workspace.as_deref())?;
+            merit::tui::run(&root, &ctx.actor()?)?;
+            Ok(ExitCode::SUCCESS)
         }
     }
 }

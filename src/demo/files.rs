@@ -37,7 +37,7 @@ pub fn pdf_document(title: &str, lines: &[String]) -> Vec<u8> {
         pdf_escape(title)
     ));
     for line in lines {
-        content.push_str(&format!("({}) ' ", pdf_escape(line)));
+        content.push_str(&format!("({}) Tj T* ", pdf_escape(line)));
     }
     content.push_str("ET");
     let objects = [

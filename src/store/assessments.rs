@@ -27,6 +27,11 @@ impl Store {
     pub fn save_draft(&mut self, a: &AssessmentInput) -> Result<i64> {
         let tx = self.write()?;
         let id = upsert(&tx, a, "draft", None, None)?;
+        // Working on it keeps the claim alive.
+        tx.execute(
+            "UPDATE submissions SET claimed_at = ?1 WHERE id = ?2 AND claimed_by = ?3",
+            params![now(), a.submission_id, a.assessor],
+        )?;
         tx.commit()?;
         Ok(id)
     }

@@ -116,6 +116,13 @@ const MIGRATIONS: &[&str] = &[
     CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
         BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     "#,
+    // 2: keyset paging of the assessor's queue in each sort order.
+    r#"
+    CREATE INDEX submissions_by_age ON submissions (created_at, id);
+    CREATE INDEX submissions_by_cohort ON submissions (cohort_id, created_at, id);
+    CREATE INDEX submissions_by_status ON submissions (status, created_at, id);
+    DROP INDEX submissions_queue;
+    "#,
 ];
 
 /// The schema version this build of Merit writes.

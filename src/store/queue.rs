@@ -1,0 +1,186 @@
+//! The assessor's queue: pages of submissions by keyset, never the whole table.
+
+use anyhow::Result;
+use rusqlite::{ToSql, params};
+
+use super::{Store, now};
+
+/// Sort orders of the queue. Each has an index that matches its ORDER BY.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum QueueSort {
+    /// Oldest first: the longest waiting at the top.
+    #[default]
+    Age,
+    Cohort,
+    Status,
+}
+
+impl QueueSort {
+    pub fn next(self) -> Self {
+        match self {
+            QueueSort::Age => QueueSort::Cohort,
+            QueueSort::Cohort => QueueSort::Status,
+            QueueSort::Status => QueueSort::Age,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            QueueSort::Age => "age",
+            QueueSort::Cohort => "cohort",
+            QueueSort::Status => "status",
+        }
+    }
+
+    /// The key columns, as SQL over `s` (submissions).
+    fn key_sql(self) -> &'static str {
+        match self {
+            QueueSort::Age => "(s.created_at, s.id)",
+            QueueSort::Cohort => "(s.cohort_id, s.created_at, s.id)",
+            QueueSort::Status => "(s.status, s.created_at, s.id)",
+        }
+    }
+
+    fn order_sql(self, desc: bool) -> &'static str {
+        match (self, desc) {
+            (QueueSort::Age, false) => "s.created_at, s.id",
+            (QueueSort::Age, true) => "s.created_at DESC, s.id DESC",
+            (QueueSort::Cohort, false) => "s.cohort_id, s.created_at, s.id",
+            (QueueSort::Cohort, true) => "s.cohort_id DESC, s.created_at DESC, s.id DESC",
+            (QueueSort::Status, false) => "s.status, s.created_at, s.id",
+            (QueueSort::Status, true) => "s.status DESC, s.created_at DESC, s.id DESC",
+        }
+    }
+}
+
+/// One row of the queue.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueueRow {
+    pub id: i64,
+    pub learner: String,
+    pub cohort: String,
+    pub rubric: String,
+    pub attempt: i64,
+    pub status: String,
+    /// Who holds a live claim on it, if anyone.
+    pub claimed_by: Option<String>,
+    pub created_at: i64,
+}
+
+/// Where a page starts.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PageFrom {
+    /// The first rows in sort order.
+    Start,
+    /// The last rows in sort order.
+    End,
+    /// Rows after this one.
+    After(QueueRow),
+    /// Rows before this one (returned in sort order).
+    Before(QueueRow),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueueQuery {
+    pub filter: String,
+    pub sort: QueueSort,
+    pub from: PageFrom,
+    pub limit: usize,
+    /// Claims older than this many seconds have expired.
+    pub claim_idle_secs: i64,
+}
+
+fn like_pattern(filter: &str) -> String {
+    let mut p = String::from("%");
+    for c in filter.trim().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+impl Store {
+    /// One page of the queue (superseded attempts are left out).
+    pub fn queue_page(&self, q: &QueueQuery) -> Result<Vec<QueueRow>> {
+        let mut sql = String::from(
+            "SELECT s.id, l.name, s.cohort_id, c.rubric_id, s.attempt, s.status,
+                    CASE WHEN s.claimed_at >= ?1 THEN s.claimed_by END, s.created_at
+             FROM submissions s
+             JOIN learners l ON l.id = s.learner_id
+             JOIN cohorts c ON c.id = s.cohort_id
+             WHERE s.status != 'superseded'",
+        );
+        let cutoff = now() - q.claim_idle_secs;
+        let pattern = like_pattern(&q.filter);
+        let mut args: Vec<Box<dyn ToSql>> = vec![Box::new(cutoff)];
+        if !q.filter.trim().is_empty() {
+            sql.push_str(
+                " AND (l.name LIKE ?2 ESCAPE '\\' OR l.key LIKE ?2 ESCAPE '\\'
+                       OR s.cohort_id LIKE ?2 ESCAPE '\\' OR c.name LIKE ?2 ESCAPE '\\'
+                       OR c.rubric_id LIKE ?2 ESCAPE '\\')",
+            );
+            args.push(Box::new(pattern));
+        }
+        let (anchor, cmp, desc) = match &q.from {
+            PageFrom::Start => (None, "", false),
+            PageFrom::End => (None, "", true),
+            PageFrom::After(r) => (Some(r), ">", false),
+            PageFrom::Before(r) => (Some(r), "<", true),
+        };
+        if let Some(r) = anchor {
+            let n = args.len();
+            let placeholders = match q.sort {
+                QueueSort::Age => format!("(?{}, ?{})", n + 1, n + 2),
+                _ => format!("(?{}, ?{}, ?{})", n + 1, n + 2, n + 3),
+            };
+            sql.push_str(&format!(" AND {} {cmp} {placeholders}", q.sort.key_sql()));
+            match q.sort {
+                QueueSort::Age => {}
+                QueueSort::Cohort => args.push(Box::new(r.cohort.clone())),
+                QueueSort::Status => args.push(Box::new(r.status.clone())),
+            }
+            args.push(Box::new(r.created_at));
+            args.push(Box::new(r.id));
+        }
+        sql.push_str(&format!(
+            " ORDER BY {} LIMIT {}",
+            q.sort.order_sql(desc),
+            q.limit.min(10_000)
+        ));
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let refs: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
+        let rows = stmt.query_map(refs.as_slice(), |r| {
+            Ok(QueueRow {
+                id: r.get(0)?,
+                learner: r.get(1)?,
+                cohort: r.get(2)?,
+                rubric: r.get(3)?,
+                attempt: r.get(4)?,
+                status: r.get(5)?,
+                claimed_by: r.get(6)?,
+                created_at: r.get(7)?,
+            })
+        })?;
+        let mut out: Vec<QueueRow> = rows.collect::<Result<_, _>>()?;
+        if desc {
+            out.reverse();
+        }
+        Ok(out)
+    }
+
+    /// Submissions per status for the queue header; live claims count as "in progress".
+    pub fn queue_counts(&self, claim_idle_secs: i64) -> Result<Vec<(String, i64)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT CASE WHEN s.claimed_at >= ?1 AND s.status = 'new' THEN 'in_progress'
+                         ELSE s.status END AS st, COUNT(*)
+             FROM submissions s WHERE s.status != 'superseded' GROUP BY st",
+        )?;
+        let rows = stmt.query_map(params![now() - claim_idle_secs], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}

@@ -1,0 +1,234 @@
+//! Opening a submission for review: claims, and everything the review screen shows.
+
+use std::path::PathBuf;
+
+use anyhow::{Result, anyhow};
+use rusqlite::{OptionalExtension, params};
+
+use super::{ArtifactRecord, CriterionScore, Store, audit, now};
+use crate::rubric::Rubric;
+
+/// An assessment as saved: a draft or a submitted one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SavedAssessment {
+    pub assessor: String,
+    pub state: String,
+    pub decision: Option<String>,
+    pub scores: Vec<CriterionScore>,
+    pub overall_feedback: String,
+    pub time_spent_secs: i64,
+}
+
+/// Everything the review screen needs about one submission.
+#[derive(Clone, Debug)]
+pub struct ReviewData {
+    pub submission_id: i64,
+    pub learner_name: String,
+    pub learner_key: String,
+    pub cohort_id: String,
+    pub cohort_name: String,
+    pub attempt: i64,
+    pub status: String,
+    pub rubric_version: i64,
+    pub rubric: Rubric,
+    /// Each artifact with the path of its stored file (None for URLs).
+    pub artifacts: Vec<(ArtifactRecord, Option<PathBuf>)>,
+    /// The assessor's own draft, or the submitted assessment when read-only.
+    pub assessment: Option<SavedAssessment>,
+    /// Why the submission cannot be scored now, if it cannot.
+    pub read_only: Option<String>,
+}
+
+impl Store {
+    /// Claims a `new` submission for `user` unless someone else holds a live claim.
+    /// Returns the holder when it is taken.
+    pub fn claim(&mut self, id: i64, user: &str, idle_secs: i64) -> Result<Option<String>> {
+        let tx = self.write()?;
+        let t = now();
+        let changed = tx.execute(
+            "UPDATE submissions SET claimed_by = ?1, claimed_at = ?2
+             WHERE id = ?3 AND status = 'new'
+               AND (claimed_by IS NULL OR claimed_by = ?1 OR claimed_at < ?4)",
+            params![user, t, id, t - idle_secs],
+        )?;
+        let holder = if changed == 1 {
+            None
+        } else {
+            tx.query_row(
+                "SELECT claimed_by FROM submissions WHERE id = ?1",
+                [id],
+                |r| r.get::<_, Option<String>>(0),
+            )
+            .optional()?
+            .flatten()
+        };
+        tx.commit()?;
+        Ok(holder)
+    }
+
+    /// Releases a claim. `force` (a lead) releases anyone's claim.
+    pub fn release(&mut self, id: i64, user: &str, force: bool) -> Result<bool> {
+        let tx = self.write()?;
+        let holder: Option<String> = tx
+            .query_row(
+                "SELECT claimed_by FROM submissions WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        let released = match holder {
+            Some(h) if h == user || force => {
+                tx.execute(
+                    "UPDATE submissions SET claimed_by = NULL, claimed_at = NULL WHERE id = ?1",
+                    [id],
+                )?;
+                if h != user {
+                    audit::append(
+                        &tx,
+                        user,
+                        "claim.release",
+                        &format!("submission {id}"),
+                        &format!("held by {h}"),
+                    )?;
+                }
+                true
+            }
+            _ => false,
+        };
+        tx.commit()?;
+        Ok(released)
+    }
+
+    /// The assessor's saved assessment (draft or submitted) for a submission.
+    pub fn load_assessment(&self, id: i64, assessor: &str) -> Result<Option<SavedAssessment>> {
+        self.assessment_where(id, "a.assessor = ?2", assessor)
+    }
+
+    /// The most recently submitted assessment of a submission, by anyone.
+    pub fn latest_submitted(&self, id: i64) -> Result<Option<SavedAssessment>> {
+        self.assessment_where(id, "a.state = 'submitted' AND ?2 = ?2", "")
+    }
+
+    fn assessment_where(&self, id: i64, cond: &str, arg: &str) -> Result<Option<SavedAssessment>> {
+        let head = self
+            .conn
+            .query_row(
+                &format!(
+                    "SELECT a.id, a.assessor, a.state, a.decision, a.overall_feedback, a.time_spent_secs
+                     FROM assessments a WHERE a.submission_id = ?1 AND {cond}
+                     ORDER BY a.updated_at DESC, a.id DESC LIMIT 1"
+                ),
+                params![id, arg],
+                |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        SavedAssessment {
+                            assessor: r.get(1)?,
+                            state: r.get(2)?,
+                            decision: r.get(3)?,
+                            scores: Vec::new(),
+                            overall_feedback: r.get(4)?,
+                            time_spent_secs: r.get(5)?,
+                        },
+                    ))
+                },
+            )
+            .optional()?;
+        let Some((aid, mut saved)) = head else {
+            return Ok(None);
+        };
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT criterion_id, level_id, comment FROM assessment_scores
+             WHERE assessment_id = ?1 ORDER BY criterion_id",
+        )?;
+        let rows = stmt.query_map([aid], |r| {
+            Ok(CriterionScore {
+                criterion: r.get(0)?,
+                level: r.get(1)?,
+                comment: r.get(2)?,
+            })
+        })?;
+        saved.scores = rows.collect::<Result<_, _>>()?;
+        Ok(Some(saved))
+    }
+
+    /// Opens a submission for `user`: claims it when it can be scored, and loads the rubric
+    /// version it was made against, its artifacts and the saved assessment.
+    pub fn open_review(&mut self, id: i64, user: &str, idle_secs: i64) -> Result<ReviewData> {
+        let head = self
+            .conn
+            .query_row(
+                "SELECT l.name, l.key, s.cohort_id, c.name, s.attempt, s.status, s.rubric_hash, v.version
+                 FROM submissions s JOIN learners l ON l.id = s.learner_id
+                 JOIN cohorts c ON c.id = s.cohort_id
+                 JOIN rubric_versions v ON v.hash = s.rubric_hash
+                 WHERE s.id = ?1",
+                [id],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, String>(2)?,
+                        r.get::<_, String>(3)?,
+                        r.get::<_, i64>(4)?,
+                        r.get::<_, String>(5)?,
+                        r.get::<_, String>(6)?,
+                        r.get::<_, i64>(7)?,
+                    ))
+                },
+            )
+            .optional()?
+            .ok_or_else(|| anyhow!("submission {id} no longer exists"))?;
+        let (learner_name, learner_key, cohort_id, cohort_name, attempt, status, hash, version) =
+            head;
+        let rubric = self.load_rubric(&hash)?;
+        let read_only = if status == "new" {
+            self.claim(id, user, idle_secs)?
+                .map(|holder| format!("in progress by {holder}"))
+        } else {
+            Some(status_label(&status).to_string())
+        };
+        let assessment = if read_only.is_none() {
+            self.load_assessment(id, user)?
+        } else {
+            self.latest_submitted(id)?
+        };
+        let artifacts = self
+            .submission_artifacts(id)?
+            .into_iter()
+            .map(|a| {
+                let path = a.sha256.as_deref().map(|h| self.artifacts().path_of(h));
+                (a, path)
+            })
+            .collect();
+        Ok(ReviewData {
+            submission_id: id,
+            learner_name,
+            learner_key,
+            cohort_id,
+            cohort_name,
+            attempt,
+            status,
+            rubric_version: version,
+            rubric,
+            artifacts,
+            assessment,
+            read_only,
+        })
+    }
+}
+
+/// How a status reads to a person.
+pub fn status_label(status: &str) -> &str {
+    match status {
+        "new" => "new",
+        "in_progress" => "in progress",
+        "scored" => "scored",
+        "second_marking" => "needs second marking",
+        "approved" => "approved",
+        "not_yet" => "not yet",
+        "superseded" => "superseded",
+        other => other,
+    }
+}

@@ -1,0 +1,346 @@
+//! Keys per mode. The help overlay and the footer hints are both generated from these tables,
+//! so they can never disagree with what the keys do.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Up,
+    Down,
+    Top,
+    Bottom,
+    PageUp,
+    PageDown,
+    Open,
+    Back,
+    Quit,
+    Help,
+    Filter,
+    Sort,
+    Refresh,
+    ReleaseClaim,
+    SwitchPane,
+    NextTab,
+    PrevTab,
+    ToggleWrap,
+    Search,
+    NextMatch,
+    PrevMatch,
+    Level(u8),
+    LevelDown,
+    LevelUp,
+    Comment,
+    Overall,
+    FeedbackBank,
+    Submit,
+}
+
+/// Where keys are read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Queue,
+    Evidence,
+    Rubric,
+}
+
+pub struct Binding {
+    pub keys: &'static [(KeyCode, KeyModifiers)],
+    /// How the keys are written in help and the footer.
+    pub label: &'static str,
+    pub action: Action,
+    pub help: &'static str,
+    /// The word shown in the footer, for the most used keys; None keeps it out of the footer.
+    pub footer: Option<&'static str>,
+}
+
+const NONE: KeyModifiers = KeyModifiers::NONE;
+const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
+
+macro_rules! b {
+    ($label:expr, $action:expr, $help:expr, $footer:expr, [$($k:expr),+ $(,)?]) => {
+        Binding { keys: &[$($k),+], label: $label, action: $action, help: $help, footer: $footer }
+    };
+}
+
+const F: Option<&str> = None;
+
+const MOVES: [Binding; 6] = [
+    b!(
+        "j/↓",
+        Action::Down,
+        "move down",
+        Some("down"),
+        [(KeyCode::Char('j'), NONE), (KeyCode::Down, NONE)]
+    ),
+    b!(
+        "k/↑",
+        Action::Up,
+        "move up",
+        Some("up"),
+        [(KeyCode::Char('k'), NONE), (KeyCode::Up, NONE)]
+    ),
+    b!(
+        "g",
+        Action::Top,
+        "go to the top",
+        F,
+        [(KeyCode::Char('g'), NONE), (KeyCode::Home, NONE)]
+    ),
+    b!(
+        "G",
+        Action::Bottom,
+        "go to the bottom",
+        F,
+        [
+            (KeyCode::Char('G'), SHIFT),
+            (KeyCode::Char('G'), NONE),
+            (KeyCode::End, NONE)
+        ]
+    ),
+    b!(
+        "PgUp",
+        Action::PageUp,
+        "page up",
+        F,
+        [(KeyCode::PageUp, NONE), (KeyCode::Char('b'), CTRL)]
+    ),
+    b!(
+        "PgDn",
+        Action::PageDown,
+        "page down",
+        F,
+        [(KeyCode::PageDown, NONE), (KeyCode::Char('f'), CTRL)]
+    ),
+];
+
+const QUEUE: &[Binding] = &[
+    b!(
+        "Enter",
+        Action::Open,
+        "open the submission (claims it for you)",
+        Some("open"),
+        [(KeyCode::Enter, NONE)]
+    ),
+    b!(
+        "/",
+        Action::Filter,
+        "filter by learner, cohort or rubric",
+        Some("filter"),
+        [(KeyCode::Char('/'), NONE)]
+    ),
+    b!(
+        "s",
+        Action::Sort,
+        "sort by age, cohort or status",
+        Some("sort"),
+        [(KeyCode::Char('s'), NONE)]
+    ),
+    b!(
+        "r",
+        Action::Refresh,
+        "refresh",
+        F,
+        [(KeyCode::Char('r'), NONE)]
+    ),
+    b!(
+        "R",
+        Action::ReleaseClaim,
+        "release the claim on a submission (leads)",
+        F,
+        [(KeyCode::Char('R'), SHIFT), (KeyCode::Char('R'), NONE)]
+    ),
+    b!(
+        "?",
+        Action::Help,
+        "show all keys",
+        Some("help"),
+        [(KeyCode::Char('?'), NONE), (KeyCode::Char('?'), SHIFT)]
+    ),
+    b!(
+        "q",
+        Action::Quit,
+        "quit",
+        Some("quit"),
+        [(KeyCode::Char('q'), NONE)]
+    ),
+];
+
+const REVIEW_COMMON: &[Binding] = &[
+    b!(
+        "Tab",
+        Action::SwitchPane,
+        "switch between evidence and rubric",
+        Some("pane"),
+        [(KeyCode::Tab, NONE), (KeyCode::BackTab, SHIFT)]
+    ),
+    b!(
+        "Ctrl-S",
+        Action::Submit,
+        "submit the decision",
+        Some("submit"),
+        [(KeyCode::Char('s'), CTRL)]
+    ),
+    b!(
+        "?",
+        Action::Help,
+        "show all keys",
+        Some("help"),
+        [(KeyCode::Char('?'), NONE), (KeyCode::Char('?'), SHIFT)]
+    ),
+    b!(
+        "q/Esc",
+        Action::Back,
+        "back to the queue (the draft is kept)",
+        Some("back"),
+        [(KeyCode::Char('q'), NONE), (KeyCode::Esc, NONE)]
+    ),
+];
+
+const EVIDENCE: &[Binding] = &[
+    b!(
+        "]/→",
+        Action::NextTab,
+        "next artifact",
+        Some("artifact"),
+        [
+            (KeyCode::Char(']'), NONE),
+            (KeyCode::Right, NONE),
+            (KeyCode::Char('l'), NONE)
+        ]
+    ),
+    b!(
+        "[/←",
+        Action::PrevTab,
+        "previous artifact",
+        F,
+        [
+            (KeyCode::Char('['), NONE),
+            (KeyCode::Left, NONE),
+            (KeyCode::Char('h'), NONE)
+        ]
+    ),
+    b!(
+        "w",
+        Action::ToggleWrap,
+        "wrap long lines on/off",
+        F,
+        [(KeyCode::Char('w'), NONE)]
+    ),
+    b!(
+        "/",
+        Action::Search,
+        "search in the artifact",
+        Some("search"),
+        [(KeyCode::Char('/'), NONE)]
+    ),
+    b!(
+        "n",
+        Action::NextMatch,
+        "next match",
+        F,
+        [(KeyCode::Char('n'), NONE)]
+    ),
+    b!(
+        "N",
+        Action::PrevMatch,
+        "previous match",
+        F,
+        [(KeyCode::Char('N'), SHIFT), (KeyCode::Char('N'), NONE)]
+    ),
+];
+
+const RUBRIC: &[Binding] = &[
+    b!(
+        "1-9",
+        Action::Level(0),
+        "pick that level for the criterion",
+        Some("level"),
+        [(KeyCode::Null, NONE)]
+    ),
+    b!(
+        "l/→",
+        Action::LevelUp,
+        "next level up",
+        F,
+        [(KeyCode::Char('l'), NONE), (KeyCode::Right, NONE)]
+    ),
+    b!(
+        "h/←",
+        Action::LevelDown,
+        "next level down",
+        F,
+        [(KeyCode::Char('h'), NONE), (KeyCode::Left, NONE)]
+    ),
+    b!(
+        "c",
+        Action::Comment,
+        "comment on the criterion",
+        Some("comment"),
+        [(KeyCode::Char('c'), NONE)]
+    ),
+    b!(
+        "f",
+        Action::FeedbackBank,
+        "insert a comment from the feedback bank",
+        F,
+        [(KeyCode::Char('f'), NONE)]
+    ),
+    b!(
+        "o",
+        Action::Overall,
+        "overall feedback",
+        F,
+        [(KeyCode::Char('o'), NONE)]
+    ),
+];
+
+/// The bindings of a mode, most specific first.
+pub fn bindings(mode: Mode) -> Vec<&'static Binding> {
+    let mut out: Vec<&'static Binding> = Vec::new();
+    match mode {
+        Mode::Queue => {
+            out.extend(MOVES.iter());
+            out.extend(QUEUE.iter());
+        }
+        Mode::Evidence => {
+            out.extend(EVIDENCE.iter());
+            out.extend(MOVES.iter());
+            out.extend(REVIEW_COMMON.iter());
+        }
+        Mode::Rubric => {
+            out.extend(RUBRIC.iter());
+            out.extend(MOVES.iter());
+            out.extend(REVIEW_COMMON.iter());
+        }
+    }
+    out
+}
+
+/// The action a key has in a mode. Ctrl-C always quits.
+pub fn action(mode: Mode, key: &KeyEvent) -> Option<Action> {
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(CTRL) {
+        return Some(Action::Quit);
+    }
+    if mode == Mode::Rubric
+        && let KeyCode::Char(c @ '1'..='9') = key.code
+    {
+        return Some(Action::Level(c as u8 - b'0'));
+    }
+    // Shift is reported inconsistently for symbols and capitals; compare without it.
+    let mods = key.modifiers - SHIFT;
+    bindings(mode).into_iter().find_map(|b| {
+        b.keys
+            .iter()
+            .any(|(code, m)| *code == key.code && (*m - SHIFT) == mods)
+            .then_some(b.action)
+    })
+}
+
+/// Footer hints: (keys, word) for the bindings that have a footer word.
+pub fn footer(mode: Mode) -> Vec<(&'static str, &'static str)> {
+    bindings(mode)
+        .into_iter()
+        .filter_map(|b| b.footer.map(|w| (b.label, w)))
+        .collect()
+}

@@ -1,0 +1,82 @@
+//! The workbench: a full-screen, keyboard-first app for assessors.
+
+pub mod app;
+pub mod artifact;
+pub mod event;
+pub mod jobs;
+pub mod keymap;
+pub mod screens;
+pub mod term;
+pub mod theme;
+pub mod widgets;
+
+use std::io::{self, IsTerminal};
+use std::path::Path;
+use std::sync::mpsc::channel;
+
+use anyhow::{Context, Result, bail};
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+
+use crate::store::{Store, now};
+
+use app::{App, Session};
+use event::{FrameWriter, Msg};
+
+/// Claims expire after this many idle minutes unless `MERIT_CLAIM_IDLE_MINUTES` says otherwise.
+pub const DEFAULT_CLAIM_IDLE_MINUTES: i64 = 30;
+
+pub fn claim_idle_secs() -> i64 {
+    std::env::var("MERIT_CLAIM_IDLE_MINUTES")
+        .ok()
+        .and_then(|v| v.trim().parse::<i64>().ok())
+        .filter(|m| *m > 0)
+        .unwrap_or(DEFAULT_CLAIM_IDLE_MINUTES)
+        * 60
+}
+
+/// Runs the workbench on the workspace at `root` as `user`.
+pub fn run(root: &Path, user: &str) -> Result<()> {
+    if !io::stdin().is_terminal() || !io::stdout().is_terminal() {
+        bail!(
+            "the workbench needs a terminal (stdin and stdout must be a TTY). \
+             Over SSH use `ssh -t`; in scripts use the subcommands (see `merit --help`)"
+        );
+    }
+    // Fail before touching the screen if the workspace cannot be opened.
+    let is_lead = {
+        let store = Store::open(root)?;
+        store.has_role(user, "lead")?
+    };
+    let session = Session {
+        user: user.to_string(),
+        is_lead,
+        claim_idle_secs: claim_idle_secs(),
+    };
+    let theme = theme::Theme::from_env();
+    // crossterm prints a bare `ESC[m` for colours when NO_COLOR is set, which would clear
+    // reverse video; our theme already has no colours then, so tell crossterm to print them.
+    ratatui::crossterm::style::Colored::set_ansi_color_disabled(false);
+
+    let (tx, rx) = channel::<Msg>();
+    let (db, db_thread) = jobs::spawn_db(root.to_path_buf(), user.to_string(), is_lead, tx.clone());
+    let guard = term::TermGuard::enter().context("cannot set up the terminal")?;
+    event::spawn_signals(tx.clone()).context("cannot install signal handlers")?;
+    // The terminal first: setting it up may query the terminal, and must not race the input
+    // thread for the answer.
+    let backend = CrosstermBackend::new(FrameWriter::new(io::stdout()));
+    let mut terminal = Terminal::new(backend)?;
+    terminal.clear()?;
+    event::spawn_input(tx.clone());
+    let size = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
+    let mut app = App::new(session, theme, size, now());
+    app.panic_key = std::env::var("MERIT_TEST_PANIC_KEY")
+        .ok()
+        .and_then(|v| v.chars().next());
+    let result = event::run(&mut terminal, &mut app, rx, tx, db);
+    // Let the database thread finish what it was asked (the last draft) before leaving.
+    drop(terminal);
+    let _ = db_thread.join();
+    drop(guard);
+    result.context("the workbench stopped")
+}

@@ -1,0 +1,4 @@
+//! The workbench's screens: each holds its state, handles its keys and draws itself.
+
+pub mod queue;
+pub mod review;

@@ -1,0 +1,499 @@
+//! The queue: the submissions an assessor can score, paged from SQLite by keyset so that
+//! 100,000 submissions cost no more than a screenful.
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+use crate::sanitize;
+use crate::store::{PageFrom, QueueQuery, QueueRow, QueueSort, status_label};
+
+use crate::tui::app::{Effect, Session};
+use crate::tui::jobs::{DbRequest, PageMode};
+use crate::tui::keymap::Action;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::popup::Popup;
+use crate::tui::widgets::{fit, pad};
+
+/// Rows fetched per request.
+pub const CHUNK: usize = 100;
+/// Rows kept in memory at most; the rest is dropped and fetched again when needed.
+pub const MAX_ROWS: usize = 300;
+
+#[derive(Debug, Default)]
+pub struct QueueScreen {
+    /// A window of the queue, in sort order (text already sanitized).
+    pub rows: Vec<QueueRow>,
+    pub selected: usize,
+    pub offset: usize,
+    /// Whether `rows` reaches the first / last submission of the queue.
+    pub at_start: bool,
+    pub at_end: bool,
+    pub filter: String,
+    pub filtering: bool,
+    pub sort: QueueSort,
+    pub counts: Vec<(String, i64)>,
+    /// Replies for older requests are dropped.
+    pub generation: u64,
+    pub loading: bool,
+    /// The page was loaded at least once.
+    pub loaded: bool,
+}
+
+impl QueueScreen {
+    fn query(&self, session: &Session, from: PageFrom, limit: usize) -> QueueQuery {
+        QueueQuery {
+            filter: self.filter.clone(),
+            sort: self.sort,
+            from,
+            limit,
+            claim_idle_secs: session.claim_idle_secs,
+        }
+    }
+
+    fn request(
+        &mut self,
+        session: &Session,
+        from: PageFrom,
+        mode: PageMode,
+        limit: usize,
+    ) -> Effect {
+        self.loading = true;
+        Effect::Db(DbRequest::Queue {
+            generation: self.generation,
+            query: self.query(session, from, limit),
+            mode,
+        })
+    }
+
+    /// Loads from the top (filter or sort changed), or around `keep`.
+    pub fn reload(&mut self, session: &Session, height: usize, keep: Option<i64>) -> Vec<Effect> {
+        self.generation += 1;
+        let (from, mode) = match keep {
+            Some(id) => {
+                // Start just before the first visible row so the view does not jump.
+                let from = if self.offset == 0 || self.rows.is_empty() {
+                    if self.at_start {
+                        PageFrom::Start
+                    } else {
+                        self.rows
+                            .first()
+                            .map_or(PageFrom::Start, |r| PageFrom::After(r.clone()))
+                    }
+                } else {
+                    PageFrom::After(self.rows[self.offset - 1].clone())
+                };
+                (from, PageMode::ReplaceKeep(id))
+            }
+            None => (PageFrom::Start, PageMode::Replace),
+        };
+        let limit = (height * 2).max(CHUNK);
+        vec![
+            self.request(session, from, mode, limit),
+            Effect::Db(DbRequest::Counts {
+                claim_idle_secs: session.claim_idle_secs,
+            }),
+        ]
+    }
+
+    /// Reloads keeping the selection (after returning from a review).
+    pub fn refresh(&mut self, session: &Session, height: usize) -> Vec<Effect> {
+        let keep = self.rows.get(self.selected).map(|r| r.id);
+        match keep {
+            Some(id) => self.reload(session, height, Some(id)),
+            None => self.reload(session, height, None),
+        }
+    }
+
+    pub fn selected_row(&self) -> Option<&QueueRow> {
+        self.rows.get(self.selected)
+    }
+
+    /// Keeps the selection on screen.
+    pub fn follow(&mut self, height: usize) {
+        if self.selected < self.offset {
+            self.offset = self.selected;
+        } else if self.selected >= self.offset + height {
+            self.offset = self.selected + 1 - height;
+        }
+        let max_offset = self.rows.len().saturating_sub(height);
+        if self.offset > max_offset && self.at_end {
+            self.offset = max_offset;
+        }
+    }
+
+    /// Fetches more rows when the selection nears either end of the window.
+    fn prefetch(&mut self, session: &Session, height: usize) -> Vec<Effect> {
+        if self.loading || self.rows.is_empty() {
+            return Vec::new();
+        }
+        if !self.at_end && self.selected + height >= self.rows.len() {
+            let last = self.rows[self.rows.len() - 1].clone();
+            return vec![self.request(session, PageFrom::After(last), PageMode::Append, CHUNK)];
+        }
+        if !self.at_start && self.selected < height {
+            let first = self.rows[0].clone();
+            return vec![self.request(session, PageFrom::Before(first), PageMode::Prepend, CHUNK)];
+        }
+        Vec::new()
+    }
+
+    pub fn action(
+        &mut self,
+        action: Action,
+        session: &Session,
+        height: usize,
+        popup: &mut Option<Popup>,
+    ) -> Vec<Effect> {
+        let last = self.rows.len().saturating_sub(1);
+        match action {
+            Action::Down => self.selected = (self.selected + 1).min(last),
+            Action::Up => self.selected = self.selected.saturating_sub(1),
+            Action::PageDown => self.selected = (self.selected + height).min(last),
+            Action::PageUp => self.selected = self.selected.saturating_sub(height),
+            Action::Top => {
+                if self.at_start {
+                    self.selected = 0;
+                } else {
+                    self.generation += 1;
+                    let limit = (height * 2).max(CHUNK);
+                    return vec![self.request(session, PageFrom::Start, PageMode::Replace, limit)];
+                }
+            }
+            Action::Bottom => {
+                if self.at_end {
+                    self.selected = last;
+                } else {
+                    self.generation += 1;
+                    let limit = (height * 2).max(CHUNK);
+                    return vec![self.request(
+                        session,
+                        PageFrom::End,
+                        PageMode::ReplaceAtEnd,
+                        limit,
+                    )];
+                }
+            }
+            Action::Open => {
+                return match self.selected_row() {
+                    Some(r) => vec![Effect::Db(DbRequest::Open {
+                        submission_id: r.id,
+                        claim_idle_secs: session.claim_idle_secs,
+                    })],
+                    None => Vec::new(),
+                };
+            }
+            Action::Filter => self.filtering = true,
+            Action::Sort => {
+                self.sort = self.sort.next();
+                return self.reload(session, height, None);
+            }
+            Action::Refresh => return self.refresh(session, height),
+            Action::ReleaseClaim => {
+                let Some(r) = self.selected_row() else {
+                    return Vec::new();
+                };
+                match &r.claimed_by {
+                    None => {
+                        *popup = Some(Popup::info(
+                            "Not claimed",
+                            "Nobody is working on this submission.".into(),
+                        ))
+                    }
+                    Some(holder) if *holder != session.user && !session.is_lead => {
+                        *popup = Some(Popup::error(
+                            "Only a lead can do that",
+                            format!(
+                                "{holder} holds this claim. A lead can release it, or it expires after {} minutes idle.",
+                                session.claim_idle_secs / 60
+                            ),
+                        ))
+                    }
+                    Some(_) => {
+                        return vec![Effect::Db(DbRequest::Release {
+                            submission_id: r.id,
+                        })];
+                    }
+                }
+            }
+            _ => {}
+        }
+        self.follow(height);
+        self.prefetch(session, height)
+    }
+
+    /// Keys while typing a filter.
+    pub fn filter_key(&mut self, k: KeyEvent, session: &Session, height: usize) -> Vec<Effect> {
+        match k.code {
+            KeyCode::Enter => {
+                self.filtering = false;
+                Vec::new()
+            }
+            KeyCode::Esc => {
+                self.filtering = false;
+                if self.filter.is_empty() {
+                    return Vec::new();
+                }
+                self.filter.clear();
+                self.reload(session, height, None)
+            }
+            KeyCode::Backspace => {
+                if self.filter.pop().is_some() {
+                    self.reload(session, height, None)
+                } else {
+                    Vec::new()
+                }
+            }
+            KeyCode::Down | KeyCode::Up => {
+                let a = if k.code == KeyCode::Down {
+                    Action::Down
+                } else {
+                    Action::Up
+                };
+                let mut none = None;
+                self.action(a, session, height, &mut none)
+            }
+            KeyCode::Char(c) if !c.is_control() && self.filter.chars().count() < 100 => {
+                self.filter.push(c);
+                self.reload(session, height, None)
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// A page arrived.
+    pub fn page(
+        &mut self,
+        generation: u64,
+        mode: PageMode,
+        mut rows: Vec<QueueRow>,
+        _session: &Session,
+        height: usize,
+    ) -> Vec<Effect> {
+        if generation != self.generation {
+            return Vec::new();
+        }
+        self.loading = false;
+        self.loaded = true;
+        for r in &mut rows {
+            r.learner = sanitize::line(&r.learner);
+            r.cohort = sanitize::line(&r.cohort);
+            r.rubric = sanitize::line(&r.rubric);
+            r.claimed_by = r.claimed_by.as_deref().map(sanitize::line);
+        }
+        let full = rows.len() >= CHUNK;
+        match mode {
+            PageMode::Replace => {
+                self.at_start = true;
+                self.at_end = rows.len() < (height * 2).max(CHUNK);
+                self.rows = rows;
+                self.selected = 0;
+                self.offset = 0;
+            }
+            PageMode::ReplaceAtEnd => {
+                self.at_end = true;
+                self.at_start = rows.len() < (height * 2).max(CHUNK);
+                self.rows = rows;
+                self.selected = self.rows.len().saturating_sub(1);
+                self.offset = self.rows.len().saturating_sub(height);
+            }
+            PageMode::ReplaceKeep(id) => {
+                let keep_start = self.at_start && self.offset == 0;
+                self.at_end = rows.len() < (height * 2).max(CHUNK);
+                self.rows = rows;
+                self.at_start = keep_start;
+                self.offset = 0;
+                self.selected = self
+                    .rows
+                    .iter()
+                    .position(|r| r.id == id)
+                    .unwrap_or(0)
+                    .min(self.rows.len().saturating_sub(1));
+            }
+            PageMode::Append => {
+                self.at_end = !full;
+                self.rows.extend(rows);
+                if self.rows.len() > MAX_ROWS {
+                    let drop = self.rows.len() - MAX_ROWS;
+                    self.rows.drain(..drop);
+                    self.selected = self.selected.saturating_sub(drop);
+                    self.offset = self.offset.saturating_sub(drop);
+                    self.at_start = false;
+                }
+            }
+            PageMode::Prepend => {
+                self.at_start = !full;
+                let added = rows.len();
+                rows.extend(std::mem::take(&mut self.rows));
+                self.rows = rows;
+                self.selected += added;
+                self.offset += added;
+                if self.rows.len() > MAX_ROWS {
+                    self.rows.truncate(MAX_ROWS);
+                    self.at_end = false;
+                }
+            }
+        }
+        self.follow(height);
+        Vec::new()
+    }
+
+    pub fn draw(&self, f: &mut Frame<'_>, area: Rect, theme: Theme, session: &Session, now: i64) {
+        let width = usize::from(area.width);
+        let mut lines: Vec<Line<'static>> = Vec::with_capacity(usize::from(area.height));
+        let filter = if self.filter.is_empty() {
+            String::new()
+        } else {
+            format!(" · filter “{}”", sanitize::line(&self.filter))
+        };
+        lines.push(Line::from(vec![
+            Span::styled(" Merit ", theme.selected()),
+            Span::styled(" Queue", theme.title()),
+            Span::raw(format!(
+                " · {} · sorted by {}{filter}",
+                sanitize::line(&session.user),
+                self.sort.label()
+            )),
+        ]));
+        lines.push(Line::styled(self.counts_line(), theme.dim()));
+        let wide = width >= 100;
+        let cols = Columns::new(width, wide);
+        lines.push(Line::styled(cols.header(), theme.title()));
+        let height = usize::from(area.height).saturating_sub(lines.len());
+        if self.rows.is_empty() {
+            let msg = if !self.loaded || self.loading {
+                "loading…".to_string()
+            } else if self.filter.is_empty() {
+                "Nothing in the queue. Import submissions with `merit import`.".to_string()
+            } else {
+                "No submission matches the filter. Esc clears it.".to_string()
+            };
+            lines.push(Line::styled(format!(" {msg}"), theme.dim()));
+        }
+        for (i, r) in self.rows.iter().enumerate().skip(self.offset).take(height) {
+            let status = match (&r.claimed_by, r.status.as_str()) {
+                (Some(by), "new") if *by == session.user => "in progress by you".to_string(),
+                (Some(by), "new") => format!("in progress by {by}"),
+                (_, s) => status_label(s).to_string(),
+            };
+            let text = cols.row(r, &status, &age(now - r.created_at));
+            let style = if i == self.selected {
+                theme.selected()
+            } else {
+                match r.status.as_str() {
+                    "not_yet" => theme.warn(),
+                    "scored" | "approved" => theme.dim(),
+                    _ => ratatui::style::Style::new(),
+                }
+            };
+            lines.push(Line::styled(text, style));
+        }
+        f.render_widget(Paragraph::new(lines), area);
+    }
+
+    fn counts_line(&self) -> String {
+        let order = [
+            "new",
+            "in_progress",
+            "scored",
+            "second_marking",
+            "not_yet",
+            "approved",
+        ];
+        let count = |s: &str| {
+            self.counts
+                .iter()
+                .find(|(k, _)| k == s)
+                .map_or(0, |(_, n)| *n)
+        };
+        let total: i64 = order.iter().map(|s| count(s)).sum();
+        let parts: Vec<String> = order
+            .iter()
+            .filter(|s| **s == "new" || count(s) > 0)
+            .map(|s| format!("{} {}", count(s), status_label(s)))
+            .collect();
+        format!(" {total} submissions · {}", parts.join(" · "))
+    }
+}
+
+/// Column widths for the queue table at a given terminal width.
+struct Columns {
+    learner: usize,
+    cohort: usize,
+    rubric: usize,
+    status: usize,
+}
+
+impl Columns {
+    fn new(width: usize, wide: bool) -> Self {
+        let (cohort, rubric, status) = if wide { (20, 20, 24) } else { (18, 0, 20) };
+        // marker(1) + learner + ' ' + cohort + ' ' + [rubric + ' '] + att(3) + ' ' + status + ' ' + age(5)
+        let fixed = 1 + 1 + cohort + 1 + if wide { rubric + 1 } else { 0 } + 3 + 1 + status + 1 + 5;
+        Columns {
+            learner: width.saturating_sub(fixed).max(8),
+            cohort,
+            rubric,
+            status,
+        }
+    }
+
+    fn header(&self) -> String {
+        self.join("learner", "cohort", "rubric", "att", "status", "age")
+    }
+
+    fn row(&self, r: &QueueRow, status: &str, age: &str) -> String {
+        self.join(
+            &r.learner,
+            &r.cohort,
+            &r.rubric,
+            &r.attempt.to_string(),
+            status,
+            age,
+        )
+    }
+
+    fn join(
+        &self,
+        learner: &str,
+        cohort: &str,
+        rubric: &str,
+        att: &str,
+        status: &str,
+        age: &str,
+    ) -> String {
+        let mut s = String::from(" ");
+        s.push_str(&pad(&fit(learner, self.learner), self.learner));
+        s.push(' ');
+        s.push_str(&pad(&fit(cohort, self.cohort), self.cohort));
+        s.push(' ');
+        if self.rubric > 0 {
+            s.push_str(&pad(&fit(rubric, self.rubric), self.rubric));
+            s.push(' ');
+        }
+        let att = fit(att, 3);
+        s.push_str(&" ".repeat(3usize.saturating_sub(att.width())));
+        s.push_str(&att);
+        s.push(' ');
+        s.push_str(&pad(&fit(status, self.status), self.status));
+        s.push(' ');
+        let age = fit(age, 5);
+        s.push_str(&" ".repeat(5usize.saturating_sub(age.width())));
+        s.push_str(&age);
+        s
+    }
+}
+
+/// A compact age: `45s`, `12m`, `5h`, `3d`, `8w`.
+pub fn age(secs: i64) -> String {
+    let s = secs.max(0);
+    match s {
+        0..=59 => format!("{s}s"),
+        60..=3599 => format!("{}m", s / 60),
+        3600..=86_399 => format!("{}h", s / 3600),
+        86_400..=1_209_599 => format!("{}d", s / 86_400),
+        _ => format!("{}w", s / 604_800),
+    }
+}

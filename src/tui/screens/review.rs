@@ -1,0 +1,852 @@
+//! The review screen: the evidence on one side, the rubric on the other. Every change is
+//! saved as a draft at once (on the database thread); Ctrl-S submits after confirmation.
+
+use std::collections::BTreeMap;
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use crate::rubric::{self, Choices, Decision, Rubric, Spanned};
+use crate::sanitize;
+use crate::store::{AssessmentInput, CriterionScore, ReviewData};
+
+use crate::tui::app::{Effect, Session};
+use crate::tui::artifact::{ArtifactContent, human_size};
+use crate::tui::jobs::DbRequest;
+use crate::tui::keymap::{Action, Mode};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::popup::{EditTarget, Editor, Picker, Popup};
+use crate::tui::widgets::{fit, pad};
+
+/// Idle gaps longer than this do not count as time spent.
+const MAX_GAP_SECS: i64 = 300;
+/// Side by side at this width and above; stacked below.
+const SIDE_BY_SIDE: u16 = 120;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pane {
+    Evidence,
+    Rubric,
+}
+
+#[derive(Debug, Default)]
+pub struct ArtifactView {
+    pub content: Option<ArtifactContent>,
+    pub requested: bool,
+    pub scroll: usize,
+    pub wrap: bool,
+    pub matches: Vec<usize>,
+    pub current_match: usize,
+    pub query: String,
+}
+
+pub enum ReviewOutcome {
+    Effects(Vec<Effect>),
+    Popup(Popup),
+    /// Leave the review (with these last effects).
+    Close(Vec<Effect>),
+}
+
+pub struct ReviewScreen {
+    /// With learner, cohort and rubric text sanitized.
+    pub data: ReviewData,
+    pub focus: Pane,
+    pub tab: usize,
+    pub views: Vec<ArtifactView>,
+    pub criterion: usize,
+    pub choices: Choices,
+    pub comments: BTreeMap<String, String>,
+    pub overall: String,
+    pub time_spent: i64,
+    pub last_activity: i64,
+    pub read_only: Option<String>,
+    /// The search being typed, if any.
+    pub search_input: Option<String>,
+}
+
+/// Sanitizes every text a rubric shows (ids are validated slugs and stay as they are).
+fn sanitize_rubric(r: &mut Rubric) {
+    let one = |s: &mut Spanned<String>| s.value = sanitize::line(s.value.replace('\n', " ").trim());
+    one(&mut r.title);
+    for c in &mut r.criteria {
+        one(&mut c.title);
+        one(&mut c.description);
+        for l in &mut c.levels {
+            one(&mut l.label);
+            one(&mut l.descriptor);
+        }
+        for fb in &mut c.feedback {
+            one(fb);
+        }
+    }
+    for e in &mut r.evidence {
+        one(&mut e.title);
+    }
+}
+
+impl ReviewScreen {
+    pub fn open(mut data: ReviewData, now: i64) -> (ReviewScreen, Vec<Effect>) {
+        data.learner_name = sanitize::line(&data.learner_name);
+        data.learner_key = sanitize::line(&data.learner_key);
+        data.cohort_name = sanitize::line(&data.cohort_name);
+        sanitize_rubric(&mut data.rubric);
+        let mut choices = Choices::new();
+        let mut comments = BTreeMap::new();
+        let (mut overall, mut time_spent) = (String::new(), 0);
+        if let Some(a) = &data.assessment {
+            for s in &a.scores {
+                if let Some(l) = &s.level {
+                    choices.insert(s.criterion.clone(), l.clone());
+                }
+                if !s.comment.is_empty() {
+                    comments.insert(s.criterion.clone(), s.comment.clone());
+                }
+            }
+            overall = a.overall_feedback.clone();
+            time_spent = a.time_spent_secs;
+        }
+        let views = data
+            .artifacts
+            .iter()
+            .map(|_| ArtifactView::default())
+            .collect();
+        let mut screen = ReviewScreen {
+            read_only: data.read_only.clone(),
+            data,
+            focus: Pane::Rubric,
+            tab: 0,
+            views,
+            criterion: 0,
+            choices,
+            comments,
+            overall,
+            time_spent,
+            last_activity: now,
+            search_input: None,
+        };
+        let effects = screen.load_current();
+        (screen, effects)
+    }
+
+    pub fn mode(&self) -> Mode {
+        match self.focus {
+            Pane::Evidence => Mode::Evidence,
+            Pane::Rubric => Mode::Rubric,
+        }
+    }
+
+    /// Counts the time since the last key as time spent, unless it was a long pause.
+    pub fn touch(&mut self, now: i64) {
+        let gap = now - self.last_activity;
+        if (0..=MAX_GAP_SECS).contains(&gap) {
+            self.time_spent += gap;
+        }
+        self.last_activity = now;
+    }
+
+    fn load_current(&mut self) -> Vec<Effect> {
+        let Some(view) = self.views.get_mut(self.tab) else {
+            return Vec::new();
+        };
+        if view.requested {
+            return Vec::new();
+        }
+        view.requested = true;
+        let (record, path) = self.data.artifacts[self.tab].clone();
+        vec![Effect::LoadArtifact {
+            submission_id: self.data.submission_id,
+            index: self.tab,
+            record,
+            path,
+        }]
+    }
+
+    pub fn artifact_loaded(&mut self, submission_id: i64, index: usize, content: ArtifactContent) {
+        if submission_id != self.data.submission_id {
+            return;
+        }
+        if let Some(v) = self.views.get_mut(index) {
+            v.wrap = content.wrap;
+            v.content = Some(content);
+        }
+    }
+
+    fn input(&self) -> AssessmentInput {
+        AssessmentInput {
+            submission_id: self.data.submission_id,
+            assessor: String::new(),
+            scores: self
+                .data
+                .rubric
+                .criteria
+                .iter()
+                .map(|c| CriterionScore {
+                    criterion: c.id.value.clone(),
+                    level: self.choices.get(&c.id.value).cloned(),
+                    comment: self.comments.get(&c.id.value).cloned().unwrap_or_default(),
+                })
+                .collect(),
+            overall_feedback: self.overall.clone(),
+            time_spent_secs: self.time_spent,
+        }
+    }
+
+    fn save(&self) -> Vec<Effect> {
+        if self.read_only.is_some() {
+            return Vec::new();
+        }
+        vec![Effect::Db(DbRequest::SaveDraft(self.input()))]
+    }
+
+    fn has_work(&self) -> bool {
+        !self.choices.is_empty()
+            || self.comments.values().any(|c| !c.is_empty())
+            || !self.overall.is_empty()
+    }
+
+    /// Leaving: the draft is already saved; the claim is kept while the draft has work in it.
+    pub fn leave(&self) -> Vec<Effect> {
+        if self.read_only.is_some() {
+            return Vec::new();
+        }
+        let mut out = self.save();
+        out.push(Effect::Db(DbRequest::Leave {
+            submission_id: self.data.submission_id,
+            keep_claim: self.has_work(),
+        }));
+        out
+    }
+
+    pub fn outcome(&self) -> rubric::Outcome {
+        rubric::score(&self.data.rubric, &self.choices)
+    }
+
+    pub fn set_text(&mut self, target: &EditTarget, text: String) -> Vec<Effect> {
+        match target {
+            EditTarget::Comment(id) => {
+                if text.is_empty() {
+                    self.comments.remove(id);
+                } else {
+                    self.comments.insert(id.clone(), text);
+                }
+            }
+            EditTarget::Overall => self.overall = text,
+        }
+        self.save()
+    }
+
+    pub fn insert_feedback(&mut self, text: &str) -> Vec<Effect> {
+        let Some(c) = self.data.rubric.criteria.get(self.criterion) else {
+            return Vec::new();
+        };
+        let entry = self.comments.entry(c.id.value.clone()).or_default();
+        if !entry.is_empty() {
+            entry.push('\n');
+        }
+        entry.push_str(text);
+        self.save()
+    }
+
+    fn pick_level(&mut self, index: usize) -> ReviewOutcome {
+        if let Some(why) = &self.read_only {
+            return ReviewOutcome::Popup(Popup::info(
+                "Read only",
+                format!("This submission is {why}."),
+            ));
+        }
+        let Some(c) = self.data.rubric.criteria.get(self.criterion) else {
+            return ReviewOutcome::Effects(Vec::new());
+        };
+        let Some(level) = c.levels.get(index) else {
+            return ReviewOutcome::Effects(Vec::new());
+        };
+        self.choices
+            .insert(c.id.value.clone(), level.id.value.clone());
+        ReviewOutcome::Effects(self.save())
+    }
+
+    fn chosen_index(&self) -> Option<usize> {
+        let c = self.data.rubric.criteria.get(self.criterion)?;
+        let l = self.choices.get(&c.id.value)?;
+        c.level(l).map(|(i, _)| i)
+    }
+
+    pub fn action(&mut self, action: Action, size: (u16, u16), _theme: Theme) -> ReviewOutcome {
+        let page = usize::from(size.1 / 2).max(1);
+        let n_criteria = self.data.rubric.criteria.len();
+        match (self.focus, action) {
+            (_, Action::SwitchPane) => {
+                self.focus = match self.focus {
+                    Pane::Evidence => Pane::Rubric,
+                    Pane::Rubric => Pane::Evidence,
+                };
+            }
+            (_, Action::Back) => return ReviewOutcome::Close(self.leave()),
+            (_, Action::Submit) => return self.submit(),
+            (Pane::Rubric, Action::Down) => {
+                self.criterion = (self.criterion + 1).min(n_criteria.saturating_sub(1))
+            }
+            (Pane::Rubric, Action::Up) => self.criterion = self.criterion.saturating_sub(1),
+            (Pane::Rubric, Action::Top | Action::PageUp) => self.criterion = 0,
+            (Pane::Rubric, Action::Bottom | Action::PageDown) => {
+                self.criterion = n_criteria.saturating_sub(1)
+            }
+            (Pane::Rubric, Action::Level(n)) => return self.pick_level(usize::from(n) - 1),
+            (Pane::Rubric, Action::LevelUp) => {
+                let next = self.chosen_index().map_or(0, |i| i + 1);
+                return self.pick_level(next);
+            }
+            (Pane::Rubric, Action::LevelDown) => {
+                let next = self.chosen_index().map_or(0, |i| i.saturating_sub(1));
+                return self.pick_level(next);
+            }
+            (Pane::Rubric, Action::Comment) => {
+                if self.read_only.is_some() {
+                    return self.pick_level(usize::MAX);
+                }
+                let Some(c) = self.data.rubric.criteria.get(self.criterion) else {
+                    return ReviewOutcome::Effects(Vec::new());
+                };
+                let text = self.comments.get(&c.id.value).cloned().unwrap_or_default();
+                return ReviewOutcome::Popup(Popup::Editor(Box::new(Editor::new(
+                    EditTarget::Comment(c.id.value.clone()),
+                    format!("Comment: {}", c.title.value),
+                    &text,
+                ))));
+            }
+            (Pane::Rubric, Action::Overall) => {
+                if self.read_only.is_some() {
+                    return self.pick_level(usize::MAX);
+                }
+                return ReviewOutcome::Popup(Popup::Editor(Box::new(Editor::new(
+                    EditTarget::Overall,
+                    format!("Overall feedback for {}", self.data.learner_name),
+                    &self.overall,
+                ))));
+            }
+            (Pane::Rubric, Action::FeedbackBank) => {
+                if self.read_only.is_some() {
+                    return self.pick_level(usize::MAX);
+                }
+                let Some(c) = self.data.rubric.criteria.get(self.criterion) else {
+                    return ReviewOutcome::Effects(Vec::new());
+                };
+                if c.feedback.is_empty() {
+                    return ReviewOutcome::Popup(Popup::info(
+                        "No feedback bank",
+                        format!("The rubric has no saved comments for “{}”.", c.title.value),
+                    ));
+                }
+                return ReviewOutcome::Popup(Popup::Picker(Picker {
+                    title: format!("Feedback bank: {}", c.title.value),
+                    items: c.feedback.iter().map(|f| f.value.clone()).collect(),
+                    selected: 0,
+                }));
+            }
+            (Pane::Evidence, a) => return ReviewOutcome::Effects(self.evidence_action(a, page)),
+            _ => {}
+        }
+        ReviewOutcome::Effects(Vec::new())
+    }
+
+    fn evidence_action(&mut self, action: Action, page: usize) -> Vec<Effect> {
+        let count = self.views.len();
+        match action {
+            Action::NextTab if count > 0 => {
+                self.tab = (self.tab + 1) % count;
+                return self.load_current();
+            }
+            Action::PrevTab if count > 0 => {
+                self.tab = (self.tab + count - 1) % count;
+                return self.load_current();
+            }
+            Action::Search => self.search_input = Some(String::new()),
+            _ => {}
+        }
+        let Some(v) = self.views.get_mut(self.tab) else {
+            return Vec::new();
+        };
+        let len = v.content.as_ref().map_or(0, |c| c.lines.len());
+        let last = len.saturating_sub(1);
+        match action {
+            Action::Down => v.scroll = (v.scroll + 1).min(last),
+            Action::Up => v.scroll = v.scroll.saturating_sub(1),
+            Action::PageDown => v.scroll = (v.scroll + page).min(last),
+            Action::PageUp => v.scroll = v.scroll.saturating_sub(page),
+            Action::Top => v.scroll = 0,
+            Action::Bottom => v.scroll = last,
+            Action::ToggleWrap => v.wrap = !v.wrap,
+            Action::NextMatch if !v.matches.is_empty() => {
+                v.current_match = (v.current_match + 1) % v.matches.len();
+                v.scroll = v.matches[v.current_match];
+            }
+            Action::PrevMatch if !v.matches.is_empty() => {
+                v.current_match = (v.current_match + v.matches.len() - 1) % v.matches.len();
+                v.scroll = v.matches[v.current_match];
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    pub fn searching(&self) -> bool {
+        self.search_input.is_some()
+    }
+
+    pub fn search_key(&mut self, k: KeyEvent, _size: (u16, u16)) {
+        let Some(input) = &mut self.search_input else {
+            return;
+        };
+        match k.code {
+            KeyCode::Esc => self.search_input = None,
+            KeyCode::Backspace => {
+                input.pop();
+            }
+            KeyCode::Enter => {
+                let query = std::mem::take(input);
+                self.search_input = None;
+                if let Some(v) = self.views.get_mut(self.tab) {
+                    let needle = query.to_lowercase();
+                    v.matches = match &v.content {
+                        Some(c) if !needle.is_empty() => c
+                            .plain
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, l)| l.to_lowercase().contains(&needle))
+                            .map(|(i, _)| i)
+                            .collect(),
+                        _ => Vec::new(),
+                    };
+                    v.query = query;
+                    v.current_match = v.matches.iter().position(|m| *m >= v.scroll).unwrap_or(0);
+                    if let Some(m) = v.matches.get(v.current_match) {
+                        v.scroll = *m;
+                    }
+                }
+            }
+            KeyCode::Char(c) if !c.is_control() && input.chars().count() < 200 => input.push(c),
+            _ => {}
+        }
+    }
+
+    pub fn status_hint(&self) -> Option<String> {
+        self.search_input
+            .as_ref()
+            .map(|s| format!("search: {}▏  Enter find · Esc cancel", sanitize::line(s)))
+    }
+
+    fn submit(&mut self) -> ReviewOutcome {
+        if let Some(why) = &self.read_only {
+            return ReviewOutcome::Popup(Popup::info(
+                "Read only",
+                format!("This submission is {why}."),
+            ));
+        }
+        let o = self.outcome();
+        let Some(decision) = o.decision else {
+            let names: Vec<String> = o
+                .unscored
+                .iter()
+                .filter_map(|id| self.data.rubric.criterion(id))
+                .map(|c| c.title.value.clone())
+                .collect();
+            return ReviewOutcome::Popup(Popup::error(
+                "Not every criterion is scored",
+                format!("Pick a level (1–9) for: {}.", names.join(", ")),
+            ));
+        };
+        if decision == Decision::NotYet {
+            let missing: Vec<String> = o
+                .shortfalls
+                .iter()
+                .filter(|s| {
+                    self.comments
+                        .get(&s.criterion)
+                        .is_none_or(|c| c.trim().is_empty())
+                })
+                .filter_map(|s| self.data.rubric.criterion(&s.criterion))
+                .map(|c| c.title.value.clone())
+                .collect();
+            if !missing.is_empty() {
+                return ReviewOutcome::Popup(Popup::error(
+                    "Feedback needed",
+                    format!(
+                        "“Not yet” needs a comment on each criterion below its required level, so the learner knows what to improve: {}.\nSelect it and press c (or f for the feedback bank).",
+                        missing.join(", ")
+                    ),
+                ));
+            }
+        }
+        ReviewOutcome::Popup(Popup::Confirm {
+            title: "Submit the decision?".into(),
+            text: format!(
+                "{}: {} — {} of {} (pass at {}).\nAttempt {}. This cannot be undone from the workbench.",
+                self.data.learner_name,
+                decision.label().to_uppercase(),
+                rubric::fmt_num(o.total),
+                rubric::fmt_num(o.max_total),
+                rubric::fmt_num(o.min_total),
+                self.data.attempt
+            ),
+        })
+    }
+
+    pub fn confirmed_submit(&mut self) -> Vec<Effect> {
+        vec![Effect::Db(DbRequest::Submit(self.input()))]
+    }
+
+    pub fn draw(&self, f: &mut Frame<'_>, area: Rect, theme: Theme, _session: &Session) {
+        let [head, body] =
+            Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
+        let ro = match &self.read_only {
+            Some(why) => format!(" · read only ({why})"),
+            None => String::new(),
+        };
+        let head_line = Line::from(vec![
+            Span::styled(" Merit ", theme.selected()),
+            Span::styled(format!(" {}", self.data.learner_name), theme.title()),
+            Span::raw(format!(
+                " · {} · attempt {} · {} v{}{ro}",
+                self.data.cohort_name,
+                self.data.attempt,
+                self.data.rubric.title.value,
+                self.data.rubric_version
+            )),
+        ]);
+        f.render_widget(Paragraph::new(head_line), head);
+        let (ev, rb) = if body.width >= SIDE_BY_SIDE {
+            let [a, b] =
+                Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)])
+                    .areas(body);
+            (a, b)
+        } else {
+            // Stacked: the focused pane gets two thirds.
+            let (e, r) = match self.focus {
+                Pane::Evidence => (2, 1),
+                Pane::Rubric => (1, 2),
+            };
+            let [a, b] = Layout::vertical([Constraint::Fill(e), Constraint::Fill(r)]).areas(body);
+            (a, b)
+        };
+        self.draw_evidence(f, ev, theme);
+        self.draw_rubric(f, rb, theme);
+    }
+
+    fn block(&self, pane: Pane, title: String, theme: Theme) -> Block<'static> {
+        let style = if self.focus == pane {
+            theme.focus_border()
+        } else {
+            theme.border()
+        };
+        Block::default()
+            .borders(Borders::ALL)
+            .border_style(style)
+            .title(Span::styled(title, style))
+    }
+
+    fn draw_evidence(&self, f: &mut Frame<'_>, area: Rect, theme: Theme) {
+        let block = self.block(
+            Pane::Evidence,
+            format!(" Evidence ({}) ", self.views.len()),
+            theme,
+        );
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        if self.views.is_empty() {
+            f.render_widget(
+                Paragraph::new(Line::styled(
+                    "No artifacts in this submission.",
+                    theme.dim(),
+                )),
+                inner,
+            );
+            return;
+        }
+        let width = usize::from(inner.width);
+        // Tabs: one per artifact, the current one highlighted.
+        let mut tabs = Vec::new();
+        for (i, (a, _)) in self.data.artifacts.iter().enumerate() {
+            let name = fit(&sanitize::line(&a.name), 24);
+            let style = if i == self.tab {
+                theme.selected()
+            } else {
+                theme.dim()
+            };
+            tabs.push(Span::styled(format!(" {name} "), style));
+            tabs.push(Span::raw(" "));
+        }
+        let (record, _) = &self.data.artifacts[self.tab];
+        let requirement = record
+            .requirement
+            .as_deref()
+            .and_then(|r| self.data.rubric.evidence.iter().find(|e| e.id.value == r))
+            .map_or_else(
+                || "no evidence requirement".to_string(),
+                |e| format!("answers “{}”", e.title.value),
+            );
+        let meta = format!(
+            "{} · {} · {} · sha256 {}",
+            record.kind,
+            record.size.map_or_else(|| "link".to_string(), human_size),
+            requirement,
+            record
+                .sha256
+                .as_deref()
+                .map_or("—", |h| &h[..h.len().min(12)])
+        );
+        let view = &self.views[self.tab];
+        let mut head = vec![
+            Line::from(tabs),
+            Line::styled(fit(&meta, width), theme.dim()),
+        ];
+        if let Some(note) = view.content.as_ref().and_then(|c| c.note.as_ref()) {
+            head.push(Line::styled(fit(note, width), theme.warn()));
+        }
+        if !view.matches.is_empty() {
+            head.push(Line::styled(
+                fit(
+                    &format!(
+                        "match {} of {} for “{}” (n/N)",
+                        view.current_match + 1,
+                        view.matches.len(),
+                        sanitize::line(&view.query)
+                    ),
+                    width,
+                ),
+                theme.warn(),
+            ));
+        } else if !view.query.is_empty() {
+            head.push(Line::styled(
+                fit(
+                    &format!("no match for “{}”", sanitize::line(&view.query)),
+                    width,
+                ),
+                theme.warn(),
+            ));
+        }
+        let head_h = head.len() as u16;
+        let [h, content] =
+            Layout::vertical([Constraint::Length(head_h), Constraint::Min(0)]).areas(inner);
+        f.render_widget(Paragraph::new(head), h);
+        let Some(c) = &view.content else {
+            f.render_widget(
+                Paragraph::new(Line::styled("loading…", theme.dim())),
+                content,
+            );
+            return;
+        };
+        if let Some(img) = &c.image {
+            draw_image(f, content, img);
+            return;
+        }
+        let current = view.matches.get(view.current_match).copied();
+        let lines: Vec<Line<'static>> = c
+            .lines
+            .iter()
+            .enumerate()
+            .skip(view.scroll)
+            .take(usize::from(content.height))
+            .map(|(i, l)| {
+                if Some(i) == current {
+                    l.clone().patch_style(theme.search_hit())
+                } else {
+                    l.clone()
+                }
+            })
+            .collect();
+        let mut p = Paragraph::new(lines);
+        if view.wrap {
+            p = p.wrap(Wrap { trim: false });
+        }
+        f.render_widget(p, content);
+    }
+
+    fn draw_rubric(&self, f: &mut Frame<'_>, area: Rect, theme: Theme) {
+        let r = &self.data.rubric;
+        let block = self.block(Pane::Rubric, format!(" Rubric: {} ", r.title.value), theme);
+        let inner = block.inner(area);
+        f.render_widget(block, area);
+        let width = usize::from(inner.width);
+        let o = self.outcome();
+        let mut lines: Vec<Line<'static>> = Vec::new();
+        let verdict = match o.decision {
+            Some(Decision::Meets) => Span::styled("MEETS", theme.good()),
+            Some(Decision::NotYet) => Span::styled("NOT YET", theme.bad()),
+            None => Span::styled(format!("{} unscored", o.unscored.len()), theme.warn()),
+        };
+        let mut why = String::new();
+        if !o.shortfalls.is_empty() {
+            let names: Vec<&str> = o
+                .shortfalls
+                .iter()
+                .filter_map(|s| r.criterion(&s.criterion))
+                .map(|c| c.title.value.as_str())
+                .collect();
+            why = format!(" · below required: {}", names.join(", "));
+        } else if o.decision == Some(Decision::NotYet) {
+            why = " · total below the pass mark".into();
+        }
+        lines.push(Line::from(vec![
+            Span::raw(format!(
+                " total {} of {} · pass at {} · ",
+                rubric::fmt_num(o.total),
+                rubric::fmt_num(o.max_total),
+                rubric::fmt_num(o.min_total)
+            )),
+            verdict,
+            Span::styled(why, theme.warn()),
+        ]));
+        let title_w = width.saturating_sub(24).max(8);
+        for (i, c) in r.criteria.iter().enumerate() {
+            let chosen = self.choices.get(&c.id.value).and_then(|l| c.level(l));
+            let level = match chosen {
+                Some((n, l)) => format!("{} {}", n + 1, l.label.value),
+                None => "–".to_string(),
+            };
+            let short = o.shortfalls.iter().any(|s| s.criterion == c.id.value);
+            let marker = if i == self.criterion { "▸" } else { " " };
+            let req = if c.required.is_some() { "*" } else { " " };
+            let has_comment = if self.comments.contains_key(&c.id.value) {
+                "✎"
+            } else {
+                " "
+            };
+            let text = format!(
+                "{marker}{req}{} ×{} {has_comment} {}",
+                pad(&fit(&c.title.value, title_w), title_w),
+                rubric::fmt_num(c.weight.value),
+                fit(&level, 16)
+            );
+            let style = if i == self.criterion && self.focus == Pane::Rubric {
+                theme.selected()
+            } else if short {
+                theme.bad()
+            } else if chosen.is_none() {
+                theme.dim()
+            } else {
+                Style::new()
+            };
+            lines.push(Line::styled(fit(&text, width), style));
+        }
+        // The selected criterion: its levels one line each (always shown), then as much
+        // detail as fits — the description, full descriptors, comments.
+        let height = usize::from(inner.height);
+        if let Some(c) = r.criteria.get(self.criterion) {
+            let req = match c.required.as_ref().and_then(|q| c.level(&q.value)) {
+                Some((_, l)) => format!(" (required: {})", l.label.value),
+                None => String::new(),
+            };
+            lines.push(Line::styled(
+                fit(&format!("── {}{req} ", c.title.value), width),
+                theme.title(),
+            ));
+            let chosen = self.chosen_index();
+            let level_line = |n: usize, l: &rubric::Level| -> Line<'static> {
+                let mark = if chosen == Some(n) { "▶" } else { " " };
+                let style = if chosen == Some(n) {
+                    theme.good()
+                } else {
+                    Style::new()
+                };
+                Line::from(vec![
+                    Span::styled(
+                        format!("{mark}{} {} ", n + 1, l.label.value),
+                        style.patch(theme.title()),
+                    ),
+                    Span::styled(
+                        format!("({}) ", rubric::fmt_num(l.points.value)),
+                        theme.dim(),
+                    ),
+                    Span::raw(l.descriptor.value.clone()),
+                ])
+            };
+            let mut tail: Vec<Line<'static>> = Vec::new();
+            if let Some(comment) = self.comments.get(&c.id.value) {
+                tail.push(Line::from(vec![
+                    Span::styled("comment: ", theme.key()),
+                    Span::raw(sanitize::line(comment)),
+                ]));
+            }
+            if !self.overall.is_empty() {
+                tail.push(Line::from(vec![
+                    Span::styled("overall: ", theme.key()),
+                    Span::raw(sanitize::line(&self.overall)),
+                ]));
+            }
+            let rows = |l: &Line<'_>| l.width().div_ceil(width.max(1)).max(1);
+            let full: Vec<Line<'static>> = c
+                .levels
+                .iter()
+                .enumerate()
+                .map(|(n, l)| level_line(n, l))
+                .collect();
+            let description = Line::styled(c.description.value.clone(), theme.dim());
+            let used = lines.len();
+            let full_rows: usize =
+                full.iter().map(rows).sum::<usize>() + tail.iter().map(rows).sum::<usize>();
+            if used + rows(&description) + full_rows <= height {
+                lines.push(description);
+                lines.extend(full);
+                lines.extend(tail);
+                f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+                return;
+            }
+            // Tight: one line per level and per note, cut to the width.
+            for l in full.into_iter().chain(tail) {
+                lines.push(fit_line(l, width));
+            }
+        }
+        let lines: Vec<Line<'static>> = lines.into_iter().take(height).collect();
+        f.render_widget(Paragraph::new(lines), inner);
+    }
+}
+
+/// Cuts a styled line to `width` columns (keeping styles), ending with `…` when cut.
+fn fit_line(line: Line<'static>, width: usize) -> Line<'static> {
+    if line.width() <= width {
+        return line;
+    }
+    let mut out = Vec::new();
+    let mut left = width.saturating_sub(1);
+    for span in line.spans {
+        if left == 0 {
+            break;
+        }
+        let text = fit(&span.content, left + 1);
+        let text = text.strip_suffix('…').map(str::to_string).unwrap_or(text);
+        left = left.saturating_sub(unicode_width::UnicodeWidthStr::width(text.as_str()));
+        out.push(Span::styled(text, span.style));
+    }
+    out.push(Span::raw("…"));
+    Line::from(out).style(line.style)
+}
+
+fn draw_image(f: &mut Frame<'_>, area: Rect, img: &crate::tui::artifact::ImagePreview) {
+    if area.width == 0 || area.height == 0 || img.width == 0 || img.height == 0 {
+        return;
+    }
+    // Fit the image (two pixels per cell vertically) into the area, keeping its aspect.
+    let scale = (f64::from(img.width) / f64::from(area.width))
+        .max(f64::from(img.height) / (f64::from(area.height) * 2.0));
+    let w = ((f64::from(img.width) / scale) as u16).clamp(1, area.width);
+    let h = ((f64::from(img.height) / scale / 2.0) as u16).clamp(1, area.height);
+    let buf = f.buffer_mut();
+    for cy in 0..h {
+        for cx in 0..w {
+            let px = |py: f64| {
+                let sx = ((f64::from(cx) * scale) as u32).min(img.width - 1);
+                let sy = (py as u32).min(img.height - 1);
+                img.pixels[(sy * img.width + sx) as usize]
+            };
+            let top = px(f64::from(cy) * 2.0 * scale);
+            let bottom = px((f64::from(cy) * 2.0 + 1.0) * scale);
+            if let Some(cell) = buf.cell_mut((area.x + cx, area.y + cy)) {
+                cell.set_char('▀').set_fg(top).set_bg(bottom);
+            }
+        }
+    }
+}

@@ -1,0 +1,274 @@
+//! Popups over the current screen: help, messages (errors are dismissable, never a crash),
+//! confirmation, the text editor, and the feedback-bank picker.
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui_textarea::TextArea;
+
+use crate::sanitize;
+
+use crate::tui::keymap::{self, Mode};
+use crate::tui::theme::Theme;
+use crate::tui::widgets::{centered, fit, pad};
+
+/// What an editor popup edits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EditTarget {
+    Comment(String),
+    Overall,
+}
+
+pub struct Editor {
+    pub target: EditTarget,
+    pub title: String,
+    pub area: TextArea<'static>,
+}
+
+impl Editor {
+    pub fn new(target: EditTarget, title: String, text: &str) -> Self {
+        let lines: Vec<String> = if text.is_empty() {
+            vec![String::new()]
+        } else {
+            text.lines().map(str::to_string).collect()
+        };
+        let mut area = TextArea::new(lines);
+        area.move_cursor(ratatui_textarea::CursorMove::Bottom);
+        area.move_cursor(ratatui_textarea::CursorMove::End);
+        Editor {
+            target,
+            title,
+            area,
+        }
+    }
+
+    pub fn text(&self) -> String {
+        self.area.lines().join("\n")
+    }
+
+    pub fn paste(&mut self, text: &str) {
+        // Pasted text is the assessor's own, but strip anything that could drive the terminal.
+        let clean: Vec<String> = text.split('\n').map(sanitize::line).collect();
+        self.area.insert_str(clean.join("\n"));
+    }
+}
+
+pub struct Picker {
+    pub title: String,
+    pub items: Vec<String>,
+    pub selected: usize,
+}
+
+pub enum Popup {
+    Help(Mode),
+    Message {
+        title: String,
+        text: String,
+        error: bool,
+    },
+    Confirm {
+        title: String,
+        text: String,
+    },
+    Editor(Box<Editor>),
+    Picker(Picker),
+}
+
+pub enum PopupOutcome {
+    Stay,
+    Close,
+    /// The editor's text changed.
+    Edited,
+    Confirmed,
+    Picked(String),
+}
+
+impl Popup {
+    pub fn error(title: &str, text: String) -> Popup {
+        Popup::Message {
+            title: title.to_string(),
+            text,
+            error: true,
+        }
+    }
+
+    pub fn info(title: &str, text: String) -> Popup {
+        Popup::Message {
+            title: title.to_string(),
+            text,
+            error: false,
+        }
+    }
+
+    pub fn key(&mut self, k: KeyEvent) -> PopupOutcome {
+        let ctrl_c = k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
+        match self {
+            Popup::Help(_) | Popup::Message { .. } => match k.code {
+                KeyCode::Esc
+                | KeyCode::Enter
+                | KeyCode::Char('q')
+                | KeyCode::Char('?')
+                | KeyCode::Char(' ') => PopupOutcome::Close,
+                _ if ctrl_c => PopupOutcome::Close,
+                _ => PopupOutcome::Stay,
+            },
+            Popup::Confirm { .. } => match k.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => PopupOutcome::Confirmed,
+                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Char('q') => {
+                    PopupOutcome::Close
+                }
+                _ => PopupOutcome::Stay,
+            },
+            Popup::Editor(ed) => {
+                let save =
+                    k.code == KeyCode::Char('s') && k.modifiers.contains(KeyModifiers::CONTROL);
+                if k.code == KeyCode::Esc || save || ctrl_c {
+                    return PopupOutcome::Close;
+                }
+                if ed.area.input(k) {
+                    PopupOutcome::Edited
+                } else {
+                    PopupOutcome::Stay
+                }
+            }
+            Popup::Picker(p) => match k.code {
+                KeyCode::Esc | KeyCode::Char('q') => PopupOutcome::Close,
+                KeyCode::Down | KeyCode::Char('j') => {
+                    p.selected = (p.selected + 1).min(p.items.len().saturating_sub(1));
+                    PopupOutcome::Stay
+                }
+                KeyCode::Up | KeyCode::Char('k') => {
+                    p.selected = p.selected.saturating_sub(1);
+                    PopupOutcome::Stay
+                }
+                KeyCode::Enter => match p.items.get(p.selected) {
+                    Some(t) => PopupOutcome::Picked(t.clone()),
+                    None => PopupOutcome::Close,
+                },
+                KeyCode::Char(c @ '1'..='9') => {
+                    let i = usize::from(c as u8 - b'1');
+                    match p.items.get(i) {
+                        Some(t) => PopupOutcome::Picked(t.clone()),
+                        None => PopupOutcome::Stay,
+                    }
+                }
+                _ => PopupOutcome::Stay,
+            },
+        }
+    }
+
+    pub fn draw(&self, f: &mut Frame<'_>, area: Rect, theme: Theme) {
+        match self {
+            Popup::Help(mode) => help(f, area, *mode, theme),
+            Popup::Message { title, text, error } => {
+                let style = if *error { theme.bad() } else { theme.title() };
+                let mut lines: Vec<Line<'static>> = text
+                    .split('\n')
+                    .map(|l| Line::raw(sanitize::line(l)))
+                    .collect();
+                lines.push(Line::raw(""));
+                lines.push(Line::styled("Enter or Esc to close", theme.dim()));
+                boxed(f, area, title, style, lines, 64);
+            }
+            Popup::Confirm { title, text } => {
+                let mut lines: Vec<Line<'static>> = text
+                    .split('\n')
+                    .map(|l| Line::raw(sanitize::line(l)))
+                    .collect();
+                lines.push(Line::raw(""));
+                lines.push(Line::from(vec![
+                    Span::styled("y", theme.key()),
+                    Span::raw(" yes   "),
+                    Span::styled("n", theme.key()),
+                    Span::raw(" no"),
+                ]));
+                boxed(f, area, title, theme.title(), lines, 64);
+            }
+            Popup::Editor(ed) => {
+                let w = area.width.saturating_sub(6).min(90);
+                let h = area.height.saturating_sub(4).min(14);
+                let r = centered(area, w, h);
+                f.render_widget(Clear, r);
+                let block = Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(theme.focus_border())
+                    .title(Span::styled(
+                        format!(" {} ", sanitize::line(&ed.title)),
+                        theme.title(),
+                    ))
+                    .title_bottom(Line::styled(" Esc done (saved as you type) ", theme.dim()));
+                let inner = block.inner(r);
+                f.render_widget(block, r);
+                f.render_widget(&ed.area, inner);
+            }
+            Popup::Picker(p) => {
+                let inner_w = usize::from(area.width.saturating_sub(10).min(90));
+                let lines: Vec<Line<'static>> = p
+                    .items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| {
+                        let text = pad(&fit(&format!(" {} {t}", i + 1), inner_w), inner_w);
+                        if i == p.selected {
+                            Line::styled(text, theme.selected())
+                        } else {
+                            Line::raw(text)
+                        }
+                    })
+                    .collect();
+                boxed(f, area, &p.title, theme.title(), lines, 94);
+            }
+        }
+    }
+}
+
+fn boxed(
+    f: &mut Frame<'_>,
+    area: Rect,
+    title: &str,
+    style: ratatui::style::Style,
+    lines: Vec<Line<'static>>,
+    max_w: u16,
+) {
+    let w = area.width.saturating_sub(4).min(max_w);
+    let text_w = usize::from(w.saturating_sub(2)).max(1);
+    let rows: usize = lines
+        .iter()
+        .map(|l| l.width().div_ceil(text_w).max(1))
+        .sum();
+    let h = (rows as u16 + 2).min(area.height.saturating_sub(2));
+    let r = centered(area, w, h);
+    f.render_widget(Clear, r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(style)
+        .title(Span::styled(format!(" {} ", sanitize::line(title)), style));
+    f.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
+        r,
+    );
+}
+
+/// Every key of the mode, generated from the keymap.
+fn help(f: &mut Frame<'_>, area: Rect, mode: Mode, theme: Theme) {
+    let title = match mode {
+        Mode::Queue => "Keys: queue",
+        Mode::Evidence => "Keys: review, evidence pane",
+        Mode::Rubric => "Keys: review, rubric pane",
+    };
+    let mut lines: Vec<Line<'static>> = keymap::bindings(mode)
+        .into_iter()
+        .map(|b| {
+            Line::from(vec![
+                Span::styled(format!(" {:<8}", b.label), theme.key()),
+                Span::raw(b.help),
+            ])
+        })
+        .collect();
+    lines.push(Line::styled(" Ctrl-C   quit from anywhere", theme.dim()));
+    boxed(f, area, title, theme.title(), lines, 64);
+}
