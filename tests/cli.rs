@@ -170,9 +170,14 @@ fn demo_is_deterministic_for_a_seed() {
 }
 
 #[test]
-fn no_subcommand_without_a_workbench_says_so() {
+fn workbench_refuses_to_start_without_a_terminal() {
     let ws = tempfile::tempdir().unwrap();
     let o = merit().arg("--workspace").arg(ws.path()).output().unwrap();
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("merit --help"));
+    assert!(
+        stderr(&o).contains("the workbench needs a terminal"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(o.stdout.is_empty(), "nothing drawn");
 }

@@ -54,6 +54,23 @@ impl Store {
             );
         };
         let tx = self.write()?;
+        // Only a submission waiting for assessment can be decided, and not from under the
+        // feet of someone who holds a live claim on it.
+        let (status, holder): (String, Option<String>) = tx.query_row(
+            "SELECT status, claimed_by FROM submissions WHERE id = ?1",
+            [a.submission_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        if status != "new" {
+            bail!(
+                "submission {} is already {}; it cannot be decided again",
+                a.submission_id,
+                super::status_label(&status)
+            );
+        }
+        if let Some(h) = holder.filter(|h| *h != a.assessor) {
+            bail!("submission {} is being assessed by {h}", a.submission_id);
+        }
         upsert(&tx, a, "submitted", Some(decision), Some(outcome.total))?;
         let status = match decision {
             Decision::Meets => "scored",

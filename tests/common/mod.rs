@@ -49,3 +49,4 @@ pub fn workspace_with_rubrics() -> tempfile::TempDir {
     assert!(o.status.success(), "rubric import failed: {}", stderr(&o));
     ws
 }
+pub mod tui;

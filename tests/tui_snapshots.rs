@@ -1,0 +1,228 @@
+//! Snapshots of every workbench screen at 80×24 and 160×48 (ratatui's TestBackend).
+//! Review changes with `cargo insta review` or `INSTA_UPDATE=always cargo test`.
+
+mod common;
+
+use common::tui::*;
+use merit::tui::app::App;
+use merit::tui::event::Msg;
+use merit::tui::jobs::DbReply;
+use ratatui::crossterm::event::KeyCode;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+fn snap(name: &str, build: impl Fn(u16, u16) -> App) {
+    for (w, h) in SIZES {
+        let app = build(w, h);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), render(&app));
+    }
+}
+
+fn review_app(w: u16, h: u16, dir: &std::path::Path) -> App {
+    let mut a = queue_app(w, h, 30);
+    open_review(&mut a, review_data(dir));
+    a
+}
+
+#[test]
+fn queue() {
+    snap("queue", |w, h| queue_app(w, h, 200));
+}
+
+#[test]
+fn queue_filtering() {
+    snap("queue_filtering", |w, h| {
+        let mut a = queue_app(w, h, 200);
+        a.update(key('/'));
+        let e = a.update(key('o'));
+        answer_queue(&mut a, &e, rows(1, 7));
+        a
+    });
+}
+
+#[test]
+fn queue_empty() {
+    snap("queue_empty", |w, h| queue_app(w, h, 0));
+}
+
+#[test]
+fn queue_help() {
+    snap("queue_help", |w, h| {
+        let mut a = queue_app(w, h, 200);
+        a.update(key('?'));
+        a
+    });
+}
+
+#[test]
+fn error_message() {
+    snap("error_message", |w, h| {
+        let mut a = queue_app(w, h, 200);
+        a.update(Msg::Db(DbReply::Opened(Err(
+            "submission 17 no longer exists".into(),
+        ))));
+        a
+    });
+}
+
+#[test]
+fn too_small() {
+    for (w, h) in [(59, 24), (80, 15), (30, 8)] {
+        let a = queue_app(w, h, 10);
+        insta::assert_snapshot!(format!("too_small_{w}x{h}"), render(&a));
+    }
+}
+
+#[test]
+fn review_rubric_pane() {
+    let dir = tempfile::tempdir().unwrap();
+    snap("review_rubric", |w, h| {
+        let mut a = review_app(w, h, dir.path());
+        a.update(key('3'));
+        a.update(key('j'));
+        a.update(key('2'));
+        a
+    });
+}
+
+#[test]
+fn review_evidence_markdown() {
+    let dir = tempfile::tempdir().unwrap();
+    snap("review_evidence_markdown", |w, h| {
+        let mut a = review_app(w, h, dir.path());
+        a.update(code(KeyCode::Tab));
+        a
+    });
+}
+
+#[test]
+fn review_evidence_csv_table() {
+    let dir = tempfile::tempdir().unwrap();
+    snap("review_evidence_csv", |w, h| {
+        let mut a = review_app(w, h, dir.path());
+        a.update(code(KeyCode::Tab));
+        a.update(key(']'));
+        a.update(key(']'));
+        a
+    });
+}
+
+#[test]
+fn review_evidence_code() {
+    let dir = tempfile::tempdir().unwrap();
+    snap("review_evidence_code", |w, h| {
+        let mut a = review_app(w, h, dir.path());
+        a.update(code(KeyCode::Tab));
+        a.update(key('['));
+        a
+    });
+}
+
+#[test]
+fn review_search() {
+    let dir = tempfile::tempdir().unwrap();
+    snap("review_search", |w, h| {
+        let mut a = review_app(w, h, dir.path());
+        a.update(code(KeyCode::Tab));
+        a.update(key(']'));
+        a.update(key('/'));
+        for c in "test".chars() {
+            a.update(key(c));
+        }
+        a.update(code(KeyCode::Enter));
+        a
+    });
+}
+
+#[test]
+fn review_comment_editor() {
+    let dir = tempfile::tempdir().unwrap();
+    snap("review_editor", |w, h| {
+        let mut a = review_app(w, h, dir.path());
+        a.update(key('c'));
+        for c in "Goals are clear; share them at the start.".chars() {
+            a.update(key(c));
+        }
+        a
+    });
+}
+
+#[test]
+fn review_feedback_bank() {
+    let dir = tempfile::tempdir().unwrap();
+    snap("review_feedback_bank", |w, h| {
+        let mut a = review_app(w, h, dir.path());
+        a.update(key('j'));
+        a.update(key('f'));
+        a
+    });
+}
+
+#[test]
+fn review_confirm_submit() {
+    let dir = tempfile::tempdir().unwrap();
+    snap("review_confirm", |w, h| {
+        let mut a = review_app(w, h, dir.path());
+        for _ in 0..5 {
+            a.update(key('3'));
+            a.update(key('j'));
+        }
+        a.update(ctrl('s'));
+        a
+    });
+}
+
+#[test]
+fn review_help() {
+    let dir = tempfile::tempdir().unwrap();
+    snap("review_help", |w, h| {
+        let mut a = review_app(w, h, dir.path());
+        a.update(key('?'));
+        a
+    });
+}
+
+#[test]
+fn review_read_only() {
+    let dir = tempfile::tempdir().unwrap();
+    snap("review_read_only", |w, h| {
+        let mut a = queue_app(w, h, 30);
+        let mut data = review_data(dir.path());
+        data.read_only = Some("scored".into());
+        open_review(&mut a, data);
+        a.update(code(KeyCode::Esc));
+        a
+    });
+}
+
+#[test]
+fn review_evidence_image() {
+    let dir = tempfile::tempdir().unwrap();
+    snap("review_evidence_image", |w, h| {
+        let mut a = review_app(w, h, dir.path());
+        a.update(code(KeyCode::Tab));
+        for _ in 0..4 {
+            a.update(key(']'));
+        }
+        a
+    });
+}
+
+#[test]
+fn image_preview_uses_half_blocks_in_the_image_colours() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = review_app(80, 24, dir.path());
+    a.update(code(KeyCode::Tab));
+    for _ in 0..4 {
+        a.update(key(']'));
+    }
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| a.draw(f)).unwrap();
+    let buf = t.backend().buffer();
+    let cells: Vec<_> = buf.content().iter().filter(|c| c.symbol() == "▀").collect();
+    assert!(cells.len() > 20, "a preview is drawn");
+    use ratatui::style::Color;
+    assert!(cells.iter().any(|c| c.fg == Color::Red));
+    assert!(cells.iter().any(|c| c.fg == Color::Blue));
+    assert!(cells.iter().any(|c| c.bg == Color::White));
+}

@@ -1,0 +1,490 @@
+//! Workbench logic without a terminal: messages in, state and effects out.
+
+mod common;
+
+use common::tui::*;
+use merit::rubric::Decision;
+use merit::store::PageFrom;
+use merit::tui::app::Effect;
+use merit::tui::event::Msg;
+use merit::tui::jobs::{DbReply, DbRequest, PageMode};
+use merit::tui::keymap::{self, Mode};
+use merit::tui::screens::queue::{CHUNK, MAX_ROWS};
+use merit::tui::widgets::popup::Popup;
+use ratatui::crossterm::event::KeyCode;
+
+fn queue_request(effects: &[Effect]) -> Option<(&PageFrom, PageMode, String)> {
+    effects.iter().find_map(|e| match e {
+        Effect::Db(DbRequest::Queue { query, mode, .. }) => {
+            Some((&query.from, *mode, query.filter.clone()))
+        }
+        _ => None,
+    })
+}
+
+#[test]
+fn start_asks_for_the_first_page_and_counts() {
+    let mut a = app(80, 24);
+    let e = a.start();
+    assert!(matches!(
+        queue_request(&e),
+        Some((PageFrom::Start, PageMode::Replace, _))
+    ));
+    assert!(
+        e.iter()
+            .any(|e| matches!(e, Effect::Db(DbRequest::Counts { .. })))
+    );
+}
+
+#[test]
+fn moving_near_the_end_fetches_the_next_page_once() {
+    let mut a = queue_app(80, 24, CHUNK);
+    let h = a.rows_height();
+    let mut fetches = 0;
+    let mut last = Vec::new();
+    for _ in 0..(CHUNK - h) {
+        let e = a.update(key('j'));
+        if let Some((from, mode, _)) = queue_request(&e) {
+            assert_eq!(mode, PageMode::Append);
+            assert!(matches!(from, PageFrom::After(r) if r.id == CHUNK as i64));
+            fetches += 1;
+            last = e;
+        }
+    }
+    assert_eq!(fetches, 1, "one request while it is pending");
+    answer_queue(&mut a, &last, rows(CHUNK as i64 + 1, CHUNK));
+    assert_eq!(a.queue.rows.len(), 2 * CHUNK);
+    assert!(!a.queue.at_end);
+}
+
+#[test]
+fn the_window_of_rows_stays_bounded() {
+    let mut a = queue_app(80, 24, CHUNK);
+    let mut next = CHUNK as i64 + 1;
+    for _ in 0..10 {
+        // Jump to the end of the window; answer the request it makes.
+        let mut effects = Vec::new();
+        for _ in 0..a.queue.rows.len() {
+            effects.extend(a.update(code(KeyCode::PageDown)));
+        }
+        if queue_request(&effects).is_some() {
+            answer_queue(&mut a, &effects, rows(next, CHUNK));
+            next += CHUNK as i64;
+        }
+        assert!(a.queue.rows.len() <= MAX_ROWS);
+    }
+    let sel = a.queue.selected_row().unwrap().id;
+    assert!(sel > 500, "scrolled far: {sel}");
+    assert!(!a.queue.at_start);
+    // Going back up past the window's start asks for the rows before it.
+    let mut effects = Vec::new();
+    for _ in 0..a.queue.rows.len() {
+        effects.extend(a.update(key('k')));
+    }
+    assert!(matches!(
+        queue_request(&effects),
+        Some((PageFrom::Before(_), PageMode::Prepend, _))
+    ));
+}
+
+#[test]
+fn typing_a_filter_reloads_and_stale_pages_are_dropped() {
+    let mut a = queue_app(80, 24, 20);
+    a.update(key('/'));
+    assert!(a.queue.filtering);
+    let first = a.update(key('a'));
+    let second = a.update(key('m'));
+    let (_, _, filter) = queue_request(&second).unwrap();
+    assert_eq!(filter, "am");
+    // The answer to "a" arrives late: ignored.
+    answer_queue(&mut a, &first, rows(500, 3));
+    assert_ne!(a.queue.rows[0].id, 500);
+    answer_queue(&mut a, &second, rows(900, 2));
+    assert_eq!(a.queue.rows.len(), 2);
+    assert_eq!(a.queue.rows[0].id, 900);
+    a.update(code(KeyCode::Enter));
+    assert!(!a.queue.filtering);
+    assert_eq!(a.queue.filter, "am");
+    // Esc in filter mode clears it.
+    a.update(key('/'));
+    let e = a.update(code(KeyCode::Esc));
+    assert_eq!(queue_request(&e).unwrap().2, "");
+}
+
+#[test]
+fn untrusted_names_are_sanitized_when_they_arrive() {
+    let mut a = app(80, 24);
+    let start = a.start();
+    let mut r = rows(1, 1);
+    r[0].learner = "Eve\x1b]0;pwned\x07\x1b[2J\u{202e}".into();
+    answer_queue(&mut a, &start, r);
+    assert_eq!(a.queue.rows[0].learner, "Eve␛␛⟨U+202E⟩");
+}
+
+#[test]
+fn enter_opens_the_selected_submission() {
+    let mut a = queue_app(80, 24, 20);
+    a.update(key('j'));
+    let e = a.update(code(KeyCode::Enter));
+    assert!(e.iter().any(|e| matches!(
+        e,
+        Effect::Db(DbRequest::Open {
+            submission_id: 2,
+            ..
+        })
+    )));
+}
+
+#[test]
+fn opening_loads_the_first_artifact_and_restores_nothing_for_a_fresh_submission() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = queue_app(80, 24, 5);
+    let data = review_data(dir.path());
+    let e = a.update(Msg::Db(DbReply::Opened(Ok(Box::new(data)))));
+    assert!(matches!(
+        e.as_slice(),
+        [Effect::LoadArtifact { index: 0, .. }]
+    ));
+    let r = a.review.as_ref().unwrap();
+    assert!(r.choices.is_empty());
+    assert_eq!(r.focus, merit::tui::screens::review::Pane::Rubric);
+}
+
+fn saved_levels(effects: &[Effect]) -> Option<Vec<(String, Option<String>)>> {
+    effects.iter().find_map(|e| match e {
+        Effect::Db(DbRequest::SaveDraft(a)) => Some(
+            a.scores
+                .iter()
+                .map(|s| (s.criterion.clone(), s.level.clone()))
+                .collect(),
+        ),
+        _ => None,
+    })
+}
+
+#[test]
+fn picking_levels_saves_a_draft_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app(80, 24);
+    open_review(&mut a, review_data(dir.path()));
+    let e = a.update(key('3'));
+    let saved = saved_levels(&e).expect("a draft save");
+    assert_eq!(
+        saved[0],
+        ("goals".to_string(), Some("proficient".to_string()))
+    );
+    a.update(key('j'));
+    let e = a.update(key('l'));
+    let saved = saved_levels(&e).unwrap();
+    assert_eq!(
+        saved[1].1.as_deref(),
+        Some("emerging"),
+        "l on an unscored criterion picks the first level"
+    );
+    let e = a.update(key('l'));
+    assert_eq!(
+        saved_levels(&e).unwrap()[1].1.as_deref(),
+        Some("developing")
+    );
+    // A level beyond the rubric's is ignored.
+    let e = a.update(key('9'));
+    assert!(saved_levels(&e).is_none());
+}
+
+#[test]
+fn submit_refuses_unscored_criteria() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app(80, 24);
+    open_review(&mut a, review_data(dir.path()));
+    a.update(key('3'));
+    let e = a.update(ctrl('s'));
+    assert!(e.is_empty());
+    match &a.popup {
+        Some(Popup::Message {
+            title,
+            text,
+            error: true,
+        }) => {
+            assert_eq!(title, "Not every criterion is scored");
+            assert!(text.contains("Checking for understanding"), "{text}");
+        }
+        _ => panic!("expected an error popup"),
+    }
+}
+
+/// Scores every criterion at level `n` (1-based).
+fn score_all(a: &mut merit::tui::app::App, n: char) {
+    for _ in 0..5 {
+        a.update(key(n));
+        a.update(key('j'));
+    }
+}
+
+#[test]
+fn not_yet_needs_feedback_on_each_shortfall() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app(80, 24);
+    open_review(&mut a, review_data(dir.path()));
+    score_all(&mut a, '1');
+    a.update(ctrl('s'));
+    match &a.popup {
+        Some(Popup::Message { title, text, .. }) => {
+            assert_eq!(title, "Feedback needed");
+            assert!(text.contains("Learning goals"), "{text}");
+        }
+        _ => panic!("expected feedback to be required"),
+    }
+    a.update(code(KeyCode::Esc));
+    // Comment on each required criterion (goals, checking-learning, reflection-evidence).
+    a.update(key('g'));
+    for target in [0, 1, 3] {
+        while a.review.as_ref().unwrap().criterion < target {
+            a.update(key('j'));
+        }
+        a.update(key('c'));
+        for ch in "needs work".chars() {
+            a.update(key(ch));
+        }
+        a.update(code(KeyCode::Esc));
+    }
+    a.update(ctrl('s'));
+    assert!(matches!(&a.popup, Some(Popup::Confirm { text, .. }) if text.contains("NOT YET")));
+    let e = a.update(key('y'));
+    let submitted = e.iter().find_map(|e| match e {
+        Effect::Db(DbRequest::Submit(a)) => Some(a.clone()),
+        _ => None,
+    });
+    let s = submitted.expect("a submit request");
+    assert_eq!(s.scores[0].comment, "needs work");
+    assert_eq!(s.scores[2].comment, "");
+}
+
+#[test]
+fn meets_confirms_then_submits_and_returns_to_the_queue() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = queue_app(80, 24, 5);
+    open_review(&mut a, review_data(dir.path()));
+    score_all(&mut a, '3');
+    a.update(ctrl('s'));
+    assert!(matches!(&a.popup, Some(Popup::Confirm { text, .. }) if text.contains("MEETS")));
+    // "n" keeps working.
+    a.update(key('n'));
+    assert!(a.popup.is_none() && a.review.is_some());
+    a.update(ctrl('s'));
+    let e = a.update(key('y'));
+    assert!(
+        e.iter()
+            .any(|e| matches!(e, Effect::Db(DbRequest::Submit(_))))
+    );
+    let e = a.update(Msg::Db(DbReply::Submitted(Ok(Decision::Meets))));
+    assert!(a.review.is_none());
+    assert!(matches!(&a.popup, Some(Popup::Message { title, .. }) if title == "Submitted"));
+    assert!(queue_request(&e).is_some(), "the queue refreshes");
+}
+
+#[test]
+fn comment_editor_saves_while_typing() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app(80, 24);
+    open_review(&mut a, review_data(dir.path()));
+    a.update(key('c'));
+    assert!(matches!(a.popup, Some(Popup::Editor(_))));
+    let e = a.update(key('H'));
+    let comment = e.iter().find_map(|e| match e {
+        Effect::Db(DbRequest::SaveDraft(a)) => Some(a.scores[0].comment.clone()),
+        _ => None,
+    });
+    assert_eq!(comment.as_deref(), Some("H"));
+    // q types a q in the editor; it does not leave.
+    a.update(key('q'));
+    assert!(a.review.is_some());
+    a.update(code(KeyCode::Esc));
+    assert!(a.popup.is_none());
+    assert_eq!(a.review.as_ref().unwrap().comments["goals"], "Hq");
+}
+
+#[test]
+fn feedback_bank_inserts_a_comment() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app(80, 24);
+    open_review(&mut a, review_data(dir.path()));
+    a.update(key('f'));
+    assert!(matches!(a.popup, Some(Popup::Picker(_))));
+    a.update(key('j'));
+    a.update(code(KeyCode::Enter));
+    let r = a.review.as_ref().unwrap();
+    assert!(r.comments["goals"].starts_with("Show learners the success criteria"));
+}
+
+#[test]
+fn drafts_restore_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut data = review_data(dir.path());
+    data.assessment = Some(merit::store::SavedAssessment {
+        assessor: "amir".into(),
+        state: "draft".into(),
+        decision: None,
+        scores: vec![merit::store::CriterionScore {
+            criterion: "engagement".into(),
+            level: Some("developing".into()),
+            comment: "Mostly recall tasks.".into(),
+        }],
+        overall_feedback: "Promising.".into(),
+        time_spent_secs: 412,
+    });
+    let mut a = app(80, 24);
+    open_review(&mut a, data);
+    let r = a.review.as_ref().unwrap();
+    assert_eq!(r.choices["engagement"], "developing");
+    assert_eq!(r.comments["engagement"], "Mostly recall tasks.");
+    assert_eq!(r.overall, "Promising.");
+    assert_eq!(r.time_spent, 412);
+}
+
+#[test]
+fn time_spent_counts_activity_but_not_long_pauses() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app(80, 24);
+    open_review(&mut a, review_data(dir.path()));
+    a.now += 40;
+    a.update(key('j'));
+    a.now += 3600; // lunch
+    a.update(key('k'));
+    a.now += 20;
+    a.update(key('j'));
+    assert_eq!(a.review.as_ref().unwrap().time_spent, 60);
+}
+
+#[test]
+fn read_only_submissions_cannot_be_scored() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut data = review_data(dir.path());
+    data.read_only = Some("in progress by bea".into());
+    let mut a = app(80, 24);
+    open_review(&mut a, data);
+    assert!(matches!(&a.popup, Some(Popup::Message { title, .. }) if title == "Read only"));
+    a.update(code(KeyCode::Esc));
+    let e = a.update(key('2'));
+    assert!(saved_levels(&e).is_none());
+    assert!(a.review.as_ref().unwrap().choices.is_empty());
+    a.update(code(KeyCode::Esc));
+    let e = a.update(key('q'));
+    assert!(
+        e.iter()
+            .all(|e| !matches!(e, Effect::Db(DbRequest::Leave { .. }))),
+        "a read-only view holds no claim"
+    );
+}
+
+#[test]
+fn leaving_keeps_the_claim_only_when_there_is_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = queue_app(80, 24, 3);
+    open_review(&mut a, review_data(dir.path()));
+    let e = a.update(key('q'));
+    assert!(e.iter().any(|e| matches!(
+        e,
+        Effect::Db(DbRequest::Leave {
+            keep_claim: false,
+            ..
+        })
+    )));
+    assert!(a.review.is_none());
+    open_review(&mut a, review_data(dir.path()));
+    a.update(key('2'));
+    let e = a.update(code(KeyCode::Esc));
+    assert!(e.iter().any(|e| matches!(
+        e,
+        Effect::Db(DbRequest::Leave {
+            keep_claim: true,
+            ..
+        })
+    )));
+}
+
+#[test]
+fn evidence_pane_switches_tabs_scrolls_and_searches() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app(80, 24);
+    open_review(&mut a, review_data(dir.path()));
+    a.update(code(KeyCode::Tab));
+    a.update(key(']'));
+    assert_eq!(a.review.as_ref().unwrap().tab, 1);
+    a.update(key('['));
+    a.update(key('/'));
+    for ch in "unseen".chars() {
+        a.update(key(ch));
+    }
+    a.update(code(KeyCode::Enter));
+    let r = a.review.as_ref().unwrap();
+    let v = &r.views[0];
+    assert_eq!(v.matches.len(), 1);
+    assert_eq!(v.scroll, v.matches[0]);
+    let wrap = v.wrap;
+    a.update(key('w'));
+    assert_ne!(a.review.as_ref().unwrap().views[0].wrap, wrap);
+}
+
+#[test]
+fn help_quit_and_ctrl_c() {
+    let mut a = queue_app(80, 24, 3);
+    a.update(key('?'));
+    assert!(matches!(a.popup, Some(Popup::Help(Mode::Queue))));
+    a.update(code(KeyCode::Esc));
+    assert!(a.popup.is_none());
+    a.update(ctrl('c'));
+    assert!(a.quit);
+    let mut a = queue_app(80, 24, 3);
+    a.update(Msg::Quit);
+    assert!(a.quit, "SIGTERM/SIGHUP arrive as Quit");
+}
+
+#[test]
+fn release_needs_a_lead_for_someone_elses_claim() {
+    let mut a = queue_app(80, 24, 6);
+    // Row 4 is claimed by bea (see the fixture).
+    for _ in 0..3 {
+        a.update(key('j'));
+    }
+    assert_eq!(
+        a.queue.selected_row().unwrap().claimed_by.as_deref(),
+        Some("bea")
+    );
+    let e = a.update(key('R'));
+    assert!(e.is_empty());
+    assert!(matches!(&a.popup, Some(Popup::Message { error: true, .. })));
+    a.update(code(KeyCode::Esc));
+    a.session.is_lead = true;
+    let e = a.update(key('R'));
+    assert!(
+        e.iter()
+            .any(|e| matches!(e, Effect::Db(DbRequest::Release { submission_id: 4 })))
+    );
+}
+
+#[test]
+fn footer_and_help_come_from_the_same_keymap() {
+    for mode in [Mode::Queue, Mode::Evidence, Mode::Rubric] {
+        let all: Vec<&str> = keymap::bindings(mode).iter().map(|b| b.label).collect();
+        for (label, _) in keymap::footer(mode) {
+            assert!(
+                all.contains(&label),
+                "{label} in the footer but not in help"
+            );
+        }
+        // Every binding's action is what its own keys produce.
+        for b in keymap::bindings(mode) {
+            for (code, mods) in b.keys {
+                if *code == KeyCode::Null {
+                    continue;
+                }
+                let k = ratatui::crossterm::event::KeyEvent::new(*code, *mods);
+                assert!(
+                    keymap::action(mode, &k).is_some(),
+                    "{} does nothing",
+                    b.label
+                );
+            }
+        }
+    }
+}
