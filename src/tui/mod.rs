@@ -62,11 +62,10 @@ pub fn run(root: &Path, user: &str) -> Result<()> {
     let (db, db_thread) = jobs::spawn_db(root.to_path_buf(), user.to_string(), is_lead, tx.clone());
     let guard = term::TermGuard::enter().context("cannot set up the terminal")?;
     event::spawn_signals(tx.clone()).context("cannot install signal handlers")?;
-    // The terminal first: setting it up may query the terminal, and must not race the input
-    // thread for the answer.
+    // Never ask the terminal anything (such as the cursor position): over a slow link, or in
+    // a terminal that does not answer, the question would stall the start.
     let backend = CrosstermBackend::new(FrameWriter::new(io::stdout()));
     let mut terminal = Terminal::new(backend)?;
-    terminal.clear()?;
     event::spawn_input(tx.clone());
     let size = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
     let mut app = App::new(session, theme, size, now());

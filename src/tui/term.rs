@@ -38,6 +38,7 @@ impl TermGuard {
         execute!(
             io::stdout(),
             EnterAlternateScreen,
+            terminal::Clear(terminal::ClearType::All),
             cursor::Hide,
             ratatui::crossterm::event::EnableBracketedPaste
         )?;

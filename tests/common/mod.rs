@@ -49,4 +49,5 @@ pub fn workspace_with_rubrics() -> tempfile::TempDir {
     assert!(o.status.success(), "rubric import failed: {}", stderr(&o));
     ws
 }
+pub mod pty;
 pub mod tui;
