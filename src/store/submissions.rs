@@ -57,6 +57,16 @@ pub fn content_hash(artifacts: &[ArtifactRecord]) -> String {
     sha256_hex(serde_json::json!(parts).to_string().as_bytes())
 }
 
+/// What the queue filter matches for a learner: name and id, lower-cased.
+fn learner_search(l: &LearnerInput) -> String {
+    format!("{} {}", l.name, l.key).to_lowercase()
+}
+
+/// The queue filter's text for a submission.
+fn search_text(l: &LearnerInput, cohort_id: &str, rubric_id: &str) -> String {
+    format!("{} {cohort_id} {rubric_id}", learner_search(l)).to_lowercase()
+}
+
 impl Store {
     /// Creates the cohort when it does not exist. A cohort is assessed against one rubric.
     pub fn ensure_cohort(
@@ -166,6 +176,13 @@ fn record_one(
         params![s.learner.key, s.learner.name, s.learner.email],
         |r| r.get(0),
     )?;
+    // A renamed learner is found by the new name in every cohort.
+    tx.execute(
+        "UPDATE submissions SET search = ?2 || ' ' || cohort_id || ' ' ||
+             (SELECT rubric_id FROM cohorts c WHERE c.id = submissions.cohort_id)
+         WHERE learner_id = ?1 AND substr(search, 1, length(?2) + 1) != ?2 || ' '",
+        params![learner_id, learner_search(&s.learner)],
+    )?;
     let hash = content_hash(&s.artifacts);
     let latest: Option<(i64, i64, String, String)> = tx
         .query_row(
@@ -189,10 +206,16 @@ fn record_one(
         }
         None => 1,
     };
+    let rubric_id: String = tx.query_row(
+        "SELECT rubric_id FROM cohorts WHERE id = ?1",
+        [cohort_id],
+        |r| r.get(0),
+    )?;
+    let search = search_text(&s.learner, cohort_id, &rubric_id);
     let submission_id: i64 = tx.query_row(
-        "INSERT INTO submissions (cohort_id, learner_id, attempt, rubric_hash, content_hash, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id",
-        params![cohort_id, learner_id, attempt, rubric_hash, hash, now()],
+        "INSERT INTO submissions (cohort_id, learner_id, attempt, rubric_hash, content_hash, created_at, search)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
+        params![cohort_id, learner_id, attempt, rubric_hash, hash, now(), search],
         |r| r.get(0),
     )?;
     let mut stmt = tx.prepare_cached(

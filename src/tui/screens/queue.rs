@@ -379,17 +379,20 @@ impl QueueScreen {
                 (Some(by), "new") => format!("in progress by {by}"),
                 (_, s) => status_label(s).to_string(),
             };
-            let text = cols.row(r, &status, &age(now - r.created_at));
-            let style = if i == self.selected {
-                theme.selected()
-            } else {
-                match r.status.as_str() {
-                    "not_yet" => theme.warn(),
-                    "scored" | "approved" => theme.dim(),
-                    _ => ratatui::style::Style::new(),
-                }
+            let style = match r.status.as_str() {
+                "not_yet" => theme.warn(),
+                "scored" | "approved" => theme.dim(),
+                _ => ratatui::style::Style::new(),
             };
-            lines.push(Line::styled(text, style));
+            // The selection is a pointer and the highlighted name, not the whole row, so a
+            // cursor move rewrites a few dozen cells rather than two full lines.
+            let (learner, rest) = cols.row(r, &status, &age(now - r.created_at));
+            let selected = i == self.selected;
+            lines.push(Line::from(vec![
+                Span::styled(if selected { "▶" } else { " " }, theme.key()),
+                Span::styled(learner, if selected { theme.selected() } else { style }),
+                Span::styled(rest, style),
+            ]));
         }
         f.render_widget(Paragraph::new(lines), area);
     }
@@ -441,10 +444,12 @@ impl Columns {
     }
 
     fn header(&self) -> String {
-        self.join("learner", "cohort", "rubric", "att", "status", "age")
+        let (learner, rest) = self.join("learner", "cohort", "rubric", "att", "status", "age");
+        format!(" {learner}{rest}")
     }
 
-    fn row(&self, r: &QueueRow, status: &str, age: &str) -> String {
+    /// The learner cell (padded) and the rest of the row.
+    fn row(&self, r: &QueueRow, status: &str, age: &str) -> (String, String) {
         self.join(
             &r.learner,
             &r.cohort,
@@ -463,10 +468,9 @@ impl Columns {
         att: &str,
         status: &str,
         age: &str,
-    ) -> String {
+    ) -> (String, String) {
+        let first = pad(&fit(learner, self.learner), self.learner);
         let mut s = String::from(" ");
-        s.push_str(&pad(&fit(learner, self.learner), self.learner));
-        s.push(' ');
         s.push_str(&pad(&fit(cohort, self.cohort), self.cohort));
         s.push(' ');
         if self.rubric > 0 {
@@ -482,7 +486,7 @@ impl Columns {
         let age = fit(age, 5);
         s.push_str(&" ".repeat(5usize.saturating_sub(age.width())));
         s.push_str(&age);
-        s
+        (first, s)
     }
 }
 
