@@ -174,14 +174,25 @@ impl Store {
 
     /// Submissions per status for the queue header; live claims count as "in progress".
     pub fn queue_counts(&self, claim_idle_secs: i64) -> Result<Vec<(String, i64)>> {
+        // Both counts read only indexes: status from `submissions_by_status`, live claims
+        // from the partial index of claimed submissions.
         let mut stmt = self.conn.prepare_cached(
-            "SELECT CASE WHEN s.claimed_at >= ?1 AND s.status = 'new' THEN 'in_progress'
-                         ELSE s.status END AS st, COUNT(*)
-             FROM submissions s WHERE s.status != 'superseded' GROUP BY st",
+            "SELECT status, COUNT(*) FROM submissions WHERE status != 'superseded' GROUP BY status",
         )?;
-        let rows = stmt.query_map(params![now() - claim_idle_secs], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+        let mut counts: Vec<(String, i64)> = rows.collect::<Result<_, _>>()?;
+        let claimed: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM submissions
+             WHERE claimed_by IS NOT NULL AND claimed_at >= ?1 AND status = 'new'",
+            params![now() - claim_idle_secs],
+            |r| r.get(0),
+        )?;
+        if claimed > 0 {
+            if let Some((_, n)) = counts.iter_mut().find(|(s, _)| s == "new") {
+                *n -= claimed;
+            }
+            counts.push(("in_progress".into(), claimed));
+        }
+        Ok(counts)
     }
 }

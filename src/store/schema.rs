@@ -127,6 +127,8 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX submissions_by_age ON submissions (created_at, id, status, search);
     CREATE INDEX submissions_by_cohort ON submissions (cohort_id, created_at, id, status, search);
     CREATE INDEX submissions_by_status ON submissions (status, created_at, id, search);
+    CREATE INDEX submissions_by_learner ON submissions (learner_id);
+    CREATE INDEX submissions_claims ON submissions (claimed_at) WHERE claimed_by IS NOT NULL;
     DROP INDEX submissions_queue;
     "#,
 ];

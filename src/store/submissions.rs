@@ -168,6 +168,13 @@ fn record_one(
     rubric_hash: &str,
     s: &SubmissionInput,
 ) -> Result<RecordOutcome> {
+    let previous_name: Option<String> = tx
+        .query_row(
+            "SELECT name FROM learners WHERE key = ?1",
+            [&s.learner.key],
+            |r| r.get(0),
+        )
+        .optional()?;
     let learner_id: i64 = tx.query_row(
         "INSERT INTO learners (key, name, email) VALUES (?1, ?2, ?3)
          ON CONFLICT (key) DO UPDATE SET name = excluded.name,
@@ -176,13 +183,15 @@ fn record_one(
         params![s.learner.key, s.learner.name, s.learner.email],
         |r| r.get(0),
     )?;
-    // A renamed learner is found by the new name in every cohort.
-    tx.execute(
-        "UPDATE submissions SET search = ?2 || ' ' || cohort_id || ' ' ||
-             (SELECT rubric_id FROM cohorts c WHERE c.id = submissions.cohort_id)
-         WHERE learner_id = ?1 AND substr(search, 1, length(?2) + 1) != ?2 || ' '",
-        params![learner_id, learner_search(&s.learner)],
-    )?;
+    if previous_name.is_some_and(|n| n != s.learner.name) {
+        // A renamed learner is found by the new name in every cohort.
+        tx.execute(
+            "UPDATE submissions SET search = ?2 || ' ' || cohort_id || ' ' ||
+                 (SELECT rubric_id FROM cohorts c WHERE c.id = submissions.cohort_id)
+             WHERE learner_id = ?1",
+            params![learner_id, learner_search(&s.learner)],
+        )?;
+    }
     let hash = content_hash(&s.artifacts);
     let latest: Option<(i64, i64, String, String)> = tx
         .query_row(

@@ -91,12 +91,14 @@ impl QueueScreen {
             None => (PageFrom::Start, PageMode::Replace),
         };
         let limit = (height * 2).max(CHUNK);
-        vec![
-            self.request(session, from, mode, limit),
-            Effect::Db(DbRequest::Counts {
+        let mut out = vec![self.request(session, from, mode, limit)];
+        // Counts do not depend on the filter or the order; they change when work is done.
+        if keep.is_some() || !self.loaded {
+            out.push(Effect::Db(DbRequest::Counts {
                 claim_idle_secs: session.claim_idle_secs,
-            }),
-        ]
+            }));
+        }
+        out
     }
 
     /// Reloads keeping the selection (after returning from a review).
