@@ -311,3 +311,41 @@ fn sigterm_restores_the_terminal() {
     p.wait_exit();
     assert_terminal_restored(&p);
 }
+
+#[test]
+fn no_color_uses_modifiers_only_and_keeps_reverse_video() {
+    let dir = demo_workspace();
+    let ws = dir.path().join("ws");
+    let mut p = workbench(&ws, "amir", &[("NO_COLOR", "1")]);
+    p.wait_text("Queue");
+    p.send("j");
+    p.wait_text("▶");
+    p.send("q");
+    p.wait_exit();
+    let raw = &p.raw;
+    let find = |needle: &[u8]| raw.windows(needle.len()).any(|w| w == needle);
+    assert!(
+        !find(b"38;5;") && !find(b"48;5;"),
+        "a colour was sent despite NO_COLOR"
+    );
+    // crossterm alone would print a bare ESC[m here, which resets reverse video.
+    assert!(!find(b"\x1b[m"), "bare SGR reset sent");
+    assert!(find(b"\x1b[7m"), "the selection uses reverse video");
+}
+
+#[test]
+fn colours_are_the_16_ansi_ones_by_default() {
+    let dir = demo_workspace();
+    let ws = dir.path().join("ws");
+    let mut p = workbench(&ws, "amir", &[]);
+    p.wait_text("Queue");
+    p.send("q");
+    p.wait_exit();
+    let text = String::from_utf8_lossy(&p.raw);
+    // crossterm writes colours as 38;5;N / 48;5;N; every N must be one of the 16 base colours.
+    for part in text.split("8;5;").skip(1) {
+        let n: String = part.chars().take_while(char::is_ascii_digit).collect();
+        let n: u32 = n.parse().unwrap_or(999);
+        assert!(n < 16, "colour {n} is outside the 16 ANSI colours");
+    }
+}

@@ -193,10 +193,19 @@ pub fn create(root: &Path, opts: &DemoOptions, user: &str) -> Result<DemoSummary
         summary.learners += learners.len();
     }
 
+    // Spread arrivals over the past three weeks (second attempts in the last few days), so
+    // the queue's ages and its sort by age mean something.
+    let now = crate::store::now();
     for c in &summary.cohorts {
-        for (id, ..) in store.cohort_submissions(&c.id)? {
+        for (id, _, attempt, _) in store.cohort_submissions(&c.id)? {
             summary.submissions += 1;
             summary.artifacts += store.submission_artifacts(id)?.len();
+            let days_ago = if attempt > 1 {
+                rng.i64(0..3)
+            } else {
+                rng.i64(4..21)
+            };
+            store.set_submitted_at(id, now - days_ago * 86_400 - rng.i64(0..86_400))?;
         }
     }
     store.audit(

@@ -567,16 +567,31 @@ impl ReviewScreen {
             return;
         }
         let width = usize::from(inner.width);
-        // Tabs: one per artifact, the current one highlighted.
+        // Tabs: one per artifact, scrolled so that the current one is always visible.
+        let names: Vec<String> = self
+            .data
+            .artifacts
+            .iter()
+            .map(|(a, _)| format!(" {} ", fit(&sanitize::line(&a.name), 24)))
+            .collect();
+        let tab_width = |n: &String| unicode_width::UnicodeWidthStr::width(n.as_str()) + 1;
+        let mut first = 0;
+        while first < self.tab
+            && names[first..=self.tab].iter().map(tab_width).sum::<usize>() + 2 > width
+        {
+            first += 1;
+        }
         let mut tabs = Vec::new();
-        for (i, (a, _)) in self.data.artifacts.iter().enumerate() {
-            let name = fit(&sanitize::line(&a.name), 24);
+        if first > 0 {
+            tabs.push(Span::styled("…", theme.dim()));
+        }
+        for (i, name) in names.iter().enumerate().skip(first) {
             let style = if i == self.tab {
                 theme.selected()
             } else {
                 theme.dim()
             };
-            tabs.push(Span::styled(format!(" {name} "), style));
+            tabs.push(Span::styled(name.clone(), style));
             tabs.push(Span::raw(" "));
         }
         let (record, _) = &self.data.artifacts[self.tab];
