@@ -218,3 +218,18 @@ fn audit_verify_command_exits_1_on_a_broken_chain() {
     assert_eq!(o.status.code(), Some(1));
     assert!(common::stdout(&o).contains("audit log BROKEN"));
 }
+
+#[cfg(unix)]
+#[test]
+fn artifacts_are_readable_by_the_other_assessors() {
+    use std::os::unix::fs::PermissionsExt;
+    let ws = tempfile::tempdir().unwrap();
+    let store = Store::open(ws.path()).unwrap();
+    let s = store.artifacts().put_bytes(b"shared").unwrap();
+    let mode = fs::metadata(store.artifacts().path_of(&s.sha256))
+        .unwrap()
+        .permissions()
+        .mode();
+    // Not the 0600 of a private temporary file: group (and, under umask 022, others) can read.
+    assert_ne!(mode & 0o040, 0, "mode {mode:o}");
+}

@@ -49,7 +49,7 @@ impl ArtifactStore {
     pub fn put_reader(&self, reader: &mut impl Read) -> io::Result<Stored> {
         let tmp_dir = self.dir.join(".tmp");
         fs::create_dir_all(&tmp_dir)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(&tmp_dir)?;
+        let mut tmp = shared_temp_file(&tmp_dir)?;
         let (sha256, size) = copy_hashing(reader, tmp.as_file_mut())?;
         let dest = self.path_of(&sha256);
         if dest.is_file() {
@@ -67,4 +67,19 @@ impl ArtifactStore {
     pub fn open(&self, sha256: &str) -> io::Result<File> {
         File::open(self.path_of(sha256))
     }
+}
+
+/// Temporary files are private (0600) by default; artifacts are read by every assessor, so
+/// ask for 0666 and let the umask decide (0660 with the umask 0007 of a shared workspace).
+#[cfg(unix)]
+fn shared_temp_file(dir: &Path) -> io::Result<tempfile::NamedTempFile> {
+    use std::os::unix::fs::PermissionsExt;
+    tempfile::Builder::new()
+        .permissions(fs::Permissions::from_mode(0o666))
+        .tempfile_in(dir)
+}
+
+#[cfg(not(unix))]
+fn shared_temp_file(dir: &Path) -> io::Result<tempfile::NamedTempFile> {
+    tempfile::NamedTempFile::new_in(dir)
 }
