@@ -126,6 +126,7 @@ struct Harness {
     terminal: Terminal<CrosstermBackend<FrameWriter<Counter>>>,
     bytes: Counter,
     session: Session,
+    kitty: merit::tui::graphics::KittyState,
 }
 
 impl Harness {
@@ -145,7 +146,7 @@ impl Harness {
 
     fn draw(&mut self) -> usize {
         let before = self.bytes.0.get();
-        event::draw(&mut self.terminal, &self.app).expect("draw");
+        event::draw(&mut self.terminal, &self.app, &mut self.kitty).expect("draw");
         self.bytes.0.get() - before
     }
 
@@ -219,6 +220,7 @@ fn measure(ws: &Path) -> anyhow::Result<()> {
         terminal,
         bytes,
         session,
+        kitty: Default::default(),
     };
     let start = h.app.start();
     h.settle(start);

@@ -7,7 +7,10 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use crate::sanitize;
 use crate::store::ArtifactRecord;
 
+use std::cell::RefCell;
+
 use crate::tui::event::Msg;
+use crate::tui::graphics::{Graphics, Placement};
 use crate::tui::jobs::{DbReply, DbRequest};
 use crate::tui::keymap::{self, Action, Mode};
 use crate::tui::screens::queue::QueueScreen;
@@ -53,6 +56,10 @@ pub struct App {
     pub quit: bool,
     /// Test hook: pressing this key panics (to test terminal restoration).
     pub panic_key: Option<char>,
+    /// How images are shown.
+    pub graphics: Graphics,
+    /// The image the last frame wants shown with terminal graphics (set while drawing).
+    pub placement: RefCell<Option<Placement>>,
 }
 
 impl App {
@@ -67,6 +74,8 @@ impl App {
             popup: None,
             quit: false,
             panic_key: None,
+            graphics: Graphics::HalfBlocks,
+            placement: RefCell::new(None),
         }
     }
 
@@ -293,13 +302,20 @@ impl App {
 
     pub fn draw(&self, f: &mut Frame<'_>) {
         let area = f.area();
+        self.placement.replace(None);
         if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
             too_small::draw(f, area, self.theme);
             return;
         }
         let [body, footer] = widgets::split_footer(area);
         match &self.review {
-            Some(r) => r.draw(f, body, self.theme, &self.session),
+            Some(r) => {
+                // A popup covers the image; terminal graphics would draw over the popup.
+                let placement = r.draw(f, body, self.theme, self.graphics);
+                if self.popup.is_none() {
+                    self.placement.replace(placement);
+                }
+            }
             None => self
                 .queue
                 .draw(f, body, self.theme, &self.session, self.now),

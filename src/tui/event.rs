@@ -11,6 +11,7 @@ use ratatui::crossterm::{queue, terminal};
 
 use crate::tui::app::{App, Effect};
 use crate::tui::artifact::ArtifactContent;
+use crate::tui::graphics::KittyState;
 use crate::tui::jobs::{DbReply, DbRequest, spawn_artifact};
 
 #[derive(Debug)]
@@ -92,9 +93,12 @@ impl<W: Write> Write for FrameWriter<W> {
 pub fn draw<W: Write>(
     terminal: &mut Terminal<CrosstermBackend<FrameWriter<W>>>,
     app: &App,
+    kitty: &mut KittyState,
 ) -> io::Result<()> {
     queue!(terminal.backend_mut(), terminal::BeginSynchronizedUpdate)?;
     terminal.draw(|f| app.draw(f))?;
+    let images = kitty.frame(app.placement.borrow().as_ref());
+    terminal.backend_mut().write_all(&images)?;
     queue!(terminal.backend_mut(), terminal::EndSynchronizedUpdate)?;
     terminal.backend_mut().writer_mut().flush_frame()
 }
@@ -108,9 +112,10 @@ pub fn run<W: Write>(
     db: Sender<DbRequest>,
 ) -> io::Result<()> {
     // `db` is dropped when this returns, which lets the database thread finish and stop.
+    let mut kitty = KittyState::default();
     let start = app.start();
     perform(start, app, &tx, &db);
-    draw(terminal, app)?;
+    draw(terminal, app, &mut kitty)?;
     while let Ok(msg) = rx.recv() {
         app.now = crate::store::now();
         let mut effects = app.update(msg);
@@ -123,7 +128,11 @@ pub fn run<W: Write>(
             break;
         }
         terminal.autoresize()?;
-        draw(terminal, app)?;
+        draw(terminal, app, &mut kitty)?;
+    }
+    if app.graphics == crate::tui::graphics::Graphics::Kitty {
+        terminal.backend_mut().write_all(&kitty.clear())?;
+        terminal.backend_mut().writer_mut().flush_frame()?;
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 pub mod app;
 pub mod artifact;
 pub mod event;
+pub mod graphics;
 pub mod jobs;
 pub mod keymap;
 pub mod screens;
@@ -69,6 +70,7 @@ pub fn run(root: &Path, user: &str) -> Result<()> {
     event::spawn_input(tx.clone());
     let size = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
     let mut app = App::new(session, theme, size, now());
+    app.graphics = graphics::Graphics::detect();
     app.panic_key = std::env::var("MERIT_TEST_PANIC_KEY")
         .ok()
         .and_then(|v| v.chars().next());

@@ -37,6 +37,8 @@ impl Pty {
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
         cmd.env_remove("MERIT_HOME");
+        // Whatever terminal runs the tests, the program under test draws with half blocks.
+        cmd.env("MERIT_GRAPHICS", "none");
         for (k, v) in env {
             cmd.env(k, v);
         }

@@ -24,6 +24,8 @@ pub struct ImagePreview {
     pub pixels: Vec<Color>,
     /// Original size.
     pub source: (u32, u32),
+    /// The file itself, for terminals that can show it (kept when at most 8 MiB).
+    pub png: Option<std::sync::Arc<Vec<u8>>>,
 }
 
 pub fn load(path: &Path, theme: Theme) -> std::io::Result<ArtifactContent> {
@@ -108,11 +110,16 @@ fn decode_png(path: &Path) -> Result<ImagePreview, String> {
             pixels.push(nearest_ansi(blend(r), blend(g), blend(b)));
         }
     }
+    let png = std::fs::read(path)
+        .ok()
+        .filter(|b| b.len() <= 8 * 1024 * 1024)
+        .map(std::sync::Arc::new);
     Ok(ImagePreview {
         width: tw,
         height: th,
         pixels,
         source: (w, h),
+        png,
     })
 }
 

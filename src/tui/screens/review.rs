@@ -14,8 +14,9 @@ use crate::rubric::{self, Choices, Decision, Rubric, Spanned};
 use crate::sanitize;
 use crate::store::{AssessmentInput, CriterionScore, ReviewData};
 
-use crate::tui::app::{Effect, Session};
+use crate::tui::app::Effect;
 use crate::tui::artifact::{ArtifactContent, human_size};
+use crate::tui::graphics::{Graphics, Placement};
 use crate::tui::jobs::DbRequest;
 use crate::tui::keymap::{Action, Mode};
 use crate::tui::theme::Theme;
@@ -499,7 +500,14 @@ impl ReviewScreen {
         vec![Effect::Db(DbRequest::Submit(self.input()))]
     }
 
-    pub fn draw(&self, f: &mut Frame<'_>, area: Rect, theme: Theme, _session: &Session) {
+    /// Draws the screen; returns the image to show with terminal graphics, if any.
+    pub fn draw(
+        &self,
+        f: &mut Frame<'_>,
+        area: Rect,
+        theme: Theme,
+        graphics: Graphics,
+    ) -> Option<Placement> {
         let [head, body] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
         let ro = match &self.read_only {
@@ -532,8 +540,9 @@ impl ReviewScreen {
             let [a, b] = Layout::vertical([Constraint::Fill(e), Constraint::Fill(r)]).areas(body);
             (a, b)
         };
-        self.draw_evidence(f, ev, theme);
+        let placement = self.draw_evidence(f, ev, theme, graphics);
         self.draw_rubric(f, rb, theme);
+        placement
     }
 
     fn block(&self, pane: Pane, title: String, theme: Theme) -> Block<'static> {
@@ -548,7 +557,13 @@ impl ReviewScreen {
             .title(Span::styled(title, style))
     }
 
-    fn draw_evidence(&self, f: &mut Frame<'_>, area: Rect, theme: Theme) {
+    fn draw_evidence(
+        &self,
+        f: &mut Frame<'_>,
+        area: Rect,
+        theme: Theme,
+        graphics: Graphics,
+    ) -> Option<Placement> {
         let block = self.block(
             Pane::Evidence,
             format!(" Evidence ({}) ", self.views.len()),
@@ -564,7 +579,7 @@ impl ReviewScreen {
                 )),
                 inner,
             );
-            return;
+            return None;
         }
         let width = usize::from(inner.width);
         // Tabs: one per artifact, scrolled so that the current one is always visible.
@@ -652,11 +667,19 @@ impl ReviewScreen {
                 Paragraph::new(Line::styled("loading…", theme.dim())),
                 content,
             );
-            return;
+            return None;
         };
         if let Some(img) = &c.image {
-            draw_image(f, content, img);
-            return;
+            let fitted = fit_image(content, img);
+            if let (Graphics::Kitty, Some(png)) = (graphics, &img.png) {
+                return Some(Placement {
+                    id: (self.data.submission_id as u32).wrapping_mul(64) + self.tab as u32 + 1,
+                    area: fitted,
+                    png: png.clone(),
+                });
+            }
+            draw_image(f, fitted, img);
+            return None;
         }
         let current = view.matches.get(view.current_match).copied();
         let lines: Vec<Line<'static>> = c
@@ -678,6 +701,7 @@ impl ReviewScreen {
             p = p.wrap(Wrap { trim: false });
         }
         f.render_widget(p, content);
+        None
     }
 
     fn draw_rubric(&self, f: &mut Frame<'_>, area: Rect, theme: Theme) {
@@ -840,25 +864,36 @@ fn fit_line(line: Line<'static>, width: usize) -> Line<'static> {
     Line::from(out).style(line.style)
 }
 
-fn draw_image(f: &mut Frame<'_>, area: Rect, img: &crate::tui::artifact::ImagePreview) {
+/// The largest area inside `area` with the image's aspect ratio (cells are twice as tall as
+/// wide), at its top-left.
+fn fit_image(area: Rect, img: &crate::tui::artifact::ImagePreview) -> Rect {
     if area.width == 0 || area.height == 0 || img.width == 0 || img.height == 0 {
-        return;
+        return Rect::new(area.x, area.y, 0, 0);
     }
-    // Fit the image (two pixels per cell vertically) into the area, keeping its aspect.
     let scale = (f64::from(img.width) / f64::from(area.width))
         .max(f64::from(img.height) / (f64::from(area.height) * 2.0));
     let w = ((f64::from(img.width) / scale) as u16).clamp(1, area.width);
     let h = ((f64::from(img.height) / scale / 2.0) as u16).clamp(1, area.height);
+    Rect::new(area.x, area.y, w, h)
+}
+
+/// Half-block preview: each cell shows two pixels (upper in the foreground, lower behind).
+fn draw_image(f: &mut Frame<'_>, area: Rect, img: &crate::tui::artifact::ImagePreview) {
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    let sx = f64::from(img.width) / f64::from(area.width);
+    let sy = f64::from(img.height) / (f64::from(area.height) * 2.0);
     let buf = f.buffer_mut();
-    for cy in 0..h {
-        for cx in 0..w {
+    for cy in 0..area.height {
+        for cx in 0..area.width {
             let px = |py: f64| {
-                let sx = ((f64::from(cx) * scale) as u32).min(img.width - 1);
-                let sy = (py as u32).min(img.height - 1);
-                img.pixels[(sy * img.width + sx) as usize]
+                let x = ((f64::from(cx) * sx) as u32).min(img.width - 1);
+                let y = (py as u32).min(img.height - 1);
+                img.pixels[(y * img.width + x) as usize]
             };
-            let top = px(f64::from(cy) * 2.0 * scale);
-            let bottom = px((f64::from(cy) * 2.0 + 1.0) * scale);
+            let top = px(f64::from(cy) * 2.0 * sy);
+            let bottom = px((f64::from(cy) * 2.0 + 1.0) * sy);
             if let Some(cell) = buf.cell_mut((area.x + cx, area.y + cy)) {
                 cell.set_char('▀').set_fg(top).set_bg(bottom);
             }
