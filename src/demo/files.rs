@@ -31,9 +31,10 @@ pub fn png_chart(rng: &mut fastrand::Rng, w: u32, h: u32) -> Result<Vec<u8>> {
 /// A one-page PDF with the given lines of text (Helvetica, uncompressed), so that text
 /// extraction and metadata views have something real to show.
 pub fn pdf_document(title: &str, lines: &[String]) -> Vec<u8> {
-    let mut content = String::from("BT /F1 16 Tf 56 780 Td ");
+    // Title, a blank line, then one line per `T*` (text extractors see the line breaks).
+    let mut content = String::from("BT /F1 16 Tf 16 TL 56 780 Td ");
     content.push_str(&format!(
-        "({}) Tj /F1 11 Tf 0 -28 Td 14 TL ",
+        "({}) Tj T* T* /F1 11 Tf 14 TL ",
         pdf_escape(title)
     ));
     for line in lines {
