@@ -24,6 +24,13 @@ pub enum Cmd {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
+    /// Compare two rubrics: each a file, ID@VERSION, or a version hash prefix
+    Diff {
+        #[arg(value_name = "FILE_OR_VERSION")]
+        a: String,
+        #[arg(value_name = "FILE_OR_VERSION")]
+        b: String,
+    },
     /// List the versions of a rubric
     History {
         id: String,
@@ -88,6 +95,42 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Cmd::Diff { a, b } => {
+            let (ra, sa, la) = match resolve(ctx, &a)? {
+                Ok(x) => x,
+                Err(code) => return Ok(code),
+            };
+            let (rb, sb, lb) = match resolve(ctx, &b)? {
+                Ok(x) => x,
+                Err(code) => return Ok(code),
+            };
+            println!("--- {}", safe(&la));
+            println!("+++ {}", safe(&lb));
+            let changes = rubric::diff::structural(&ra, &rb);
+            let lines = rubric::diff::lines(&sa, &sb, 2);
+            if changes.is_empty() && lines.is_empty() {
+                println!("no differences");
+                return Ok(ExitCode::SUCCESS);
+            }
+            if changes.is_empty() {
+                println!("same meaning (only comments or layout differ)");
+            } else {
+                println!("changes in meaning:");
+                for c in &changes {
+                    println!("  {}: {}", safe(&c.place), safe(&c.what));
+                }
+            }
+            if !lines.is_empty() {
+                println!("lines:");
+                for l in &lines {
+                    match l.tag {
+                        '@' => println!("{}", l.text),
+                        tag => println!("{tag}{}", safe(&l.text)),
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Cmd::History { id, json } => {
             let store = ctx.open()?;
             let versions = store.rubric_versions(&id)?;
@@ -118,6 +161,54 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// A rubric to compare: a file, `ID@VERSION`, or a version hash prefix. Problems are printed
+/// and become the exit code.
+fn resolve(ctx: &Ctx, arg: &str) -> Result<Result<(Rubric, String, String), ExitCode>> {
+    let path = Path::new(arg);
+    if path.is_file() {
+        return Ok(match load(path) {
+            Ok((r, src)) => Ok((r, src, arg.to_string())),
+            Err(problems) => {
+                print_problems(path, &problems);
+                Err(ExitCode::from(1))
+            }
+        });
+    }
+    let store = ctx.open()?;
+    let version = if let Some((id, n)) = arg.split_once('@') {
+        let n: i64 = match n.parse() {
+            Ok(n) => n,
+            Err(_) => {
+                eprintln!(
+                    "`{}`: the version after @ is a number, e.g. {id}@2",
+                    safe(arg)
+                );
+                return Ok(Err(ExitCode::from(2)));
+            }
+        };
+        store
+            .rubric_versions(id)?
+            .into_iter()
+            .find(|v| v.version == n)
+    } else {
+        store.rubric_version_by_prefix(arg)?
+    };
+    let Some(v) = version else {
+        eprintln!(
+            "`{}` is neither a file nor a version in this workspace; use a path, ID@VERSION or a hash prefix (`merit rubric history ID` lists versions)",
+            safe(arg)
+        );
+        return Ok(Err(ExitCode::from(1)));
+    };
+    let source = store.rubric_source(&v.hash)?.unwrap_or_default();
+    let r = store.load_rubric(&v.hash)?;
+    Ok(Ok((
+        r,
+        source,
+        format!("{}@{} ({})", v.rubric_id, v.version, short(&v.hash)),
+    )))
 }
 
 fn short(hash: &str) -> &str {

@@ -2,6 +2,7 @@
 
 mod bundled;
 mod decode;
+pub mod diff;
 pub mod edit;
 mod model;
 mod problem;

@@ -162,6 +162,24 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The version whose hash starts with `prefix` (at least 6 hex digits), if exactly one does.
+    pub fn rubric_version_by_prefix(&self, prefix: &str) -> Result<Option<RubricVersion>> {
+        if prefix.len() < 6 || !prefix.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Ok(None);
+        }
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM rubric_versions WHERE hash LIKE ?1 || '%' LIMIT 2"
+        ))?;
+        let rows: Vec<RubricVersion> = stmt
+            .query_map([prefix.to_ascii_lowercase()], from_row)?
+            .collect::<Result<_, _>>()?;
+        Ok(if rows.len() == 1 {
+            rows.into_iter().next()
+        } else {
+            None
+        })
+    }
+
     /// Ids of every rubric in the workspace.
     pub fn rubric_ids(&self) -> Result<Vec<String>> {
         let mut stmt = self.conn.prepare("SELECT id FROM rubrics ORDER BY id")?;
