@@ -5,6 +5,7 @@
 //! submissions) and `demo` (a generated workspace), plus `tui`, the workbench, which uses
 //! them; none of them uses `tui`, and the command line (`src/cli`, in the binary) uses all.
 
+pub mod authoring;
 pub mod demo;
 pub mod hash;
 pub mod intake;

@@ -78,7 +78,12 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
             let actor = ctx.actor()?;
             let mut store = ctx.open()?;
             for (f, (r, source)) in loaded {
-                let path = f.display().to_string();
+                // Absolute, so that the workbench can write the file back from anywhere.
+                let path = f
+                    .canonicalize()
+                    .unwrap_or_else(|_| f.to_path_buf())
+                    .display()
+                    .to_string();
                 let id = safe(&r.id.value);
                 match store.import_rubric(&r, &source, Some(&path), &actor)? {
                     RubricImport::New(v) => {

@@ -81,7 +81,8 @@ pub fn create(root: &Path, opts: &DemoOptions, user: &str) -> Result<DemoSummary
     for (file, source) in rubric::BUNDLED {
         let r = rubric::parse(source.as_bytes())
             .map_err(|ps| anyhow::anyhow!("bundled rubric {file} is invalid: {}", ps[0]))?;
-        match store.import_rubric(&r, source, Some(&format!("rubrics/{file}")), "demo")? {
+        // Built into the binary: there is no file to write back to.
+        match store.import_rubric(&r, source, None, "demo")? {
             RubricImport::New(v) | RubricImport::Unchanged(v) | RubricImport::Reverted(v) => {
                 summary
                     .rubrics

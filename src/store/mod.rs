@@ -25,7 +25,7 @@ pub use audit::{AuditEntry, AuditReport};
 pub use cohorts::CohortSummary;
 pub use queue::{PageFrom, QueueQuery, QueueRow, QueueSort};
 pub use review::{ReviewData, SavedAssessment, status_label};
-pub use rubrics::{RubricImport, RubricVersion};
+pub use rubrics::{EDIT_PRESENCE_SECS, RubricImport, RubricOverview, RubricVersion, VersionUse};
 pub use schema::latest as schema_version;
 pub use submissions::{ArtifactRecord, LearnerInput, RecordOutcome, SubmissionInput};
 pub use users::{ROLES, User};

@@ -209,3 +209,134 @@ impl Store {
             .context("the workspace may have been edited by hand")
     }
 }
+
+/// A version with how much work points at it.
+#[derive(Clone, Debug, Serialize)]
+pub struct VersionUse {
+    pub version: RubricVersion,
+    pub submissions: i64,
+    pub assessments: i64,
+}
+
+/// A rubric, its versions (oldest first) and which one is current.
+#[derive(Clone, Debug, Serialize)]
+pub struct RubricOverview {
+    pub id: String,
+    pub current: String,
+    pub versions: Vec<VersionUse>,
+}
+
+/// How long an editor counts as present without a sign of life.
+pub const EDIT_PRESENCE_SECS: i64 = 10 * 60;
+
+impl Store {
+    /// Every rubric with its versions and the submissions and submitted assessments of each.
+    pub fn rubric_overview(&self) -> Result<Vec<RubricOverview>> {
+        let mut out = Vec::new();
+        for id in self.rubric_ids()? {
+            let current = self
+                .current_rubric(&id)?
+                .map(|v| v.hash)
+                .unwrap_or_default();
+            let mut versions = Vec::new();
+            for v in self.rubric_versions(&id)? {
+                let (submissions, assessments): (i64, i64) = self.conn.query_row(
+                    "SELECT COUNT(*),
+                        (SELECT COUNT(*) FROM assessments a JOIN submissions s2 ON s2.id = a.submission_id
+                         WHERE s2.rubric_hash = ?1 AND a.state = 'submitted')
+                     FROM submissions WHERE rubric_hash = ?1",
+                    [&v.hash],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                versions.push(VersionUse {
+                    version: v,
+                    submissions,
+                    assessments,
+                });
+            }
+            out.push(RubricOverview {
+                id,
+                current,
+                versions,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Moves the submissions of `rubric_id` that nobody has assessed yet to version `hash`.
+    /// Scored work keeps the version it was scored on. Returns how many moved.
+    pub fn move_unscored(&mut self, rubric_id: &str, hash: &str, actor: &str) -> Result<usize> {
+        let tx = self.write()?;
+        let moved = tx.execute(
+            "UPDATE submissions SET rubric_hash = ?2
+             WHERE status = 'new' AND rubric_hash != ?2
+               AND rubric_hash IN (SELECT hash FROM rubric_versions WHERE rubric_id = ?1)
+               AND NOT EXISTS (SELECT 1 FROM assessments a
+                               WHERE a.submission_id = submissions.id AND a.state = 'submitted')",
+            params![rubric_id, hash],
+        )?;
+        if moved > 0 {
+            audit::append(
+                &tx,
+                actor,
+                "rubric.move-unscored",
+                rubric_id,
+                &format!("{moved} submissions to {hash}"),
+            )?;
+        }
+        tx.commit()?;
+        Ok(moved)
+    }
+
+    /// Records that `editor` is editing `rubric_id` from `base_hash`; returns the other
+    /// editors seen recently.
+    pub fn touch_rubric_edit(
+        &mut self,
+        rubric_id: &str,
+        editor: &str,
+        base_hash: &str,
+    ) -> Result<Vec<String>> {
+        let tx = self.write()?;
+        tx.execute(
+            "INSERT INTO rubric_edits (rubric_id, editor, base_hash, seen_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (rubric_id, editor) DO UPDATE SET base_hash = excluded.base_hash, seen_at = excluded.seen_at",
+            params![rubric_id, editor, base_hash, now()],
+        )?;
+        let mut stmt = tx.prepare(
+            "SELECT editor FROM rubric_edits WHERE rubric_id = ?1 AND editor != ?2 AND seen_at >= ?3 ORDER BY editor",
+        )?;
+        let others: Vec<String> = stmt
+            .query_map(
+                params![rubric_id, editor, now() - EDIT_PRESENCE_SECS],
+                |r| r.get(0),
+            )?
+            .collect::<Result<_, _>>()?;
+        drop(stmt);
+        tx.commit()?;
+        Ok(others)
+    }
+
+    /// Submissions of `rubric_id` not yet scored that point at a version other than `hash`.
+    pub fn count_unscored(&self, rubric_id: &str, hash: &str) -> Result<usize> {
+        let n: i64 = self.conn.query_row(
+            "SELECT COUNT(*) FROM submissions
+             WHERE status = 'new' AND rubric_hash != ?2
+               AND rubric_hash IN (SELECT hash FROM rubric_versions WHERE rubric_id = ?1)
+               AND NOT EXISTS (SELECT 1 FROM assessments a
+                               WHERE a.submission_id = submissions.id AND a.state = 'submitted')",
+            params![rubric_id, hash],
+            |r| r.get(0),
+        )?;
+        Ok(n as usize)
+    }
+
+    pub fn end_rubric_edit(&mut self, rubric_id: &str, editor: &str) -> Result<()> {
+        let tx = self.write()?;
+        tx.execute(
+            "DELETE FROM rubric_edits WHERE rubric_id = ?1 AND editor = ?2",
+            params![rubric_id, editor],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+}

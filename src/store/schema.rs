@@ -131,6 +131,16 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX submissions_claims ON submissions (claimed_at) WHERE claimed_by IS NOT NULL;
     DROP INDEX submissions_queue;
     "#,
+    // 3: who is editing which rubric, so that two leads are told of each other.
+    r#"
+    CREATE TABLE rubric_edits (
+        rubric_id TEXT NOT NULL,
+        editor    TEXT NOT NULL,
+        base_hash TEXT NOT NULL,
+        seen_at   INTEGER NOT NULL,
+        PRIMARY KEY (rubric_id, editor)
+    );
+    "#,
 ];
 
 /// The schema version this build of Merit writes.

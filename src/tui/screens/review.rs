@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
@@ -20,8 +19,9 @@ use crate::tui::graphics::{Graphics, Placement};
 use crate::tui::jobs::DbRequest;
 use crate::tui::keymap::{Action, Mode};
 use crate::tui::theme::Theme;
+use crate::tui::widgets::fit;
 use crate::tui::widgets::popup::{EditTarget, Editor, Picker, Popup};
-use crate::tui::widgets::{fit, pad};
+use crate::tui::widgets::rubric_pane::{self, RubricView};
 
 /// Idle gaps longer than this do not count as time spent.
 const MAX_GAP_SECS: i64 = 300;
@@ -709,159 +709,20 @@ impl ReviewScreen {
         let block = self.block(Pane::Rubric, format!(" Rubric: {} ", r.title.value), theme);
         let inner = block.inner(area);
         f.render_widget(block, area);
-        let width = usize::from(inner.width);
-        let o = self.outcome();
-        let mut lines: Vec<Line<'static>> = Vec::new();
-        let verdict = match o.decision {
-            Some(Decision::Meets) => Span::styled("MEETS", theme.good()),
-            Some(Decision::NotYet) => Span::styled("NOT YET", theme.bad()),
-            None => Span::styled(format!("{} unscored", o.unscored.len()), theme.warn()),
-        };
-        let mut why = String::new();
-        if !o.shortfalls.is_empty() {
-            let names: Vec<&str> = o
-                .shortfalls
-                .iter()
-                .filter_map(|s| r.criterion(&s.criterion))
-                .map(|c| c.title.value.as_str())
-                .collect();
-            why = format!(" · below required: {}", names.join(", "));
-        } else if o.decision == Some(Decision::NotYet) {
-            why = " · total below the pass mark".into();
-        }
-        lines.push(Line::from(vec![
-            Span::raw(format!(
-                " total {} of {} · pass at {} · ",
-                rubric::fmt_num(o.total),
-                rubric::fmt_num(o.max_total),
-                rubric::fmt_num(o.min_total)
-            )),
-            verdict,
-            Span::styled(why, theme.warn()),
-        ]));
-        let title_w = width.saturating_sub(24).max(8);
-        for (i, c) in r.criteria.iter().enumerate() {
-            let chosen = self.choices.get(&c.id.value).and_then(|l| c.level(l));
-            let level = match chosen {
-                Some((n, l)) => format!("{} {}", n + 1, l.label.value),
-                None => "–".to_string(),
-            };
-            let short = o.shortfalls.iter().any(|s| s.criterion == c.id.value);
-            let marker = if i == self.criterion { "▸" } else { " " };
-            let req = if c.required.is_some() { "*" } else { " " };
-            let has_comment = if self.comments.contains_key(&c.id.value) {
-                "✎"
-            } else {
-                " "
-            };
-            let text = format!(
-                "{marker}{req}{} ×{} {has_comment} {}",
-                pad(&fit(&c.title.value, title_w), title_w),
-                rubric::fmt_num(c.weight.value),
-                fit(&level, 16)
-            );
-            let style = if i == self.criterion && self.focus == Pane::Rubric {
-                theme.selected()
-            } else if short {
-                theme.bad()
-            } else if chosen.is_none() {
-                theme.dim()
-            } else {
-                Style::new()
-            };
-            lines.push(Line::styled(fit(&text, width), style));
-        }
-        // The selected criterion: its levels one line each (always shown), then as much
-        // detail as fits — the description, full descriptors, comments.
-        let height = usize::from(inner.height);
-        if let Some(c) = r.criteria.get(self.criterion) {
-            let req = match c.required.as_ref().and_then(|q| c.level(&q.value)) {
-                Some((_, l)) => format!(" (required: {})", l.label.value),
-                None => String::new(),
-            };
-            lines.push(Line::styled(
-                fit(&format!("── {}{req} ", c.title.value), width),
-                theme.title(),
-            ));
-            let chosen = self.chosen_index();
-            let level_line = |n: usize, l: &rubric::Level| -> Line<'static> {
-                let mark = if chosen == Some(n) { "▶" } else { " " };
-                let style = if chosen == Some(n) {
-                    theme.good()
-                } else {
-                    Style::new()
-                };
-                Line::from(vec![
-                    Span::styled(
-                        format!("{mark}{} {} ", n + 1, l.label.value),
-                        style.patch(theme.title()),
-                    ),
-                    Span::styled(
-                        format!("({}) ", rubric::fmt_num(l.points.value)),
-                        theme.dim(),
-                    ),
-                    Span::raw(l.descriptor.value.clone()),
-                ])
-            };
-            let mut tail: Vec<Line<'static>> = Vec::new();
-            if let Some(comment) = self.comments.get(&c.id.value) {
-                tail.push(Line::from(vec![
-                    Span::styled("comment: ", theme.key()),
-                    Span::raw(sanitize::line(comment)),
-                ]));
-            }
-            if !self.overall.is_empty() {
-                tail.push(Line::from(vec![
-                    Span::styled("overall: ", theme.key()),
-                    Span::raw(sanitize::line(&self.overall)),
-                ]));
-            }
-            let rows = |l: &Line<'_>| l.width().div_ceil(width.max(1)).max(1);
-            let full: Vec<Line<'static>> = c
-                .levels
-                .iter()
-                .enumerate()
-                .map(|(n, l)| level_line(n, l))
-                .collect();
-            let description = Line::styled(c.description.value.clone(), theme.dim());
-            let used = lines.len();
-            let full_rows: usize =
-                full.iter().map(rows).sum::<usize>() + tail.iter().map(rows).sum::<usize>();
-            if used + rows(&description) + full_rows <= height {
-                lines.push(description);
-                lines.extend(full);
-                lines.extend(tail);
-                f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-                return;
-            }
-            // Tight: one line per level and per note, cut to the width.
-            for l in full.into_iter().chain(tail) {
-                lines.push(fit_line(l, width));
-            }
-        }
-        let lines: Vec<Line<'static>> = lines.into_iter().take(height).collect();
-        f.render_widget(Paragraph::new(lines), inner);
+        rubric_pane::draw(
+            f,
+            inner,
+            &RubricView {
+                rubric: r,
+                choices: &self.choices,
+                comments: &self.comments,
+                overall: &self.overall,
+                selected: self.criterion,
+                focused: self.focus == Pane::Rubric,
+            },
+            theme,
+        );
     }
-}
-
-/// Cuts a styled line to `width` columns (keeping styles), ending with `…` when cut.
-fn fit_line(line: Line<'static>, width: usize) -> Line<'static> {
-    if line.width() <= width {
-        return line;
-    }
-    let mut out = Vec::new();
-    let mut left = width.saturating_sub(1);
-    for span in line.spans {
-        if left == 0 {
-            break;
-        }
-        let text = fit(&span.content, left + 1);
-        let text = text.strip_suffix('…').map(str::to_string).unwrap_or(text);
-        left = left.saturating_sub(unicode_width::UnicodeWidthStr::width(text.as_str()));
-        out.push(Span::styled(text, span.style));
-    }
-    out.push(Span::raw("…"));
-    Line::from(out).style(line.style)
 }
 
 /// The largest area inside `area` with the image's aspect ratio (cells are twice as tall as

@@ -2,6 +2,7 @@
 
 pub mod footer;
 pub mod popup;
+pub mod rubric_pane;
 pub mod too_small;
 
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -53,4 +54,25 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
         w,
         h,
     )
+}
+
+/// Cuts a styled line to `width` columns (keeping styles), ending with `…` when cut.
+pub fn fit_line(line: ratatui::text::Line<'static>, width: usize) -> ratatui::text::Line<'static> {
+    use ratatui::text::{Line, Span};
+    if line.width() <= width {
+        return line;
+    }
+    let mut out = Vec::new();
+    let mut left = width.saturating_sub(1);
+    for span in line.spans {
+        if left == 0 {
+            break;
+        }
+        let text = fit(&span.content, left + 1);
+        let text = text.strip_suffix('…').map(str::to_string).unwrap_or(text);
+        left = left.saturating_sub(UnicodeWidthStr::width(text.as_str()));
+        out.push(Span::styled(text, span.style));
+    }
+    out.push(Span::raw("…"));
+    Line::from(out).style(line.style)
 }

@@ -1,0 +1,167 @@
+//! The rubric as the assessor sees it: the total and outcome, the criteria with their chosen
+//! levels, and the selected criterion's levels and comments. Used by the review screen and by
+//! the rubric editor's preview.
+
+use std::collections::BTreeMap;
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::rubric::{self, Choices, Decision, Rubric};
+use crate::sanitize;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::{fit, fit_line, pad};
+
+pub struct RubricView<'a> {
+    /// Text already sanitized.
+    pub rubric: &'a Rubric,
+    pub choices: &'a Choices,
+    pub comments: &'a BTreeMap<String, String>,
+    pub overall: &'a str,
+    pub selected: usize,
+    pub focused: bool,
+}
+
+fn chosen_index(v: &RubricView<'_>) -> Option<usize> {
+    let c = v.rubric.criteria.get(v.selected)?;
+    let l = v.choices.get(&c.id.value)?;
+    c.level(l).map(|(i, _)| i)
+}
+
+pub fn draw(f: &mut Frame<'_>, inner: Rect, v: &RubricView<'_>, theme: Theme) {
+    let width = usize::from(inner.width);
+    let o = rubric::score(v.rubric, v.choices);
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let verdict = match o.decision {
+        Some(Decision::Meets) => Span::styled("MEETS", theme.good()),
+        Some(Decision::NotYet) => Span::styled("NOT YET", theme.bad()),
+        None => Span::styled(format!("{} unscored", o.unscored.len()), theme.warn()),
+    };
+    let mut why = String::new();
+    if !o.shortfalls.is_empty() {
+        let names: Vec<&str> = o
+            .shortfalls
+            .iter()
+            .filter_map(|s| v.rubric.criterion(&s.criterion))
+            .map(|c| c.title.value.as_str())
+            .collect();
+        why = format!(" · below required: {}", names.join(", "));
+    } else if o.decision == Some(Decision::NotYet) {
+        why = " · total below the pass mark".into();
+    }
+    lines.push(Line::from(vec![
+        Span::raw(format!(
+            " total {} of {} · pass at {} · ",
+            rubric::fmt_num(o.total),
+            rubric::fmt_num(o.max_total),
+            rubric::fmt_num(o.min_total)
+        )),
+        verdict,
+        Span::styled(why, theme.warn()),
+    ]));
+    let title_w = width.saturating_sub(24).max(8);
+    for (i, c) in v.rubric.criteria.iter().enumerate() {
+        let chosen = v.choices.get(&c.id.value).and_then(|l| c.level(l));
+        let level = match chosen {
+            Some((n, l)) => format!("{} {}", n + 1, l.label.value),
+            None => "–".to_string(),
+        };
+        let short = o.shortfalls.iter().any(|s| s.criterion == c.id.value);
+        let marker = if i == v.selected { "▸" } else { " " };
+        let req = if c.required.is_some() { "*" } else { " " };
+        let has_comment = if v.comments.contains_key(&c.id.value) {
+            "✎"
+        } else {
+            " "
+        };
+        let text = format!(
+            "{marker}{req}{} ×{} {has_comment} {}",
+            pad(&fit(&c.title.value, title_w), title_w),
+            rubric::fmt_num(c.weight.value),
+            fit(&level, 16)
+        );
+        let style = if i == v.selected && v.focused {
+            theme.selected()
+        } else if short {
+            theme.bad()
+        } else if chosen.is_none() {
+            theme.dim()
+        } else {
+            Style::new()
+        };
+        lines.push(Line::styled(fit(&text, width), style));
+    }
+    // The selected criterion: its levels one line each (always shown), then as much
+    // detail as fits — the description, full descriptors, comments.
+    let height = usize::from(inner.height);
+    if let Some(c) = v.rubric.criteria.get(v.selected) {
+        let req = match c.required.as_ref().and_then(|q| c.level(&q.value)) {
+            Some((_, l)) => format!(" (required: {})", l.label.value),
+            None => String::new(),
+        };
+        lines.push(Line::styled(
+            fit(&format!("── {}{req} ", c.title.value), width),
+            theme.title(),
+        ));
+        let chosen = chosen_index(v);
+        let level_line = |n: usize, l: &rubric::Level| -> Line<'static> {
+            let mark = if chosen == Some(n) { "▶" } else { " " };
+            let style = if chosen == Some(n) {
+                theme.good()
+            } else {
+                Style::new()
+            };
+            Line::from(vec![
+                Span::styled(
+                    format!("{mark}{} {} ", n + 1, l.label.value),
+                    style.patch(theme.title()),
+                ),
+                Span::styled(
+                    format!("({}) ", rubric::fmt_num(l.points.value)),
+                    theme.dim(),
+                ),
+                Span::raw(l.descriptor.value.clone()),
+            ])
+        };
+        let mut tail: Vec<Line<'static>> = Vec::new();
+        if let Some(comment) = v.comments.get(&c.id.value) {
+            tail.push(Line::from(vec![
+                Span::styled("comment: ", theme.key()),
+                Span::raw(sanitize::line(comment)),
+            ]));
+        }
+        if !v.overall.is_empty() {
+            tail.push(Line::from(vec![
+                Span::styled("overall: ", theme.key()),
+                Span::raw(sanitize::line(v.overall)),
+            ]));
+        }
+        let rows = |l: &Line<'_>| l.width().div_ceil(width.max(1)).max(1);
+        let full: Vec<Line<'static>> = c
+            .levels
+            .iter()
+            .enumerate()
+            .map(|(n, l)| level_line(n, l))
+            .collect();
+        let description = Line::styled(c.description.value.clone(), theme.dim());
+        let used = lines.len();
+        let full_rows: usize =
+            full.iter().map(rows).sum::<usize>() + tail.iter().map(rows).sum::<usize>();
+        if used + rows(&description) + full_rows <= height {
+            lines.push(description);
+            lines.extend(full);
+            lines.extend(tail);
+            f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+            return;
+        }
+        // Tight: one line per level and per note, cut to the width.
+        for l in full.into_iter().chain(tail) {
+            lines.push(fit_line(l, width));
+        }
+    }
+    let lines: Vec<Line<'static>> = lines.into_iter().take(height).collect();
+    f.render_widget(Paragraph::new(lines), inner);
+}
