@@ -4,6 +4,7 @@
 mod common;
 
 use common::tui::*;
+use merit::rubric;
 use merit::tui::app::App;
 use merit::tui::event::Msg;
 use merit::tui::jobs::DbReply;
@@ -225,4 +226,123 @@ fn image_preview_uses_half_blocks_in_the_image_colours() {
     assert!(cells.iter().any(|c| c.fg == Color::Red));
     assert!(cells.iter().any(|c| c.fg == Color::Blue));
     assert!(cells.iter().any(|c| c.bg == Color::White));
+}
+
+fn overview() -> Vec<merit::store::RubricOverview> {
+    use merit::store::{RubricOverview, RubricVersion, VersionUse};
+    let v = |id: &str, n: i64, title: &str, subs: i64, done: i64| VersionUse {
+        version: RubricVersion {
+            hash: format!("{:0>64}", format!("{n}{}", id.len())),
+            rubric_id: id.into(),
+            version: n,
+            title: title.into(),
+            source_path: None,
+            created_at: NOW - 86_400 * (10 - n),
+            created_by: if n == 1 { "demo".into() } else { "lena".into() },
+        },
+        submissions: subs,
+        assessments: done,
+    };
+    vec![
+        RubricOverview {
+            id: "data-cleaning".into(),
+            current: format!("{:0>64}", "213"),
+            versions: vec![
+                v("data-cleaning", 1, "Cleaning a Real-World Dataset", 14, 7),
+                v("data-cleaning", 2, "Cleaning a Real-World Dataset", 7, 0),
+            ],
+        },
+        RubricOverview {
+            id: "teaching-practice".into(),
+            current: format!("{:0>64}", "117"),
+            versions: vec![v(
+                "teaching-practice",
+                1,
+                "Reflective Teaching Practice",
+                16,
+                7,
+            )],
+        },
+    ]
+}
+
+#[test]
+fn rubrics_screen() {
+    snap("rubrics", |w, h| {
+        let mut a = queue_app(w, h, 10);
+        a.update(key('e'));
+        a.update(Msg::Db(DbReply::Rubrics(overview())));
+        a
+    });
+}
+
+#[test]
+fn editor_valid() {
+    snap("editor_valid", |w, h| editor_app(w, h, true, None));
+}
+
+#[test]
+fn editor_with_problems() {
+    snap("editor_problems", |w, h| {
+        let src = rubric::BUNDLED[0]
+            .1
+            .replacen("    weight: 2\n", "    wieght: 2\n", 1)
+            .replacen("min_total: 14", "min_total: 99", 1);
+        editor_app(w, h, true, Some(&src))
+    });
+}
+
+#[test]
+fn editor_preview() {
+    snap("editor_preview", |w, h| {
+        let mut a = editor_app(w, h, true, None);
+        a.update(code(KeyCode::F(5)));
+        a
+    });
+}
+
+#[test]
+fn editor_structure_and_field_form() {
+    snap("editor_structure", |w, h| {
+        let mut a = editor_app(w, h, true, None);
+        a.update(code(KeyCode::F(6)));
+        for _ in 0..8 {
+            a.update(key('j'));
+        }
+        a
+    });
+    snap("editor_field_form", |w, h| {
+        let mut a = editor_app(w, h, true, None);
+        a.update(code(KeyCode::F(6)));
+        for _ in 0..11 {
+            a.update(key('j'));
+        }
+        a.update(code(KeyCode::Enter));
+        a
+    });
+}
+
+#[test]
+fn diff_view() {
+    snap("diff_view", |w, h| {
+        let mut a = editor_app(w, h, true, None);
+        a.update(Msg::Db(DbReply::Pager {
+            title: "Changes to teaching-practice".into(),
+            lines: vec![
+                ('#', "from aaaaaaaaaaaa to your text".into()),
+                ('*', "criterion `goals`: weight: 1 → 2".into()),
+                ('*', "pass: min_total: 14 → 15".into()),
+                ('@', "@@ line 40 @@".into()),
+                (' ', "  - id: goals".into()),
+                ('-', "    weight: 1".into()),
+                ('+', "    weight: 2".into()),
+            ],
+        }));
+        a
+    });
+}
+
+#[test]
+fn editor_read_only_for_assessors() {
+    snap("editor_read_only", |w, h| editor_app(w, h, false, None));
 }

@@ -9,14 +9,17 @@ use crate::store::ArtifactRecord;
 
 use std::cell::RefCell;
 
+use crate::authoring::SaveOutcome;
 use crate::tui::event::Msg;
 use crate::tui::graphics::{Graphics, Placement};
 use crate::tui::jobs::{DbReply, DbRequest};
 use crate::tui::keymap::{self, Action, Mode};
+use crate::tui::screens::editor::{EditorOutcome, EditorScreen};
 use crate::tui::screens::queue::QueueScreen;
 use crate::tui::screens::review::{ReviewOutcome, ReviewScreen};
+use crate::tui::screens::rubrics::{RubricsOutcome, RubricsScreen};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::popup::{Popup, PopupOutcome};
+use crate::tui::widgets::popup::{ConfirmAction, FieldAction, Pager, Popup, PopupOutcome};
 use crate::tui::widgets::{self, too_small};
 
 /// Smallest terminal the workbench draws in.
@@ -32,6 +35,15 @@ pub enum Effect {
         index: usize,
         record: ArtifactRecord,
         path: Option<std::path::PathBuf>,
+    },
+    /// Check rubric text (on the validation thread).
+    Validate {
+        generation: u64,
+        text: String,
+    },
+    /// Hand the text to $EDITOR (the loop releases the terminal meanwhile).
+    ExternalEditor {
+        text: String,
     },
 }
 
@@ -52,6 +64,8 @@ pub struct App {
     pub now: i64,
     pub queue: QueueScreen,
     pub review: Option<ReviewScreen>,
+    pub rubrics: Option<RubricsScreen>,
+    pub editor: Option<EditorScreen>,
     pub popup: Option<Popup>,
     pub quit: bool,
     /// Test hook: pressing this key panics (to test terminal restoration).
@@ -71,6 +85,8 @@ impl App {
             now,
             queue: QueueScreen::default(),
             review: None,
+            rubrics: None,
+            editor: None,
             popup: None,
             quit: false,
             panic_key: None,
@@ -90,10 +106,16 @@ impl App {
     }
 
     fn mode(&self) -> Mode {
-        match &self.review {
-            Some(r) => r.mode(),
-            None => Mode::Queue,
+        if let Some(e) = &self.editor {
+            return e.mode();
         }
+        if let Some(r) = &self.review {
+            return r.mode();
+        }
+        if self.rubrics.is_some() {
+            return Mode::Rubrics;
+        }
+        Mode::Queue
     }
 
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
@@ -120,6 +142,17 @@ impl App {
                 Vec::new()
             }
             Msg::Db(reply) => self.db(reply),
+            Msg::Validated {
+                generation,
+                problems,
+                parsed,
+            } => {
+                if let Some(e) = &mut self.editor {
+                    e.validated(generation, problems, parsed.map(|b| *b));
+                }
+                Vec::new()
+            }
+            Msg::ExternalEdited(result) => self.external_edited(result),
             Msg::Artifact {
                 submission_id,
                 index,
@@ -150,12 +183,17 @@ impl App {
                     Vec::new()
                 }
                 PopupOutcome::Edited => self.editor_changed(),
-                PopupOutcome::Confirmed => {
+                PopupOutcome::Confirmed(action) => {
                     self.popup = None;
-                    match &mut self.review {
-                        Some(r) => r.confirmed_submit(),
-                        None => Vec::new(),
-                    }
+                    self.confirmed(action, true)
+                }
+                PopupOutcome::Declined(action) => {
+                    self.popup = None;
+                    self.confirmed(action, false)
+                }
+                PopupOutcome::Entered(action, text) => {
+                    self.popup = None;
+                    self.field_entered(action, text)
                 }
                 PopupOutcome::Picked(text) => {
                     self.popup = None;
@@ -166,8 +204,22 @@ impl App {
                 }
             };
         }
+        // The editor takes every key (it types text); its commands are Ctrl and F keys.
+        if let Some(e) = &mut self.editor {
+            if k.code == KeyCode::Char('c')
+                && k.modifiers
+                    .contains(ratatui::crossterm::event::KeyModifiers::CONTROL)
+            {
+                // Leave at once; the recovery copy keeps unsaved work for next time.
+                let out = e.end(false);
+                self.quit = true;
+                return out;
+            }
+            let outcome = e.key(k, self.size);
+            return self.editor_outcome(outcome);
+        }
         // Typing into a filter or search box takes every printable key.
-        if self.review.is_none() && self.queue.filtering {
+        if self.review.is_none() && self.rubrics.is_none() && self.queue.filtering {
             return self.queue.filter_key(k, &self.session, self.rows_height());
         }
         if let Some(r) = &mut self.review
@@ -200,8 +252,117 @@ impl App {
             let outcome = r.action(action, self.size, self.theme);
             return self.review_outcome(outcome);
         }
+        if let Some(r) = &mut self.rubrics {
+            return match r.action(action, &self.session) {
+                RubricsOutcome::Effects(e) => e,
+                RubricsOutcome::Close => {
+                    self.rubrics = None;
+                    Vec::new()
+                }
+            };
+        }
+        if action == Action::OpenRubrics {
+            let (screen, effects) = RubricsScreen::open();
+            self.rubrics = Some(screen);
+            return effects;
+        }
         self.queue
             .action(action, &self.session, self.rows_height(), &mut self.popup)
+    }
+
+    fn editor_outcome(&mut self, outcome: EditorOutcome) -> Vec<Effect> {
+        match outcome {
+            EditorOutcome::Effects(e) => e,
+            EditorOutcome::Popup(p) => {
+                self.popup = Some(p);
+                Vec::new()
+            }
+            EditorOutcome::Close(mut effects) => {
+                self.editor = None;
+                effects.push(Effect::Db(DbRequest::RubricOverview));
+                effects
+            }
+        }
+    }
+
+    /// A confirmation was answered (`yes` or not).
+    fn confirmed(&mut self, action: ConfirmAction, yes: bool) -> Vec<Effect> {
+        match action {
+            ConfirmAction::Submit if yes => match &mut self.review {
+                Some(r) => r.confirmed_submit(),
+                None => Vec::new(),
+            },
+            ConfirmAction::MoveUnscored { rubric_id, hash } if yes => {
+                vec![Effect::Db(DbRequest::MoveUnscored { rubric_id, hash })]
+            }
+            ConfirmAction::LeaveEditor if yes => match self.editor.take() {
+                Some(e) => {
+                    let mut out = e.end(true);
+                    out.push(Effect::Db(DbRequest::RubricOverview));
+                    out
+                }
+                None => Vec::new(),
+            },
+            ConfirmAction::Recovery(text) => match &mut self.editor {
+                Some(e) if yes => e.replace(&text),
+                Some(e) => vec![Effect::Db(DbRequest::Recovery {
+                    rubric_id: e.rubric_id.clone(),
+                    base_hash: e.base_hash.clone(),
+                    text: None,
+                })],
+                None => Vec::new(),
+            },
+            ConfirmAction::ExternalAgain if yes => match &self.editor {
+                Some(e) => vec![Effect::ExternalEditor { text: e.text() }],
+                None => Vec::new(),
+            },
+            ConfirmAction::Delete(path) if yes => match &mut self.editor {
+                Some(e) => e.delete(path),
+                None => Vec::new(),
+            },
+            _ => Vec::new(),
+        }
+    }
+
+    fn field_entered(&mut self, action: FieldAction, text: String) -> Vec<Effect> {
+        match &mut self.editor {
+            Some(e) => {
+                let outcome = e.field_entered(action, text);
+                self.editor_outcome(outcome)
+            }
+            None => Vec::new(),
+        }
+    }
+
+    /// $EDITOR returned.
+    fn external_edited(&mut self, result: Result<String, String>) -> Vec<Effect> {
+        let Some(e) = &mut self.editor else {
+            return Vec::new();
+        };
+        match result {
+            Err(why) => {
+                self.popup = Some(Popup::error("$EDITOR did not run", why));
+                Vec::new()
+            }
+            Ok(text) => {
+                let effects = e.replace(&text);
+                if let Err(problems) = crate::rubric::parse(text.as_bytes()) {
+                    let p = &problems[0];
+                    self.popup = Some(Popup::Confirm {
+                        title: "Still not valid".into(),
+                        text: format!(
+                            "{} problem(s); the first at line {}, column {}: {}\ny opens $EDITOR again; n fixes it here.",
+                            problems.len(),
+                            p.span.line,
+                            p.span.col,
+                            p.message
+                        ),
+                        action: ConfirmAction::ExternalAgain,
+                    });
+                }
+                effects
+            }
+        }
     }
 
     fn review_outcome(&mut self, outcome: ReviewOutcome) -> Vec<Effect> {
@@ -287,6 +448,40 @@ impl App {
                 self.popup = Some(Popup::error("Not submitted", e));
                 Vec::new()
             }
+            DbReply::Rubrics(list) => {
+                if let Some(r) = &mut self.rubrics {
+                    r.loaded(list);
+                }
+                Vec::new()
+            }
+            DbReply::RubricOpened(Ok(open)) => {
+                let (screen, effects, popup) = EditorScreen::open(*open);
+                self.editor = Some(screen);
+                if popup.is_some() {
+                    self.popup = popup;
+                }
+                effects
+            }
+            DbReply::RubricOpened(Err(e)) => {
+                self.popup = Some(Popup::error("Cannot open the rubric", e));
+                Vec::new()
+            }
+            DbReply::RubricSaved { text, result } => self.rubric_saved(text, result),
+            DbReply::Moved(r) => {
+                self.popup = Some(match r {
+                    Ok(n) => Popup::info(
+                        "Moved",
+                        format!("{n} submission(s) not yet scored now use the new version."),
+                    ),
+                    Err(e) => Popup::error("Not moved", e),
+                });
+                vec![Effect::Db(DbRequest::RubricOverview)]
+            }
+            DbReply::Pager { title, lines } => {
+                self.popup = Some(Popup::Pager(pager(&title, lines, self.theme)));
+                Vec::new()
+            }
+            DbReply::Done => Vec::new(),
             DbReply::Released(r) => {
                 self.popup = Some(match r {
                     Ok(true) => Popup::info("Released", "The claim is released.".to_string()),
@@ -300,6 +495,85 @@ impl App {
         }
     }
 
+    fn rubric_saved(&mut self, text: String, result: Result<SaveOutcome, String>) -> Vec<Effect> {
+        let Some(e) = &mut self.editor else {
+            return Vec::new();
+        };
+        match result {
+            Err(err) => {
+                self.popup = Some(Popup::error("Not saved", err));
+                Vec::new()
+            }
+            Ok(SaveOutcome::Invalid(problems)) => {
+                let p = &problems[0];
+                let msg = format!("line {}, column {}: {}", p.span.line, p.span.col, p.message);
+                e.problems = problems;
+                self.popup = Some(Popup::error("Not saved", msg));
+                Vec::new()
+            }
+            Ok(SaveOutcome::Unchanged(v)) => {
+                e.saved(v.hash, v.version, &text);
+                self.popup = Some(Popup::info(
+                    "Nothing to save",
+                    format!(
+                        "This means the same as version {} (comments and layout do not make a version).",
+                        v.version
+                    ),
+                ));
+                Vec::new()
+            }
+            Ok(SaveOutcome::Conflict { current, .. }) => {
+                let who = sanitize::line(&current.created_by);
+                self.popup = Some(Popup::error(
+                    "Not saved: someone saved first",
+                    format!(
+                        "{who} saved version {} after you started from version {}. Nothing was overwritten.\nF7 shows how your text differs from the version you started from; reopen the rubric to start from version {} and apply your changes there.",
+                        current.version, e.version, current.version
+                    ),
+                ));
+                vec![Effect::Db(DbRequest::RubricDiff {
+                    rubric_id: e.rubric_id.clone(),
+                    from: current.hash.clone(),
+                    text: Some(text),
+                })]
+            }
+            Ok(SaveOutcome::Saved {
+                version,
+                file,
+                unscored,
+            }) => {
+                e.saved(version.hash.clone(), version.version, &text);
+                let file_note = match file {
+                    None => "It is kept in the workspace (it came from no file).".to_string(),
+                    Some(Ok(p)) => format!(
+                        "Written back to {}.",
+                        sanitize::line(&p.display().to_string())
+                    ),
+                    Some(Err(why)) => format!(
+                        "The file could not be written ({}); the version is in the workspace.",
+                        sanitize::line(&why)
+                    ),
+                };
+                self.popup = Some(if unscored > 0 {
+                    Popup::Confirm {
+                        title: format!("Saved as version {}", version.version),
+                        text: format!(
+                            "{file_note}\n{unscored} submission(s) not yet scored use an older version. Move them to version {}? (Scored work always keeps its version.)",
+                            version.version
+                        ),
+                        action: ConfirmAction::MoveUnscored {
+                            rubric_id: e.rubric_id.clone(),
+                            hash: version.hash,
+                        },
+                    }
+                } else {
+                    Popup::info(&format!("Saved as version {}", version.version), file_note)
+                });
+                Vec::new()
+            }
+        }
+    }
+
     pub fn draw(&self, f: &mut Frame<'_>) {
         let area = f.area();
         self.placement.replace(None);
@@ -308,17 +582,23 @@ impl App {
             return;
         }
         let [body, footer] = widgets::split_footer(area);
-        match &self.review {
-            Some(r) => {
-                // A popup covers the image; terminal graphics would draw over the popup.
-                let placement = r.draw(f, body, self.theme, self.graphics);
-                if self.popup.is_none() {
-                    self.placement.replace(placement);
+        if let Some(e) = &self.editor {
+            e.draw(f, body, self.theme);
+        } else if let Some(r) = &self.rubrics.as_ref().filter(|_| self.review.is_none()) {
+            r.draw(f, body, self.theme, &self.session);
+        } else {
+            match &self.review {
+                Some(r) => {
+                    // A popup covers the image; terminal graphics would draw over the popup.
+                    let placement = r.draw(f, body, self.theme, self.graphics);
+                    if self.popup.is_none() {
+                        self.placement.replace(placement);
+                    }
                 }
+                None => self
+                    .queue
+                    .draw(f, body, self.theme, &self.session, self.now),
             }
-            None => self
-                .queue
-                .draw(f, body, self.theme, &self.session, self.now),
         }
         widgets::footer::draw(f, footer, self.mode(), self.theme, self.status_hint());
         if let Some(p) = &self.popup {
@@ -334,5 +614,29 @@ impl App {
             ));
         }
         self.review.as_ref().and_then(|r| r.status_hint())
+    }
+}
+
+/// Styled lines for a pager from tagged text lines (sanitized here).
+fn pager(title: &str, lines: Vec<(char, String)>, theme: Theme) -> Pager {
+    use ratatui::text::{Line, Span};
+    let lines = lines
+        .into_iter()
+        .map(|(tag, text)| {
+            let text = sanitize::line(&text);
+            match tag {
+                '#' => Line::styled(text, theme.title()),
+                '*' => Line::from(vec![Span::styled("• ", theme.marker()), Span::raw(text)]),
+                '+' => Line::styled(format!("+{text}"), theme.good()),
+                '-' => Line::styled(format!("-{text}"), theme.bad()),
+                '@' => Line::styled(text, theme.dim()),
+                _ => Line::raw(format!(" {text}")),
+            }
+        })
+        .collect();
+    Pager {
+        title: title.to_string(),
+        lines,
+        scroll: 0,
     }
 }

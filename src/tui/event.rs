@@ -3,6 +3,7 @@
 
 use std::io::{self, BufWriter, Write};
 use std::sync::mpsc::{Receiver, Sender};
+use std::sync::{Arc, Condvar, Mutex};
 
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
@@ -29,12 +30,72 @@ pub enum Msg {
     },
     /// The database thread could not start.
     Fatal(String),
+    /// The validation thread checked rubric text.
+    Validated {
+        generation: u64,
+        problems: Vec<crate::rubric::Problem>,
+        parsed: Option<Box<crate::rubric::Rubric>>,
+    },
+    /// $EDITOR finished: the new text, or why it could not run.
+    ExternalEdited(Result<String, String>),
 }
 
-/// Reads terminal input on its own thread.
-pub fn spawn_input(tx: Sender<Msg>) {
+/// Lets the loop stop the input thread from reading while another program (the lead's
+/// $EDITOR) owns the terminal.
+#[derive(Clone, Default)]
+pub struct InputControl {
+    /// (pause requested, input thread parked)
+    state: Arc<(Mutex<(bool, bool)>, Condvar)>,
+}
+
+impl InputControl {
+    /// Asks the input thread to stop reading and waits until it has.
+    pub fn pause(&self) {
+        let (lock, cv) = &*self.state;
+        let mut s = lock.lock().unwrap_or_else(|e| e.into_inner());
+        s.0 = true;
+        while !s.1 {
+            s = cv.wait(s).unwrap_or_else(|e| e.into_inner());
+        }
+    }
+
+    pub fn resume(&self) {
+        let (lock, cv) = &*self.state;
+        let mut s = lock.lock().unwrap_or_else(|e| e.into_inner());
+        s.0 = false;
+        cv.notify_all();
+    }
+
+    /// In the input thread: parks while a pause is requested.
+    fn checkpoint(&self) {
+        let (lock, cv) = &*self.state;
+        let mut s = lock.lock().unwrap_or_else(|e| e.into_inner());
+        if s.0 {
+            s.1 = true;
+            cv.notify_all();
+            while s.0 {
+                s = cv.wait(s).unwrap_or_else(|e| e.into_inner());
+            }
+            s.1 = false;
+        }
+    }
+}
+
+/// Reads terminal input on its own thread. It waits for input in slices of a quarter second
+/// so that it can hand the terminal over to $EDITOR; it never reads while paused.
+pub fn spawn_input(tx: Sender<Msg>, control: InputControl) {
     std::thread::spawn(move || {
         loop {
+            control.checkpoint();
+            match event::poll(std::time::Duration::from_millis(250)) {
+                Ok(false) => continue,
+                Ok(true) => {}
+                Err(_) => {
+                    let _ = tx.send(Msg::Quit);
+                    return;
+                }
+            }
+            control.checkpoint();
             let msg = match event::read() {
                 Ok(Event::Key(k)) if k.kind != KeyEventKind::Release => Msg::Key(k),
                 Ok(Event::Paste(s)) => Msg::Paste(s),
@@ -103,18 +164,25 @@ pub fn draw<W: Write>(
     terminal.backend_mut().writer_mut().flush_frame()
 }
 
+/// The threads effects are sent to.
+pub struct Workers {
+    pub db: Sender<DbRequest>,
+    pub validate: Sender<(u64, String)>,
+    pub input: InputControl,
+}
+
 /// The main loop.
 pub fn run<W: Write>(
     terminal: &mut Terminal<CrosstermBackend<FrameWriter<W>>>,
     app: &mut App,
     rx: Receiver<Msg>,
     tx: Sender<Msg>,
-    db: Sender<DbRequest>,
+    workers: Workers,
 ) -> io::Result<()> {
-    // `db` is dropped when this returns, which lets the database thread finish and stop.
+    // `workers` is dropped when this returns, which lets the database thread finish and stop.
     let mut kitty = KittyState::default();
     let start = app.start();
-    perform(start, app, &tx, &db);
+    perform(start, app, terminal, &tx, &workers);
     draw(terminal, app, &mut kitty)?;
     while let Ok(msg) = rx.recv() {
         app.now = crate::store::now();
@@ -123,7 +191,7 @@ pub fn run<W: Write>(
         while let Ok(more) = rx.try_recv() {
             effects.extend(app.update(more));
         }
-        perform(effects, app, &tx, &db);
+        perform(effects, app, terminal, &tx, &workers);
         if app.quit {
             break;
         }
@@ -137,11 +205,17 @@ pub fn run<W: Write>(
     Ok(())
 }
 
-fn perform(effects: Vec<Effect>, app: &App, tx: &Sender<Msg>, db: &Sender<DbRequest>) {
+fn perform<W: Write>(
+    effects: Vec<Effect>,
+    app: &App,
+    terminal: &mut Terminal<CrosstermBackend<FrameWriter<W>>>,
+    tx: &Sender<Msg>,
+    workers: &Workers,
+) {
     for e in effects {
         match e {
             Effect::Db(req) => {
-                let _ = db.send(req);
+                let _ = workers.db.send(req);
             }
             Effect::LoadArtifact {
                 submission_id,
@@ -149,6 +223,62 @@ fn perform(effects: Vec<Effect>, app: &App, tx: &Sender<Msg>, db: &Sender<DbRequ
                 record,
                 path,
             } => spawn_artifact(submission_id, index, record, path, app.theme, tx.clone()),
+            Effect::Validate { generation, text } => {
+                let _ = workers.validate.send((generation, text));
+            }
+            Effect::ExternalEditor { text } => {
+                let result = external_edit(terminal, &workers.input, &text);
+                let _ = tx.send(Msg::ExternalEdited(result));
+            }
         }
+    }
+}
+
+/// Hands `text` to the lead's editor ($VISUAL, $EDITOR, else vi) with the terminal released,
+/// then takes the terminal back and redraws everything.
+fn external_edit<W: Write>(
+    terminal: &mut Terminal<CrosstermBackend<FrameWriter<W>>>,
+    input: &InputControl,
+    text: &str,
+) -> Result<String, String> {
+    let mut file = tempfile::Builder::new()
+        .prefix("merit-rubric-")
+        .suffix(".yaml")
+        .tempfile()
+        .map_err(|e| format!("cannot create a temporary file: {e}"))?;
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.flush())
+        .map_err(|e| format!("cannot write the temporary file: {e}"))?;
+    let editor = std::env::var("VISUAL")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .or_else(|| {
+            std::env::var("EDITOR")
+                .ok()
+                .filter(|v| !v.trim().is_empty())
+        })
+        .unwrap_or_else(|| "vi".to_string());
+    let mut parts = editor.split_whitespace();
+    let program = parts.next().unwrap_or("vi").to_string();
+    let args: Vec<String> = parts.map(str::to_string).collect();
+
+    input.pause();
+    crate::tui::term::restore();
+    let status = std::process::Command::new(&program)
+        .args(&args)
+        .arg(file.path())
+        .status();
+    let back = crate::tui::term::reenter();
+    input.resume();
+    if let Ok(area) = terminal.size() {
+        // Forget what was on screen: the next frame is drawn in full.
+        let _ = terminal.resize(ratatui::layout::Rect::new(0, 0, area.width, area.height));
+    }
+    back.map_err(|e| format!("cannot take the terminal back: {e}"))?;
+    match status {
+        Ok(s) if s.success() => std::fs::read_to_string(file.path())
+            .map_err(|e| format!("cannot read the edited file: {e}")),
+        Ok(s) => Err(format!("`{editor}` exited with {s}; the text is unchanged")),
+        Err(e) => Err(format!("cannot run `{editor}`: {e} (set $EDITOR)")),
     }
 }

@@ -5,8 +5,12 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
-use crate::rubric::Decision;
-use crate::store::{ArtifactRecord, AssessmentInput, QueueQuery, QueueRow, ReviewData, Store};
+use crate::authoring::{self, SaveOutcome};
+use crate::rubric::{self, Decision, Rubric};
+use crate::store::{
+    ArtifactRecord, AssessmentInput, QueueQuery, QueueRow, ReviewData, RubricOverview, Store,
+};
+use crate::tui::screens::editor::EditorOpen;
 
 use crate::tui::artifact::{self, ArtifactContent};
 use crate::tui::event::Msg;
@@ -49,6 +53,38 @@ pub enum DbRequest {
     Release {
         submission_id: i64,
     },
+    RubricOverview,
+    OpenRubric {
+        rubric_id: String,
+    },
+    SaveRubric {
+        rubric_id: String,
+        text: String,
+        base_hash: String,
+    },
+    MoveUnscored {
+        rubric_id: String,
+        hash: String,
+    },
+    /// Keep (or, with `None`, drop) the recovery copy of an edit, and say we are editing.
+    Recovery {
+        rubric_id: String,
+        base_hash: String,
+        text: Option<String>,
+    },
+    EndEdit {
+        rubric_id: String,
+        discard_recovery: bool,
+    },
+    /// The difference from version `from` to `text` (or to the current version).
+    RubricDiff {
+        rubric_id: String,
+        from: String,
+        text: Option<String>,
+    },
+    RubricHistory {
+        rubric_id: String,
+    },
 }
 
 #[derive(Debug)]
@@ -64,6 +100,19 @@ pub enum DbReply {
     Submitted(Result<Decision, String>),
     Released(Result<bool, String>),
     Left,
+    Rubrics(Vec<RubricOverview>),
+    RubricOpened(Result<Box<EditorOpen>, String>),
+    RubricSaved {
+        text: String,
+        result: Result<SaveOutcome, String>,
+    },
+    Moved(Result<usize, String>),
+    /// Lines for a pager: (tag, text); tags: '#' heading, '*' change, '+'/'-'/' ' diff, '@' hunk.
+    Pager {
+        title: String,
+        lines: Vec<(char, String)>,
+    },
+    Done,
 }
 
 /// Runs one request against the store. Used by the worker thread and by benchmarks.
@@ -112,6 +161,199 @@ pub fn handle(store: &mut Store, user: &str, is_lead: bool, req: DbRequest) -> D
         DbRequest::Release { submission_id } => {
             DbReply::Released(store.release(submission_id, user, is_lead).map_err(err))
         }
+        DbRequest::RubricOverview => DbReply::Rubrics(store.rubric_overview().unwrap_or_default()),
+        DbRequest::OpenRubric { rubric_id } => DbReply::RubricOpened(
+            open_rubric(store, user, is_lead, &rubric_id)
+                .map(Box::new)
+                .map_err(err),
+        ),
+        DbRequest::SaveRubric {
+            rubric_id,
+            text,
+            base_hash,
+        } => {
+            let result = authoring::save(store, &rubric_id, &text, &base_hash, user).map_err(err);
+            if let Ok(SaveOutcome::Saved { version, .. }) = &result {
+                authoring::remove_recovery(store.root(), &rubric_id, user);
+                let _ = store.touch_rubric_edit(&rubric_id, user, &version.hash);
+            }
+            DbReply::RubricSaved { text, result }
+        }
+        DbRequest::MoveUnscored { rubric_id, hash } => {
+            DbReply::Moved(store.move_unscored(&rubric_id, &hash, user).map_err(err))
+        }
+        DbRequest::Recovery {
+            rubric_id,
+            base_hash,
+            text,
+        } => {
+            match text {
+                Some(t) => {
+                    let _ = authoring::write_recovery(store.root(), &rubric_id, user, &t);
+                }
+                None => authoring::remove_recovery(store.root(), &rubric_id, user),
+            }
+            let _ = store.touch_rubric_edit(&rubric_id, user, &base_hash);
+            DbReply::Done
+        }
+        DbRequest::EndEdit {
+            rubric_id,
+            discard_recovery,
+        } => {
+            if discard_recovery {
+                authoring::remove_recovery(store.root(), &rubric_id, user);
+            }
+            let _ = store.end_rubric_edit(&rubric_id, user);
+            DbReply::Done
+        }
+        DbRequest::RubricDiff {
+            rubric_id,
+            from,
+            text,
+        } => rubric_diff(store, &rubric_id, &from, text.as_deref()),
+        DbRequest::RubricHistory { rubric_id } => rubric_history(store, &rubric_id),
+    }
+}
+
+fn open_rubric(
+    store: &mut Store,
+    user: &str,
+    is_lead: bool,
+    rubric_id: &str,
+) -> anyhow::Result<EditorOpen> {
+    let v = store
+        .current_rubric(rubric_id)?
+        .ok_or_else(|| anyhow::anyhow!("no rubric `{rubric_id}`"))?;
+    let source = store.rubric_source(&v.hash)?.unwrap_or_default();
+    let others = if is_lead {
+        store.touch_rubric_edit(rubric_id, user, &v.hash)?
+    } else {
+        Vec::new()
+    };
+    let recovery = if is_lead {
+        authoring::read_recovery(store.root(), rubric_id, user).map(|(t, when)| {
+            (
+                t,
+                humantime::format_rfc3339_seconds(when)
+                    .to_string()
+                    .replace('T', " "),
+            )
+        })
+    } else {
+        None
+    };
+    Ok(EditorOpen {
+        rubric_id: rubric_id.to_string(),
+        version: v.version,
+        base_hash: v.hash,
+        source,
+        file: v.source_path,
+        others,
+        recovery,
+        read_only: !is_lead,
+    })
+}
+
+fn diff_lines(a: &Rubric, sa: &str, b: &Rubric, sb: &str, out: &mut Vec<(char, String)>) {
+    let changes = rubric::diff::structural(a, b);
+    if changes.is_empty() {
+        out.push(('*', "no change in meaning (comments or layout only)".into()));
+    }
+    for c in changes {
+        out.push(('*', format!("{}: {}", c.place, c.what)));
+    }
+    for l in rubric::diff::lines(sa, sb, 2) {
+        out.push((l.tag, l.text));
+    }
+}
+
+fn rubric_diff(store: &Store, rubric_id: &str, from: &str, text: Option<&str>) -> DbReply {
+    let load = || -> anyhow::Result<Vec<(char, String)>> {
+        let a_src = store.rubric_source(from)?.unwrap_or_default();
+        let a = store.load_rubric(from)?;
+        let (b_src, label) = match text {
+            Some(t) => (t.to_string(), "your text".to_string()),
+            None => {
+                let cur = store
+                    .current_rubric(rubric_id)?
+                    .ok_or_else(|| anyhow::anyhow!("no rubric `{rubric_id}`"))?;
+                (
+                    store.rubric_source(&cur.hash)?.unwrap_or_default(),
+                    format!("version {}", cur.version),
+                )
+            }
+        };
+        let mut out = vec![(
+            '#',
+            format!("from {} to {label}", &from[..12.min(from.len())]),
+        )];
+        match rubric::parse(b_src.as_bytes()) {
+            Ok(b) => diff_lines(&a, &a_src, &b, &b_src, &mut out),
+            Err(p) => {
+                out.push((
+                    '*',
+                    format!("the text has {} problem(s); showing lines only", p.len()),
+                ));
+                for l in rubric::diff::lines(&a_src, &b_src, 2) {
+                    out.push((l.tag, l.text));
+                }
+            }
+        }
+        Ok(out)
+    };
+    match load() {
+        Ok(lines) => DbReply::Pager {
+            title: format!("Changes to {rubric_id}"),
+            lines,
+        },
+        Err(e) => DbReply::Pager {
+            title: "Cannot compare".into(),
+            lines: vec![('*', format!("{e:#}"))],
+        },
+    }
+}
+
+fn rubric_history(store: &Store, rubric_id: &str) -> DbReply {
+    let load = || -> anyhow::Result<Vec<(char, String)>> {
+        let versions = store.rubric_versions(rubric_id)?;
+        let mut out = Vec::new();
+        let mut prev: Option<(Rubric, String)> = None;
+        let mut blocks = Vec::new();
+        for v in &versions {
+            let src = store.rubric_source(&v.hash)?.unwrap_or_default();
+            let r = store.load_rubric(&v.hash)?;
+            let mut block = vec![(
+                '#',
+                format!(
+                    "version {} · {} · {} · {}",
+                    v.version,
+                    &v.hash[..12],
+                    v.created_by,
+                    crate::store::format_time(v.created_at)
+                ),
+            )];
+            match &prev {
+                None => block.push(('*', "first version".into())),
+                Some((pr, ps)) => diff_lines(pr, ps, &r, &src, &mut block),
+            }
+            blocks.push(block);
+            prev = Some((r, src));
+        }
+        for b in blocks.into_iter().rev() {
+            out.extend(b);
+            out.push((' ', String::new()));
+        }
+        Ok(out)
+    };
+    match load() {
+        Ok(lines) => DbReply::Pager {
+            title: format!("History of {rubric_id}"),
+            lines,
+        },
+        Err(e) => DbReply::Pager {
+            title: "Cannot show the history".into(),
+            lines: vec![('*', format!("{e:#}"))],
+        },
     }
 }
 
@@ -147,9 +389,16 @@ fn coalesce(first: DbRequest, rx: &Receiver<DbRequest>) -> Vec<DbRequest> {
     let mut batch = vec![first];
     batch.extend(rx.try_iter());
     let mut last_draft: HashMap<i64, usize> = HashMap::new();
+    let mut last_recovery: HashMap<String, usize> = HashMap::new();
     for (i, r) in batch.iter().enumerate() {
-        if let DbRequest::SaveDraft(a) = r {
-            last_draft.insert(a.submission_id, i);
+        match r {
+            DbRequest::SaveDraft(a) => {
+                last_draft.insert(a.submission_id, i);
+            }
+            DbRequest::Recovery { rubric_id, .. } => {
+                last_recovery.insert(rubric_id.clone(), i);
+            }
+            _ => {}
         }
     }
     batch
@@ -157,6 +406,7 @@ fn coalesce(first: DbRequest, rx: &Receiver<DbRequest>) -> Vec<DbRequest> {
         .enumerate()
         .filter(|(i, r)| match r {
             DbRequest::SaveDraft(a) => last_draft.get(&a.submission_id) == Some(i),
+            DbRequest::Recovery { rubric_id, .. } => last_recovery.get(rubric_id) == Some(i),
             _ => true,
         })
         .map(|(_, r)| r)
@@ -180,4 +430,39 @@ pub fn spawn_artifact(
             content: Box::new(content),
         });
     });
+}
+
+/// Starts the validation thread: it checks the newest text it has been sent, after a short
+/// pause in typing (so a fast typist is not validated on every key), and reports back.
+pub fn spawn_validator(out: Sender<Msg>) -> Sender<(u64, String)> {
+    let (tx, rx) = channel::<(u64, String)>();
+    std::thread::spawn(move || {
+        while let Ok(mut latest) = rx.recv() {
+            // Debounce: wait until typing pauses for 120 ms, keeping only the newest text.
+            loop {
+                match rx.recv_timeout(std::time::Duration::from_millis(120)) {
+                    Ok(newer) => latest = newer,
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => break,
+                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+                }
+            }
+            let (generation, text) = latest;
+            let msg = match rubric::parse(text.as_bytes()) {
+                Ok(r) => Msg::Validated {
+                    generation,
+                    problems: Vec::new(),
+                    parsed: Some(Box::new(r)),
+                },
+                Err(problems) => Msg::Validated {
+                    generation,
+                    problems,
+                    parsed: None,
+                },
+            };
+            if out.send(msg).is_err() {
+                return;
+            }
+        }
+    });
+    tx
 }

@@ -33,6 +33,20 @@ pub enum Action {
     Overall,
     FeedbackBank,
     Submit,
+    OpenRubrics,
+    Save,
+    NextProblem,
+    TogglePreview,
+    ToggleStructure,
+    ShowDiff,
+    ExternalEditor,
+    History,
+    Edit,
+    Add,
+    Delete,
+    MoveUp,
+    MoveDown,
+    Rename,
 }
 
 /// Where keys are read.
@@ -41,6 +55,12 @@ pub enum Mode {
     Queue,
     Evidence,
     Rubric,
+    /// The list of rubrics.
+    Rubrics,
+    /// The YAML editor (printable keys type text, so commands use Ctrl and F-keys).
+    Editor,
+    /// The structure panel of the editor.
+    Structure,
 }
 
 pub struct Binding {
@@ -156,6 +176,13 @@ const QUEUE: &[Binding] = &[
         "show all keys",
         Some("help"),
         [(KeyCode::Char('?'), NONE), (KeyCode::Char('?'), SHIFT)]
+    ),
+    b!(
+        "e",
+        Action::OpenRubrics,
+        "rubrics: versions, editing (leads)",
+        Some("rubrics"),
+        [(KeyCode::Char('e'), NONE)]
     ),
     b!(
         "q",
@@ -295,6 +322,148 @@ const RUBRIC: &[Binding] = &[
     ),
 ];
 
+const RUBRICS: &[Binding] = &[
+    b!(
+        "Enter",
+        Action::Open,
+        "open the rubric in the editor",
+        Some("edit"),
+        [(KeyCode::Enter, NONE)]
+    ),
+    b!(
+        "h",
+        Action::History,
+        "versions and what changed in each",
+        Some("history"),
+        [(KeyCode::Char('h'), NONE)]
+    ),
+    b!(
+        "?",
+        Action::Help,
+        "show all keys",
+        Some("help"),
+        [(KeyCode::Char('?'), NONE), (KeyCode::Char('?'), SHIFT)]
+    ),
+    b!(
+        "q/Esc",
+        Action::Back,
+        "back to the queue",
+        Some("back"),
+        [(KeyCode::Char('q'), NONE), (KeyCode::Esc, NONE)]
+    ),
+];
+
+const EDITOR: &[Binding] = &[
+    b!(
+        "Ctrl-S",
+        Action::Save,
+        "save as a new version (only when valid)",
+        Some("save"),
+        [(KeyCode::Char('s'), CTRL)]
+    ),
+    b!(
+        "F8",
+        Action::NextProblem,
+        "go to the next problem",
+        Some("next problem"),
+        [(KeyCode::F(8), NONE), (KeyCode::Char('n'), CTRL)]
+    ),
+    b!(
+        "F5",
+        Action::TogglePreview,
+        "preview as the assessor sees it",
+        Some("preview"),
+        [(KeyCode::F(5), NONE), (KeyCode::Char('p'), CTRL)]
+    ),
+    b!(
+        "F6",
+        Action::ToggleStructure,
+        "structured edits (criteria, levels, fields)",
+        Some("structure"),
+        [(KeyCode::F(6), NONE), (KeyCode::Char('t'), CTRL)]
+    ),
+    b!(
+        "F7",
+        Action::ShowDiff,
+        "what changed since the version you started from",
+        Some("diff"),
+        [(KeyCode::F(7), NONE), (KeyCode::Char('d'), CTRL)]
+    ),
+    b!(
+        "F4",
+        Action::ExternalEditor,
+        "edit in $EDITOR",
+        Some("$EDITOR"),
+        [(KeyCode::F(4), NONE), (KeyCode::Char('e'), CTRL)]
+    ),
+    b!(
+        "F1",
+        Action::Help,
+        "show all keys",
+        Some("help"),
+        [(KeyCode::F(1), NONE)]
+    ),
+    b!(
+        "Esc",
+        Action::Back,
+        "leave the editor (asks if unsaved)",
+        Some("back"),
+        [(KeyCode::Esc, NONE), (KeyCode::Char('q'), CTRL)]
+    ),
+];
+
+const STRUCTURE: &[Binding] = &[
+    b!(
+        "Enter",
+        Action::Edit,
+        "edit the value (or rename the item)",
+        Some("edit"),
+        [(KeyCode::Enter, NONE)]
+    ),
+    b!(
+        "a",
+        Action::Add,
+        "add a criterion, level or comment after this one",
+        Some("add"),
+        [(KeyCode::Char('a'), NONE)]
+    ),
+    b!(
+        "d",
+        Action::Delete,
+        "delete this criterion, level or comment",
+        Some("delete"),
+        [(KeyCode::Char('d'), NONE)]
+    ),
+    b!(
+        "K",
+        Action::MoveUp,
+        "move it up",
+        Some("up"),
+        [(KeyCode::Char('K'), SHIFT), (KeyCode::Char('K'), NONE)]
+    ),
+    b!(
+        "J",
+        Action::MoveDown,
+        "move it down",
+        None,
+        [(KeyCode::Char('J'), SHIFT), (KeyCode::Char('J'), NONE)]
+    ),
+    b!(
+        "n",
+        Action::Rename,
+        "rename the id (required levels follow)",
+        None,
+        [(KeyCode::Char('n'), NONE)]
+    ),
+    b!(
+        "Esc",
+        Action::Back,
+        "back to the YAML",
+        Some("back"),
+        [(KeyCode::Esc, NONE), (KeyCode::Char('q'), NONE)]
+    ),
+];
+
 /// The bindings of a mode, most specific first.
 pub fn bindings(mode: Mode) -> Vec<&'static Binding> {
     let mut out: Vec<&'static Binding> = Vec::new();
@@ -312,6 +481,15 @@ pub fn bindings(mode: Mode) -> Vec<&'static Binding> {
             out.extend(RUBRIC.iter());
             out.extend(MOVES.iter());
             out.extend(REVIEW_COMMON.iter());
+        }
+        Mode::Rubrics => {
+            out.extend(RUBRICS.iter());
+            out.extend(MOVES.iter());
+        }
+        Mode::Editor => out.extend(EDITOR.iter()),
+        Mode::Structure => {
+            out.extend(STRUCTURE.iter());
+            out.extend(MOVES.iter().take(4));
         }
     }
     out

@@ -67,14 +67,21 @@ pub fn run(root: &Path, user: &str) -> Result<()> {
     // a terminal that does not answer, the question would stall the start.
     let backend = CrosstermBackend::new(FrameWriter::new(io::stdout()));
     let mut terminal = Terminal::new(backend)?;
-    event::spawn_input(tx.clone());
+    let input = event::InputControl::default();
+    event::spawn_input(tx.clone(), input.clone());
+    let validate = jobs::spawn_validator(tx.clone());
     let size = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
     let mut app = App::new(session, theme, size, now());
     app.graphics = graphics::Graphics::detect();
     app.panic_key = std::env::var("MERIT_TEST_PANIC_KEY")
         .ok()
         .and_then(|v| v.chars().next());
-    let result = event::run(&mut terminal, &mut app, rx, tx, db);
+    let workers = event::Workers {
+        db,
+        validate,
+        input,
+    };
+    let result = event::run(&mut terminal, &mut app, rx, tx, workers);
     // Let the database thread finish what it was asked (the last draft) before leaving.
     drop(terminal);
     let _ = db_thread.join();

@@ -22,6 +22,18 @@ pub fn restore() {
     let _ = out.flush();
 }
 
+/// Takes the terminal back after another program used it.
+pub fn reenter() -> io::Result<()> {
+    terminal::enable_raw_mode()?;
+    execute!(
+        io::stdout(),
+        EnterAlternateScreen,
+        terminal::Clear(terminal::ClearType::All),
+        cursor::Hide,
+        ratatui::crossterm::event::EnableBracketedPaste
+    )
+}
+
 /// Holds the terminal in raw mode on the alternate screen; restores it when dropped.
 pub struct TermGuard;
 

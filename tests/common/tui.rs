@@ -205,3 +205,51 @@ pub fn png_fixture() -> Vec<u8> {
     }
     out
 }
+
+/// An app with the rubric editor open on the bundled teaching-practice rubric.
+pub fn editor_app(w: u16, h: u16, lead: bool, source: Option<&str>) -> App {
+    use merit::tui::screens::editor::EditorOpen;
+    let mut a = queue_app(w, h, 5);
+    a.session.is_lead = lead;
+    let src = source.map(str::to_string).unwrap_or_else(|| {
+        rubric::BUNDLED
+            .iter()
+            .find(|(f, _)| *f == "teaching-practice.yaml")
+            .unwrap()
+            .1
+            .to_string()
+    });
+    let effects = a.update(Msg::Db(DbReply::RubricOpened(Ok(Box::new(EditorOpen {
+        rubric_id: "teaching-practice".into(),
+        version: 3,
+        base_hash: "a".repeat(64),
+        source: src,
+        file: Some("/srv/merit/rubrics/teaching-practice.yaml".into()),
+        others: Vec::new(),
+        recovery: None,
+        read_only: !lead,
+    })))));
+    validate_now(&mut a, &effects);
+    a
+}
+
+/// Answers the app's validation request as the validation thread would.
+pub fn validate_now(a: &mut App, effects: &[Effect]) {
+    for e in effects {
+        if let Effect::Validate { generation, text } = e {
+            let msg = match rubric::parse(text.as_bytes()) {
+                Ok(r) => Msg::Validated {
+                    generation: *generation,
+                    problems: vec![],
+                    parsed: Some(Box::new(r)),
+                },
+                Err(p) => Msg::Validated {
+                    generation: *generation,
+                    problems: p,
+                    parsed: None,
+                },
+            };
+            a.update(msg);
+        }
+    }
+}

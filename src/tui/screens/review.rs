@@ -20,7 +20,7 @@ use crate::tui::jobs::DbRequest;
 use crate::tui::keymap::{Action, Mode};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::fit;
-use crate::tui::widgets::popup::{EditTarget, Editor, Picker, Popup};
+use crate::tui::widgets::popup::{ConfirmAction, EditTarget, Editor, Picker, Popup};
 use crate::tui::widgets::rubric_pane::{self, RubricView};
 
 /// Idle gaps longer than this do not count as time spent.
@@ -483,6 +483,7 @@ impl ReviewScreen {
             }
         }
         ReviewOutcome::Popup(Popup::Confirm {
+            action: ConfirmAction::Submit,
             title: "Submit the decision?".into(),
             text: format!(
                 "{}: {} — {} of {} (pass at {}).\nAttempt {}. This cannot be undone from the workbench.",

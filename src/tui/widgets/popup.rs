@@ -55,6 +55,65 @@ impl Editor {
     }
 }
 
+/// What a confirmation decides.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConfirmAction {
+    /// Submit the assessment under review.
+    Submit,
+    /// Move the rubric's unscored submissions to the version just saved.
+    MoveUnscored { rubric_id: String, hash: String },
+    /// Leave the rubric editor, dropping unsaved changes.
+    LeaveEditor,
+    /// Restore (yes) or discard (no) the recovery copy of an unsaved edit.
+    Recovery(String),
+    /// Open $EDITOR again on text that is still invalid.
+    ExternalAgain,
+    /// Delete the rubric item at this path.
+    Delete(Vec<crate::rubric::edit::Seg>),
+}
+
+/// A one-line input (a rubric field in the structured editor).
+pub struct Field {
+    pub title: String,
+    pub area: TextArea<'static>,
+    pub action: FieldAction,
+}
+
+/// What a field input changes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FieldAction {
+    /// Set the value at a path (a number when `number`).
+    Set {
+        path: Vec<crate::rubric::edit::Seg>,
+        number: bool,
+    },
+    /// Rename the id of the criterion or level at this path.
+    Rename(Vec<crate::rubric::edit::Seg>),
+}
+
+impl Field {
+    pub fn new(title: String, value: &str, action: FieldAction) -> Field {
+        let mut area = TextArea::new(vec![value.replace('\n', " ")]);
+        area.move_cursor(ratatui_textarea::CursorMove::End);
+        Field {
+            title,
+            area,
+            action,
+        }
+    }
+
+    pub fn text(&self) -> String {
+        self.area.lines().join(" ")
+    }
+}
+
+/// A scrollable page of styled lines (diffs, version lists).
+pub struct Pager {
+    pub title: String,
+    pub lines: Vec<Line<'static>>,
+    pub scroll: usize,
+}
+
 pub struct Picker {
     pub title: String,
     pub items: Vec<String>,
@@ -71,9 +130,12 @@ pub enum Popup {
     Confirm {
         title: String,
         text: String,
+        action: ConfirmAction,
     },
     Editor(Box<Editor>),
     Picker(Picker),
+    Field(Box<Field>),
+    Pager(Pager),
 }
 
 pub enum PopupOutcome {
@@ -81,8 +143,11 @@ pub enum PopupOutcome {
     Close,
     /// The editor's text changed.
     Edited,
-    Confirmed,
+    Confirmed(ConfirmAction),
+    Declined(ConfirmAction),
     Picked(String),
+    /// A field input was entered.
+    Entered(FieldAction, String),
 }
 
 impl Popup {
@@ -114,10 +179,45 @@ impl Popup {
                 _ if ctrl_c => PopupOutcome::Close,
                 _ => PopupOutcome::Stay,
             },
-            Popup::Confirm { .. } => match k.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') => PopupOutcome::Confirmed,
-                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc | KeyCode::Char('q') => {
-                    PopupOutcome::Close
+            Popup::Confirm { action, .. } => match k.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => PopupOutcome::Confirmed(action.clone()),
+                KeyCode::Char('n') | KeyCode::Char('N') => PopupOutcome::Declined(action.clone()),
+                KeyCode::Esc | KeyCode::Char('q') => match action {
+                    // Esc must not silently discard a recovery copy: it asks again next time.
+                    ConfirmAction::Recovery(_) => PopupOutcome::Close,
+                    other => PopupOutcome::Declined(other.clone()),
+                },
+                _ => PopupOutcome::Stay,
+            },
+            Popup::Field(field) => match k.code {
+                KeyCode::Esc => PopupOutcome::Close,
+                KeyCode::Enter => PopupOutcome::Entered(field.action.clone(), field.text()),
+                _ => {
+                    field.area.input(k);
+                    PopupOutcome::Stay
+                }
+            },
+            Popup::Pager(p) => match k.code {
+                KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter => PopupOutcome::Close,
+                KeyCode::Down | KeyCode::Char('j') => {
+                    p.scroll = (p.scroll + 1).min(p.lines.len().saturating_sub(1));
+                    PopupOutcome::Stay
+                }
+                KeyCode::Up | KeyCode::Char('k') => {
+                    p.scroll = p.scroll.saturating_sub(1);
+                    PopupOutcome::Stay
+                }
+                KeyCode::PageDown | KeyCode::Char(' ') => {
+                    p.scroll = (p.scroll + 10).min(p.lines.len().saturating_sub(1));
+                    PopupOutcome::Stay
+                }
+                KeyCode::PageUp => {
+                    p.scroll = p.scroll.saturating_sub(10);
+                    PopupOutcome::Stay
+                }
+                KeyCode::Char('g') | KeyCode::Home => {
+                    p.scroll = 0;
+                    PopupOutcome::Stay
                 }
                 _ => PopupOutcome::Stay,
             },
@@ -172,7 +272,48 @@ impl Popup {
                 lines.push(Line::styled("Enter or Esc to close", theme.dim()));
                 boxed(f, area, title, style, lines, 64);
             }
-            Popup::Confirm { title, text } => {
+            Popup::Field(field) => {
+                let w = area.width.saturating_sub(6).min(90);
+                let r = centered(area, w, 3);
+                f.render_widget(Clear, r);
+                let block = Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(theme.focus_border())
+                    .title(Span::styled(
+                        format!(" {} ", sanitize::line(&field.title)),
+                        theme.title(),
+                    ))
+                    .title_bottom(Line::styled(" Enter apply · Esc cancel ", theme.dim()));
+                let inner = block.inner(r);
+                f.render_widget(block, r);
+                f.render_widget(&field.area, inner);
+            }
+            Popup::Pager(p) => {
+                let w = area.width.saturating_sub(2);
+                let h = area.height.saturating_sub(2);
+                let r = centered(area, w, h);
+                f.render_widget(Clear, r);
+                let block = Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(theme.focus_border())
+                    .title(Span::styled(
+                        format!(" {} ", sanitize::line(&p.title)),
+                        theme.title(),
+                    ))
+                    .title_bottom(Line::styled(
+                        " j/k PgUp/PgDn scroll · Esc close ",
+                        theme.dim(),
+                    ));
+                let lines: Vec<Line<'static>> = p
+                    .lines
+                    .iter()
+                    .skip(p.scroll)
+                    .take(usize::from(h))
+                    .cloned()
+                    .collect();
+                f.render_widget(Paragraph::new(lines).block(block), r);
+            }
+            Popup::Confirm { title, text, .. } => {
                 let mut lines: Vec<Line<'static>> = text
                     .split('\n')
                     .map(|l| Line::raw(sanitize::line(l)))
@@ -259,6 +400,9 @@ fn help(f: &mut Frame<'_>, area: Rect, mode: Mode, theme: Theme) {
         Mode::Queue => "Keys: queue",
         Mode::Evidence => "Keys: review, evidence pane",
         Mode::Rubric => "Keys: review, rubric pane",
+        Mode::Rubrics => "Keys: rubrics",
+        Mode::Editor => "Keys: rubric editor (other keys type)",
+        Mode::Structure => "Keys: structured edits",
     };
     let mut lines: Vec<Line<'static>> = keymap::bindings(mode)
         .into_iter()
