@@ -330,3 +330,45 @@ fn f8_jumps_to_the_next_problem() {
     assert_eq!(row + 1, line);
     assert!(editor(&a).top <= row, "the problem line is on screen");
 }
+
+#[test]
+fn rubrics_screen_compares_any_two_versions() {
+    use merit::store::{RubricOverview, VersionUse};
+    let mut a = queue_app(80, 24, 3);
+    a.update(key('e'));
+    let v = |n: i64| VersionUse {
+        version: version(n, &format!("{n}").repeat(64)),
+        submissions: 0,
+        assessments: 0,
+    };
+    a.update(Msg::Db(DbReply::Rubrics(vec![RubricOverview {
+        id: "teaching-practice".into(),
+        current: "3".repeat(64),
+        versions: vec![v(1), v(2), v(3)],
+    }])));
+    a.update(key('d'));
+    assert!(matches!(a.popup, Some(Popup::Field(_))));
+    for _ in 0..5 {
+        a.update(code(KeyCode::Backspace));
+    }
+    typed(&mut a, "1 3");
+    let e = a.update(code(KeyCode::Enter));
+    assert!(e.iter().any(
+        |e| matches!(e, Effect::Db(DbRequest::RubricCompare { a, b, .. })
+        if *a == "1".repeat(64) && *b == "3".repeat(64))
+    ));
+    a.update(key('d'));
+    for _ in 0..5 {
+        a.update(code(KeyCode::Backspace));
+    }
+    typed(&mut a, "1 9");
+    a.update(code(KeyCode::Enter));
+    assert!(matches!(&a.popup, Some(Popup::Message { text, .. }) if text.contains("no version 9")));
+    // History asks the database for every version's changes.
+    a.update(code(KeyCode::Esc));
+    let e = a.update(key('h'));
+    assert!(
+        e.iter()
+            .any(|e| matches!(e, Effect::Db(DbRequest::RubricHistory { .. })))
+    );
+}

@@ -255,6 +255,10 @@ impl App {
         if let Some(r) = &mut self.rubrics {
             return match r.action(action, &self.session) {
                 RubricsOutcome::Effects(e) => e,
+                RubricsOutcome::Popup(p) => {
+                    self.popup = Some(p);
+                    Vec::new()
+                }
                 RubricsOutcome::Close => {
                     self.rubrics = None;
                     Vec::new()
@@ -325,6 +329,25 @@ impl App {
     }
 
     fn field_entered(&mut self, action: FieldAction, text: String) -> Vec<Effect> {
+        if let FieldAction::Compare(id) = &action {
+            let picked = self
+                .rubrics
+                .as_ref()
+                .and_then(|r| r.rubrics.iter().find(|x| x.id == *id))
+                .map(|r| crate::tui::screens::rubrics::pick_versions(r, &text));
+            return match picked {
+                Some(Ok((a, b))) => vec![Effect::Db(DbRequest::RubricCompare {
+                    rubric_id: id.clone(),
+                    a,
+                    b,
+                })],
+                Some(Err(why)) => {
+                    self.popup = Some(Popup::error("Cannot compare", why));
+                    Vec::new()
+                }
+                None => Vec::new(),
+            };
+        }
         match &mut self.editor {
             Some(e) => {
                 let outcome = e.field_entered(action, text);

@@ -82,6 +82,12 @@ pub enum DbRequest {
         from: String,
         text: Option<String>,
     },
+    /// The difference between two versions.
+    RubricCompare {
+        rubric_id: String,
+        a: String,
+        b: String,
+    },
     RubricHistory {
         rubric_id: String,
     },
@@ -212,6 +218,16 @@ pub fn handle(store: &mut Store, user: &str, is_lead: bool, req: DbRequest) -> D
             text,
         } => rubric_diff(store, &rubric_id, &from, text.as_deref()),
         DbRequest::RubricHistory { rubric_id } => rubric_history(store, &rubric_id),
+        DbRequest::RubricCompare { rubric_id, a, b } => {
+            let text = store.rubric_source(&b).ok().flatten();
+            match text {
+                Some(t) => rubric_diff(store, &rubric_id, &a, Some(&t)),
+                None => DbReply::Pager {
+                    title: "Cannot compare".into(),
+                    lines: vec![('*', "no such version".into())],
+                },
+            }
+        }
     }
 }
 

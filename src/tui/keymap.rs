@@ -338,6 +338,13 @@ const RUBRICS: &[Binding] = &[
         [(KeyCode::Char('h'), NONE)]
     ),
     b!(
+        "d",
+        Action::ShowDiff,
+        "compare any two versions",
+        Some("compare"),
+        [(KeyCode::Char('d'), NONE)]
+    ),
+    b!(
         "?",
         Action::Help,
         "show all keys",

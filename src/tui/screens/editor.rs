@@ -767,6 +767,7 @@ impl EditorScreen {
                     },
                 )
             }
+            FieldAction::Compare(_) => return EditorOutcome::Effects(Vec::new()),
             FieldAction::Rename(path) => {
                 let new_id = value.trim().to_string();
                 if !rubric::is_slug(&new_id) {

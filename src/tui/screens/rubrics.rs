@@ -23,6 +23,7 @@ pub struct RubricsScreen {
 
 pub enum RubricsOutcome {
     Effects(Vec<Effect>),
+    Popup(crate::tui::widgets::popup::Popup),
     Close,
 }
 
@@ -60,6 +61,23 @@ impl RubricsScreen {
                     return RubricsOutcome::Effects(vec![Effect::Db(DbRequest::OpenRubric {
                         rubric_id,
                     })]);
+                }
+            }
+            Action::ShowDiff => {
+                if let Some(r) = self.rubrics.get(self.selected) {
+                    let n = r.versions.len() as i64;
+                    let hint = if n > 1 {
+                        format!("{} {n}", n - 1)
+                    } else {
+                        "1 1".into()
+                    };
+                    return RubricsOutcome::Popup(crate::tui::widgets::popup::Popup::Field(
+                        Box::new(crate::tui::widgets::popup::Field::new(
+                            format!("Compare two versions of {} (e.g. 1 {n})", r.id),
+                            &hint,
+                            crate::tui::widgets::popup::FieldAction::Compare(r.id.clone()),
+                        )),
+                    ));
                 }
             }
             Action::History => {
@@ -178,4 +196,25 @@ fn title_width(width: usize) -> usize {
     width
         .saturating_sub(1 + 21 + 1 + 5 + 6 + 7 + 11 + 10)
         .clamp(10, 48)
+}
+
+/// The two versions named in "A B" (numbers), as hashes of `rubric`.
+pub fn pick_versions(rubric: &RubricOverview, text: &str) -> Result<(String, String), String> {
+    let nums: Vec<i64> = text
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .filter_map(|p| p.parse().ok())
+        .collect();
+    let [a, b] = nums[..] else {
+        return Err("Give two version numbers, such as 1 3.".into());
+    };
+    let find = |n: i64| {
+        rubric
+            .versions
+            .iter()
+            .find(|v| v.version.version == n)
+            .map(|v| v.version.hash.clone())
+            .ok_or_else(|| format!("{} has no version {n}.", rubric.id))
+    };
+    Ok((find(a)?, find(b)?))
 }

@@ -89,6 +89,8 @@ pub enum FieldAction {
     },
     /// Rename the id of the criterion or level at this path.
     Rename(Vec<crate::rubric::edit::Seg>),
+    /// Compare two versions of this rubric ("1 3").
+    Compare(String),
 }
 
 impl Field {

@@ -1,0 +1,216 @@
+//! The rubric editor in a pseudo-terminal: a refused save at the right line, a good save that
+//! makes a new version and rewrites the file, a killed session's recovery copy, and $EDITOR.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use common::pty::{PATIENCE, Pty, signal, ws_arg};
+use merit::store::Store;
+
+/// A demo workspace whose data-cleaning rubric comes from a file (version 2).
+fn workspace() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    let o = common::run(&ws, &["demo", "--no-tui", "--learners", "9", "--seed", "4"]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let file = dir.path().join("data-cleaning.yaml");
+    let src = std::fs::read_to_string(common::repo().join("rubrics/data-cleaning.yaml")).unwrap();
+    std::fs::write(
+        &file,
+        src.replacen(
+            "title: Cleaning a Real-World Dataset",
+            "title: Cleaning Real-World Data",
+            1,
+        ),
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+    }
+    let o = common::run(
+        &ws,
+        &["--as", "lena", "rubric", "import", file.to_str().unwrap()],
+    );
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    (dir, ws, file)
+}
+
+fn open_editor(ws: &Path, env: &[(&str, &str)]) -> Pty {
+    let w = ws_arg(ws);
+    let mut p = Pty::spawn(&["--workspace", &w, "--as", "lena"], env, 100, 30);
+    p.wait_text("Queue");
+    p.send("e");
+    // The list arrives from the database thread after the screen opens.
+    p.wait_text("Versions of data-cleaning");
+    p.send("\r");
+    p.wait_text("Rubric data-cleaning v2");
+    p
+}
+
+fn versions(ws: &Path) -> Vec<merit::store::RubricVersion> {
+    Store::open(ws)
+        .unwrap()
+        .rubric_versions("data-cleaning")
+        .unwrap()
+}
+
+#[test]
+fn a_refused_save_then_a_good_one() {
+    let (_dir, ws, file) = workspace();
+    let v1 = versions(&ws)[0].hash.clone();
+    let mut p = open_editor(&ws, &[]);
+    // Line 3 is `title: …`; break its key.
+    p.send("\x1b[B\x1b[B");
+    p.send("x");
+    p.wait_text("unknown field `xtitle`");
+    p.send("\x13"); // Ctrl-S
+    let screen = p.wait_text("Not saved");
+    assert!(
+        screen.contains("only a valid rubric can be saved"),
+        "{screen}"
+    );
+    p.send("\x1b"); // close the message
+    let screen = p.wait_for("the problem list", |s| {
+        s.contains("3:1 unknown field `xtitle`") && !s.contains("Not saved")
+    });
+    assert!(
+        screen.contains("●  3 xtitle:"),
+        "the gutter marks line 3:\n{screen}"
+    );
+    assert_eq!(versions(&ws).len(), 2, "nothing was saved");
+
+    // Fix it, make a real change, save.
+    p.send("\x7f"); // Backspace
+    p.send("\x1b[F"); // End
+    p.send(" (2027)");
+    p.wait_text("valid");
+    p.send("\x13");
+    p.wait_text("Saved as version 3");
+    p.send("n"); // keep unscored submissions where they are
+    p.send("\x1b");
+    p.wait_text("Rubrics");
+    p.send("q");
+    p.send("q");
+    p.wait_exit();
+
+    let vs = versions(&ws);
+    assert_eq!(vs.len(), 3);
+    let store = Store::open(&ws).unwrap();
+    assert_eq!(
+        store
+            .current_rubric("data-cleaning")
+            .unwrap()
+            .unwrap()
+            .version,
+        3
+    );
+    // Scored work keeps the version it was scored on.
+    let scored: Vec<String> = store
+        .raw_connection()
+        .prepare("SELECT rubric_hash FROM submissions WHERE cohort_id = 'data-2026-q2' AND status IN ('scored', 'not_yet')")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(!scored.is_empty());
+    assert!(
+        scored.iter().all(|h| *h == v1),
+        "scored submissions moved: {scored:?}"
+    );
+    // The file on disk is the new version, complete (comments and all) and valid.
+    let on_disk = std::fs::read_to_string(&file).unwrap();
+    assert!(on_disk.starts_with("# Cleaning a Real-World Dataset — judged on"));
+    assert!(on_disk.contains("title: Cleaning Real-World Data (2027)\n"));
+    assert!(on_disk.contains("  min_total: 11\n"));
+    let r = merit::rubric::parse(on_disk.as_bytes()).expect("the file is valid");
+    assert_eq!(merit::rubric::version_hash(&r), vs[2].hash);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640, "permissions kept");
+    }
+}
+
+#[test]
+fn a_killed_editor_leaves_a_recovery_copy_that_is_offered_next_time() {
+    let (_dir, ws, _file) = workspace();
+    let mut p = open_editor(&ws, &[]);
+    p.send("# unsaved note from lena\r");
+    // The recovery copy is written by a background thread; wait for it.
+    let copy = merit::authoring::recovery_path(&ws, "data-cleaning", "lena");
+    let deadline = Instant::now() + PATIENCE;
+    while !std::fs::read_to_string(&copy).is_ok_and(|t| t.starts_with("# unsaved note from lena\n"))
+    {
+        assert!(
+            Instant::now() < deadline,
+            "no recovery copy at {}",
+            copy.display()
+        );
+        std::thread::yield_now();
+    }
+    signal(p.pid(), "KILL");
+    p.wait_exit();
+
+    let mut p = open_editor(&ws, &[]);
+    p.wait_text("Unsaved changes found");
+    p.send("y");
+    let screen = p.wait_text("# unsaved note from lena");
+    assert!(screen.contains("modified"), "{screen}");
+    // Leaving without saving asks, and then drops the copy.
+    p.send("\x1b");
+    p.wait_text("Leave without saving?");
+    p.send("y");
+    p.wait_text("Rubrics");
+    p.send("q");
+    p.send("q");
+    p.wait_exit();
+    assert!(!copy.exists(), "discarded on purpose");
+    assert_eq!(versions(&ws).len(), 2);
+}
+
+#[test]
+fn editing_in_external_editor_and_back() {
+    let (dir, ws, _file) = workspace();
+    // A stand-in for the lead's editor: it edits the file and exits.
+    let script = dir.path().join("fake-editor.sh");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\nsed -i 's/min_total: 11/min_total: 12/' \"$1\"\n",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let editor = script.display().to_string();
+    let mut p = open_editor(&ws, &[("EDITOR", &editor), ("VISUAL", "")]);
+    p.send("\x1bOS"); // F4
+    let screen = p.wait_for("the edited text", |s| {
+        s.contains("modified") && s.contains("valid")
+    });
+    assert!(
+        screen.contains("Rubric data-cleaning v2"),
+        "the workbench is back:\n{screen}"
+    );
+    p.send("\x13");
+    p.wait_text("Saved as version 3");
+    p.send("n");
+    p.send("\x1b");
+    p.wait_text("Rubrics");
+    p.send("q");
+    p.send("q");
+    p.wait_exit();
+    let store = Store::open(&ws).unwrap();
+    let cur = store.current_rubric("data-cleaning").unwrap().unwrap();
+    assert_eq!(
+        store.load_rubric(&cur.hash).unwrap().pass.min_total.value,
+        12.0
+    );
+}
