@@ -6,6 +6,7 @@
 //! them; none of them uses `tui`, and the command line (`src/cli`, in the binary) uses all.
 
 pub mod authoring;
+pub mod credential;
 pub mod demo;
 pub mod hash;
 pub mod intake;

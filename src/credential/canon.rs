@@ -1,0 +1,91 @@
+//! Canonical forms of a JSON-LD document: RDF Dataset Canonicalization (RDFC-1.0, for
+//! eddsa-rdfc-2022) and the JSON Canonicalization Scheme (RFC 8785, for eddsa-jcs-2022).
+//!
+//! JSON-LD to RDF is oxjsonld's; RDFC-1.0 is rdf-canon's (which speaks oxrdf 0.2, so quads are
+//! carried across); JCS is serde_json_canonicalizer's.
+
+use std::sync::{Arc, Mutex};
+
+use anyhow::{Result, anyhow, bail};
+use oxrdf02 as o2;
+
+use super::contexts;
+
+/// N-Quads of the canonical RDF dataset of `doc`.
+pub fn rdfc(doc: &serde_json::Value) -> Result<String> {
+    let bytes = serde_json::to_vec(doc)?;
+    let unknown: Arc<Mutex<Option<String>>> = Arc::default();
+    let seen = unknown.clone();
+    let parser = oxjsonld::JsonLdParser::new()
+        .for_slice(&bytes)
+        .with_load_document_callback(move |url, _| match contexts::get(url) {
+            Some(doc) => Ok(oxjsonld::JsonLdRemoteDocument {
+                document: doc.to_vec(),
+                document_url: url.to_string(),
+            }),
+            None => {
+                if let Ok(mut s) = seen.lock() {
+                    *s = Some(url.to_string());
+                }
+                Err(format!("unknown JSON-LD context {url}").into())
+            }
+        });
+    let mut quads = Vec::new();
+    for q in parser {
+        match q {
+            Ok(q) => quads.push(convert(&q)?),
+            Err(e) => {
+                if let Some(url) = unknown.lock().ok().and_then(|s| s.clone()) {
+                    bail!(
+                        "unknown JSON-LD context {url}: Merit works offline and knows only {}",
+                        contexts::known().collect::<Vec<_>>().join(", ")
+                    );
+                }
+                bail!("the document is not valid JSON-LD: {e}");
+            }
+        }
+    }
+    rdf_canon::canonicalize_quads(&quads).map_err(|e| anyhow!("RDF canonicalization failed: {e}"))
+}
+
+/// The RFC 8785 canonical JSON of `doc`.
+pub fn jcs(doc: &serde_json::Value) -> Result<String> {
+    serde_json_canonicalizer::to_string(doc)
+        .map_err(|e| anyhow!("JSON canonicalization failed: {e}"))
+}
+
+/// Carries a quad from oxjsonld's oxrdf to rdf-canon's.
+fn convert(q: &oxrdf::Quad) -> Result<o2::Quad> {
+    let subject = match &q.subject {
+        oxrdf::NamedOrBlankNode::NamedNode(n) => {
+            o2::Subject::NamedNode(o2::NamedNode::new_unchecked(n.as_str()))
+        }
+        oxrdf::NamedOrBlankNode::BlankNode(b) => {
+            o2::Subject::BlankNode(o2::BlankNode::new_unchecked(b.as_str()))
+        }
+    };
+    let predicate = o2::NamedNode::new_unchecked(q.predicate.as_str());
+    let object = match &q.object {
+        oxrdf::Term::NamedNode(n) => o2::Term::NamedNode(o2::NamedNode::new_unchecked(n.as_str())),
+        oxrdf::Term::BlankNode(b) => o2::Term::BlankNode(o2::BlankNode::new_unchecked(b.as_str())),
+        oxrdf::Term::Literal(l) => o2::Term::Literal(match l.language() {
+            Some(lang) => o2::Literal::new_language_tagged_literal_unchecked(l.value(), lang),
+            None => o2::Literal::new_typed_literal(
+                l.value(),
+                o2::NamedNode::new_unchecked(l.datatype().as_str()),
+            ),
+        }),
+        #[allow(unreachable_patterns)]
+        _ => bail!("RDF 1.2 terms are not supported in credentials"),
+    };
+    let graph = match &q.graph_name {
+        oxrdf::GraphName::DefaultGraph => o2::GraphName::DefaultGraph,
+        oxrdf::GraphName::NamedNode(n) => {
+            o2::GraphName::NamedNode(o2::NamedNode::new_unchecked(n.as_str()))
+        }
+        oxrdf::GraphName::BlankNode(b) => {
+            o2::GraphName::BlankNode(o2::BlankNode::new_unchecked(b.as_str()))
+        }
+    };
+    Ok(o2::Quad::new(subject, predicate, object, graph))
+}

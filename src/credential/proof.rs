@@ -1,0 +1,173 @@
+//! Data Integrity proofs with Ed25519: `eddsa-rdfc-2022` (RDF canonicalization) and
+//! `eddsa-jcs-2022` (JSON canonicalization), as specified by W3C's "Data Integrity EdDSA
+//! Cryptosuites v1.0": hash the canonical proof options and the canonical document with
+//! SHA-256, sign the two hashes, and write the signature as base58btc multibase.
+
+use anyhow::{Result, anyhow, bail};
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+
+use super::canon;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Suite {
+    Rdfc,
+    Jcs,
+}
+
+impl Suite {
+    pub fn name(self) -> &'static str {
+        match self {
+            Suite::Rdfc => "eddsa-rdfc-2022",
+            Suite::Jcs => "eddsa-jcs-2022",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Suite> {
+        match s {
+            "eddsa-rdfc-2022" => Some(Suite::Rdfc),
+            "eddsa-jcs-2022" => Some(Suite::Jcs),
+            _ => None,
+        }
+    }
+}
+
+fn canonical(suite: Suite, v: &Value) -> Result<String> {
+    match suite {
+        Suite::Rdfc => canon::rdfc(v),
+        Suite::Jcs => canon::jcs(v),
+    }
+}
+
+/// The bytes signed: SHA-256 of the canonical proof options, then of the canonical document.
+fn hash_data(suite: Suite, document: &Value, options: &Value) -> Result<Vec<u8>> {
+    let mut out = Sha256::digest(canonical(suite, options)?.as_bytes()).to_vec();
+    out.extend(Sha256::digest(canonical(suite, document)?.as_bytes()));
+    Ok(out)
+}
+
+/// Proof options for `suite`, with the document's context (as the cryptosuites require).
+fn options(document: &Value, suite: Suite, method: &str, created: &str) -> Value {
+    let mut o = json!({
+        "type": "DataIntegrityProof",
+        "cryptosuite": suite.name(),
+        "created": created,
+        "verificationMethod": method,
+        "proofPurpose": "assertionMethod",
+    });
+    if let Some(ctx) = document.get("@context") {
+        o["@context"] = ctx.clone();
+    }
+    o
+}
+
+/// Signs `document` (without a proof) and returns it with an embedded `proof`.
+pub fn sign(
+    document: &Value,
+    key: &SigningKey,
+    method: &str,
+    created: &str,
+    suite: Suite,
+) -> Result<Value> {
+    let mut unsigned = document.clone();
+    let obj = unsigned
+        .as_object_mut()
+        .ok_or_else(|| anyhow!("a credential is a JSON object"))?;
+    obj.remove("proof");
+    let opts = options(&unsigned, suite, method, created);
+    let data = hash_data(suite, &unsigned, &opts)?;
+    let signature = key.sign(&data);
+    let mut proof = opts;
+    if let Some(p) = proof.as_object_mut() {
+        p.remove("@context");
+        p.insert(
+            "proofValue".into(),
+            Value::String(format!(
+                "z{}",
+                bs58::encode(signature.to_bytes()).into_string()
+            )),
+        );
+    }
+    let mut signed = unsigned;
+    if let Some(o) = signed.as_object_mut() {
+        o.insert("proof".into(), proof);
+    }
+    Ok(signed)
+}
+
+/// One embedded proof, as found in a document.
+#[derive(Clone, Debug)]
+pub struct FoundProof {
+    pub suite: Suite,
+    pub method: String,
+    pub created: Option<String>,
+    pub purpose: String,
+    pub value: String,
+    /// The proof object without `proofValue`.
+    pub options: Map<String, Value>,
+}
+
+/// The document's proofs (a single object or an array).
+pub fn proofs(document: &Value) -> Result<Vec<FoundProof>> {
+    let list = match document.get("proof") {
+        None => bail!("the credential has no proof: it is not signed"),
+        Some(Value::Array(a)) => a.clone(),
+        Some(p @ Value::Object(_)) => vec![p.clone()],
+        Some(_) => bail!("`proof` is neither an object nor a list"),
+    };
+    let mut out = Vec::new();
+    for p in list {
+        let Value::Object(mut o) = p else {
+            bail!("a proof is not an object");
+        };
+        let get =
+            |o: &Map<String, Value>, k: &str| o.get(k).and_then(Value::as_str).map(str::to_string);
+        if get(&o, "type").as_deref() != Some("DataIntegrityProof") {
+            bail!("proof type {:?} is not DataIntegrityProof", o.get("type"));
+        }
+        let suite_name = get(&o, "cryptosuite").unwrap_or_default();
+        let suite = Suite::parse(&suite_name).ok_or_else(|| {
+            anyhow!(
+                "cryptosuite `{suite_name}` is not supported (eddsa-rdfc-2022, eddsa-jcs-2022 are)"
+            )
+        })?;
+        let value = get(&o, "proofValue").ok_or_else(|| anyhow!("the proof has no proofValue"))?;
+        o.remove("proofValue");
+        out.push(FoundProof {
+            suite,
+            method: get(&o, "verificationMethod")
+                .ok_or_else(|| anyhow!("the proof has no verificationMethod"))?,
+            created: get(&o, "created"),
+            purpose: get(&o, "proofPurpose").unwrap_or_default(),
+            value,
+            options: o,
+        });
+    }
+    Ok(out)
+}
+
+/// Checks one proof of `document` against `key`. An error says what failed.
+pub fn verify(document: &Value, proof: &FoundProof, key: &VerifyingKey) -> Result<()> {
+    if proof.purpose != "assertionMethod" {
+        bail!("proof purpose is `{}`, not assertionMethod", proof.purpose);
+    }
+    let mut unsigned = document.clone();
+    if let Some(o) = unsigned.as_object_mut() {
+        o.remove("proof");
+    }
+    let mut opts = Value::Object(proof.options.clone());
+    if let Some(ctx) = unsigned.get("@context") {
+        opts["@context"] = ctx.clone();
+    }
+    let data = hash_data(proof.suite, &unsigned, &opts)?;
+    let raw = proof
+        .value
+        .strip_prefix('z')
+        .and_then(|s| bs58::decode(s).into_vec().ok())
+        .ok_or_else(|| anyhow!("proofValue is not base58btc multibase"))?;
+    let signature = Signature::from_slice(&raw)
+        .map_err(|_| anyhow!("proofValue is not an Ed25519 signature"))?;
+    key.verify(&data, &signature)
+        .map_err(|_| anyhow!("the signature does not match: the credential was changed after signing, or signed with another key"))
+}
