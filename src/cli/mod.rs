@@ -1,11 +1,17 @@
 //! The command line: one file per subcommand, each thin (parse, call the library, print).
 
+mod approve;
 mod audit;
 mod cohort;
 mod demo;
+mod export;
 mod import;
+mod issuer;
+mod passphrase;
+mod revoke;
 mod rubric;
 mod user;
+mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -54,6 +60,19 @@ pub enum Command {
     /// Check the audit log
     #[command(subcommand)]
     Audit(audit::Cmd),
+    /// The issuer's key and profile
+    #[command(subcommand)]
+    Issuer(issuer::Cmd),
+    /// Sign Open Badges 3.0 credentials for work that meets the rubric
+    Approve(approve::Args),
+    /// Check credentials offline: JSON, baked PNG or SVG
+    Verify(verify::Args),
+    /// Write a cohort's credentials (JSON, baked PNG and SVG) and a CSV report
+    Export(export::Args),
+    /// Revoke a credential (then publish the status list)
+    Revoke(revoke::RevokeArgs),
+    /// Write the signed revocation list to publish
+    StatusList(revoke::StatusListArgs),
 }
 
 /// Global context every subcommand gets.
@@ -97,6 +116,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Cohort(c)) => cohort::run(&ctx, c),
         Some(Command::User(c)) => user::run(&ctx, c),
         Some(Command::Audit(c)) => audit::run(&ctx, c),
+        Some(Command::Issuer(c)) => issuer::run(&ctx, c),
+        Some(Command::Approve(a)) => approve::run(&ctx, a),
+        Some(Command::Verify(a)) => verify::run(&ctx, a),
+        Some(Command::Export(a)) => export::run(&ctx, a),
+        Some(Command::Revoke(a)) => revoke::revoke(&ctx, a),
+        Some(Command::StatusList(a)) => revoke::status_list(&ctx, a),
         None => {
             let root = workspace::resolve(ctx.workspace.as_deref())?;
             merit::tui::run(&root, &ctx.actor()?)?;

@@ -4,6 +4,7 @@
 pub mod artifacts;
 mod assessments;
 pub mod audit;
+mod awards;
 mod cohorts;
 mod queue;
 mod review;
@@ -22,6 +23,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 pub use artifacts::ArtifactStore;
 pub use assessments::{AssessmentInput, CriterionScore};
 pub use audit::{AuditEntry, AuditReport};
+pub use awards::{Award, AwardSource};
 pub use cohorts::CohortSummary;
 pub use queue::{PageFrom, QueueQuery, QueueRow, QueueSort};
 pub use review::{ReviewData, SavedAssessment, status_label};

@@ -1,0 +1,248 @@
+//! Builds an `OpenBadgeCredential` (Open Badges 3.0) for approved work: the achievement from the
+//! rubric, a result per criterion with the level reached, the learner as a salted hashed email,
+//! evidence naming the SHA-256 of every artifact that was judged, and a revocation status entry.
+
+use std::collections::BTreeMap;
+
+use base64::Engine;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use super::contexts;
+use crate::rubric::{Rubric, fmt_num};
+use crate::store::ArtifactRecord;
+
+/// The OB 3.0 AchievementCredential JSON schema every credential names.
+pub const SCHEMA_URL: &str =
+    "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/ob_v3p0_achievementcredential_schema.json";
+
+/// Who issues: the signing DID and the public profile.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, PartialEq)]
+pub struct Issuer {
+    pub did: String,
+    pub verification_method: String,
+    pub name: String,
+    pub url: String,
+    pub email: Option<String>,
+}
+
+impl Issuer {
+    /// Where the issuer publishes its revocation list (`merit status-list --out`).
+    pub fn status_list_url(&self) -> String {
+        format!("{}/status/revocation", self.url.trim_end_matches('/'))
+    }
+
+    pub fn achievement_url(&self, rubric_id: &str) -> String {
+        format!(
+            "{}/achievements/{rubric_id}",
+            self.url.trim_end_matches('/')
+        )
+    }
+
+    pub fn profile(&self) -> Value {
+        let mut p = json!({
+            "id": self.did,
+            "type": ["Profile"],
+            "name": self.name,
+            "url": self.url,
+        });
+        if let Some(e) = &self.email {
+            p["email"] = Value::String(e.clone());
+        }
+        p
+    }
+}
+
+pub struct AwardInput<'a> {
+    pub credential_id: &'a str,
+    pub issuer: &'a Issuer,
+    pub rubric: &'a Rubric,
+    pub learner_name: &'a str,
+    pub learner_email: Option<&'a str>,
+    /// Random, so that the hashed identity cannot be guessed from a list of emails.
+    pub salt: &'a str,
+    /// Level id chosen per criterion id.
+    pub levels: &'a BTreeMap<String, String>,
+    pub artifacts: &'a [ArtifactRecord],
+    /// RFC 3339.
+    pub issued_at: &'a str,
+    pub valid_until: Option<&'a str>,
+    pub status_index: u64,
+}
+
+/// `ni:///sha-256;…` (RFC 6920): a URI naming content by its SHA-256.
+pub fn ni_uri(sha256_hex: &str) -> Option<String> {
+    let bytes: Vec<u8> = (0..sha256_hex.len() / 2)
+        .map(|i| u8::from_str_radix(sha256_hex.get(i * 2..i * 2 + 2)?, 16).ok())
+        .collect::<Option<_>>()?;
+    Some(format!(
+        "ni:///sha-256;{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    ))
+}
+
+pub fn build(a: &AwardInput<'_>) -> Value {
+    let r = a.rubric;
+    let ach = &r.achievement;
+    let achievement_id = a.issuer.achievement_url(&r.id.value);
+    let results_id = |cid: &str| format!("{achievement_id}#criterion-{cid}");
+    let result_descriptions: Vec<Value> = r
+        .criteria
+        .iter()
+        .map(|c| {
+            let rd = results_id(&c.id.value);
+            let mut d = json!({
+                "id": rd,
+                "type": ["ResultDescription"],
+                "name": c.title.value,
+                "resultType": "RubricCriterionLevel",
+                "rubricCriterionLevel": c.levels.iter().map(|l| json!({
+                    "id": format!("{rd}/{}", l.id.value),
+                    "type": ["RubricCriterionLevel"],
+                    "name": l.label.value,
+                    "description": l.descriptor.value,
+                    "points": fmt_num(l.points.value),
+                })).collect::<Vec<_>>(),
+            });
+            if let Some(req) = &c.required {
+                d["requiredLevel"] = Value::String(format!("{rd}/{}", req.value));
+            }
+            d
+        })
+        .collect();
+    let results: Vec<Value> = r
+        .criteria
+        .iter()
+        .filter_map(|c| {
+            let level = a.levels.get(&c.id.value)?;
+            Some(json!({
+                "type": ["Result"],
+                "resultDescription": results_id(&c.id.value),
+                "achievedLevel": format!("{}/{level}", results_id(&c.id.value)),
+                "status": "Completed",
+            }))
+        })
+        .collect();
+    let mut achievement = json!({
+        "id": achievement_id,
+        "type": ["Achievement"],
+        "achievementType": ach.achievement_type.value,
+        "name": ach.name.value,
+        "description": ach.description.value.trim(),
+        "criteria": {"narrative": ach.criteria.value.trim()},
+        "resultDescription": result_descriptions,
+    });
+    if !ach.tags.is_empty() {
+        achievement["tag"] = json!(ach.tags.iter().map(|t| t.value.clone()).collect::<Vec<_>>());
+    }
+    if let Some(img) = &ach.image {
+        achievement["image"] = json!({"id": img.value, "type": "Image"});
+    }
+    if !ach.alignments.is_empty() {
+        achievement["alignment"] = Value::Array(
+            ach.alignments
+                .iter()
+                .map(|al| {
+                    let mut v = json!({
+                        "type": ["Alignment"],
+                        "targetName": al.name.value,
+                        "targetUrl": al.url.value,
+                    });
+                    if let Some(f) = &al.framework {
+                        v["targetFramework"] = Value::String(f.value.clone());
+                    }
+                    if let Some(c) = &al.code {
+                        v["targetCode"] = Value::String(c.value.clone());
+                    }
+                    if let Some(d) = &al.description {
+                        v["targetDescription"] = Value::String(d.value.clone());
+                    }
+                    if let Some(t) = &al.target_type {
+                        v["targetType"] = Value::String(t.value.clone());
+                    }
+                    v
+                })
+                .collect(),
+        );
+    }
+    let (identity, identity_type) = match a.learner_email {
+        Some(e) => (e.trim().to_lowercase(), "emailAddress"),
+        None => (a.learner_name.to_string(), "name"),
+    };
+    let identity_hash = format!(
+        "sha256${:x}",
+        Sha256::digest(format!("{identity}{}", a.salt).as_bytes())
+    );
+    let evidence: Vec<Value> = a
+        .artifacts
+        .iter()
+        .map(|art| {
+            let requirement = art
+                .requirement
+                .as_deref()
+                .and_then(|req| r.evidence.iter().find(|e| e.id.value == req))
+                .map(|e| e.title.value.clone());
+            let mut e = json!({
+                "type": ["Evidence"],
+                "name": art.name,
+                "genre": requirement.clone().unwrap_or_else(|| art.kind.clone()),
+            });
+            match (&art.sha256, &art.url) {
+                (Some(h), _) => {
+                    if let Some(ni) = ni_uri(h) {
+                        e["id"] = Value::String(ni);
+                    }
+                    e["narrative"] = Value::String(format!(
+                        "The {} assessed for this credential has SHA-256 {h}.",
+                        art.kind
+                    ));
+                }
+                (None, Some(u)) => {
+                    e["id"] = Value::String(u.clone());
+                    e["narrative"] = Value::String("A link submitted as evidence.".into());
+                }
+                _ => {}
+            }
+            e
+        })
+        .collect();
+    let status_url = a.issuer.status_list_url();
+    let mut cred = json!({
+        "@context": [contexts::CREDENTIALS_V2, contexts::OB_V3P0, contexts::OB_EXTENSIONS],
+        "id": a.credential_id,
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": ach.name.value,
+        "description": ach.description.value.trim(),
+        "issuer": a.issuer.profile(),
+        "validFrom": a.issued_at,
+        "awardedDate": a.issued_at,
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [{
+                "type": "IdentityObject",
+                "identityHash": identity_hash,
+                "identityType": identity_type,
+                "hashed": true,
+                "salt": a.salt,
+            }],
+            "achievement": achievement,
+            "result": results,
+        },
+        "evidence": evidence,
+        "credentialStatus": {
+            "id": format!("{status_url}#{}", a.status_index),
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": a.status_index.to_string(),
+            "statusListCredential": status_url,
+        },
+        "credentialSchema": [{
+            "id": SCHEMA_URL,
+            "type": "1EdTechJsonSchemaValidator2019",
+        }],
+    });
+    if let Some(until) = a.valid_until {
+        cred["validUntil"] = Value::String(until.to_string());
+    }
+    cred
+}

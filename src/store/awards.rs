@@ -1,0 +1,218 @@
+//! Awards: signed credentials, stored with the approval that produced them.
+
+use anyhow::{Result, bail};
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use super::{ArtifactRecord, Store, audit, now};
+
+/// What a credential is built from.
+#[derive(Clone, Debug)]
+pub struct AwardSource {
+    pub submission_id: i64,
+    pub status: String,
+    pub learner_name: String,
+    pub learner_email: Option<String>,
+    pub cohort_id: String,
+    pub rubric_hash: String,
+    pub artifacts: Vec<ArtifactRecord>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Award {
+    pub submission_id: i64,
+    pub credential_id: String,
+    pub credential_json: String,
+    pub status_index: i64,
+    pub issued_at: i64,
+    pub issued_by: String,
+    pub revoked_at: Option<i64>,
+    pub revoked_reason: Option<String>,
+}
+
+fn award_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Award> {
+    Ok(Award {
+        submission_id: r.get(0)?,
+        credential_id: r.get(1)?,
+        credential_json: r.get(2)?,
+        status_index: r.get(3)?,
+        issued_at: r.get(4)?,
+        issued_by: r.get(5)?,
+        revoked_at: r.get(6)?,
+        revoked_reason: r.get(7)?,
+    })
+}
+
+const AWARD_COLUMNS: &str = "submission_id, credential_id, credential_json, status_index, issued_at, issued_by, revoked_at, revoked_reason";
+
+impl Store {
+    pub fn award_source(&self, submission_id: i64) -> Result<AwardSource> {
+        let (status, learner_name, learner_email, cohort_id, rubric_hash) = self.conn.query_row(
+            "SELECT s.status, l.name, l.email, s.cohort_id, s.rubric_hash
+             FROM submissions s JOIN learners l ON l.id = s.learner_id WHERE s.id = ?1",
+            [submission_id],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            },
+        )?;
+        Ok(AwardSource {
+            submission_id,
+            status,
+            learner_name,
+            learner_email,
+            cohort_id,
+            rubric_hash,
+            artifacts: self.submission_artifacts(submission_id)?,
+        })
+    }
+
+    pub fn award(&self, submission_id: i64) -> Result<Option<Award>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {AWARD_COLUMNS} FROM awards WHERE submission_id = ?1"),
+                [submission_id],
+                award_from,
+            )
+            .optional()?)
+    }
+
+    pub fn award_by_credential(&self, credential_id: &str) -> Result<Option<Award>> {
+        Ok(self
+            .conn
+            .query_row(
+                &format!("SELECT {AWARD_COLUMNS} FROM awards WHERE credential_id = ?1"),
+                [credential_id],
+                award_from,
+            )
+            .optional()?)
+    }
+
+    /// Awards of a cohort, by learner.
+    pub fn cohort_awards(&self, cohort_id: &str) -> Result<Vec<Award>> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {} FROM awards a JOIN submissions s ON s.id = a.submission_id
+             WHERE s.cohort_id = ?1 ORDER BY a.submission_id",
+            AWARD_COLUMNS
+                .split(", ")
+                .map(|c| format!("a.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))?;
+        let rows = stmt.query_map([cohort_id], award_from)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Submissions of a cohort that meet the rubric (scored "meets") and have no award yet.
+    pub fn awaiting_award(&self, cohort_id: &str) -> Result<Vec<i64>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT s.id FROM submissions s
+             WHERE s.cohort_id = ?1 AND s.status = 'scored'
+               AND NOT EXISTS (SELECT 1 FROM awards a WHERE a.submission_id = s.id)
+             ORDER BY s.id",
+        )?;
+        let rows = stmt.query_map([cohort_id], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Stores an award, marks the submission approved and records it, in one transaction.
+    /// `make` builds and signs the credential for the status index given; it runs inside the
+    /// transaction, so a credential exists only if its award does. A submission that already
+    /// has an award is never given a second one.
+    pub fn insert_award(
+        &mut self,
+        submission_id: i64,
+        actor: &str,
+        make: impl FnOnce(i64) -> Result<(String, String)>,
+    ) -> Result<Option<Award>> {
+        let tx = self.write()?;
+        let exists: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM awards WHERE submission_id = ?1)",
+            [submission_id],
+            |r| r.get(0),
+        )?;
+        if exists {
+            return Ok(None);
+        }
+        let status: String = tx.query_row(
+            "SELECT status FROM submissions WHERE id = ?1",
+            [submission_id],
+            |r| r.get(0),
+        )?;
+        if status != "scored" {
+            bail!("submission {submission_id} is {status}, not scored as meeting the rubric");
+        }
+        let index: i64 = tx.query_row(
+            "SELECT COALESCE(MAX(status_index), -1) + 1 FROM awards",
+            [],
+            |r| r.get(0),
+        )?;
+        let (credential_id, credential_json) = make(index)?;
+        let t = now();
+        tx.execute(
+            "INSERT INTO awards (submission_id, credential_id, credential_json, status_index, issued_at, issued_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![submission_id, credential_id, credential_json, index, t, actor],
+        )?;
+        tx.execute(
+            "UPDATE submissions SET status = 'approved' WHERE id = ?1",
+            [submission_id],
+        )?;
+        audit::append(
+            &tx,
+            actor,
+            "award.issue",
+            &format!("submission {submission_id}"),
+            &credential_id,
+        )?;
+        tx.commit()?;
+        Ok(Some(Award {
+            submission_id,
+            credential_id,
+            credential_json,
+            status_index: index,
+            issued_at: t,
+            issued_by: actor.into(),
+            revoked_at: None,
+            revoked_reason: None,
+        }))
+    }
+
+    /// Revokes a credential. Returns false when it was revoked already.
+    pub fn revoke(&mut self, credential_id: &str, reason: &str, actor: &str) -> Result<bool> {
+        let tx = self.write()?;
+        let changed = tx.execute(
+            "UPDATE awards SET revoked_at = ?1, revoked_reason = ?2 WHERE credential_id = ?3 AND revoked_at IS NULL",
+            params![now(), reason, credential_id],
+        )?;
+        if changed == 0 {
+            let known: bool = tx.query_row(
+                "SELECT EXISTS (SELECT 1 FROM awards WHERE credential_id = ?1)",
+                [credential_id],
+                |r| r.get(0),
+            )?;
+            if !known {
+                bail!("no credential `{credential_id}` was issued from this workspace");
+            }
+            return Ok(false);
+        }
+        audit::append(&tx, actor, "award.revoke", credential_id, reason)?;
+        tx.commit()?;
+        Ok(true)
+    }
+
+    /// Status list indexes of revoked credentials.
+    pub fn revoked_indexes(&self) -> Result<Vec<i64>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT status_index FROM awards WHERE revoked_at IS NOT NULL ORDER BY status_index",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
