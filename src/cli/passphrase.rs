@@ -3,10 +3,10 @@
 use anyhow::{Result, bail};
 
 pub fn get(confirm: bool) -> Result<String> {
-    if let Ok(p) = std::env::var("MERIT_PASSPHRASE") {
-        if !p.is_empty() {
-            return Ok(p);
-        }
+    if let Ok(p) = std::env::var("MERIT_PASSPHRASE")
+        && !p.is_empty()
+    {
+        return Ok(p);
     }
     use std::io::IsTerminal;
     if !std::io::stdin().is_terminal() {
