@@ -29,8 +29,27 @@ fn ob3() -> PathBuf {
 fn issued() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("ws");
-    assert!(merit(&ws, &["demo", "--no-tui", "--learners", "12", "--seed", "2"]).status.success());
-    let o = merit(&ws, &["issuer", "init", "--name", "Example Centre", "--url", "https://badges.example.org", "--email", "hi@example.org"]);
+    assert!(
+        merit(
+            &ws,
+            &["demo", "--no-tui", "--learners", "12", "--seed", "2"]
+        )
+        .status
+        .success()
+    );
+    let o = merit(
+        &ws,
+        &[
+            "issuer",
+            "init",
+            "--name",
+            "Example Centre",
+            "--url",
+            "https://badges.example.org",
+            "--email",
+            "hi@example.org",
+        ],
+    );
     assert!(o.status.success(), "{}", common::stderr(&o));
     (dir, ws)
 }
@@ -41,7 +60,10 @@ fn issuer_key_is_private_and_needs_the_passphrase() {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(ws.join("issuer/issuer.key")).unwrap().permissions().mode();
+        let mode = std::fs::metadata(ws.join("issuer/issuer.key"))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
     }
     let o = merit(&ws, &["issuer", "show"]);
@@ -49,15 +71,36 @@ fn issuer_key_is_private_and_needs_the_passphrase() {
     assert!(out.contains("DID:                 did:key:z6Mk"), "{out}");
     assert!(!out.contains(PASS));
     let o = common::merit()
-        .args(["--workspace", ws.to_str().unwrap(), "approve", "--cohort", "data-2026-q2", "--all-meeting"])
+        .args([
+            "--workspace",
+            ws.to_str().unwrap(),
+            "approve",
+            "--cohort",
+            "data-2026-q2",
+            "--all-meeting",
+        ])
         .env("MERIT_PASSPHRASE", "not the passphrase")
         .env("USER", "ines")
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
-    assert!(common::stderr(&o).contains("wrong passphrase"), "{}", common::stderr(&o));
+    assert!(
+        common::stderr(&o).contains("wrong passphrase"),
+        "{}",
+        common::stderr(&o)
+    );
     // A second init never replaces the key.
-    let o = merit(&ws, &["issuer", "init", "--name", "X", "--url", "https://x.example"]);
+    let o = merit(
+        &ws,
+        &[
+            "issuer",
+            "init",
+            "--name",
+            "X",
+            "--url",
+            "https://x.example",
+        ],
+    );
     assert_eq!(o.status.code(), Some(1));
     assert!(common::stderr(&o).contains("already has an issuer key"));
 }
@@ -65,77 +108,237 @@ fn issuer_key_is_private_and_needs_the_passphrase() {
 #[test]
 fn approve_export_verify_revoke() {
     let (dir, ws) = issued();
-    let o = merit(&ws, &["approve", "--cohort", "data-2026-q2", "--all-meeting", "--dry-run", "--json"]);
+    let o = merit(
+        &ws,
+        &[
+            "approve",
+            "--cohort",
+            "data-2026-q2",
+            "--all-meeting",
+            "--dry-run",
+            "--json",
+        ],
+    );
     let plan: Value = serde_json::from_slice(&o.stdout).unwrap();
     let n = plan["to_issue"].as_array().unwrap().len();
     assert!(n > 0, "the demo has meeting work to approve");
-    let o = merit(&ws, &["approve", "--cohort", "data-2026-q2", "--all-meeting", "--json"]);
+    let o = merit(
+        &ws,
+        &[
+            "approve",
+            "--cohort",
+            "data-2026-q2",
+            "--all-meeting",
+            "--json",
+        ],
+    );
     assert!(o.status.success(), "{}", common::stderr(&o));
     let done: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(done["issued"].as_array().unwrap().len(), n);
     // Exactly once: approving again issues nothing.
-    let o = merit(&ws, &["approve", "--cohort", "data-2026-q2", "--submission", &plan["to_issue"][0].to_string(), "--json"]);
+    let o = merit(
+        &ws,
+        &[
+            "approve",
+            "--cohort",
+            "data-2026-q2",
+            "--submission",
+            &plan["to_issue"][0].to_string(),
+            "--json",
+        ],
+    );
     let again: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(again["issued"].as_array().unwrap().len(), 0);
     assert_eq!(again["already_issued"], 1);
 
     let out = dir.path().join("out");
-    assert!(merit(&ws, &["export", "--cohort", "data-2026-q2", "--out", out.to_str().unwrap()]).status.success());
-    let files: Vec<PathBuf> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().path()).collect();
-    let count = |ext: &str| files.iter().filter(|p| p.extension().is_some_and(|e| e == ext)).count();
-    assert_eq!((count("json"), count("png"), count("svg"), count("csv")), (n, n, n, 1));
+    assert!(
+        merit(
+            &ws,
+            &[
+                "export",
+                "--cohort",
+                "data-2026-q2",
+                "--out",
+                out.to_str().unwrap()
+            ]
+        )
+        .status
+        .success()
+    );
+    let files: Vec<PathBuf> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let count = |ext: &str| {
+        files
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == ext))
+            .count()
+    };
+    assert_eq!(
+        (count("json"), count("png"), count("svg"), count("csv")),
+        (n, n, n, 1)
+    );
 
     // Every export verifies, in all three forms, with the status list.
     let list = dir.path().join("list.json");
-    assert!(merit(&ws, &["status-list", "--out", list.to_str().unwrap()]).status.success());
-    let mut args = vec!["verify".to_string(), "--json".into(), "--status-list".into(), list.display().to_string()];
-    args.extend(files.iter().filter(|p| !p.extension().is_some_and(|e| e == "csv")).map(|p| p.display().to_string()));
+    assert!(
+        merit(&ws, &["status-list", "--out", list.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let mut args = vec![
+        "verify".to_string(),
+        "--json".into(),
+        "--status-list".into(),
+        list.display().to_string(),
+    ];
+    args.extend(
+        files
+            .iter()
+            .filter(|p| !p.extension().is_some_and(|e| e == "csv"))
+            .map(|p| p.display().to_string()),
+    );
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let o = merit(&ws, &args);
     assert!(o.status.success(), "{}", common::stdout(&o));
     for line in common::stdout(&o).lines() {
         let r: Value = serde_json::from_str(line).unwrap();
         assert_eq!(r["ok"], true, "{line}");
-        let checks: Vec<&str> = r["checks"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
-        assert_eq!(checks, ["proof", "issuer", "dates", "status"]);
+        let checks: Vec<&str> = r["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(checks, ["proof", "issuer", "dates", "schema", "status"]);
     }
 
     // The credential carries the rubric's results and the artifacts' hashes.
-    let cred_path = files.iter().find(|p| p.extension().is_some_and(|e| e == "json")).unwrap();
+    let cred_path = files
+        .iter()
+        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .unwrap();
     let cred: Value = serde_json::from_str(&std::fs::read_to_string(cred_path).unwrap()).unwrap();
-    assert_eq!(cred["credentialSubject"]["achievement"]["name"], "Data Cleaning Practitioner");
-    assert_eq!(cred["credentialSubject"]["result"].as_array().unwrap().len(), 4);
+    assert_eq!(
+        cred["credentialSubject"]["achievement"]["name"],
+        "Data Cleaning Practitioner"
+    );
+    assert_eq!(
+        cred["credentialSubject"]["result"]
+            .as_array()
+            .unwrap()
+            .len(),
+        4
+    );
     let evidence = cred["evidence"].as_array().unwrap();
-    assert!(evidence.iter().all(|e| e["id"].as_str().unwrap().starts_with("ni:///sha-256;")));
-    assert!(cred["validUntil"].is_string(), "the rubric sets valid_for_days");
+    assert!(
+        evidence
+            .iter()
+            .all(|e| e["id"].as_str().unwrap().starts_with("ni:///sha-256;"))
+    );
+    assert!(
+        cred["validUntil"].is_string(),
+        "the rubric sets valid_for_days"
+    );
 
     // Revoke one; after publishing the list it no longer verifies.
     let id = cred["id"].as_str().unwrap();
     let o = merit(&ws, &["revoke", id, "--reason", "plagiarism"]);
     assert!(o.status.success(), "{}", common::stderr(&o));
-    assert!(merit(&ws, &["status-list", "--out", list.to_str().unwrap()]).status.success());
-    let o = merit(&ws, &["verify", "--status-list", list.to_str().unwrap(), cred_path.to_str().unwrap()]);
+    assert!(
+        merit(&ws, &["status-list", "--out", list.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let o = merit(
+        &ws,
+        &[
+            "verify",
+            "--status-list",
+            list.to_str().unwrap(),
+            cred_path.to_str().unwrap(),
+        ],
+    );
     assert_eq!(o.status.code(), Some(1));
-    assert!(common::stdout(&o).contains("✗ status  REVOKED"), "{}", common::stdout(&o));
+    assert!(
+        common::stdout(&o).contains("✗ status  REVOKED"),
+        "{}",
+        common::stdout(&o)
+    );
     assert!(merit(&ws, &["audit", "verify"]).status.success());
 }
 
 #[test]
 fn changing_any_part_of_a_credential_fails_naming_the_proof() {
     let (dir, ws) = issued();
-    assert!(merit(&ws, &["approve", "--cohort", "data-2026-q2", "--all-meeting"]).status.success());
+    assert!(
+        merit(
+            &ws,
+            &["approve", "--cohort", "data-2026-q2", "--all-meeting"]
+        )
+        .status
+        .success()
+    );
     let out = dir.path().join("out");
-    assert!(merit(&ws, &["export", "--cohort", "data-2026-q2", "--out", out.to_str().unwrap(), "--format", "json"]).status.success());
-    let path = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().path()).find(|p| p.extension().is_some_and(|e| e == "json")).unwrap();
+    assert!(
+        merit(
+            &ws,
+            &[
+                "export",
+                "--cohort",
+                "data-2026-q2",
+                "--out",
+                out.to_str().unwrap(),
+                "--format",
+                "json"
+            ]
+        )
+        .status
+        .success()
+    );
+    let path = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "json"))
+        .unwrap();
     let original: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let tampers: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
-        ("achievement name", Box::new(|v| v["credentialSubject"]["achievement"]["name"] = "Rocket Science".into())),
-        ("a result", Box::new(|v| v["credentialSubject"]["result"][0]["achievedLevel"] = "https://x/#top".into())),
-        ("an evidence hash", Box::new(|v| v["evidence"][0]["id"] = "ni:///sha-256;AAAA".into())),
-        ("validity", Box::new(|v| v["validUntil"] = "2199-01-01T00:00:00Z".into())),
-        ("issuer name", Box::new(|v| v["issuer"]["name"] = "Trusted University".into())),
-        ("the proof value", Box::new(|v| v["proof"]["proofValue"] = "z3FXQjecWufY46yg5abdVZsXqLhxhueuSoZgNSARiKBk9ULiGUh9uDtUpt2AkvQNy7SbdyJ8eaEeKiMSGfLbmp9vn".into())),
-        ("the proof removed", Box::new(|v| { v.as_object_mut().unwrap().remove("proof"); })),
+        (
+            "achievement name",
+            Box::new(|v| v["credentialSubject"]["achievement"]["name"] = "Rocket Science".into()),
+        ),
+        (
+            "a result",
+            Box::new(|v| {
+                v["credentialSubject"]["result"][0]["achievedLevel"] = "https://x/#top".into()
+            }),
+        ),
+        (
+            "an evidence hash",
+            Box::new(|v| v["evidence"][0]["id"] = "ni:///sha-256;AAAA".into()),
+        ),
+        (
+            "validity",
+            Box::new(|v| v["validUntil"] = "2199-01-01T00:00:00Z".into()),
+        ),
+        (
+            "issuer name",
+            Box::new(|v| v["issuer"]["name"] = "Trusted University".into()),
+        ),
+        (
+            "the proof value",
+            Box::new(|v| {
+                v["proof"][0]["proofValue"] = "z3FXQjecWufY46yg5abdVZsXqLhxhueuSoZgNSARiKBk9ULiGUh9uDtUpt2AkvQNy7SbdyJ8eaEeKiMSGfLbmp9vn".into()
+            }),
+        ),
+        (
+            "the proof removed",
+            Box::new(|v| {
+                v.as_object_mut().unwrap().remove("proof");
+            }),
+        ),
     ];
     for (what, tamper) in tampers {
         let mut v = original.clone();
@@ -144,7 +347,11 @@ fn changing_any_part_of_a_credential_fails_naming_the_proof() {
         std::fs::write(&f, serde_json::to_string(&v).unwrap()).unwrap();
         let o = merit(&ws, &["verify", f.to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(1), "{what} accepted");
-        assert!(common::stdout(&o).contains("✗ proof"), "{what}: {}", common::stdout(&o));
+        assert!(
+            common::stdout(&o).contains("✗ proof"),
+            "{what}: {}",
+            common::stdout(&o)
+        );
     }
     // A swapped key: the issuer claims a different DID.
     let mut v = original.clone();
@@ -152,12 +359,19 @@ fn changing_any_part_of_a_credential_fails_naming_the_proof() {
     let f = dir.path().join("t.json");
     std::fs::write(&f, serde_json::to_string(&v).unwrap()).unwrap();
     let o = merit(&ws, &["verify", f.to_str().unwrap()]);
-    assert!(common::stdout(&o).contains("✗ issuer"), "{}", common::stdout(&o));
+    assert!(
+        common::stdout(&o).contains("✗ issuer"),
+        "{}",
+        common::stdout(&o)
+    );
 }
 
 #[test]
 fn the_shared_vectors_verify_as_their_manifest_says() {
-    let manifest: Value = serde_json::from_str(&std::fs::read_to_string(ob3().join("vectors/manifest.json")).unwrap()).unwrap();
+    let manifest: Value = serde_json::from_str(
+        &std::fs::read_to_string(ob3().join("vectors/manifest.json")).unwrap(),
+    )
+    .unwrap();
     let ws = tempfile::tempdir().unwrap();
     for f in manifest["files"].as_array().unwrap() {
         let file = ob3().join("vectors").join(f["file"].as_str().unwrap());
@@ -165,25 +379,65 @@ fn the_shared_vectors_verify_as_their_manifest_says() {
         if let Some(res) = f["resources"].as_object() {
             for (_, local) in res {
                 args.push("--status-list".into());
-                args.push(ob3().join("vectors").join(local.as_str().unwrap()).display().to_string());
+                args.push(
+                    ob3()
+                        .join("vectors")
+                        .join(local.as_str().unwrap())
+                        .display()
+                        .to_string(),
+                );
             }
         }
         args.push(file.display().to_string());
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let o = merit(ws.path(), &args);
         let expect_pass = f["expect"] == "pass";
-        assert_eq!(o.status.success(), expect_pass, "{}: {}", f["file"], common::stdout(&o));
+        assert_eq!(
+            o.status.success(),
+            expect_pass,
+            "{}: {}",
+            f["file"],
+            common::stdout(&o)
+        );
     }
 }
 
 #[test]
 fn jcs_credentials_bake_and_verify_too() {
     let (dir, ws) = issued();
-    let o = merit(&ws, &["approve", "--cohort", "appsec-2026-1", "--all-meeting", "--suite", "eddsa-jcs-2022"]);
+    let o = merit(
+        &ws,
+        &[
+            "approve",
+            "--cohort",
+            "appsec-2026-1",
+            "--all-meeting",
+            "--suite",
+            "eddsa-jcs-2022",
+        ],
+    );
     assert!(o.status.success(), "{}", common::stderr(&o));
     let out = dir.path().join("out");
-    assert!(merit(&ws, &["export", "--cohort", "appsec-2026-1", "--out", out.to_str().unwrap(), "--format", "png,svg"]).status.success());
-    let files: Vec<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().path().display().to_string()).collect();
+    assert!(
+        merit(
+            &ws,
+            &[
+                "export",
+                "--cohort",
+                "appsec-2026-1",
+                "--out",
+                out.to_str().unwrap(),
+                "--format",
+                "png,svg"
+            ]
+        )
+        .status
+        .success()
+    );
+    let files: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path().display().to_string())
+        .collect();
     assert!(!files.is_empty());
     let mut args = vec!["verify"];
     args.extend(files.iter().map(String::as_str));
@@ -196,18 +450,105 @@ fn jcs_credentials_bake_and_verify_too() {
 fn did_web_issuers_verify_with_their_did_document() {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("ws");
-    assert!(merit(&ws, &["demo", "--no-tui", "--learners", "12", "--seed", "2"]).status.success());
-    let o = merit(&ws, &["issuer", "init", "--name", "Web Centre", "--url", "https://badges.example.org", "--did-web", "badges.example.org"]);
+    assert!(
+        merit(
+            &ws,
+            &["demo", "--no-tui", "--learners", "12", "--seed", "2"]
+        )
+        .status
+        .success()
+    );
+    let o = merit(
+        &ws,
+        &[
+            "issuer",
+            "init",
+            "--name",
+            "Web Centre",
+            "--url",
+            "https://badges.example.org",
+            "--did-web",
+            "badges.example.org",
+        ],
+    );
     assert!(o.status.success(), "{}", common::stderr(&o));
-    assert!(merit(&ws, &["approve", "--cohort", "data-2026-q2", "--all-meeting"]).status.success());
+    assert!(
+        merit(
+            &ws,
+            &["approve", "--cohort", "data-2026-q2", "--all-meeting"]
+        )
+        .status
+        .success()
+    );
     let out = dir.path().join("out");
-    assert!(merit(&ws, &["export", "--cohort", "data-2026-q2", "--out", out.to_str().unwrap(), "--format", "json"]).status.success());
-    let file = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().path()).next().unwrap();
+    assert!(
+        merit(
+            &ws,
+            &[
+                "export",
+                "--cohort",
+                "data-2026-q2",
+                "--out",
+                out.to_str().unwrap(),
+                "--format",
+                "json"
+            ]
+        )
+        .status
+        .success()
+    );
+    let file = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .next()
+        .unwrap();
     let o = merit(&ws, &["verify", file.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(common::stdout(&o).contains("--did-doc"), "{}", common::stdout(&o));
+    assert!(
+        common::stdout(&o).contains("--did-doc"),
+        "{}",
+        common::stdout(&o)
+    );
     let doc = ws.join("issuer/did.json");
-    let o = merit(&ws, &["verify", "--did-doc", doc.to_str().unwrap(), file.to_str().unwrap()]);
+    let o = merit(
+        &ws,
+        &[
+            "verify",
+            "--did-doc",
+            doc.to_str().unwrap(),
+            file.to_str().unwrap(),
+        ],
+    );
     assert!(o.status.success(), "{}", common::stdout(&o));
     assert!(common::stdout(&o).contains("did:web:badges.example.org signed it"));
+}
+
+#[test]
+fn the_spec_examples_pass_both_schemas() {
+    for name in [
+        "basicOpenBadgeCredential",
+        "fullOpenBadge",
+        "achievementAlignmentCase",
+        "achievementAlignmentCe",
+    ] {
+        let v: Value = serde_json::from_str(
+            &std::fs::read_to_string(ob3().join(format!("examples/spec/{name}.json"))).unwrap(),
+        )
+        .unwrap();
+        if let Err(p) = merit::credential::schema::validate(&v) {
+            panic!("{name}: {p:?}");
+        }
+    }
+    // And a credential missing what the schema requires fails, naming it.
+    let mut v: Value = serde_json::from_str(
+        &std::fs::read_to_string(ob3().join("examples/spec/basicOpenBadgeCredential.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    v["credentialSubject"]
+        .as_object_mut()
+        .unwrap()
+        .remove("achievement");
+    let p = merit::credential::schema::validate(&v).unwrap_err();
+    assert!(p.iter().any(|m| m.contains("achievement")), "{p:?}");
 }

@@ -8,5 +8,6 @@ pub mod issue;
 pub mod issuer;
 pub mod keys;
 pub mod proof;
+pub mod schema;
 pub mod status;
 pub mod verify;

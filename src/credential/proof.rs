@@ -62,7 +62,7 @@ fn options(document: &Value, suite: Suite, method: &str, created: &str) -> Value
     o
 }
 
-/// Signs `document` (without a proof) and returns it with an embedded `proof`.
+/// Signs `document` (any proof it has is replaced) and returns it with an embedded `proof`.
 pub fn sign(
     document: &Value,
     key: &SigningKey,
@@ -80,7 +80,11 @@ pub fn sign(
     let signature = key.sign(&data);
     let mut proof = opts;
     if let Some(p) = proof.as_object_mut() {
-        p.remove("@context");
+        // eddsa-jcs-2022 keeps the context in the proof (it is part of what was signed);
+        // eddsa-rdfc-2022 only borrows it for canonicalization.
+        if suite == Suite::Rdfc {
+            p.remove("@context");
+        }
         p.insert(
             "proofValue".into(),
             Value::String(format!(
@@ -91,7 +95,8 @@ pub fn sign(
     }
     let mut signed = unsigned;
     if let Some(o) = signed.as_object_mut() {
-        o.insert("proof".into(), proof);
+        // A list, as the stricter OB 3.0 schema requires (and as digitalbazaar's libraries write).
+        o.insert("proof".into(), Value::Array(vec![proof]));
     }
     Ok(signed)
 }
@@ -158,7 +163,12 @@ pub fn verify(document: &Value, proof: &FoundProof, key: &VerifyingKey) -> Resul
     }
     let mut opts = Value::Object(proof.options.clone());
     if let Some(ctx) = unsigned.get("@context") {
-        opts["@context"] = ctx.clone();
+        match opts.get("@context") {
+            // A JCS proof carries the context it signed; it must be the document's.
+            Some(own) if own != ctx => bail!("the proof's @context is not the credential's"),
+            Some(_) => {}
+            None => opts["@context"] = ctx.clone(),
+        }
     }
     let data = hash_data(proof.suite, &unsigned, &opts)?;
     let raw = proof

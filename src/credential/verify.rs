@@ -149,6 +149,18 @@ pub fn verify(doc: &Value, opts: &Options<'_>) -> Report {
             Ok(format!("valid from {from}"))
         })(),
     );
+    let is_badge = doc["type"].as_array().is_some_and(|t| {
+        t.iter()
+            .any(|x| x == "OpenBadgeCredential" || x == "AchievementCredential")
+    }) || doc["type"] == "OpenBadgeCredential";
+    if is_badge {
+        push(
+            "schema",
+            super::schema::validate(doc)
+                .map(|()| "passes both OB 3.0 AchievementCredential schemas".to_string())
+                .map_err(|p| anyhow!("{}", p.join("; "))),
+        );
+    }
     if let Some(entry) = doc.get("credentialStatus").filter(|v| !v.is_null()) {
         push(
             "status",

@@ -1,0 +1,60 @@
+//! Validation against both published variants of the Open Badges 3.0 AchievementCredential
+//! JSON Schema (bundled: validation works offline). A credential must pass both.
+
+use std::sync::OnceLock;
+
+use serde_json::Value;
+
+const SCHEMAS: &[(&str, &str)] = &[
+    (
+        "ob_v3p0_achievementcredential_schema.json",
+        include_str!("../../schemas/ob_v3p0_achievementcredential_schema.json"),
+    ),
+    (
+        "ob_v3p0_achievementcredential_schema.strict-2024.json",
+        include_str!("../../schemas/ob_v3p0_achievementcredential_schema.strict-2024.json"),
+    ),
+];
+
+fn validators() -> &'static Vec<(&'static str, Result<jsonschema::Validator, String>)> {
+    static V: OnceLock<Vec<(&'static str, Result<jsonschema::Validator, String>)>> =
+        OnceLock::new();
+    V.get_or_init(|| {
+        SCHEMAS
+            .iter()
+            .map(|(name, text)| {
+                let v = serde_json::from_str::<Value>(text)
+                    .map_err(|e| e.to_string())
+                    .and_then(|s| jsonschema::validator_for(&s).map_err(|e| e.to_string()));
+                (*name, v)
+            })
+            .collect()
+    })
+}
+
+/// Every schema violation, as `schema: /path: message` (at most 10 per schema).
+pub fn validate(doc: &Value) -> Result<(), Vec<String>> {
+    let mut problems = Vec::new();
+    for (name, v) in validators() {
+        match v {
+            Ok(v) => {
+                for e in v.iter_errors(doc).take(10) {
+                    problems.push(format!(
+                        "{name}: {}: {e}",
+                        if e.instance_path().as_str().is_empty() {
+                            "/"
+                        } else {
+                            e.instance_path().as_str()
+                        }
+                    ));
+                }
+            }
+            Err(e) => problems.push(format!("{name}: the bundled schema does not compile: {e}")),
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
