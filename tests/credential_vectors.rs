@@ -33,11 +33,6 @@ fn seed_key(hex: &str) -> SigningKey {
     SigningKey::from_bytes(&bytes.try_into().unwrap())
 }
 
-fn first_proof(v: &Value) -> &Value {
-    match &v["proof"] {
-        Value::Array(a) => &a[0],
-        p => p,
-    }
 }
 
 #[test]
