@@ -33,8 +33,6 @@ fn seed_key(hex: &str) -> SigningKey {
     SigningKey::from_bytes(&bytes.try_into().unwrap())
 }
 
-}
-
 #[test]
 fn the_reference_vectors_are_reproduced_byte_for_byte() {
     let manifest = json(ob3().join("vectors/manifest.json"));

@@ -197,7 +197,7 @@ fn approve_export_verify_revoke() {
     args.extend(
         files
             .iter()
-            .filter(|p| !p.extension().is_some_and(|e| e == "csv"))
+            .filter(|p| p.extension().is_none_or(|e| e != "csv"))
             .map(|p| p.display().to_string()),
     );
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -304,7 +304,8 @@ fn changing_any_part_of_a_credential_fails_naming_the_proof() {
         .find(|p| p.extension().is_some_and(|e| e == "json"))
         .unwrap();
     let original: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let tampers: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+    type Tamper = Box<dyn Fn(&mut Value)>;
+    let tampers: Vec<(&str, Tamper)> = vec![
         (
             "achievement name",
             Box::new(|v| v["credentialSubject"]["achievement"]["name"] = "Rocket Science".into()),
