@@ -40,9 +40,41 @@ fn canonical(suite: Suite, v: &Value) -> Result<String> {
     }
 }
 
+/// SHA-256 of the canonical proof options. A batch signs many credentials with the same
+/// options (same time, key and context), so the last few are remembered per thread: the
+/// options' own JSON is the key, and canonicalization is a pure function of it.
+fn options_hash(suite: Suite, options: &Value) -> Result<Vec<u8>> {
+    use std::cell::RefCell;
+    if suite == Suite::Jcs {
+        // Canonical JSON of a few fields is cheaper than the lookup.
+        return Ok(Sha256::digest(canonical(suite, options)?.as_bytes()).to_vec());
+    }
+    thread_local! {
+        static RECENT: RefCell<Vec<(Suite, String, Vec<u8>)>> = const { RefCell::new(Vec::new()) };
+    }
+    let key = options.to_string();
+    if let Some(h) = RECENT.with(|r| {
+        r.borrow()
+            .iter()
+            .find(|(s, k, _)| *s == suite && *k == key)
+            .map(|(_, _, h)| h.clone())
+    }) {
+        return Ok(h);
+    }
+    let h = Sha256::digest(canonical(suite, options)?.as_bytes()).to_vec();
+    RECENT.with(|r| {
+        let mut r = r.borrow_mut();
+        if r.len() >= 8 {
+            r.remove(0);
+        }
+        r.push((suite, key, h.clone()));
+    });
+    Ok(h)
+}
+
 /// The bytes signed: SHA-256 of the canonical proof options, then of the canonical document.
 fn hash_data(suite: Suite, document: &Value, options: &Value) -> Result<Vec<u8>> {
-    let mut out = Sha256::digest(canonical(suite, options)?.as_bytes()).to_vec();
+    let mut out = options_hash(suite, options)?;
     out.extend(Sha256::digest(canonical(suite, document)?.as_bytes()));
     Ok(out)
 }

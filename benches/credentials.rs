@@ -1,0 +1,106 @@
+//! Signing and verifying Open Badges credentials, per cryptosuite, on one core.
+//!
+//! `cargo bench --bench credentials` (MERIT_BENCH_CREDENTIALS sets how many; default 10,000).
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use ed25519_dalek::SigningKey;
+use merit::credential::build::{self, AwardInput, Issuer};
+use merit::credential::proof::{self, Suite};
+use merit::credential::{keys, verify};
+use merit::rubric;
+use merit::store::ArtifactRecord;
+
+fn main() -> anyhow::Result<()> {
+    let n: usize = std::env::var("MERIT_BENCH_CREDENTIALS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
+    let key = SigningKey::from_bytes(&[7u8; 32]);
+    let vk = key.verifying_key();
+    let issuer = Issuer {
+        did: keys::did_key(&vk),
+        verification_method: keys::did_key_method(&vk),
+        name: "Bench Centre".into(),
+        url: "https://badges.example.org".into(),
+        email: None,
+    };
+    let (_, src) = rubric::BUNDLED
+        .iter()
+        .find(|(f, _)| *f == "data-cleaning.yaml")
+        .ok_or_else(|| anyhow::anyhow!("rubric"))?;
+    let r = rubric::parse(src.as_bytes()).map_err(|p| anyhow::anyhow!("{}", p[0]))?;
+    let levels: BTreeMap<String, String> = r
+        .criteria
+        .iter()
+        .map(|c| (c.id.value.clone(), c.levels[1].id.value.clone()))
+        .collect();
+    let artifacts: Vec<ArtifactRecord> = (0..3)
+        .map(|i| ArtifactRecord {
+            name: format!("file{i}.csv"),
+            kind: "csv".into(),
+            requirement: None,
+            sha256: Some(format!("{i:064x}")),
+            size: Some(100),
+            url: None,
+        })
+        .collect();
+    let docs: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            build::build(&AwardInput {
+                credential_id: &format!("urn:uuid:00000000-0000-4000-8000-{i:012}"),
+                issuer: &issuer,
+                rubric: &r,
+                learner_name: "Learner",
+                learner_email: Some(&format!("learner{i}@example.org")),
+                salt: "0123456789abcdef",
+                levels: &levels,
+                artifacts: &artifacts,
+                issued_at: "2026-01-01T00:00:00Z",
+                valid_until: Some("2028-11-27T10:00:00Z"),
+                status_index: i as u64,
+            })
+        })
+        .collect();
+    println!("{n} credentials (data-cleaning rubric, 4 criteria, 3 artifacts), one core");
+    for suite in [Suite::Jcs, Suite::Rdfc] {
+        let t = Instant::now();
+        let signed: Vec<serde_json::Value> = docs
+            .iter()
+            .map(|d| {
+                proof::sign(
+                    d,
+                    &key,
+                    &issuer.verification_method,
+                    "2026-01-01T00:00:00Z",
+                    suite,
+                )
+            })
+            .collect::<Result<_, _>>()?;
+        let sign = t.elapsed();
+        let t = Instant::now();
+        for s in &signed {
+            let p = proof::proofs(s)?;
+            proof::verify(s, &p[0], &vk)?;
+        }
+        let check = t.elapsed();
+        let t = Instant::now();
+        let sample = signed.len().min(1000);
+        for s in &signed[..sample] {
+            let rep = verify::verify(s, &verify::Options::default());
+            anyhow::ensure!(rep.ok, "a credential did not verify");
+        }
+        let full = t.elapsed();
+        println!(
+            "{:<16} sign {:>8.0}/s ({:.2?})   verify proof {:>8.0}/s ({:.2?})   full verify incl. schemas {:>6.0}/s",
+            suite.name(),
+            n as f64 / sign.as_secs_f64(),
+            sign,
+            n as f64 / check.as_secs_f64(),
+            check,
+            sample as f64 / full.as_secs_f64()
+        );
+    }
+    Ok(())
+}
