@@ -43,6 +43,16 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<RubricVersion> {
     })
 }
 
+/// Makes `hash` the current version of rubric `id`.
+fn set_current(tx: &rusqlite::Transaction<'_>, id: &str, hash: &str) -> Result<()> {
+    tx.execute(
+        "INSERT INTO rubrics (id, current_hash) VALUES (?1, ?2)
+         ON CONFLICT (id) DO UPDATE SET current_hash = excluded.current_hash",
+        params![id, hash],
+    )?;
+    Ok(())
+}
+
 impl Store {
     /// Stores `rubric` (already validated; `source` is its YAML) as a new version when its
     /// content differs from the current one.
@@ -73,11 +83,7 @@ impl Store {
         let result = match existing {
             Some(v) if current.as_deref() == Some(hash.as_str()) => RubricImport::Unchanged(v),
             Some(v) => {
-                tx.execute(
-                    "INSERT INTO rubrics (id, current_hash) VALUES (?1, ?2)
-                     ON CONFLICT (id) DO UPDATE SET current_hash = excluded.current_hash",
-                    params![id, hash],
-                )?;
+                set_current(&tx, id, &hash)?;
                 audit::append(
                     &tx,
                     actor,
@@ -119,11 +125,7 @@ impl Store {
                         rubric::canonical_json(rubric)
                     ],
                 )?;
-                tx.execute(
-                    "INSERT INTO rubrics (id, current_hash) VALUES (?1, ?2)
-                     ON CONFLICT (id) DO UPDATE SET current_hash = excluded.current_hash",
-                    params![id, hash],
-                )?;
+                set_current(&tx, id, &hash)?;
                 audit::append(
                     &tx,
                     actor,

@@ -14,9 +14,10 @@ use crate::tui::event::Msg;
 use crate::tui::graphics::{Graphics, Placement};
 use crate::tui::jobs::{DbReply, DbRequest};
 use crate::tui::keymap::{self, Action, Mode};
-use crate::tui::screens::editor::{EditorOutcome, EditorScreen};
+use crate::tui::screens::Outcome;
+use crate::tui::screens::editor::EditorScreen;
 use crate::tui::screens::queue::QueueScreen;
-use crate::tui::screens::review::{ReviewOutcome, ReviewScreen};
+use crate::tui::screens::review::ReviewScreen;
 use crate::tui::screens::rubrics::{RubricsOutcome, RubricsScreen};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::popup::{ConfirmAction, FieldAction, Pager, Popup, PopupOutcome};
@@ -274,14 +275,14 @@ impl App {
             .action(action, &self.session, self.rows_height(), &mut self.popup)
     }
 
-    fn editor_outcome(&mut self, outcome: EditorOutcome) -> Vec<Effect> {
+    fn editor_outcome(&mut self, outcome: Outcome) -> Vec<Effect> {
         match outcome {
-            EditorOutcome::Effects(e) => e,
-            EditorOutcome::Popup(p) => {
+            Outcome::Effects(e) => e,
+            Outcome::Popup(p) => {
                 self.popup = Some(p);
                 Vec::new()
             }
-            EditorOutcome::Close(mut effects) => {
+            Outcome::Close(mut effects) => {
                 self.editor = None;
                 effects.push(Effect::Db(DbRequest::RubricOverview));
                 effects
@@ -388,14 +389,14 @@ impl App {
         }
     }
 
-    fn review_outcome(&mut self, outcome: ReviewOutcome) -> Vec<Effect> {
+    fn review_outcome(&mut self, outcome: Outcome) -> Vec<Effect> {
         match outcome {
-            ReviewOutcome::Effects(e) => e,
-            ReviewOutcome::Popup(p) => {
+            Outcome::Effects(e) => e,
+            Outcome::Popup(p) => {
                 self.popup = Some(p);
                 Vec::new()
             }
-            ReviewOutcome::Close(mut effects) => {
+            Outcome::Close(mut effects) => {
                 self.review = None;
                 effects.extend(self.queue.refresh(&self.session, self.rows_height()));
                 effects

@@ -45,15 +45,8 @@ impl TermGuard {
             restore();
             default_hook(info);
         }));
-        terminal::enable_raw_mode()?;
         let guard = TermGuard;
-        execute!(
-            io::stdout(),
-            EnterAlternateScreen,
-            terminal::Clear(terminal::ClearType::All),
-            cursor::Hide,
-            ratatui::crossterm::event::EnableBracketedPaste
-        )?;
+        reenter()?;
         Ok(guard)
     }
 }

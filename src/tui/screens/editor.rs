@@ -19,6 +19,7 @@ use crate::sanitize;
 use crate::tui::app::Effect;
 use crate::tui::jobs::DbRequest;
 use crate::tui::keymap::{self, Action, Mode};
+use crate::tui::screens::Outcome;
 use crate::tui::theme::{CodeClass, Theme};
 use crate::tui::widgets::popup::{ConfirmAction, Field, FieldAction, Popup};
 use crate::tui::widgets::rubric_pane::{self, RubricView};
@@ -66,12 +67,6 @@ pub enum RowKind {
     Criterion,
     Level,
     Feedback,
-}
-
-pub enum EditorOutcome {
-    Effects(Vec<Effect>),
-    Popup(Popup),
-    Close(Vec<Effect>),
 }
 
 pub struct EditorScreen {
@@ -206,11 +201,11 @@ impl EditorScreen {
         }
     }
 
-    pub fn key(&mut self, k: KeyEvent, size: (u16, u16)) -> EditorOutcome {
+    pub fn key(&mut self, k: KeyEvent, size: (u16, u16)) -> Outcome {
         if self.panel == Panel::Structure {
             return match keymap::action(Mode::Structure, &k) {
                 Some(a) => self.structure_action(a),
-                None => EditorOutcome::Effects(Vec::new()),
+                None => Outcome::Effects(Vec::new()),
             };
         }
         let ctrl_c = k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
@@ -227,7 +222,7 @@ impl EditorScreen {
             }
             Some(Action::ToggleStructure) => self.panel = Panel::Structure,
             Some(Action::ShowDiff) => {
-                return EditorOutcome::Effects(vec![Effect::Db(DbRequest::RubricDiff {
+                return Outcome::Effects(vec![Effect::Db(DbRequest::RubricDiff {
                     rubric_id: self.rubric_id.clone(),
                     from: self.base_hash.clone(),
                     text: Some(self.text()),
@@ -237,9 +232,9 @@ impl EditorScreen {
                 if self.read_only {
                     return self.read_only_message();
                 }
-                return EditorOutcome::Effects(vec![Effect::ExternalEditor { text: self.text() }]);
+                return Outcome::Effects(vec![Effect::ExternalEditor { text: self.text() }]);
             }
-            Some(Action::Help) => return EditorOutcome::Popup(Popup::Help(Mode::Editor)),
+            Some(Action::Help) => return Outcome::Popup(Popup::Help(Mode::Editor)),
             _ => {
                 if self.read_only {
                     let moving = matches!(
@@ -258,16 +253,16 @@ impl EditorScreen {
                     }
                 } else if self.area.input(k) {
                     self.follow(size);
-                    return EditorOutcome::Effects(self.changed(true));
+                    return Outcome::Effects(self.changed(true));
                 }
             }
         }
         self.follow(size);
-        EditorOutcome::Effects(Vec::new())
+        Outcome::Effects(Vec::new())
     }
 
-    fn read_only_message(&self) -> EditorOutcome {
-        EditorOutcome::Popup(Popup::info(
+    fn read_only_message(&self) -> Outcome {
+        Outcome::Popup(Popup::info(
             "Read only",
             "Only program leads edit rubrics (`merit user add NAME --role lead`).".into(),
         ))
@@ -330,7 +325,7 @@ impl EditorScreen {
         self.area.lines().len().to_string().len() + 2
     }
 
-    fn save(&mut self) -> EditorOutcome {
+    fn save(&mut self) -> Outcome {
         if self.read_only {
             return self.read_only_message();
         }
@@ -340,7 +335,7 @@ impl EditorScreen {
             let first = &problems[0];
             self.problems = problems.clone();
             self.validated = self.generation;
-            return EditorOutcome::Popup(Popup::error(
+            return Outcome::Popup(Popup::error(
                 "Not saved",
                 format!(
                     "The rubric has {} problem(s); only a valid rubric can be saved.\nFirst: line {}, column {}: {}\nF8 jumps to each problem.",
@@ -351,22 +346,22 @@ impl EditorScreen {
                 ),
             ));
         }
-        EditorOutcome::Effects(vec![Effect::Db(DbRequest::SaveRubric {
+        Outcome::Effects(vec![Effect::Db(DbRequest::SaveRubric {
             rubric_id: self.rubric_id.clone(),
             text,
             base_hash: self.base_hash.clone(),
         })])
     }
 
-    fn leave(&mut self) -> EditorOutcome {
+    fn leave(&mut self) -> Outcome {
         if self.dirty() && !self.read_only {
-            return EditorOutcome::Popup(Popup::Confirm {
+            return Outcome::Popup(Popup::Confirm {
                 title: "Leave without saving?".into(),
                 text: "Your changes are not saved.\ny leaves and discards them; n keeps editing (Ctrl-S saves).".into(),
                 action: ConfirmAction::LeaveEditor,
             });
         }
-        EditorOutcome::Close(self.end(!self.read_only))
+        Outcome::Close(self.end(!self.read_only))
     }
 
     /// Effects for leaving: stop counting as an editor, drop the recovery copy.
@@ -562,24 +557,24 @@ impl EditorScreen {
         rows
     }
 
-    fn structure_action(&mut self, action: Action) -> EditorOutcome {
+    fn structure_action(&mut self, action: Action) -> Outcome {
         let rows = self.rows();
         if rows.is_empty() {
             if action == Action::Back {
                 self.panel = Panel::Problems;
-                return EditorOutcome::Effects(Vec::new());
+                return Outcome::Effects(Vec::new());
             }
-            return EditorOutcome::Popup(Popup::info(
+            return Outcome::Popup(Popup::info(
                 "Fix the problems first",
                 "Structured edits work on a valid rubric. Esc goes back to the YAML.".into(),
             ));
         }
         let sel = self.structure_selected.min(rows.len() - 1);
         let row = rows[sel].clone();
-        let apply = |s: &mut Self, e: Edit| -> EditorOutcome {
+        let apply = |s: &mut Self, e: Edit| -> Outcome {
             match edit::apply(&s.text(), &e) {
-                Ok(t) => EditorOutcome::Effects(s.replace(&t)),
-                Err(m) => EditorOutcome::Popup(Popup::error("Cannot make that change", m)),
+                Ok(t) => Outcome::Effects(s.replace(&t)),
+                Err(m) => Outcome::Popup(Popup::error("Cannot make that change", m)),
             }
         };
         let navigation = matches!(
@@ -603,7 +598,7 @@ impl EditorScreen {
                     path: row.path.clone(),
                     number: row.kind == RowKind::Number,
                 };
-                return EditorOutcome::Popup(Popup::Field(Box::new(Field::new(
+                return Outcome::Popup(Popup::Field(Box::new(Field::new(
                     row.label.clone(),
                     v,
                     action,
@@ -648,7 +643,7 @@ impl EditorScreen {
                         )
                     }
                     _ => {
-                        return EditorOutcome::Popup(Popup::info(
+                        return Outcome::Popup(Popup::info(
                             "Add",
                             "Select a criterion, a level or a feedback comment to add one after it.".into(),
                         ));
@@ -685,7 +680,7 @@ impl EditorScreen {
                     RowKind::Criterion | RowKind::Level | RowKind::Feedback
                 ) =>
             {
-                return EditorOutcome::Popup(Popup::Confirm {
+                return Outcome::Popup(Popup::Confirm {
                     title: "Delete?".into(),
                     text: format!("Delete {}? (Ctrl-Z in the YAML undoes it)", row.label),
                     action: ConfirmAction::Delete(row.path.clone()),
@@ -716,17 +711,17 @@ impl EditorScreen {
             }
             _ => {}
         }
-        EditorOutcome::Effects(Vec::new())
+        Outcome::Effects(Vec::new())
     }
 
-    fn rename(&self, row: &Row) -> EditorOutcome {
+    fn rename(&self, row: &Row) -> Outcome {
         let current = row
             .label
             .split_whitespace()
             .nth(1)
             .unwrap_or("")
             .to_string();
-        EditorOutcome::Popup(Popup::Field(Box::new(Field::new(
+        Outcome::Popup(Popup::Field(Box::new(Field::new(
             format!("Rename {}", row.label),
             &current,
             FieldAction::Rename(row.path.clone()),
@@ -742,7 +737,7 @@ impl EditorScreen {
     }
 
     /// A field input was entered: apply it as a structured edit.
-    pub fn field_entered(&mut self, action: FieldAction, value: String) -> EditorOutcome {
+    pub fn field_entered(&mut self, action: FieldAction, value: String) -> Outcome {
         let text = self.text();
         let result = match action {
             FieldAction::Set { path, number } => {
@@ -750,7 +745,7 @@ impl EditorScreen {
                     match value.trim().parse::<f64>() {
                         Ok(n) if n.is_finite() => Scalar::Number(n),
                         _ => {
-                            return EditorOutcome::Popup(Popup::error(
+                            return Outcome::Popup(Popup::error(
                                 "Not a number",
                                 format!("“{}” is not a number.", sanitize::line(&value)),
                             ));
@@ -767,11 +762,11 @@ impl EditorScreen {
                     },
                 )
             }
-            FieldAction::Compare(_) => return EditorOutcome::Effects(Vec::new()),
+            FieldAction::Compare(_) => return Outcome::Effects(Vec::new()),
             FieldAction::Rename(path) => {
                 let new_id = value.trim().to_string();
                 if !rubric::is_slug(&new_id) {
-                    return EditorOutcome::Popup(Popup::error(
+                    return Outcome::Popup(Popup::error(
                         "Not a valid id",
                         "Ids use letters, digits, - and _ only.".into(),
                     ));
@@ -815,8 +810,8 @@ impl EditorScreen {
             }
         };
         match result {
-            Ok(t) => EditorOutcome::Effects(self.replace(&t)),
-            Err(m) => EditorOutcome::Popup(Popup::error("Cannot make that change", m)),
+            Ok(t) => Outcome::Effects(self.replace(&t)),
+            Err(m) => Outcome::Popup(Popup::error("Cannot make that change", m)),
         }
     }
 

@@ -4,3 +4,14 @@ pub mod editor;
 pub mod queue;
 pub mod review;
 pub mod rubrics;
+
+use crate::tui::app::Effect;
+use crate::tui::widgets::popup::Popup;
+
+/// What a screen asks of the app after a key.
+pub enum Outcome {
+    Effects(Vec<Effect>),
+    Popup(Popup),
+    /// Leave the screen (with these last effects).
+    Close(Vec<Effect>),
+}

@@ -18,6 +18,7 @@ use crate::tui::artifact::{ArtifactContent, human_size};
 use crate::tui::graphics::{Graphics, Placement};
 use crate::tui::jobs::DbRequest;
 use crate::tui::keymap::{Action, Mode};
+use crate::tui::screens::Outcome;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::fit;
 use crate::tui::widgets::popup::{ConfirmAction, EditTarget, Editor, Picker, Popup};
@@ -43,13 +44,6 @@ pub struct ArtifactView {
     pub matches: Vec<usize>,
     pub current_match: usize,
     pub query: String,
-}
-
-pub enum ReviewOutcome {
-    Effects(Vec<Effect>),
-    Popup(Popup),
-    /// Leave the review (with these last effects).
-    Close(Vec<Effect>),
 }
 
 pub struct ReviewScreen {
@@ -252,22 +246,22 @@ impl ReviewScreen {
         self.save()
     }
 
-    fn pick_level(&mut self, index: usize) -> ReviewOutcome {
+    fn pick_level(&mut self, index: usize) -> Outcome {
         if let Some(why) = &self.read_only {
-            return ReviewOutcome::Popup(Popup::info(
+            return Outcome::Popup(Popup::info(
                 "Read only",
                 format!("This submission is {why}."),
             ));
         }
         let Some(c) = self.data.rubric.criteria.get(self.criterion) else {
-            return ReviewOutcome::Effects(Vec::new());
+            return Outcome::Effects(Vec::new());
         };
         let Some(level) = c.levels.get(index) else {
-            return ReviewOutcome::Effects(Vec::new());
+            return Outcome::Effects(Vec::new());
         };
         self.choices
             .insert(c.id.value.clone(), level.id.value.clone());
-        ReviewOutcome::Effects(self.save())
+        Outcome::Effects(self.save())
     }
 
     fn chosen_index(&self) -> Option<usize> {
@@ -276,7 +270,7 @@ impl ReviewScreen {
         c.level(l).map(|(i, _)| i)
     }
 
-    pub fn action(&mut self, action: Action, size: (u16, u16), _theme: Theme) -> ReviewOutcome {
+    pub fn action(&mut self, action: Action, size: (u16, u16), _theme: Theme) -> Outcome {
         let page = usize::from(size.1 / 2).max(1);
         let n_criteria = self.data.rubric.criteria.len();
         match (self.focus, action) {
@@ -286,7 +280,7 @@ impl ReviewScreen {
                     Pane::Rubric => Pane::Evidence,
                 };
             }
-            (_, Action::Back) => return ReviewOutcome::Close(self.leave()),
+            (_, Action::Back) => return Outcome::Close(self.leave()),
             (_, Action::Submit) => return self.submit(),
             (Pane::Rubric, Action::Down) => {
                 self.criterion = (self.criterion + 1).min(n_criteria.saturating_sub(1))
@@ -310,10 +304,10 @@ impl ReviewScreen {
                     return self.pick_level(usize::MAX);
                 }
                 let Some(c) = self.data.rubric.criteria.get(self.criterion) else {
-                    return ReviewOutcome::Effects(Vec::new());
+                    return Outcome::Effects(Vec::new());
                 };
                 let text = self.comments.get(&c.id.value).cloned().unwrap_or_default();
-                return ReviewOutcome::Popup(Popup::Editor(Box::new(Editor::new(
+                return Outcome::Popup(Popup::Editor(Box::new(Editor::new(
                     EditTarget::Comment(c.id.value.clone()),
                     format!("Comment: {}", c.title.value),
                     &text,
@@ -323,7 +317,7 @@ impl ReviewScreen {
                 if self.read_only.is_some() {
                     return self.pick_level(usize::MAX);
                 }
-                return ReviewOutcome::Popup(Popup::Editor(Box::new(Editor::new(
+                return Outcome::Popup(Popup::Editor(Box::new(Editor::new(
                     EditTarget::Overall,
                     format!("Overall feedback for {}", self.data.learner_name),
                     &self.overall,
@@ -334,24 +328,24 @@ impl ReviewScreen {
                     return self.pick_level(usize::MAX);
                 }
                 let Some(c) = self.data.rubric.criteria.get(self.criterion) else {
-                    return ReviewOutcome::Effects(Vec::new());
+                    return Outcome::Effects(Vec::new());
                 };
                 if c.feedback.is_empty() {
-                    return ReviewOutcome::Popup(Popup::info(
+                    return Outcome::Popup(Popup::info(
                         "No feedback bank",
                         format!("The rubric has no saved comments for “{}”.", c.title.value),
                     ));
                 }
-                return ReviewOutcome::Popup(Popup::Picker(Picker {
+                return Outcome::Popup(Popup::Picker(Picker {
                     title: format!("Feedback bank: {}", c.title.value),
                     items: c.feedback.iter().map(|f| f.value.clone()).collect(),
                     selected: 0,
                 }));
             }
-            (Pane::Evidence, a) => return ReviewOutcome::Effects(self.evidence_action(a, page)),
+            (Pane::Evidence, a) => return Outcome::Effects(self.evidence_action(a, page)),
             _ => {}
         }
-        ReviewOutcome::Effects(Vec::new())
+        Outcome::Effects(Vec::new())
     }
 
     fn evidence_action(&mut self, action: Action, page: usize) -> Vec<Effect> {
@@ -440,9 +434,9 @@ impl ReviewScreen {
             .map(|s| format!("search: {}▏  Enter find · Esc cancel", sanitize::line(s)))
     }
 
-    fn submit(&mut self) -> ReviewOutcome {
+    fn submit(&mut self) -> Outcome {
         if let Some(why) = &self.read_only {
-            return ReviewOutcome::Popup(Popup::info(
+            return Outcome::Popup(Popup::info(
                 "Read only",
                 format!("This submission is {why}."),
             ));
@@ -455,7 +449,7 @@ impl ReviewScreen {
                 .filter_map(|id| self.data.rubric.criterion(id))
                 .map(|c| c.title.value.clone())
                 .collect();
-            return ReviewOutcome::Popup(Popup::error(
+            return Outcome::Popup(Popup::error(
                 "Not every criterion is scored",
                 format!("Pick a level (1–9) for: {}.", names.join(", ")),
             ));
@@ -473,7 +467,7 @@ impl ReviewScreen {
                 .map(|c| c.title.value.clone())
                 .collect();
             if !missing.is_empty() {
-                return ReviewOutcome::Popup(Popup::error(
+                return Outcome::Popup(Popup::error(
                     "Feedback needed",
                     format!(
                         "“Not yet” needs a comment on each criterion below its required level, so the learner knows what to improve: {}.\nSelect it and press c (or f for the feedback bank).",
@@ -482,7 +476,7 @@ impl ReviewScreen {
                 ));
             }
         }
-        ReviewOutcome::Popup(Popup::Confirm {
+        Outcome::Popup(Popup::Confirm {
             action: ConfirmAction::Submit,
             title: "Submit the decision?".into(),
             text: format!(

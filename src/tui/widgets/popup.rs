@@ -277,18 +277,14 @@ impl Popup {
             Popup::Field(field) => {
                 let w = area.width.saturating_sub(6).min(90);
                 let r = centered(area, w, 3);
-                f.render_widget(Clear, r);
-                let block = Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(theme.focus_border())
-                    .title(Span::styled(
-                        format!(" {} ", sanitize::line(&field.title)),
-                        theme.title(),
-                    ))
-                    .title_bottom(Line::styled(" Enter apply · Esc cancel ", theme.dim()));
-                let inner = block.inner(r);
-                f.render_widget(block, r);
-                f.render_widget(&field.area, inner);
+                framed_textarea(
+                    f,
+                    r,
+                    &field.title,
+                    " Enter apply · Esc cancel ",
+                    &field.area,
+                    theme,
+                );
             }
             Popup::Pager(p) => {
                 let w = area.width.saturating_sub(2);
@@ -333,18 +329,14 @@ impl Popup {
                 let w = area.width.saturating_sub(6).min(90);
                 let h = area.height.saturating_sub(4).min(14);
                 let r = centered(area, w, h);
-                f.render_widget(Clear, r);
-                let block = Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(theme.focus_border())
-                    .title(Span::styled(
-                        format!(" {} ", sanitize::line(&ed.title)),
-                        theme.title(),
-                    ))
-                    .title_bottom(Line::styled(" Esc done (saved as you type) ", theme.dim()));
-                let inner = block.inner(r);
-                f.render_widget(block, r);
-                f.render_widget(&ed.area, inner);
+                framed_textarea(
+                    f,
+                    r,
+                    &ed.title,
+                    " Esc done (saved as you type) ",
+                    &ed.area,
+                    theme,
+                );
             }
             Popup::Picker(p) => {
                 let inner_w = usize::from(area.width.saturating_sub(10).min(90));
@@ -365,6 +357,29 @@ impl Popup {
             }
         }
     }
+}
+
+/// A text area in a focused frame with a title and a hint at the bottom.
+fn framed_textarea(
+    f: &mut Frame<'_>,
+    r: Rect,
+    title: &str,
+    hint: &'static str,
+    area: &TextArea<'static>,
+    theme: Theme,
+) {
+    f.render_widget(Clear, r);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.focus_border())
+        .title(Span::styled(
+            format!(" {} ", sanitize::line(title)),
+            theme.title(),
+        ))
+        .title_bottom(Line::styled(hint, theme.dim()));
+    let inner = block.inner(r);
+    f.render_widget(block, r);
+    f.render_widget(area, inner);
 }
 
 fn boxed(
