@@ -1,0 +1,178 @@
+// Independent check of credentials issued by Merit, with digitalbazaar's libraries (the ones
+// 1EdTech's own tooling builds on) and ajv, fully offline: contexts and schemas come from
+// ../../shared/ob3 (or $OB3), did:key is resolved here, did:web from --did-doc.
+//
+// node verify.mjs [--status-list FILE] [--did-doc FILE] FILE...   (JSON, baked PNG or SVG)
+// Each credential must verify, and a tampered copy of each must not. Exit 0 only then.
+
+import {readFileSync} from 'node:fs';
+import {join, dirname} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {inflateSync, gunzipSync} from 'node:zlib';
+
+import * as vc from '@digitalbazaar/vc';
+import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
+import {cryptosuite as rdfc} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import {createVerifyCryptosuite as jcsVerify} from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
+import Ajv2019 from 'ajv/dist/2019.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const ob3 = process.env.OB3 || join(here, '..', '..', 'shared', 'ob3');
+
+const contexts = {
+  'https://www.w3.org/ns/credentials/v2': 'contexts/credentials-v2.jsonld',
+  'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json': 'contexts/ob_v3p0_context-3.0.3.json',
+  'https://purl.imsglobal.org/spec/ob/v3p0/extensions.json': 'contexts/ob_v3p0_extensions.json',
+};
+
+const args = process.argv.slice(2);
+let statusList = null;
+let didDoc = null;
+const files = [];
+for(let i = 0; i < args.length; i++) {
+  if(args[i] === '--status-list') {
+    statusList = JSON.parse(readFileSync(args[++i], 'utf8'));
+  } else if(args[i] === '--did-doc') {
+    didDoc = JSON.parse(readFileSync(args[++i], 'utf8'));
+  } else {
+    files.push(args[i]);
+  }
+}
+
+function multikeyDocs(did, vmId, publicKeyMultibase) {
+  const vm = {
+    '@context': 'https://w3id.org/security/multikey/v1',
+    id: vmId, type: 'Multikey', controller: did, publicKeyMultibase,
+  };
+  const controller = {
+    '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'],
+    id: did,
+    verificationMethod: [vm],
+    assertionMethod: [vmId],
+  };
+  return {vm, controller};
+}
+
+async function documentLoader(url) {
+  if(contexts[url]) {
+    return {documentUrl: url, document: JSON.parse(readFileSync(join(ob3, contexts[url]), 'utf8'))};
+  }
+  if(url.startsWith('did:key:')) {
+    const did = url.split('#')[0];
+    const key = did.slice('did:key:'.length);
+    const {vm, controller} = multikeyDocs(did, `${did}#${key}`, key);
+    return {documentUrl: url, document: url.includes('#') ? vm : controller};
+  }
+  if(url.startsWith('did:web:') && didDoc) {
+    const did = url.split('#')[0];
+    if(didDoc.id !== did) {
+      throw new Error(`the DID document given is for ${didDoc.id}, not ${did}`);
+    }
+    const found = didDoc.verificationMethod.find(m => m.id === url);
+    if(url.includes('#')) {
+      if(!found) throw new Error(`no verification method ${url}`);
+      return {documentUrl: url, document: {'@context': 'https://w3id.org/security/multikey/v1', ...found}};
+    }
+    return {documentUrl: url, document: didDoc};
+  }
+  throw new Error(`offline: refusing to load ${url}`);
+}
+
+// Bitstring Status List: 'u' + base64url(GZIP(bits)), index 0 = most significant bit.
+async function checkStatus({credential}) {
+  const entry = credential.credentialStatus;
+  if(!statusList) {
+    return {verified: true, note: 'status list not given: not checked'};
+  }
+  if(entry.statusListCredential !== statusList.id) {
+    return {verified: false, error: new Error('the status list given is not the credential\'s')};
+  }
+  const listCheck = await vc.verifyCredential({credential: statusList, suite, documentLoader});
+  if(!listCheck.verified) {
+    return {verified: false, error: new Error('the status list does not verify')};
+  }
+  const bits = gunzipSync(Buffer.from(statusList.credentialSubject.encodedList.slice(1), 'base64url'));
+  const i = Number(entry.statusListIndex);
+  const revoked = (bits[i >> 3] & (0x80 >> (i & 7))) !== 0;
+  return revoked ? {verified: false, error: new Error(`revoked (entry ${i})`)} : {verified: true};
+}
+
+// The credential baked into a PNG (iTXt `openbadgecredential`) or an SVG.
+function extract(bytes) {
+  if(bytes[0] === 0x89 && bytes.toString('latin1', 1, 4) === 'PNG') {
+    let pos = 8;
+    while(pos < bytes.length) {
+      const len = bytes.readUInt32BE(pos);
+      const type = bytes.toString('latin1', pos + 4, pos + 8);
+      const data = bytes.subarray(pos + 8, pos + 8 + len);
+      if(type === 'iTXt') {
+        const k = data.indexOf(0);
+        if(data.toString('latin1', 0, k) === 'openbadgecredential') {
+          const compressed = data[k + 1];
+          let rest = data.subarray(k + 3);
+          rest = rest.subarray(rest.indexOf(0) + 1); // language tag
+          rest = rest.subarray(rest.indexOf(0) + 1); // translated keyword
+          return (compressed ? inflateSync(rest) : rest).toString('utf8');
+        }
+      }
+      pos += 12 + len;
+    }
+    throw new Error('no openbadgecredential iTXt chunk');
+  }
+  const text = bytes.toString('utf8');
+  if(text.trimStart().startsWith('<')) {
+    const m = /<openbadges:credential[^>]*>\s*<!\[CDATA\[([\s\S]*?)\]\]>\s*<\/openbadges:credential>/.exec(text);
+    if(!m) throw new Error('no <openbadges:credential> element');
+    return m[1];
+  }
+  return text;
+}
+
+const schemas = [
+  'schemas/ob_v3p0_achievementcredential_schema.json',
+  'schemas/ob_v3p0_achievementcredential_schema.strict-2024.json',
+].map(f => {
+  const ajv = new Ajv2019({strict: false, validateFormats: false, allErrors: true});
+  return [f, ajv.compile(JSON.parse(readFileSync(join(ob3, f), 'utf8')))];
+});
+
+const suite = [
+  new DataIntegrityProof({cryptosuite: rdfc}),
+  new DataIntegrityProof({cryptosuite: jcsVerify()}),
+];
+
+async function check(credential) {
+  const problems = [];
+  for(const [name, validate] of schemas) {
+    if(!validate(credential)) {
+      problems.push(`${name}: ${validate.errors.map(e => `${e.instancePath} ${e.message}`).join('; ')}`);
+    }
+  }
+  const result = await vc.verifyCredential({credential, suite, documentLoader, checkStatus});
+  if(!result.verified) {
+    const why = result.error?.errors?.map(e => e.message) ?? [result.error?.message ?? 'not verified'];
+    problems.push(...why);
+  }
+  return problems;
+}
+
+let failures = 0;
+for(const file of files) {
+  let credential;
+  try {
+    credential = JSON.parse(extract(readFileSync(file)));
+  } catch(e) {
+    console.log(`${file}: cannot read: ${e.message}`);
+    failures++;
+    continue;
+  }
+  const problems = await check(credential);
+  const tampered = structuredClone(credential);
+  tampered.credentialSubject.achievement.name += ' (edited)';
+  const tamperedProblems = await check(tampered);
+  const ok = problems.length === 0 && tamperedProblems.length > 0;
+  if(!ok) failures++;
+  console.log(`${file}: ${problems.length === 0 ? 'verified' : 'NOT VERIFIED: ' + problems.join('; ')}; tampered copy ${tamperedProblems.length > 0 ? 'rejected' : 'ACCEPTED'}`);
+}
+console.log(`${files.length - failures} passed, ${failures} failed`);
+process.exit(failures === 0 && files.length > 0 ? 0 : 1);
