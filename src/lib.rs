@@ -10,6 +10,7 @@ pub mod credential;
 pub mod demo;
 pub mod hash;
 pub mod intake;
+pub mod letters;
 pub mod rubric;
 pub mod sanitize;
 pub mod store;

@@ -21,6 +21,31 @@ fn merit(ws: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// Every file under `dir`.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                todo.push(p)
+            } else {
+                out.push(p)
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn named<'a>(files: &'a [PathBuf], name: &str) -> Vec<&'a PathBuf> {
+    files
+        .iter()
+        .filter(|p| p.file_name().is_some_and(|f| f == name))
+        .collect()
+}
+
 fn ob3() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/ob3")
 }
@@ -166,20 +191,39 @@ fn approve_export_verify_revoke() {
         .status
         .success()
     );
-    let files: Vec<PathBuf> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    let count = |ext: &str| {
-        files
-            .iter()
-            .filter(|p| p.extension().is_some_and(|e| e == ext))
-            .count()
-    };
+    let files = walk(&out);
+    let count = |name: &str| named(&files, name).len();
     assert_eq!(
-        (count("json"), count("png"), count("svg"), count("csv")),
-        (n, n, n, 1)
+        (
+            count("credential.json"),
+            count("badge.png"),
+            count("badge.svg")
+        ),
+        (n, n, n)
     );
+    assert!(count("feedback.md") >= n && count("feedback.md") == count("feedback.html"));
+    assert!(out.join("data-2026-q2.csv").is_file());
+    // Exporting again changes nothing.
+    let before: Vec<Vec<u8>> = files.iter().map(|f| std::fs::read(f).unwrap()).collect();
+    assert!(
+        merit(
+            &ws,
+            &[
+                "export",
+                "--cohort",
+                "data-2026-q2",
+                "--out",
+                out.to_str().unwrap()
+            ]
+        )
+        .status
+        .success()
+    );
+    let after: Vec<Vec<u8>> = walk(&out)
+        .iter()
+        .map(|f| std::fs::read(f).unwrap())
+        .collect();
+    assert_eq!(before, after);
 
     // Every export verifies, in all three forms, with the status list.
     let list = dir.path().join("list.json");
@@ -194,12 +238,9 @@ fn approve_export_verify_revoke() {
         "--status-list".into(),
         list.display().to_string(),
     ];
-    args.extend(
-        files
-            .iter()
-            .filter(|p| p.extension().is_none_or(|e| e != "csv"))
-            .map(|p| p.display().to_string()),
-    );
+    for name in ["credential.json", "badge.png", "badge.svg"] {
+        args.extend(named(&files, name).iter().map(|p| p.display().to_string()));
+    }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let o = merit(&ws, &args);
     assert!(o.status.success(), "{}", common::stdout(&o));
@@ -216,10 +257,7 @@ fn approve_export_verify_revoke() {
     }
 
     // The credential carries the rubric's results and the artifacts' hashes.
-    let cred_path = files
-        .iter()
-        .find(|p| p.extension().is_some_and(|e| e == "json"))
-        .unwrap();
+    let cred_path = named(&files, "credential.json")[0];
     let cred: Value = serde_json::from_str(&std::fs::read_to_string(cred_path).unwrap()).unwrap();
     assert_eq!(
         cred["credentialSubject"]["achievement"]["name"],
@@ -298,11 +336,7 @@ fn changing_any_part_of_a_credential_fails_naming_the_proof() {
         .status
         .success()
     );
-    let path = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.extension().is_some_and(|e| e == "json"))
-        .unwrap();
+    let path = named(&walk(&out), "credential.json")[0].clone();
     let original: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     type Tamper = Box<dyn Fn(&mut Value)>;
     let tampers: Vec<(&str, Tamper)> = vec![
@@ -435,10 +469,7 @@ fn jcs_credentials_bake_and_verify_too() {
         .status
         .success()
     );
-    let files: Vec<String> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().path().display().to_string())
-        .collect();
+    let files: Vec<String> = walk(&out).iter().map(|p| p.display().to_string()).collect();
     assert!(!files.is_empty());
     let mut args = vec!["verify"];
     args.extend(files.iter().map(String::as_str));
@@ -498,11 +529,7 @@ fn did_web_issuers_verify_with_their_did_document() {
         .status
         .success()
     );
-    let file = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .next()
-        .unwrap();
+    let file = named(&walk(&out), "credential.json")[0].clone();
     let o = merit(&ws, &["verify", file.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
@@ -552,4 +579,51 @@ fn the_spec_examples_pass_both_schemas() {
         .remove("achievement");
     let p = merit::credential::schema::validate(&v).unwrap_err();
     assert!(p.iter().any(|m| m.contains("achievement")), "{p:?}");
+}
+
+#[test]
+fn feedback_letters_explain_not_yet_and_escape_html() {
+    let (dir, ws) = issued();
+    // Make one learner's name hostile to HTML; the letter must not carry it raw.
+    let store = merit::store::Store::open(&ws).unwrap();
+    store
+        .raw_connection()
+        .execute(
+            "UPDATE learners SET name = '<script>alert(1)</script> Eve'",
+            [],
+        )
+        .unwrap();
+    drop(store);
+    let out = dir.path().join("letters");
+    let o = merit(
+        &ws,
+        &[
+            "export",
+            "--cohort",
+            "data-2026-q2",
+            "--out",
+            out.to_str().unwrap(),
+            "--format",
+            "letter,csv",
+        ],
+    );
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let files = walk(&out);
+    let mds = named(&files, "feedback.md");
+    assert!(!mds.is_empty());
+    let not_yet = mds
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .find(|t| t.contains("does not meet the standard yet"))
+        .expect("the demo has a not-yet learner in this cohort");
+    assert!(not_yet.contains("## For your next attempt"), "{not_yet}");
+    for html in named(&files, "feedback.html") {
+        let t = std::fs::read_to_string(html).unwrap();
+        assert!(!t.contains("<script>"), "{}", html.display());
+        assert!(t.contains("&lt;script&gt;"));
+    }
+    let csv = std::fs::read_to_string(out.join("data-2026-q2.csv")).unwrap();
+    assert!(csv.starts_with(
+        "learner,learner_id,attempt,decision,total,max_total,credential_id,issued_at,revoked_at\n"
+    ));
 }
