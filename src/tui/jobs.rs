@@ -343,7 +343,7 @@ fn rubric_history(store: &Store, rubric_id: &str) -> DbReply {
                 format!(
                     "version {} · {} · {} · {}",
                     v.version,
-                    &v.hash[..12],
+                    &v.hash[..12.min(v.hash.len())],
                     v.created_by,
                     crate::store::format_time(v.created_at)
                 ),
