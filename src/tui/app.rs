@@ -276,6 +276,18 @@ impl App {
     }
 
     fn editor_outcome(&mut self, outcome: Outcome) -> Vec<Effect> {
+        self.outcome(outcome, |app| {
+            app.editor = None;
+            vec![Effect::Db(DbRequest::RubricOverview)]
+        })
+    }
+
+    /// Effects and popups go where they always go; `close` says what leaving the screen means.
+    fn outcome(
+        &mut self,
+        outcome: Outcome,
+        close: impl FnOnce(&mut App) -> Vec<Effect>,
+    ) -> Vec<Effect> {
         match outcome {
             Outcome::Effects(e) => e,
             Outcome::Popup(p) => {
@@ -283,8 +295,7 @@ impl App {
                 Vec::new()
             }
             Outcome::Close(mut effects) => {
-                self.editor = None;
-                effects.push(Effect::Db(DbRequest::RubricOverview));
+                effects.extend(close(self));
                 effects
             }
         }
@@ -390,18 +401,10 @@ impl App {
     }
 
     fn review_outcome(&mut self, outcome: Outcome) -> Vec<Effect> {
-        match outcome {
-            Outcome::Effects(e) => e,
-            Outcome::Popup(p) => {
-                self.popup = Some(p);
-                Vec::new()
-            }
-            Outcome::Close(mut effects) => {
-                self.review = None;
-                effects.extend(self.queue.refresh(&self.session, self.rows_height()));
-                effects
-            }
-        }
+        self.outcome(outcome, |app| {
+            app.review = None;
+            app.queue.refresh(&app.session, app.rows_height())
+        })
     }
 
     fn editor_changed(&mut self) -> Vec<Effect> {

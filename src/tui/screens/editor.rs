@@ -22,7 +22,7 @@ use crate::tui::keymap::{self, Action, Mode};
 use crate::tui::screens::Outcome;
 use crate::tui::theme::{CodeClass, Theme};
 use crate::tui::widgets::popup::{ConfirmAction, Field, FieldAction, Popup};
-use crate::tui::widgets::rubric_pane::{self, RubricView};
+use crate::tui::widgets::rubric_pane::{self, RubricView, sanitize_for_display};
 use crate::tui::widgets::{fit, fit_line};
 
 /// Side by side at this width and above; the panel goes below the YAML otherwise.
@@ -1123,30 +1123,6 @@ fn index_at(path: &[Seg], n: usize) -> usize {
         })
         .nth(n.saturating_sub(1))
         .unwrap_or(0)
-}
-
-fn sanitize_for_display(r: &mut Rubric) {
-    let one = |s: &mut rubric::Spanned<String>| {
-        s.value = sanitize::line(s.value.replace('\n', " ").trim());
-    };
-    one(&mut r.title);
-    one(&mut r.achievement.name);
-    one(&mut r.achievement.description);
-    for c in &mut r.criteria {
-        one(&mut c.title);
-        one(&mut c.description);
-        for l in &mut c.levels {
-            one(&mut l.label);
-            one(&mut l.descriptor);
-        }
-        for fb in &mut c.feedback {
-            one(fb);
-        }
-    }
-    for a in &mut r.achievement.alignments {
-        one(&mut a.name);
-        one(&mut a.url);
-    }
 }
 
 /// Drops the first `cols` columns of a display line.

@@ -9,7 +9,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use crate::rubric::{self, Choices, Decision, Rubric, Spanned};
+use crate::rubric::{self, Choices, Decision};
 use crate::sanitize;
 use crate::store::{AssessmentInput, CriterionScore, ReviewData};
 
@@ -22,7 +22,7 @@ use crate::tui::screens::Outcome;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::fit;
 use crate::tui::widgets::popup::{ConfirmAction, EditTarget, Editor, Picker, Popup};
-use crate::tui::widgets::rubric_pane::{self, RubricView};
+use crate::tui::widgets::rubric_pane::{self, RubricView, sanitize_for_display};
 
 /// Idle gaps longer than this do not count as time spent.
 const MAX_GAP_SECS: i64 = 300;
@@ -63,32 +63,12 @@ pub struct ReviewScreen {
     pub search_input: Option<String>,
 }
 
-/// Sanitizes every text a rubric shows (ids are validated slugs and stay as they are).
-fn sanitize_rubric(r: &mut Rubric) {
-    let one = |s: &mut Spanned<String>| s.value = sanitize::line(s.value.replace('\n', " ").trim());
-    one(&mut r.title);
-    for c in &mut r.criteria {
-        one(&mut c.title);
-        one(&mut c.description);
-        for l in &mut c.levels {
-            one(&mut l.label);
-            one(&mut l.descriptor);
-        }
-        for fb in &mut c.feedback {
-            one(fb);
-        }
-    }
-    for e in &mut r.evidence {
-        one(&mut e.title);
-    }
-}
-
 impl ReviewScreen {
     pub fn open(mut data: ReviewData, now: i64) -> (ReviewScreen, Vec<Effect>) {
         data.learner_name = sanitize::line(&data.learner_name);
         data.learner_key = sanitize::line(&data.learner_key);
         data.cohort_name = sanitize::line(&data.cohort_name);
-        sanitize_rubric(&mut data.rubric);
+        sanitize_for_display(&mut data.rubric);
         let mut choices = Choices::new();
         let mut comments = BTreeMap::new();
         let (mut overall, mut time_spent) = (String::new(), 0);

@@ -15,6 +15,35 @@ use crate::sanitize;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{fit, fit_line, pad};
 
+/// Sanitizes every text of a rubric that the workbench shows (ids are validated slugs and stay
+/// as they are); line breaks inside descriptors become spaces.
+pub fn sanitize_for_display(r: &mut Rubric) {
+    let one = |s: &mut crate::rubric::Spanned<String>| {
+        s.value = sanitize::line(s.value.replace('\n', " ").trim());
+    };
+    one(&mut r.title);
+    one(&mut r.achievement.name);
+    one(&mut r.achievement.description);
+    for c in &mut r.criteria {
+        one(&mut c.title);
+        one(&mut c.description);
+        for l in &mut c.levels {
+            one(&mut l.label);
+            one(&mut l.descriptor);
+        }
+        for fb in &mut c.feedback {
+            one(fb);
+        }
+    }
+    for e in &mut r.evidence {
+        one(&mut e.title);
+    }
+    for a in &mut r.achievement.alignments {
+        one(&mut a.name);
+        one(&mut a.url);
+    }
+}
+
 pub struct RubricView<'a> {
     /// Text already sanitized.
     pub rubric: &'a Rubric,
