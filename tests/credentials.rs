@@ -627,3 +627,71 @@ fn feedback_letters_explain_not_yet_and_escape_html() {
         "learner,learner_id,attempt,decision,total,max_total,credential_id,issued_at,revoked_at\n"
     ));
 }
+
+#[test]
+fn two_approvals_at_once_issue_each_credential_exactly_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    assert!(
+        merit(
+            &ws,
+            &["demo", "--no-tui", "--learners", "60", "--seed", "9"]
+        )
+        .status
+        .success()
+    );
+    assert!(
+        merit(
+            &ws,
+            &[
+                "issuer",
+                "init",
+                "--name",
+                "C",
+                "--url",
+                "https://badges.example.org"
+            ]
+        )
+        .status
+        .success()
+    );
+    let spawn = || {
+        common::merit()
+            .args(["--workspace", ws.to_str().unwrap(), "approve", "--json"])
+            .args(["--cohort", "data-2026-q2", "--all-meeting"])
+            .env("MERIT_PASSPHRASE", PASS)
+            .env("USER", "ines")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    assert!(
+        a.status.success() && b.status.success(),
+        "{}{}",
+        common::stderr(&a),
+        common::stderr(&b)
+    );
+    let store = merit::store::Store::open(&ws).unwrap();
+    let awards = store.cohort_awards("data-2026-q2").unwrap();
+    let mut subs: Vec<i64> = awards.iter().map(|w| w.submission_id).collect();
+    subs.dedup();
+    assert_eq!(subs.len(), awards.len(), "a submission got two credentials");
+    let mut idx: Vec<i64> = awards.iter().map(|w| w.status_index).collect();
+    idx.sort();
+    idx.dedup();
+    assert_eq!(idx.len(), awards.len(), "a status index was used twice");
+    let ra: Value = serde_json::from_slice(&a.stdout).unwrap();
+    let rb: Value = serde_json::from_slice(&b.stdout).unwrap();
+    let issued = ra["issued"].as_array().unwrap().len() + rb["issued"].as_array().unwrap().len();
+    assert_eq!(
+        issued,
+        awards.len(),
+        "every stored credential was reported once"
+    );
+    assert!(!awards.is_empty());
+    assert!(store.awaiting_award("data-2026-q2").unwrap().is_empty());
+    assert!(store.verify_audit().unwrap().ok());
+}

@@ -6,7 +6,7 @@ use std::time::SystemTime;
 use anyhow::{Result, bail};
 use serde_json::json;
 
-use merit::credential::issue::issue_one;
+use merit::credential::issue::issue_batch;
 use merit::credential::{issuer, proof::Suite};
 use merit::sanitize::line as safe;
 use merit::store::workspace;
@@ -64,35 +64,34 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let key = issuer::load_key(&root, &passphrase::get(false)?)?;
-    let (mut issued, mut already, mut failed) = (Vec::new(), 0, Vec::new());
-    for id in targets {
-        match issue_one(
-            &mut store,
-            &key,
-            &issuer,
-            id,
-            suite,
-            &actor,
-            SystemTime::now(),
-        ) {
-            Ok(Some(award)) => issued.push(award.credential_id),
-            Ok(None) => already += 1,
-            Err(e) => failed.push(format!("submission {id}: {e:#}")),
-        }
-    }
+    let bar = progress_bar(targets.len());
+    let started = std::time::Instant::now();
+    let report = issue_batch(
+        &mut store,
+        &key,
+        &issuer,
+        &targets,
+        suite,
+        &actor,
+        SystemTime::now(),
+        |done, _| bar.set_position(done as u64),
+    )?;
+    bar.finish_and_clear();
+    let failed = report.failed.clone();
     if a.json {
-        println!(
-            "{}",
-            json!({"issued": issued, "already_issued": already, "failed": failed})
-        );
+        println!("{}", serde_json::to_string(&report)?);
     } else {
         for f in &failed {
             eprintln!("{}", safe(f));
         }
+        let secs = started.elapsed().as_secs_f64().max(1e-9);
         println!(
-            "issued {} credential(s); {} already had one; {} failed",
-            issued.len(),
-            already,
+            "issued {} credential(s) in {:.1} s ({:.0}/s, {}); {} already had one; {} failed",
+            report.issued.len(),
+            secs,
+            report.issued.len() as f64 / secs,
+            suite.name(),
+            report.already_issued,
             failed.len()
         );
     }
@@ -101,4 +100,19 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// done/total, rate and time left, on stderr when it is a terminal.
+fn progress_bar(len: usize) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{bar:40} {pos}/{len} credentials  {per_sec}  {eta} left",
+    ) {
+        bar.set_style(style);
+    }
+    bar
 }

@@ -45,7 +45,75 @@ fn award_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Award> {
 
 const AWARD_COLUMNS: &str = "submission_id, credential_id, credential_json, status_index, issued_at, issued_by, revoked_at, revoked_reason";
 
+/// Reserves `n` status list indexes and returns the first. Indexes are never handed out twice,
+/// even to batches signed at the same time by different processes; a batch that dies leaves
+/// its indexes unused, which costs nothing.
+fn reserve(tx: &rusqlite::Transaction<'_>, n: i64) -> Result<i64> {
+    let first: i64 = tx.query_row(
+        "SELECT MAX(COALESCE((SELECT value FROM counters WHERE name = 'status_index'), 0),
+                    COALESCE((SELECT MAX(status_index) + 1 FROM awards), 0))",
+        [],
+        |r| r.get(0),
+    )?;
+    tx.execute(
+        "INSERT INTO counters (name, value) VALUES ('status_index', ?1)
+         ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        [first + n],
+    )?;
+    Ok(first)
+}
+
+/// A credential signed for a submission, waiting to be stored.
+pub struct SignedAward {
+    pub submission_id: i64,
+    pub credential_id: String,
+    pub credential_json: String,
+    pub status_index: i64,
+}
+
 impl Store {
+    /// Reserves `n` status list indexes for a signing batch; returns the first.
+    pub fn reserve_status_indexes(&mut self, n: i64) -> Result<i64> {
+        let tx = self.write()?;
+        let first = reserve(&tx, n)?;
+        tx.commit()?;
+        Ok(first)
+    }
+
+    /// Stores a batch of signed credentials in one transaction. A submission that got an award
+    /// in the meantime (another approval running at the same time) keeps that one: the new
+    /// credential is dropped, never stored. Returns which were stored.
+    pub fn insert_awards(&mut self, batch: &[SignedAward], actor: &str) -> Result<Vec<bool>> {
+        let tx = self.write()?;
+        let t = now();
+        let mut stored = Vec::with_capacity(batch.len());
+        for a in batch {
+            let inserted = tx.execute(
+                "INSERT INTO awards (submission_id, credential_id, credential_json, status_index, issued_at, issued_by)
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6
+                 WHERE NOT EXISTS (SELECT 1 FROM awards WHERE submission_id = ?1)
+                   AND (SELECT status FROM submissions WHERE id = ?1) = 'scored'",
+                params![a.submission_id, a.credential_id, a.credential_json, a.status_index, t, actor],
+            )? == 1;
+            if inserted {
+                tx.execute(
+                    "UPDATE submissions SET status = 'approved' WHERE id = ?1",
+                    [a.submission_id],
+                )?;
+                audit::append(
+                    &tx,
+                    actor,
+                    "award.issue",
+                    &format!("submission {}", a.submission_id),
+                    &a.credential_id,
+                )?;
+            }
+            stored.push(inserted);
+        }
+        tx.commit()?;
+        Ok(stored)
+    }
+
     pub fn award_source(&self, submission_id: i64) -> Result<AwardSource> {
         let (status, learner_name, learner_email, cohort_id, rubric_hash) = self.conn.query_row(
             "SELECT s.status, l.name, l.email, s.cohort_id, s.rubric_hash
@@ -119,69 +187,6 @@ impl Store {
         )?;
         let rows = stmt.query_map([cohort_id], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
-    }
-
-    /// Stores an award, marks the submission approved and records it, in one transaction.
-    /// `make` builds and signs the credential for the status index given; it runs inside the
-    /// transaction, so a credential exists only if its award does. A submission that already
-    /// has an award is never given a second one.
-    pub fn insert_award(
-        &mut self,
-        submission_id: i64,
-        actor: &str,
-        make: impl FnOnce(i64) -> Result<(String, String)>,
-    ) -> Result<Option<Award>> {
-        let tx = self.write()?;
-        let exists: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM awards WHERE submission_id = ?1)",
-            [submission_id],
-            |r| r.get(0),
-        )?;
-        if exists {
-            return Ok(None);
-        }
-        let status: String = tx.query_row(
-            "SELECT status FROM submissions WHERE id = ?1",
-            [submission_id],
-            |r| r.get(0),
-        )?;
-        if status != "scored" {
-            bail!("submission {submission_id} is {status}, not scored as meeting the rubric");
-        }
-        let index: i64 = tx.query_row(
-            "SELECT COALESCE(MAX(status_index), -1) + 1 FROM awards",
-            [],
-            |r| r.get(0),
-        )?;
-        let (credential_id, credential_json) = make(index)?;
-        let t = now();
-        tx.execute(
-            "INSERT INTO awards (submission_id, credential_id, credential_json, status_index, issued_at, issued_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![submission_id, credential_id, credential_json, index, t, actor],
-        )?;
-        tx.execute(
-            "UPDATE submissions SET status = 'approved' WHERE id = ?1",
-            [submission_id],
-        )?;
-        audit::append(
-            &tx,
-            actor,
-            "award.issue",
-            &format!("submission {submission_id}"),
-            &credential_id,
-        )?;
-        tx.commit()?;
-        Ok(Some(Award {
-            submission_id,
-            credential_id,
-            credential_json,
-            status_index: index,
-            issued_at: t,
-            issued_by: actor.into(),
-            revoked_at: None,
-            revoked_reason: None,
-        }))
     }
 
     /// Revokes a credential. Returns false when it was revoked already.

@@ -23,7 +23,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 pub use artifacts::ArtifactStore;
 pub use assessments::{AssessmentInput, CriterionScore};
 pub use audit::{AuditEntry, AuditReport};
-pub use awards::{Award, AwardSource};
+pub use awards::{Award, AwardSource, SignedAward};
 pub use cohorts::CohortSummary;
 pub use queue::{PageFrom, QueueQuery, QueueRow, QueueSort};
 pub use review::{ReviewData, SavedAssessment, status_label};

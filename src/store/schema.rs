@@ -141,6 +141,13 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (rubric_id, editor)
     );
     "#,
+    // 4: counters handed out in blocks (status list indexes reserved for a signing batch).
+    r#"
+    CREATE TABLE counters (
+        name  TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this build of Merit writes.
