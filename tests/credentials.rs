@@ -695,3 +695,108 @@ fn two_approvals_at_once_issue_each_credential_exactly_once() {
     assert!(store.awaiting_award("data-2026-q2").unwrap().is_empty());
     assert!(store.verify_audit().unwrap().ok());
 }
+
+#[test]
+fn a_killed_approval_resumes_without_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    assert!(
+        merit(
+            &ws,
+            &["demo", "--no-tui", "--learners", "240", "--seed", "11"]
+        )
+        .status
+        .success()
+    );
+    assert!(
+        merit(
+            &ws,
+            &[
+                "issuer",
+                "init",
+                "--name",
+                "C",
+                "--url",
+                "https://badges.example.org"
+            ]
+        )
+        .status
+        .success()
+    );
+    let awards = |ws: &Path| {
+        merit::store::Store::open(ws)
+            .unwrap()
+            .cohort_awards("data-2026-q2")
+            .unwrap()
+    };
+    let mut child = common::merit()
+        .args([
+            "--workspace",
+            ws.to_str().unwrap(),
+            "approve",
+            "--cohort",
+            "data-2026-q2",
+            "--all-meeting",
+        ])
+        .env("MERIT_PASSPHRASE", PASS)
+        .env("USER", "ines")
+        .env("MERIT_APPROVE_BATCH", "4")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it as soon as the first batch is stored (if it has not finished by then).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while awards(&ws).is_empty() && std::time::Instant::now() < deadline {
+        std::thread::yield_now();
+    }
+    let _ = child.kill(); // SIGKILL
+    let _ = child.wait();
+    let partial = awards(&ws).len();
+    assert!(partial > 0);
+    // Run again: it continues, and nothing is issued twice.
+    let o = merit(
+        &ws,
+        &[
+            "approve",
+            "--cohort",
+            "data-2026-q2",
+            "--all-meeting",
+            "--json",
+        ],
+    );
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let all = awards(&ws);
+    let mut subs: Vec<i64> = all.iter().map(|w| w.submission_id).collect();
+    subs.dedup();
+    assert_eq!(subs.len(), all.len(), "a submission has two credentials");
+    let store = merit::store::Store::open(&ws).unwrap();
+    assert!(store.awaiting_award("data-2026-q2").unwrap().is_empty());
+    // Every stored credential verifies.
+    let out = dir.path().join("out");
+    assert!(
+        merit(
+            &ws,
+            &[
+                "export",
+                "--cohort",
+                "data-2026-q2",
+                "--out",
+                out.to_str().unwrap(),
+                "--format",
+                "json"
+            ]
+        )
+        .status
+        .success()
+    );
+    let files = named(&walk(&out), "credential.json")
+        .into_iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>();
+    assert_eq!(files.len(), all.len());
+    let mut args = vec!["verify"];
+    args.extend(files.iter().map(String::as_str));
+    let o = merit(&ws, &args);
+    assert!(o.status.success(), "{}", common::stdout(&o));
+}

@@ -25,6 +25,16 @@ pub struct BatchReport {
 /// Submissions signed per batch: read together, signed on all cores, stored in one transaction.
 pub const BATCH: usize = 256;
 
+/// The batch size: [`BATCH`], or `MERIT_APPROVE_BATCH` (tests use small batches to stop a run
+/// part way).
+pub fn batch_size() -> usize {
+    std::env::var("MERIT_APPROVE_BATCH")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|n| *n > 0)
+        .unwrap_or(BATCH)
+}
+
 /// Everything needed to build one credential, read before signing.
 struct Prepared {
     submission_id: i64,
@@ -54,7 +64,8 @@ pub fn issue_batch(
         std::collections::HashMap::new();
     let issued_at = rfc3339(now);
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    for (done, chunk) in ids.chunks(BATCH).enumerate() {
+    let batch_len = batch_size();
+    for (done, chunk) in ids.chunks(batch_len).enumerate() {
         let mut prepared = Vec::with_capacity(chunk.len());
         for &id in chunk {
             if store.award(id)?.is_some() {
@@ -152,7 +163,7 @@ pub fn issue_batch(
                 }
             }
         }
-        progress((done * BATCH + chunk.len()).min(ids.len()), ids.len());
+        progress((done * batch_len + chunk.len()).min(ids.len()), ids.len());
     }
     Ok(report)
 }
