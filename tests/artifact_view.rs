@@ -2,6 +2,8 @@
 
 mod common;
 
+use common::walk;
+
 use merit::store::ArtifactRecord;
 use merit::tui::artifact::{self, MAX_READ};
 use merit::tui::theme::Theme;
@@ -60,23 +62,6 @@ fn pdf_shows_its_text() {
         text.contains("Lesson plan") || text.contains("Security review"),
         "{text}"
     );
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                todo.push(p);
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 #[test]

@@ -3,6 +3,8 @@
 
 mod common;
 
+use common::walk;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
@@ -19,24 +21,6 @@ fn merit(ws: &Path, args: &[&str]) -> Output {
         .env("USER", "ines")
         .output()
         .unwrap()
-}
-
-/// Every file under `dir`.
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut todo = vec![dir.to_path_buf()];
-    while let Some(d) = todo.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                todo.push(p)
-            } else {
-                out.push(p)
-            }
-        }
-    }
-    out.sort();
-    out
 }
 
 fn named<'a>(files: &'a [PathBuf], name: &str) -> Vec<&'a PathBuf> {
