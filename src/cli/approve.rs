@@ -1,12 +1,14 @@
 //! `merit approve`: sign credentials for the work of a cohort that meets its rubric.
 
 use std::process::ExitCode;
-use std::time::SystemTime;
 
 use anyhow::{Result, bail};
 use serde_json::json;
 
-use merit::credential::issue::issue_batch;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use merit::credential::approval::{Plan, approve};
 use merit::credential::{issuer, proof::Suite};
 use merit::sanitize::line as safe;
 use merit::store::workspace;
@@ -41,61 +43,100 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
     let mut store = ctx.open()?;
     let issuer = issuer::load(&root)?;
     let suite = Suite::parse(&a.suite).unwrap_or(Suite::Rdfc);
-    let targets = if a.all_meeting {
-        store.awaiting_award(&a.cohort)?
+    if !store.cohorts()?.iter().any(|c| c.id == a.cohort) {
+        bail!(
+            "no cohort `{}` in this workspace; `merit cohort list` shows them",
+            safe(&a.cohort)
+        );
+    }
+    let rows = store.cohort_rows(
+        &a.cohort,
+        merit::tui::claim_idle_secs(),
+        merit::store::now(),
+    )?;
+    let plan = if a.all_meeting {
+        Plan::new(&a.cohort, &rows)
     } else {
-        a.submission.clone()
+        let mut plan = Plan::new(
+            &a.cohort,
+            rows.iter()
+                .filter(|r| a.submission.contains(&r.submission_id)),
+        );
+        for id in &a.submission {
+            if !rows.iter().any(|r| r.submission_id == *id) {
+                plan.excluded.push((*id, "not in this cohort".to_string()));
+            }
+        }
+        plan
     };
     if a.dry_run {
         if a.json {
             println!(
                 "{}",
-                json!({"cohort": a.cohort, "to_issue": targets, "suite": suite.name(), "issuer": issuer.did})
+                json!({"cohort": a.cohort, "to_issue": plan.to_issue, "not_yet": plan.not_yet,
+                       "excluded": plan.excluded, "suite": suite.name(), "issuer": issuer.did})
             );
         } else {
-            println!(
-                "would issue {} credential(s) for cohort {} with {} as {}",
-                targets.len(),
-                safe(&a.cohort),
-                suite.name(),
-                safe(&issuer.did)
-            );
+            for line in plan.describe(suite, &issuer.did) {
+                println!("{}", safe(&line));
+            }
         }
         return Ok(ExitCode::SUCCESS);
     }
     let key = issuer::load_key(&root, &passphrase::get(false)?)?;
-    let bar = progress_bar(targets.len());
+    // Ctrl-C or a TERM stops after the batch in hand; nothing is left half-issued.
+    let cancel = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(sig, Arc::clone(&cancel))?;
+    }
+    let bar = progress_bar(plan.to_issue.len());
     let started = std::time::Instant::now();
-    let report = issue_batch(
+    let report = approve(
         &mut store,
         &key,
         &issuer,
-        &targets,
+        &plan,
         suite,
         &actor,
-        SystemTime::now(),
+        &cancel,
         |done, _| bar.set_position(done as u64),
     )?;
     bar.finish_and_clear();
+    let mut report = report;
+    report.already_issued += plan
+        .excluded
+        .iter()
+        .filter(|(_, why)| why == "already issued")
+        .count();
     let failed = report.failed.clone();
     if a.json {
-        println!("{}", serde_json::to_string(&report)?);
+        let mut out = serde_json::to_value(&report)?;
+        out["not_yet"] = json!(plan.not_yet);
+        out["excluded"] = json!(plan.excluded);
+        println!("{out}");
     } else {
         for f in &failed {
             eprintln!("{}", safe(f));
         }
         let secs = started.elapsed().as_secs_f64().max(1e-9);
         println!(
-            "issued {} credential(s) in {:.1} s ({:.0}/s, {}); {} already had one; {} failed",
+            "issued {} credential(s) in {:.1} s ({:.0}/s, {}); {} already had one; {} failed; {} not yet; {} excluded{}",
             report.issued.len(),
             secs,
             report.issued.len() as f64 / secs,
             suite.name(),
             report.already_issued,
-            failed.len()
+            failed.len(),
+            plan.not_yet.len(),
+            plan.excluded.len(),
+            if report.cancelled {
+                " (cancelled: run again to continue)"
+            } else {
+                ""
+            }
         );
     }
-    Ok(if failed.is_empty() {
+    Ok(if failed.is_empty() && !report.cancelled {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)

@@ -1,6 +1,7 @@
 //! Issuing: credentials for approved submissions, built and signed on every core, stored with
 //! their awards in one transaction per batch — never twice for the same submission.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
 use anyhow::{Result, anyhow};
@@ -20,6 +21,8 @@ pub struct BatchReport {
     pub issued: Vec<String>,
     pub already_issued: usize,
     pub failed: Vec<String>,
+    /// Stopped on request before every submission was handled (nothing half-issued).
+    pub cancelled: bool,
 }
 
 /// Submissions signed per batch: read together, signed on all cores, stored in one transaction.
@@ -57,6 +60,7 @@ pub fn issue_batch(
     suite: Suite,
     actor: &str,
     now: SystemTime,
+    cancel: &AtomicBool,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<BatchReport> {
     let mut report = BatchReport::default();
@@ -66,6 +70,10 @@ pub fn issue_batch(
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     let batch_len = batch_size();
     for (done, chunk) in ids.chunks(batch_len).enumerate() {
+        if cancel.load(Ordering::Relaxed) {
+            report.cancelled = true;
+            break;
+        }
         let mut prepared = Vec::with_capacity(chunk.len());
         for &id in chunk {
             if store.award(id)?.is_some() {
@@ -120,6 +128,7 @@ pub fn issue_batch(
                                 .enumerate()
                                 .skip(w)
                                 .step_by(workers)
+                                .take_while(|_| !cancel.load(Ordering::Relaxed))
                                 .map(|(i, p)| {
                                     (
                                         i,
@@ -148,6 +157,12 @@ pub fn issue_batch(
                 all.sort_by_key(|(i, _)| *i);
                 all.into_iter().map(|(_, r)| r).collect()
             });
+            // Cancelled while signing: the part-signed batch is dropped, never stored (its
+            // reserved status indexes stay unused, which costs nothing).
+            if cancel.load(Ordering::Relaxed) {
+                report.cancelled = true;
+                break;
+            }
             let mut batch = Vec::with_capacity(signed.len());
             for s in signed {
                 match s {

@@ -1,5 +1,6 @@
 //! Open Badges 3.0 credentials: issuer keys, canonicalization, Data Integrity proofs.
 
+pub mod approval;
 pub mod bake;
 pub mod build;
 pub mod canon;

@@ -1,4 +1,6 @@
-//! Cohort listings with counts.
+//! Cohorts: listings with counts, and one row per submission for the issuer's cohort view.
+
+use std::collections::HashMap;
 
 use anyhow::Result;
 use serde::Serialize;
@@ -15,10 +17,104 @@ pub struct CohortSummary {
     pub submissions: i64,
     pub new: i64,
     pub in_progress: i64,
+    /// Scored and waiting for approval ("meets", not yet approved).
     pub scored: i64,
     pub not_yet: i64,
     pub second_marking: i64,
     pub approved: i64,
+    /// Credentials issued (including revoked ones).
+    pub issued: i64,
+    pub revoked: i64,
+}
+
+impl CohortSummary {
+    /// Submissions with a decision (meets, approved or not yet).
+    pub fn decided(&self) -> i64 {
+        self.scored + self.approved + self.not_yet
+    }
+
+    /// Submissions that meet the rubric, approved or not.
+    pub fn meets(&self) -> i64 {
+        self.scored + self.approved
+    }
+}
+
+/// Why a submission needs a second look before it is approved.
+#[derive(Clone, Copy, Debug, Default, Serialize, PartialEq, Eq)]
+pub struct Flags {
+    /// Two submitted assessments reach different decisions.
+    pub assessors_disagree: bool,
+    /// A required evidence item of the rubric has no artifact.
+    pub evidence_missing: bool,
+    /// Claimed, not decided, and the claim has been idle past the limit.
+    pub claim_stuck: bool,
+    /// Assessed against a rubric version that is no longer the current one.
+    pub rubric_outdated: bool,
+}
+
+impl Flags {
+    pub fn any(&self) -> bool {
+        self.assessors_disagree || self.evidence_missing || self.claim_stuck || self.rubric_outdated
+    }
+
+    /// Short words for the cohort view, in a fixed order.
+    pub fn words(&self) -> Vec<&'static str> {
+        let mut w = Vec::new();
+        if self.assessors_disagree {
+            w.push("disagree");
+        }
+        if self.evidence_missing {
+            w.push("evidence missing");
+        }
+        if self.claim_stuck {
+            w.push("claim stuck");
+        }
+        if self.rubric_outdated {
+            w.push("old rubric");
+        }
+        w
+    }
+}
+
+/// One submission of a cohort, as the issuer sees it.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct CohortRow {
+    pub submission_id: i64,
+    pub learner_name: String,
+    pub learner_key: String,
+    pub attempt: i64,
+    pub status: String,
+    /// Who submitted assessments (or holds the claim), comma separated.
+    pub assessors: String,
+    pub total: Option<f64>,
+    pub rubric_version: i64,
+    pub flags: Flags,
+    pub credential_id: Option<String>,
+    pub revoked: bool,
+}
+
+impl CohortRow {
+    /// Meets the rubric, has no credential yet, and nothing needs a second look.
+    pub fn can_issue(&self) -> Result<(), &'static str> {
+        if self.credential_id.is_some() {
+            return Err("already issued");
+        }
+        match self.status.as_str() {
+            "scored" => {}
+            "not_yet" => return Err("not yet"),
+            "second_marking" => return Err("awaiting second marking"),
+            "new" | "in_progress" => return Err("not assessed yet"),
+            "approved" => return Err("already approved"),
+            _ => return Err("superseded"),
+        }
+        if self.flags.assessors_disagree {
+            return Err("assessors disagree");
+        }
+        if self.flags.evidence_missing {
+            return Err("required evidence missing");
+        }
+        Ok(())
+    }
 }
 
 impl Store {
@@ -32,8 +128,11 @@ impl Store {
                 COALESCE(SUM(s.status = 'scored'), 0),
                 COALESCE(SUM(s.status = 'not_yet'), 0),
                 COALESCE(SUM(s.status = 'second_marking'), 0),
-                COALESCE(SUM(s.status = 'approved'), 0)
+                COALESCE(SUM(s.status = 'approved'), 0),
+                COUNT(a.id),
+                COUNT(a.revoked_at)
              FROM cohorts c LEFT JOIN submissions s ON s.cohort_id = c.id
+             LEFT JOIN awards a ON a.submission_id = s.id
              GROUP BY c.id ORDER BY c.id",
         )?;
         let rows = stmt.query_map([], |r| {
@@ -49,8 +148,93 @@ impl Store {
                 not_yet: r.get(8)?,
                 second_marking: r.get(9)?,
                 approved: r.get(10)?,
+                issued: r.get(11)?,
+                revoked: r.get(12)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every submission of a cohort (not superseded ones), by learner and attempt, with the
+    /// flags an issuer must see before approving. Claims idle longer than `claim_idle_secs`
+    /// as of `now` count as stuck.
+    pub fn cohort_rows(
+        &self,
+        cohort_id: &str,
+        claim_idle_secs: i64,
+        now: i64,
+    ) -> Result<Vec<CohortRow>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT s.id, l.name, l.key, s.attempt, s.status, s.rubric_hash, s.claimed_by, s.claimed_at,
+                (SELECT group_concat(a.assessor, ', ') FROM assessments a
+                   WHERE a.submission_id = s.id AND a.state = 'submitted'),
+                (SELECT COUNT(DISTINCT a.decision) FROM assessments a
+                   WHERE a.submission_id = s.id AND a.state = 'submitted'),
+                (SELECT a.weighted_total FROM assessments a
+                   WHERE a.submission_id = s.id AND a.state = 'submitted'
+                   ORDER BY a.submitted_at DESC, a.id DESC LIMIT 1),
+                (SELECT group_concat(DISTINCT f.requirement) FROM artifacts f
+                   WHERE f.submission_id = s.id AND f.requirement IS NOT NULL),
+                v.version, r.current_hash, w.credential_id, w.revoked_at IS NOT NULL
+             FROM submissions s
+             JOIN learners l ON l.id = s.learner_id
+             JOIN cohorts c ON c.id = s.cohort_id
+             JOIN rubric_versions v ON v.hash = s.rubric_hash
+             LEFT JOIN rubrics r ON r.id = v.rubric_id
+             LEFT JOIN awards w ON w.submission_id = s.id
+             WHERE s.cohort_id = ?1 AND s.status != 'superseded'
+             ORDER BY l.name, l.key, s.attempt",
+        )?;
+        // Required evidence per rubric version, read once per version.
+        let mut required: HashMap<String, Vec<String>> = HashMap::new();
+        let mut out = Vec::new();
+        let mut rows = stmt.query([cohort_id])?;
+        while let Some(r) = rows.next()? {
+            let status: String = r.get(4)?;
+            let hash: String = r.get(5)?;
+            let claimed_by: Option<String> = r.get(6)?;
+            let claimed_at: Option<i64> = r.get(7)?;
+            let assessors: Option<String> = r.get(8)?;
+            let decisions: i64 = r.get(9)?;
+            let answered: Option<String> = r.get(11)?;
+            let current: Option<String> = r.get(13)?;
+            if !required.contains_key(&hash) {
+                let ids = self
+                    .load_rubric(&hash)?
+                    .evidence
+                    .iter()
+                    .filter(|e| !e.optional)
+                    .map(|e| e.id.value.clone())
+                    .collect();
+                required.insert(hash.clone(), ids);
+            }
+            let answered: Vec<&str> = answered.as_deref().unwrap_or("").split(',').collect();
+            let evidence_missing = required
+                .get(&hash)
+                .is_some_and(|ids| ids.iter().any(|id| !answered.contains(&id.as_str())));
+            let undecided = matches!(status.as_str(), "new" | "in_progress");
+            let flags = Flags {
+                assessors_disagree: decisions > 1,
+                evidence_missing,
+                claim_stuck: undecided
+                    && claimed_by.is_some()
+                    && claimed_at.is_some_and(|t| t < now - claim_idle_secs),
+                rubric_outdated: current.as_deref().is_some_and(|c| c != hash),
+            };
+            out.push(CohortRow {
+                submission_id: r.get(0)?,
+                learner_name: r.get(1)?,
+                learner_key: r.get(2)?,
+                attempt: r.get(3)?,
+                status,
+                assessors: assessors.or(claimed_by).unwrap_or_default(),
+                total: r.get(10)?,
+                rubric_version: r.get(12)?,
+                flags,
+                credential_id: r.get(14)?,
+                revoked: r.get(15)?,
+            });
+        }
+        Ok(out)
     }
 }

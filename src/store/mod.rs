@@ -24,7 +24,7 @@ pub use artifacts::ArtifactStore;
 pub use assessments::{AssessmentInput, CriterionScore};
 pub use audit::{AuditEntry, AuditReport};
 pub use awards::{Award, AwardSource, SignedAward};
-pub use cohorts::CohortSummary;
+pub use cohorts::{CohortRow, CohortSummary, Flags};
 pub use queue::{PageFrom, QueueQuery, QueueRow, QueueSort};
 pub use review::{ReviewData, SavedAssessment, status_label};
 pub use rubrics::{EDIT_PRESENCE_SECS, RubricImport, RubricOverview, RubricVersion, VersionUse};
