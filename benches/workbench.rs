@@ -196,6 +196,7 @@ fn measure(ws: &Path) -> anyhow::Result<()> {
     let session = Session {
         user: "bench".into(),
         is_lead: false,
+        is_issuer: false,
         claim_idle_secs: 1800,
     };
     let store = Store::open(ws)?;

@@ -41,7 +41,15 @@ fn issued() -> (tempfile::TempDir, PathBuf) {
     assert!(
         merit(
             &ws,
-            &["demo", "--no-tui", "--learners", "12", "--seed", "2"]
+            &[
+                "demo",
+                "--no-tui",
+                "--no-issuer",
+                "--learners",
+                "12",
+                "--seed",
+                "2"
+            ]
         )
         .status
         .success()
@@ -469,7 +477,15 @@ fn did_web_issuers_verify_with_their_did_document() {
     assert!(
         merit(
             &ws,
-            &["demo", "--no-tui", "--learners", "12", "--seed", "2"]
+            &[
+                "demo",
+                "--no-tui",
+                "--no-issuer",
+                "--learners",
+                "12",
+                "--seed",
+                "2"
+            ]
         )
         .status
         .success()
@@ -619,7 +635,15 @@ fn two_approvals_at_once_issue_each_credential_exactly_once() {
     assert!(
         merit(
             &ws,
-            &["demo", "--no-tui", "--learners", "60", "--seed", "9"]
+            &[
+                "demo",
+                "--no-tui",
+                "--no-issuer",
+                "--learners",
+                "60",
+                "--seed",
+                "9"
+            ]
         )
         .status
         .success()
@@ -687,7 +711,15 @@ fn a_killed_approval_resumes_without_duplicates() {
     assert!(
         merit(
             &ws,
-            &["demo", "--no-tui", "--learners", "240", "--seed", "11"]
+            &[
+                "demo",
+                "--no-tui",
+                "--no-issuer",
+                "--learners",
+                "240",
+                "--seed",
+                "11"
+            ]
         )
         .status
         .success()

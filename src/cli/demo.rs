@@ -11,6 +11,9 @@ use merit::store::{Store, workspace};
 
 use super::Ctx;
 
+/// The passphrase of the demo workspace's issuer key (printed; for trying things out only).
+pub const DEMO_PASSPHRASE: &str = "merit-demo";
+
 #[derive(clap::Args)]
 pub struct Args {
     /// Number of learners, dealt across three cohorts
@@ -25,6 +28,9 @@ pub struct Args {
     /// Delete an existing demo workspace first
     #[arg(long)]
     fresh: bool,
+    /// Create no demo issuer key (set up your own with `merit issuer init`)
+    #[arg(long)]
+    no_issuer: bool,
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
@@ -44,7 +50,8 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
         std::fs::remove_dir_all(&root)
             .with_context(|| format!("cannot delete {}", root.display()))?;
     }
-    if root.join(workspace::DB_FILE).exists() {
+    let created = !root.join(workspace::DB_FILE).exists();
+    if !created {
         let store = Store::open(&root)?;
         println!(
             "Demo workspace {} already exists (use --fresh to start over).",
@@ -86,6 +93,23 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
         );
         println!("  people:   {}", safe(&summary.users.join(", ")));
         println!("  learner folders: {}", root.join("sources").display());
+    }
+    // Only in a workspace this command just created: never a demo key in a real workspace.
+    if created && !a.no_issuer && !merit::credential::issuer::key_path(&root).exists() {
+        // An issuer, so that approving and signing can be tried at once. Its passphrase is
+        // public: a demo key must never sign anything real.
+        let issuer = merit::credential::issuer::init(
+            &root,
+            "Merit Demo Academy",
+            "https://merit.example.org",
+            None,
+            None,
+            DEMO_PASSPHRASE,
+        )?;
+        println!(
+            "  issuer:   {} (demo key; passphrase \"{DEMO_PASSPHRASE}\")",
+            issuer.did
+        );
     }
     if !a.no_tui {
         merit::tui::run(&root, &user)?;

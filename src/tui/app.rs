@@ -10,17 +10,23 @@ use crate::store::ArtifactRecord;
 use std::cell::RefCell;
 
 use crate::authoring::SaveOutcome;
+use crate::tui::event::ApprovalEvent;
 use crate::tui::event::Msg;
 use crate::tui::graphics::{Graphics, Placement};
 use crate::tui::jobs::{DbReply, DbRequest};
 use crate::tui::keymap::{self, Action, Mode};
 use crate::tui::screens::Outcome;
+use crate::tui::screens::cohort::CohortScreen;
+use crate::tui::screens::cohorts::CohortsScreen;
 use crate::tui::screens::editor::EditorScreen;
 use crate::tui::screens::queue::QueueScreen;
 use crate::tui::screens::review::ReviewScreen;
 use crate::tui::screens::rubrics::{RubricsOutcome, RubricsScreen};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::popup::{ConfirmAction, FieldAction, Pager, Popup, PopupOutcome};
+use crate::tui::widgets::popup::{
+    Approval, ConfirmAction, Field, FieldAction, Pager, Popup, PopupOutcome,
+};
+use crate::tui::widgets::progress::ApprovalProgress;
 use crate::tui::widgets::{self, too_small};
 
 /// Smallest terminal the workbench draws in.
@@ -46,6 +52,22 @@ pub enum Effect {
     ExternalEditor {
         text: String,
     },
+    /// Approve and sign in the background (progress comes back as [`Msg::Approval`]).
+    Approve {
+        approval: Approval,
+        passphrase: Secret,
+    },
+    /// Stop the running approval after the batch in hand.
+    CancelApproval,
+}
+
+/// A passphrase: never shown in debug output or logs.
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
 }
 
 /// What screens need to know about the session.
@@ -53,6 +75,8 @@ pub enum Effect {
 pub struct Session {
     pub user: String,
     pub is_lead: bool,
+    /// May approve work and sign credentials.
+    pub is_issuer: bool,
     /// Claims idle longer than this expire.
     pub claim_idle_secs: i64,
 }
@@ -67,6 +91,10 @@ pub struct App {
     pub review: Option<ReviewScreen>,
     pub rubrics: Option<RubricsScreen>,
     pub editor: Option<EditorScreen>,
+    pub cohorts: Option<CohortsScreen>,
+    pub cohort: Option<CohortScreen>,
+    /// The approval signing in the background, if one is.
+    pub approval: Option<ApprovalProgress>,
     pub popup: Option<Popup>,
     pub quit: bool,
     /// Test hook: pressing this key panics (to test terminal restoration).
@@ -88,6 +116,9 @@ impl App {
             review: None,
             rubrics: None,
             editor: None,
+            cohorts: None,
+            cohort: None,
+            approval: None,
             popup: None,
             quit: false,
             panic_key: None,
@@ -115,6 +146,12 @@ impl App {
         }
         if self.rubrics.is_some() {
             return Mode::Rubrics;
+        }
+        if self.cohort.is_some() {
+            return Mode::Cohort;
+        }
+        if self.cohorts.is_some() {
+            return Mode::Cohorts;
         }
         Mode::Queue
     }
@@ -154,6 +191,7 @@ impl App {
                 Vec::new()
             }
             Msg::ExternalEdited(result) => self.external_edited(result),
+            Msg::Approval(event) => self.approval_event(event),
             Msg::Artifact {
                 submission_id,
                 index,
@@ -220,7 +258,17 @@ impl App {
             return self.editor_outcome(outcome);
         }
         // Typing into a filter or search box takes every printable key.
-        if self.review.is_none() && self.rubrics.is_none() && self.queue.filtering {
+        if let Some(c) = &mut self.cohort
+            && c.filtering
+        {
+            c.filter_key(k);
+            return Vec::new();
+        }
+        if self.review.is_none()
+            && self.rubrics.is_none()
+            && self.cohorts.is_none()
+            && self.queue.filtering
+        {
             return self.queue.filter_key(k, &self.session, self.rows_height());
         }
         if let Some(r) = &mut self.review
@@ -236,6 +284,14 @@ impl App {
         match action {
             Action::Help => {
                 self.popup = Some(Popup::Help(mode));
+                return Vec::new();
+            }
+            Action::Quit if self.approval.is_some() => {
+                self.popup = Some(Popup::Confirm {
+                    title: "An approval is running".into(),
+                    text: "Quit anyway? Signing stops after the batch in hand: every credential stored so far is complete, and approving again continues where it stopped.\ny: quit · n: stay".into(),
+                    action: ConfirmAction::QuitDuringApproval,
+                });
                 return Vec::new();
             }
             Action::Quit => {
@@ -265,6 +321,37 @@ impl App {
                     Vec::new()
                 }
             };
+        }
+        if let Some(c) = &mut self.cohort {
+            if action == Action::CancelApproval {
+                return self.ask_cancel();
+            }
+            let page = usize::from(self.size.1.saturating_sub(8)).max(1);
+            let outcome = c.action(action, &self.session, self.now, page);
+            return self.outcome(outcome, |app| {
+                app.cohort = None;
+                vec![Effect::Db(DbRequest::Cohorts)]
+            });
+        }
+        if let Some(c) = &mut self.cohorts {
+            if action == Action::Open {
+                let Some(summary) = c.current().cloned() else {
+                    return Vec::new();
+                };
+                let (screen, effects) = CohortScreen::open(summary, &self.session, self.now);
+                self.cohort = Some(screen);
+                return effects;
+            }
+            let outcome = c.action(action);
+            return self.outcome(outcome, |app| {
+                app.cohorts = None;
+                app.queue.refresh(&app.session, app.rows_height())
+            });
+        }
+        if action == Action::OpenCohorts {
+            let (screen, effects) = CohortsScreen::open();
+            self.cohorts = Some(screen);
+            return effects;
         }
         if action == Action::OpenRubrics {
             let (screen, effects) = RubricsScreen::open();
@@ -336,11 +423,32 @@ impl App {
                 Some(e) => e.delete(path),
                 None => Vec::new(),
             },
+            ConfirmAction::Approve(approval) if yes => {
+                self.popup = Some(Popup::Field(Box::new(Field::secret(
+                    "Passphrase of the issuer key (never shown or stored)".into(),
+                    FieldAction::Approve(approval),
+                ))));
+                Vec::new()
+            }
+            ConfirmAction::CancelApproval if yes => match &mut self.approval {
+                Some(p) => {
+                    p.cancelling = true;
+                    vec![Effect::CancelApproval]
+                }
+                None => Vec::new(),
+            },
+            ConfirmAction::QuitDuringApproval if yes => {
+                self.quit = true;
+                vec![Effect::CancelApproval]
+            }
             _ => Vec::new(),
         }
     }
 
     fn field_entered(&mut self, action: FieldAction, text: String) -> Vec<Effect> {
+        if let FieldAction::Approve(approval) = action {
+            return self.start_approval(*approval, text);
+        }
         if let FieldAction::Compare(id) = &action {
             let picked = self
                 .rubrics
@@ -396,6 +504,119 @@ impl App {
                     });
                 }
                 effects
+            }
+        }
+    }
+
+    fn start_approval(&mut self, approval: Approval, passphrase: String) -> Vec<Effect> {
+        if let Some(p) = &self.approval {
+            self.popup = Some(Popup::error(
+                "An approval is running",
+                format!(
+                    "Cohort {} is being signed ({}). Wait for it or cancel it with x.",
+                    sanitize::line(&p.cohort_id),
+                    p.summary()
+                ),
+            ));
+            return Vec::new();
+        }
+        if passphrase.is_empty() {
+            self.popup = Some(Popup::error(
+                "Not approved",
+                "The passphrase is empty; nothing was signed.".into(),
+            ));
+            return Vec::new();
+        }
+        self.approval = Some(ApprovalProgress::new(
+            &approval.plan.cohort_id,
+            approval.suite,
+            approval.plan.to_issue.len(),
+        ));
+        vec![Effect::Approve {
+            approval,
+            passphrase: Secret(passphrase),
+        }]
+    }
+
+    fn ask_cancel(&mut self) -> Vec<Effect> {
+        self.popup = Some(match &self.approval {
+            Some(p) if !p.cancelling => Popup::Confirm {
+                title: "Cancel the approval?".into(),
+                text: format!(
+                    "{}.\nSigning stops after the batch in hand; everything stored so far is complete and stays issued. Approving again continues.\ny: cancel · n: keep signing",
+                    p.summary()
+                ),
+                action: ConfirmAction::CancelApproval,
+            },
+            Some(_) => Popup::info("Cancelling", "The batch in hand is finishing.".into()),
+            None => Popup::info("Nothing to cancel", "No approval is running.".into()),
+        });
+        Vec::new()
+    }
+
+    fn approval_event(&mut self, event: ApprovalEvent) -> Vec<Effect> {
+        match event {
+            ApprovalEvent::Progress {
+                done,
+                total,
+                elapsed_ms,
+            } => {
+                if let Some(p) = &mut self.approval {
+                    p.done = done;
+                    p.total = total;
+                    p.elapsed_ms = elapsed_ms;
+                }
+                Vec::new()
+            }
+            ApprovalEvent::Finished { result, elapsed_ms } => {
+                let progress = self.approval.take();
+                let suite = progress.as_ref().map_or("", |p| p.suite.name());
+                self.popup = Some(match result {
+                    Ok(r) => {
+                        let secs = (elapsed_ms as f64 / 1000.0).max(0.001);
+                        let mut text = format!(
+                            "{} credential(s) issued with {suite} in {secs:.1} s ({:.0}/s).\n{} already had one.",
+                            r.issued.len(),
+                            r.issued.len() as f64 / secs,
+                            r.already_issued
+                        );
+                        if !r.failed.is_empty() {
+                            text.push_str(&format!(
+                                "\n{} failed; the first: {}",
+                                r.failed.len(),
+                                r.failed[0]
+                            ));
+                        }
+                        if r.cancelled {
+                            text.push_str(
+                                "\nCancelled: approving again continues where it stopped.",
+                            );
+                        }
+                        text.push_str(&format!(
+                            "\nExport letters and badges with `merit export --cohort {} --out DIR`.",
+                            progress.as_ref().map_or("ID".into(), |p| sanitize::line(&p.cohort_id))
+                        ));
+                        let title = if r.cancelled {
+                            "Approval cancelled"
+                        } else {
+                            "Approved"
+                        };
+                        if r.failed.is_empty() {
+                            Popup::info(title, text)
+                        } else {
+                            Popup::error(title, text)
+                        }
+                    }
+                    Err(e) => Popup::error(
+                        "Not approved",
+                        format!("{e}\nNothing was signed in this attempt."),
+                    ),
+                });
+                let mut out = vec![Effect::Db(DbRequest::Cohorts)];
+                if let Some(c) = &self.cohort {
+                    out.extend(c.reload(&self.session, self.now));
+                }
+                out
             }
         }
     }
@@ -509,6 +730,28 @@ impl App {
                 Vec::new()
             }
             DbReply::Done => Vec::new(),
+            DbReply::Cohorts(Ok(list)) => {
+                if let Some(c) = &mut self.cohorts {
+                    c.loaded(list);
+                }
+                Vec::new()
+            }
+            DbReply::Cohorts(Err(e)) => {
+                self.popup = Some(Popup::error("Cannot list the cohorts", e));
+                Vec::new()
+            }
+            DbReply::CohortRows {
+                cohort_id,
+                rows,
+                issuer,
+            } => {
+                if let Some(c) = &mut self.cohort
+                    && c.cohort.id == cohort_id
+                {
+                    c.loaded(rows, issuer);
+                }
+                Vec::new()
+            }
             DbReply::Released(r) => {
                 self.popup = Some(match r {
                     Ok(true) => Popup::info("Released", "The claim is released.".to_string()),
@@ -613,6 +856,27 @@ impl App {
             e.draw(f, body, self.theme);
         } else if let Some(r) = &self.rubrics.as_ref().filter(|_| self.review.is_none()) {
             r.draw(f, body, self.theme, &self.session);
+        } else if self.cohort.is_some() || self.cohorts.is_some() {
+            // Signing in the background: its progress takes the bottom of the screen.
+            let (list, panel) = match &self.approval {
+                Some(_) => {
+                    let [list, panel] = ratatui::layout::Layout::vertical([
+                        ratatui::layout::Constraint::Min(1),
+                        ratatui::layout::Constraint::Length(ApprovalProgress::HEIGHT),
+                    ])
+                    .areas(body);
+                    (list, Some(panel))
+                }
+                None => (body, None),
+            };
+            match (&self.cohort, &self.cohorts) {
+                (Some(c), _) => c.draw(f, list, self.theme, &self.session),
+                (None, Some(c)) => c.draw(f, list, self.theme, &self.session),
+                (None, None) => {}
+            }
+            if let (Some(p), Some(panel)) = (&self.approval, panel) {
+                p.draw(f, panel, self.theme);
+            }
         } else {
             match &self.review {
                 Some(r) => {
@@ -634,6 +898,24 @@ impl App {
     }
 
     fn status_hint(&self) -> Option<String> {
+        if let Some(c) = &self.cohort
+            && c.filtering
+        {
+            return Some(format!(
+                "filter: {}▏  Enter keep · Esc clear",
+                sanitize::line(&c.filter)
+            ));
+        }
+        if let Some(p) = &self.approval
+            && self.cohort.is_none()
+            && self.cohorts.is_none()
+        {
+            return Some(format!(
+                "signing {}: {}",
+                sanitize::line(&p.cohort_id),
+                p.summary()
+            ));
+        }
         if self.review.is_none() && self.queue.filtering {
             return Some(format!(
                 "filter: {}▏  Enter keep · Esc clear",

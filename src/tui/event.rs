@@ -38,6 +38,21 @@ pub enum Msg {
     },
     /// $EDITOR finished: the new text, or why it could not run.
     ExternalEdited(Result<String, String>),
+    /// News from the approval signing in the background.
+    Approval(ApprovalEvent),
+}
+
+#[derive(Debug)]
+pub enum ApprovalEvent {
+    Progress {
+        done: usize,
+        total: usize,
+        elapsed_ms: u64,
+    },
+    Finished {
+        result: Result<crate::credential::issue::BatchReport, String>,
+        elapsed_ms: u64,
+    },
 }
 
 /// Lets the loop stop the input thread from reading while another program (the lead's
@@ -169,6 +184,10 @@ pub struct Workers {
     pub db: Sender<DbRequest>,
     pub validate: Sender<(u64, String)>,
     pub input: InputControl,
+    /// The workspace and the user, for the approval thread.
+    pub root: std::path::PathBuf,
+    pub user: String,
+    pub approval: Option<crate::tui::approval::ApprovalJob>,
 }
 
 /// The main loop.
@@ -177,12 +196,12 @@ pub fn run<W: Write>(
     app: &mut App,
     rx: Receiver<Msg>,
     tx: Sender<Msg>,
-    workers: Workers,
+    mut workers: Workers,
 ) -> io::Result<()> {
     // `workers` is dropped when this returns, which lets the database thread finish and stop.
     let mut kitty = KittyState::default();
     let start = app.start();
-    perform(start, app, terminal, &tx, &workers);
+    perform(start, app, terminal, &tx, &mut workers);
     draw(terminal, app, &mut kitty)?;
     while let Ok(msg) = rx.recv() {
         app.now = crate::store::now();
@@ -191,12 +210,18 @@ pub fn run<W: Write>(
         while let Ok(more) = rx.try_recv() {
             effects.extend(app.update(more));
         }
-        perform(effects, app, terminal, &tx, &workers);
+        perform(effects, app, terminal, &tx, &mut workers);
         if app.quit {
             break;
         }
         terminal.autoresize()?;
         draw(terminal, app, &mut kitty)?;
+    }
+    // An approval still signing stops after the batch in hand; wait for it so that batch is
+    // stored whole (or not at all) before the process ends.
+    if let Some(job) = workers.approval.take() {
+        job.cancel();
+        job.join();
     }
     if app.graphics == crate::tui::graphics::Graphics::Kitty {
         terminal.backend_mut().write_all(&kitty.clear())?;
@@ -210,7 +235,7 @@ fn perform<W: Write>(
     app: &App,
     terminal: &mut Terminal<CrosstermBackend<FrameWriter<W>>>,
     tx: &Sender<Msg>,
-    workers: &Workers,
+    workers: &mut Workers,
 ) {
     for e in effects {
         match e {
@@ -225,6 +250,29 @@ fn perform<W: Write>(
             } => spawn_artifact(submission_id, index, record, path, app.theme, tx.clone()),
             Effect::Validate { generation, text } => {
                 let _ = workers.validate.send((generation, text));
+            }
+            Effect::Approve {
+                approval,
+                passphrase,
+            } => {
+                if let Some(old) = workers.approval.take() {
+                    // The app starts one approval at a time; the last one has ended.
+                    old.join();
+                }
+                workers.approval = Some(crate::tui::approval::spawn(
+                    workers.root.clone(),
+                    workers.user.clone(),
+                    approval,
+                    passphrase,
+                    tx.clone(),
+                ));
+            }
+            Effect::CancelApproval => {
+                if let Some(job) = &workers.approval
+                    && !job.is_finished()
+                {
+                    job.cancel();
+                }
             }
             Effect::ExternalEditor { text } => {
                 let result = external_edit(terminal, &workers.input, &text);

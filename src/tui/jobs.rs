@@ -8,7 +8,8 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use crate::authoring::{self, SaveOutcome};
 use crate::rubric::{self, Decision, Rubric};
 use crate::store::{
-    ArtifactRecord, AssessmentInput, QueueQuery, QueueRow, ReviewData, RubricOverview, Store,
+    ArtifactRecord, AssessmentInput, CohortRow, CohortSummary, QueueQuery, QueueRow, ReviewData,
+    RubricOverview, Store,
 };
 use crate::tui::screens::editor::EditorOpen;
 
@@ -91,6 +92,13 @@ pub enum DbRequest {
     RubricHistory {
         rubric_id: String,
     },
+    Cohorts,
+    /// One row per submission of a cohort, and who would sign.
+    CohortRows {
+        cohort_id: String,
+        claim_idle_secs: i64,
+        now: i64,
+    },
 }
 
 #[derive(Debug)]
@@ -113,6 +121,13 @@ pub enum DbReply {
         result: Result<SaveOutcome, String>,
     },
     Moved(Result<usize, String>),
+    Cohorts(Result<Vec<CohortSummary>, String>),
+    CohortRows {
+        cohort_id: String,
+        rows: Result<Vec<CohortRow>, String>,
+        /// The issuer's DID, or why there is none.
+        issuer: Result<String, String>,
+    },
     /// Lines for a pager: (tag, text); tags: '#' heading, '*' change, '+'/'-'/' ' diff, '@' hunk.
     Pager {
         title: String,
@@ -133,6 +148,20 @@ pub fn handle(store: &mut Store, user: &str, is_lead: bool, req: DbRequest) -> D
             generation,
             mode,
             rows: store.queue_page(&query).map_err(err),
+        },
+        DbRequest::Cohorts => DbReply::Cohorts(store.cohorts().map_err(err)),
+        DbRequest::CohortRows {
+            cohort_id,
+            claim_idle_secs,
+            now,
+        } => DbReply::CohortRows {
+            rows: store
+                .cohort_rows(&cohort_id, claim_idle_secs, now)
+                .map_err(err),
+            issuer: crate::credential::issuer::load(store.root())
+                .map(|i| i.did)
+                .map_err(err),
+            cohort_id,
         },
         DbRequest::Counts { claim_idle_secs } => {
             DbReply::Counts(store.queue_counts(claim_idle_secs).unwrap_or_default())

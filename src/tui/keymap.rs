@@ -47,6 +47,13 @@ pub enum Action {
     MoveUp,
     MoveDown,
     Rename,
+    OpenCohorts,
+    Toggle,
+    SelectMeeting,
+    ClearSelection,
+    Approve,
+    SwitchSuite,
+    CancelApproval,
 }
 
 /// Where keys are read.
@@ -61,6 +68,10 @@ pub enum Mode {
     Editor,
     /// The structure panel of the editor.
     Structure,
+    /// The list of cohorts.
+    Cohorts,
+    /// One cohort, a row per submission, for approving.
+    Cohort,
 }
 
 pub struct Binding {
@@ -153,7 +164,7 @@ const QUEUE: &[Binding] = &[
         "s",
         Action::Sort,
         "sort by age, cohort or status",
-        Some("sort"),
+        F,
         [(KeyCode::Char('s'), NONE)]
     ),
     b!(
@@ -176,6 +187,13 @@ const QUEUE: &[Binding] = &[
         "show all keys",
         Some("help"),
         [(KeyCode::Char('?'), NONE), (KeyCode::Char('?'), SHIFT)]
+    ),
+    b!(
+        "c",
+        Action::OpenCohorts,
+        "cohorts: counts, approving and issuing badges",
+        Some("cohorts"),
+        [(KeyCode::Char('c'), NONE)]
     ),
     b!(
         "e",
@@ -471,6 +489,110 @@ const STRUCTURE: &[Binding] = &[
     ),
 ];
 
+const COHORTS: &[Binding] = &[
+    b!(
+        "Enter",
+        Action::Open,
+        "open the cohort: one row per submission",
+        Some("open"),
+        [(KeyCode::Enter, NONE)]
+    ),
+    b!(
+        "r",
+        Action::Refresh,
+        "refresh",
+        F,
+        [(KeyCode::Char('r'), NONE)]
+    ),
+    b!(
+        "?",
+        Action::Help,
+        "show all keys",
+        Some("help"),
+        [(KeyCode::Char('?'), NONE), (KeyCode::Char('?'), SHIFT)]
+    ),
+    b!(
+        "q/Esc",
+        Action::Back,
+        "back to the queue",
+        Some("back"),
+        [(KeyCode::Char('q'), NONE), (KeyCode::Esc, NONE)]
+    ),
+];
+
+const COHORT: &[Binding] = &[
+    b!(
+        "Space",
+        Action::Toggle,
+        "select or unselect the submission",
+        Some("select"),
+        [(KeyCode::Char(' '), NONE)]
+    ),
+    b!(
+        "a",
+        Action::SelectMeeting,
+        "select every shown submission that meets the rubric",
+        Some("all meeting"),
+        [(KeyCode::Char('a'), NONE)]
+    ),
+    b!(
+        "u",
+        Action::ClearSelection,
+        "unselect everything",
+        F,
+        [(KeyCode::Char('u'), NONE)]
+    ),
+    b!(
+        "/",
+        Action::Filter,
+        "filter by learner, decision, assessor or flag",
+        Some("filter"),
+        [(KeyCode::Char('/'), NONE)]
+    ),
+    b!(
+        "t",
+        Action::SwitchSuite,
+        "switch the cryptosuite (eddsa-rdfc-2022 / eddsa-jcs-2022)",
+        F,
+        [(KeyCode::Char('t'), NONE)]
+    ),
+    b!(
+        "A",
+        Action::Approve,
+        "preview, then approve and sign the selection (issuers)",
+        Some("approve"),
+        [(KeyCode::Char('A'), SHIFT), (KeyCode::Char('A'), NONE)]
+    ),
+    b!(
+        "x",
+        Action::CancelApproval,
+        "cancel the approval that is running",
+        F,
+        [(KeyCode::Char('x'), NONE)]
+    ),
+    b!(
+        "r",
+        Action::Refresh,
+        "refresh",
+        F,
+        [(KeyCode::Char('r'), NONE)]
+    ),
+    b!(
+        "?",
+        Action::Help,
+        "show all keys",
+        Some("help"),
+        [(KeyCode::Char('?'), NONE), (KeyCode::Char('?'), SHIFT)]
+    ),
+    b!(
+        "q/Esc",
+        Action::Back,
+        "back to the cohorts",
+        Some("back"),
+        [(KeyCode::Char('q'), NONE), (KeyCode::Esc, NONE)]
+    ),
+];
+
 /// The bindings of a mode, most specific first.
 pub fn bindings(mode: Mode) -> Vec<&'static Binding> {
     let mut out: Vec<&'static Binding> = Vec::new();
@@ -491,6 +613,14 @@ pub fn bindings(mode: Mode) -> Vec<&'static Binding> {
         }
         Mode::Rubrics => {
             out.extend(RUBRICS.iter());
+            out.extend(MOVES.iter());
+        }
+        Mode::Cohorts => {
+            out.extend(COHORTS.iter());
+            out.extend(MOVES.iter());
+        }
+        Mode::Cohort => {
+            out.extend(COHORT.iter());
             out.extend(MOVES.iter());
         }
         Mode::Editor => out.extend(EDITOR.iter()),

@@ -1,6 +1,7 @@
 //! The workbench: a full-screen, keyboard-first app for assessors.
 
 pub mod app;
+pub mod approval;
 pub mod artifact;
 pub mod event;
 pub mod graphics;
@@ -45,13 +46,17 @@ pub fn run(root: &Path, user: &str) -> Result<()> {
         );
     }
     // Fail before touching the screen if the workspace cannot be opened.
-    let is_lead = {
+    let (is_lead, is_issuer) = {
         let store = Store::open(root)?;
-        store.has_role(user, "lead")?
+        (
+            store.has_role(user, "lead")?,
+            store.has_role(user, "issuer")?,
+        )
     };
     let session = Session {
         user: user.to_string(),
         is_lead,
+        is_issuer,
         claim_idle_secs: claim_idle_secs(),
     };
     let theme = theme::Theme::from_env();
@@ -80,6 +85,9 @@ pub fn run(root: &Path, user: &str) -> Result<()> {
         db,
         validate,
         input,
+        root: root.to_path_buf(),
+        user: user.to_string(),
+        approval: None,
     };
     let result = event::run(&mut terminal, &mut app, rx, tx, workers);
     // Let the database thread finish what it was asked (the last draft) before leaving.

@@ -22,6 +22,7 @@ pub fn session() -> Session {
     Session {
         user: "amir".into(),
         is_lead: false,
+        is_issuer: false,
         claim_idle_secs: 1800,
     }
 }

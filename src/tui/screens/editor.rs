@@ -762,7 +762,9 @@ impl EditorScreen {
                     },
                 )
             }
-            FieldAction::Compare(_) => return Outcome::Effects(Vec::new()),
+            FieldAction::Compare(_) | FieldAction::Approve(_) => {
+                return Outcome::Effects(Vec::new());
+            }
             FieldAction::Rename(path) => {
                 let new_id = value.trim().to_string();
                 if !rubric::is_slug(&new_id) {

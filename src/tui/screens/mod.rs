@@ -1,5 +1,7 @@
 //! The workbench's screens: each holds its state, handles its keys and draws itself.
 
+pub mod cohort;
+pub mod cohorts;
 pub mod editor;
 pub mod queue;
 pub mod review;

@@ -2,6 +2,7 @@
 
 pub mod footer;
 pub mod popup;
+pub mod progress;
 pub mod rubric_pane;
 pub mod too_small;
 

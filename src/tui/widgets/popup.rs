@@ -70,6 +70,12 @@ pub enum ConfirmAction {
     ExternalAgain,
     /// Delete the rubric item at this path.
     Delete(Vec<crate::rubric::edit::Seg>),
+    /// The preview was read: ask for the passphrase and approve.
+    Approve(Box<Approval>),
+    /// Stop the approval that is running.
+    CancelApproval,
+    /// Quit although an approval is running (it stops after the batch in hand).
+    QuitDuringApproval,
 }
 
 /// A one-line input (a rubric field in the structured editor).
@@ -91,6 +97,15 @@ pub enum FieldAction {
     Rename(Vec<crate::rubric::edit::Seg>),
     /// Compare two versions of this rubric ("1 3").
     Compare(String),
+    /// The issuer's passphrase, to carry out this approval.
+    Approve(Box<Approval>),
+}
+
+/// An approval waiting for the issuer's go-ahead.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Approval {
+    pub plan: crate::credential::approval::Plan,
+    pub suite: crate::credential::proof::Suite,
 }
 
 impl Field {
@@ -102,6 +117,13 @@ impl Field {
             area,
             action,
         }
+    }
+
+    /// A field whose text is never shown (a passphrase).
+    pub fn secret(title: String, action: FieldAction) -> Field {
+        let mut f = Field::new(title, "", action);
+        f.area.set_mask_char('•');
+        f
     }
 
     pub fn text(&self) -> String {
@@ -420,6 +442,8 @@ fn help(f: &mut Frame<'_>, area: Rect, mode: Mode, theme: Theme) {
         Mode::Rubrics => "Keys: rubrics",
         Mode::Editor => "Keys: rubric editor (other keys type)",
         Mode::Structure => "Keys: structured edits",
+        Mode::Cohorts => "Keys: cohorts",
+        Mode::Cohort => "Keys: cohort (selecting and approving)",
     };
     let mut lines: Vec<Line<'static>> = keymap::bindings(mode)
         .into_iter()

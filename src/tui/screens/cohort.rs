@@ -1,0 +1,400 @@
+//! One cohort, a row per submission: decision, assessors, total and the flags that need a
+//! second look. The issuer selects work (`Space`, `a` for everything meeting the rubric),
+//! reads the preview and approves.
+
+use std::collections::BTreeSet;
+
+use ratatui::Frame;
+use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::credential::approval::Plan;
+use crate::credential::proof::Suite;
+use crate::rubric::fmt_num;
+use crate::sanitize;
+use crate::store::{CohortRow, CohortSummary};
+use crate::tui::app::{Effect, Session};
+use crate::tui::jobs::DbRequest;
+use crate::tui::keymap::Action;
+use crate::tui::screens::Outcome;
+use crate::tui::theme::Theme;
+use crate::tui::widgets::popup::{Approval, ConfirmAction, Popup};
+use crate::tui::widgets::{fit, fit_line, pad};
+
+#[derive(Debug)]
+pub struct CohortScreen {
+    pub cohort: CohortSummary,
+    /// Every submission of the cohort (text already sanitized).
+    pub rows: Vec<CohortRow>,
+    /// Indexes into `rows` that pass the filter.
+    pub visible: Vec<usize>,
+    /// Selected submissions (kept when the filter hides them).
+    pub selection: BTreeSet<i64>,
+    /// Position in `visible`.
+    pub cursor: usize,
+    pub filter: String,
+    pub filtering: bool,
+    pub suite: Suite,
+    /// The issuer's DID, or why there is none.
+    pub issuer: Option<Result<String, String>>,
+    pub loaded: bool,
+    pub error: Option<String>,
+}
+
+impl CohortScreen {
+    pub fn open(cohort: CohortSummary, session: &Session, now: i64) -> (CohortScreen, Vec<Effect>) {
+        let screen = CohortScreen {
+            cohort,
+            rows: Vec::new(),
+            visible: Vec::new(),
+            selection: BTreeSet::new(),
+            cursor: 0,
+            filter: String::new(),
+            filtering: false,
+            suite: Suite::Rdfc,
+            issuer: None,
+            loaded: false,
+            error: None,
+        };
+        let effects = screen.reload(session, now);
+        (screen, effects)
+    }
+
+    pub fn reload(&self, session: &Session, now: i64) -> Vec<Effect> {
+        vec![Effect::Db(DbRequest::CohortRows {
+            cohort_id: self.cohort.id.clone(),
+            claim_idle_secs: session.claim_idle_secs,
+            now,
+        })]
+    }
+
+    pub fn loaded(&mut self, rows: Result<Vec<CohortRow>, String>, issuer: Result<String, String>) {
+        self.loaded = true;
+        self.issuer = Some(issuer);
+        match rows {
+            Ok(mut rows) => {
+                for r in &mut rows {
+                    r.learner_name = sanitize::line(&r.learner_name);
+                    r.learner_key = sanitize::line(&r.learner_key);
+                    r.assessors = sanitize::line(&r.assessors);
+                }
+                let keep = self.current().map(|r| r.submission_id);
+                // Other selected work stays selected even when it can no longer be approved
+                // as chosen: the preview says why it is left out.
+                // Issued work needs nothing more: it leaves the selection.
+                let ids: BTreeSet<i64> = rows
+                    .iter()
+                    .filter(|r| r.credential_id.is_none())
+                    .map(|r| r.submission_id)
+                    .collect();
+                self.selection.retain(|id| ids.contains(id));
+                self.rows = rows;
+                self.error = None;
+                self.refilter(keep);
+            }
+            Err(e) => self.error = Some(e),
+        }
+    }
+
+    pub fn current(&self) -> Option<&CohortRow> {
+        self.visible
+            .get(self.cursor)
+            .and_then(|&i| self.rows.get(i))
+    }
+
+    fn refilter(&mut self, keep: Option<i64>) {
+        let needle = self.filter.to_lowercase();
+        self.visible = self
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| needle.is_empty() || haystack(r).contains(&needle))
+            .map(|(i, _)| i)
+            .collect();
+        self.cursor = keep
+            .and_then(|id| {
+                self.visible
+                    .iter()
+                    .position(|&i| self.rows[i].submission_id == id)
+            })
+            .unwrap_or(0)
+            .min(self.visible.len().saturating_sub(1));
+    }
+
+    /// The rows a selection covers, in cohort order.
+    pub fn selected_rows(&self) -> impl Iterator<Item = &CohortRow> {
+        self.rows
+            .iter()
+            .filter(|r| self.selection.contains(&r.submission_id))
+    }
+
+    pub fn action(&mut self, action: Action, session: &Session, now: i64, page: usize) -> Outcome {
+        let last = self.visible.len().saturating_sub(1);
+        match action {
+            Action::Down => self.cursor = (self.cursor + 1).min(last),
+            Action::Up => self.cursor = self.cursor.saturating_sub(1),
+            Action::PageDown => self.cursor = (self.cursor + page.max(1)).min(last),
+            Action::PageUp => self.cursor = self.cursor.saturating_sub(page.max(1)),
+            Action::Top => self.cursor = 0,
+            Action::Bottom => self.cursor = last,
+            Action::Toggle => {
+                if let Some(id) = self.current().map(|r| r.submission_id) {
+                    if !self.selection.remove(&id) {
+                        self.selection.insert(id);
+                    }
+                    self.cursor = (self.cursor + 1).min(last);
+                }
+            }
+            Action::SelectMeeting => {
+                let meeting: Vec<i64> = self
+                    .visible
+                    .iter()
+                    .map(|&i| &self.rows[i])
+                    .filter(|r| r.can_issue().is_ok())
+                    .map(|r| r.submission_id)
+                    .collect();
+                self.selection.extend(meeting);
+            }
+            Action::ClearSelection => self.selection.clear(),
+            Action::Filter => self.filtering = true,
+            Action::SwitchSuite => {
+                self.suite = match self.suite {
+                    Suite::Rdfc => Suite::Jcs,
+                    Suite::Jcs => Suite::Rdfc,
+                }
+            }
+            Action::Refresh => return Outcome::Effects(self.reload(session, now)),
+            Action::Approve => return Outcome::Popup(self.preview(session)),
+            Action::Back => return Outcome::Close(Vec::new()),
+            _ => {}
+        }
+        Outcome::Effects(Vec::new())
+    }
+
+    /// What approving the selection would do, or why it cannot be done.
+    pub fn preview(&self, session: &Session) -> Popup {
+        if !session.is_issuer {
+            return Popup::error(
+                "Only issuers approve",
+                format!(
+                    "{} is not an issuer of this workspace. An administrator can add the role with `merit user add {} issuer`.",
+                    sanitize::line(&session.user),
+                    sanitize::line(&session.user)
+                ),
+            );
+        }
+        let did = match &self.issuer {
+            Some(Ok(did)) => did.clone(),
+            Some(Err(why)) => return Popup::error("No issuer key", why.clone()),
+            None => return Popup::info("Loading", "The cohort is still loading.".into()),
+        };
+        if self.selection.is_empty() {
+            return Popup::info(
+                "Nothing selected",
+                "Select work with Space, or everything that meets the rubric with a.".into(),
+            );
+        }
+        let plan = Plan::new(&self.cohort.id, self.selected_rows());
+        let mut text = plan.describe(self.suite, &did).join("\n");
+        if plan.to_issue.is_empty() {
+            text.push_str("\n\nNothing to sign. Export feedback letters with `merit export`.");
+            return Popup::info("Preview: nothing to sign", text);
+        }
+        text.push_str(
+            "\n\nEach credential is stored with its award in one transaction; cancelling (x) or a crash leaves nothing half-issued, and approving again continues.\ny: enter the issuer's passphrase and sign · n: back",
+        );
+        Popup::Confirm {
+            title: format!("Preview: approve {}", self.cohort.id),
+            text,
+            action: ConfirmAction::Approve(Box::new(Approval {
+                plan,
+                suite: self.suite,
+            })),
+        }
+    }
+
+    pub fn filter_key(&mut self, k: KeyEvent) {
+        let keep = self.current().map(|r| r.submission_id);
+        match k.code {
+            KeyCode::Enter => self.filtering = false,
+            KeyCode::Esc => {
+                self.filtering = false;
+                self.filter.clear();
+            }
+            KeyCode::Backspace => {
+                self.filter.pop();
+            }
+            KeyCode::Down => {
+                self.cursor = (self.cursor + 1).min(self.visible.len().saturating_sub(1));
+                return;
+            }
+            KeyCode::Up => {
+                self.cursor = self.cursor.saturating_sub(1);
+                return;
+            }
+            KeyCode::Char(c) if !c.is_control() && self.filter.chars().count() < 100 => {
+                self.filter.push(c);
+            }
+            _ => return,
+        }
+        self.refilter(keep);
+    }
+
+    pub fn draw(&self, f: &mut Frame<'_>, area: Rect, theme: Theme, session: &Session) {
+        let width = usize::from(area.width);
+        let filter = if self.filter.is_empty() {
+            String::new()
+        } else {
+            format!(" · filter “{}”", sanitize::line(&self.filter))
+        };
+        let mut lines = vec![Line::from(vec![
+            Span::styled(" Merit ", theme.selected()),
+            Span::styled(format!(" Cohort {}", self.cohort.id), theme.title()),
+            Span::raw(fit(
+                &format!(
+                    " · {} · {}{filter}",
+                    self.cohort.name,
+                    sanitize::line(&session.user)
+                ),
+                width.saturating_sub(16 + self.cohort.id.len()),
+            )),
+        ])];
+        let to_issue = self.rows.iter().filter(|r| r.can_issue().is_ok()).count();
+        let flagged = self.rows.iter().filter(|r| r.flags.any()).count();
+        lines.push(Line::styled(
+            fit(
+                &format!(
+                    " {} of {} shown · {to_issue} ready · {flagged} flagged · {} selected · {} (t switches)",
+                    self.visible.len(),
+                    self.rows.len(),
+                    self.selection.len(),
+                    self.suite.name()
+                ),
+                width,
+            ),
+            theme.dim(),
+        ));
+        let cols = Cols::new(width);
+        lines.push(Line::styled(fit(&cols.header(), width), theme.title()));
+        if let Some(e) = &self.error {
+            lines.push(Line::styled(
+                format!(" Cannot load the cohort: {}", sanitize::line(e)),
+                theme.bad(),
+            ));
+        } else if !self.loaded {
+            lines.push(Line::styled(" loading…", theme.dim()));
+        } else if self.visible.is_empty() {
+            lines.push(Line::styled(
+                if self.rows.is_empty() {
+                    " No submissions in this cohort yet."
+                } else {
+                    " No submission matches the filter. Esc clears it."
+                },
+                theme.dim(),
+            ));
+        }
+        let height = usize::from(area.height).saturating_sub(lines.len());
+        let offset = (self.cursor + 1).saturating_sub(height);
+        for (pos, &i) in self.visible.iter().enumerate().skip(offset).take(height) {
+            let r = &self.rows[i];
+            let here = pos == self.cursor;
+            let chosen = self.selection.contains(&r.submission_id);
+            let style = match decision(r) {
+                "not yet" => theme.warn(),
+                "issued" => theme.good(),
+                "revoked" => theme.bad(),
+                _ => ratatui::style::Style::new(),
+            };
+            let (learner, rest) = cols.row(r);
+            let flags = r.flags.words().join(", ");
+            lines.push(fit_line(
+                Line::from(vec![
+                    Span::styled(if here { "▶" } else { " " }, theme.key()),
+                    Span::styled(if chosen { "[x] " } else { "[ ] " }, theme.key()),
+                    Span::styled(learner, if here { theme.selected() } else { style }),
+                    Span::styled(rest, style),
+                    Span::styled(flags, theme.bad()),
+                ]),
+                width,
+            ));
+        }
+        f.render_widget(Paragraph::new(lines), area);
+    }
+}
+
+/// What a row shows as its decision.
+pub fn decision(r: &CohortRow) -> &'static str {
+    if r.revoked {
+        return "revoked";
+    }
+    if r.credential_id.is_some() {
+        return "issued";
+    }
+    match r.status.as_str() {
+        "scored" => "meets",
+        "not_yet" => "not yet",
+        "second_marking" => "2nd marking",
+        "approved" => "approved",
+        "in_progress" => "in progress",
+        "new" if !r.assessors.is_empty() => "in progress",
+        "new" => "new",
+        _ => "superseded",
+    }
+}
+
+/// Text the filter matches: learner, decision, assessors and flags.
+fn haystack(r: &CohortRow) -> String {
+    format!(
+        "{} {} {} {} {}",
+        r.learner_name,
+        r.learner_key,
+        decision(r),
+        r.assessors,
+        r.flags.words().join(" ")
+    )
+    .to_lowercase()
+}
+
+struct Cols {
+    learner: usize,
+    assessors: usize,
+}
+
+impl Cols {
+    fn new(width: usize) -> Cols {
+        // ▶ [x]  learner  att  decision(11)  assessors  total(7)  flags
+        let fixed = 1 + 4 + 1 + 4 + 12 + 1 + 8 + 1;
+        let spare = width.saturating_sub(fixed + 18);
+        Cols {
+            learner: (spare * 3 / 5).clamp(12, 32),
+            assessors: (spare * 2 / 5).clamp(8, 24),
+        }
+    }
+
+    fn header(&self) -> String {
+        format!(
+            "      {} {:>3} {} {} {:>7} flags",
+            pad("learner", self.learner),
+            "try",
+            pad("decision", 11),
+            pad("assessor(s)", self.assessors),
+            "total"
+        )
+    }
+
+    fn row(&self, r: &CohortRow) -> (String, String) {
+        let total = r.total.map(fmt_num).unwrap_or_else(|| "—".into());
+        (
+            pad(&fit(&r.learner_name, self.learner), self.learner),
+            format!(
+                " {:>3} {} {} {:>7} ",
+                r.attempt,
+                pad(decision(r), 11),
+                pad(&fit(&r.assessors, self.assessors), self.assessors),
+                fit(&total, 7)
+            ),
+        )
+    }
+}

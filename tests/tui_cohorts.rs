@@ -1,0 +1,392 @@
+//! The cohorts screen, the cohort view with selections and flags, the approval preview and
+//! the progress of signing: what each shows (snapshots at 80×24 and 160×48) and what each key
+//! asks of the event loop.
+
+mod common;
+
+use common::tui::*;
+use merit::credential::issue::BatchReport;
+use merit::credential::proof::Suite;
+use merit::store::{CohortRow, CohortSummary, Flags};
+use merit::tui::app::{App, Effect};
+use merit::tui::event::{ApprovalEvent, Msg};
+use merit::tui::jobs::{DbReply, DbRequest};
+use merit::tui::widgets::popup::{FieldAction, Popup};
+use ratatui::crossterm::event::KeyCode;
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+const DID: &str = "did:key:z6MkjckSwa7WzAvr1V3tF6TogVRRDu8FMit1tGruYCo4skyR";
+
+fn snap(name: &str, build: impl Fn(u16, u16) -> App) {
+    for (w, h) in SIZES {
+        let app = build(w, h);
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), render(&app));
+    }
+}
+
+fn summary(id: &str, name: &str, n: i64) -> CohortSummary {
+    CohortSummary {
+        id: id.into(),
+        name: name.into(),
+        rubric_id: "data-cleaning".into(),
+        learners: n - 2,
+        submissions: n,
+        new: n / 3,
+        in_progress: 1,
+        scored: n / 4,
+        not_yet: n / 6,
+        second_marking: 1,
+        approved: n / 8,
+        issued: n / 8,
+        revoked: i64::from(n > 20),
+    }
+}
+
+fn cohorts() -> Vec<CohortSummary> {
+    vec![
+        summary("appsec-2026-1", "Secure Code Review — Cohort 1", 15),
+        summary("data-2026-q2", "Data Cleaning — Q2 2026", 42),
+        summary("teach-2026-spring", "Teaching Practice — Spring 2026", 16),
+    ]
+}
+
+/// Twelve submissions: meeting, not yet, new, issued, revoked, and one of each flag.
+fn rows() -> Vec<CohortRow> {
+    let r = |id: i64, name: &str, status: &str, total: Option<f64>, who: &str| CohortRow {
+        submission_id: id,
+        learner_name: name.into(),
+        learner_key: name.to_lowercase().replace(' ', "-"),
+        attempt: 1,
+        status: status.into(),
+        assessors: who.into(),
+        total,
+        rubric_version: 2,
+        flags: Flags::default(),
+        credential_id: None,
+        revoked: false,
+    };
+    let mut v = vec![
+        r(1, "Amara Okafor", "scored", Some(14.0), "amir"),
+        r(2, "Bilal Haddad", "not_yet", Some(6.0), "bea"),
+        r(3, "Chen Nakamura", "scored", Some(12.5), "amir"),
+        r(4, "Dagny Lindqvist", "scored", Some(13.0), "amir, bea"),
+        r(5, "Emeka Mensah", "new", None, ""),
+        r(6, "Farah Kowalski", "scored", Some(12.0), "bea"),
+        r(7, "Goran Novak", "approved", Some(16.0), "amir"),
+        r(8, "Hana Ferreira", "new", None, "bea"),
+        r(9, "Ifeoma Osei", "scored", Some(11.0), "bea"),
+        r(10, "Jonas Rossi", "approved", Some(15.0), "bea"),
+        r(11, "Jonas Rossi", "scored", Some(12.0), "amir"),
+        r(12, "Kofi \u{1b}[31mMensah", "not_yet", Some(4.0), "amir"),
+    ];
+    v[3].flags.assessors_disagree = true;
+    v[5].flags.evidence_missing = true;
+    v[7].flags.claim_stuck = true;
+    v[8].flags.rubric_outdated = true;
+    v[8].rubric_version = 1;
+    v[6].credential_id = Some("urn:uuid:7".into());
+    v[9].credential_id = Some("urn:uuid:10".into());
+    v[9].revoked = true;
+    v[10].attempt = 2;
+    v
+}
+
+fn issuer_session(a: &mut App) {
+    a.session.user = "ines".into();
+    a.session.is_issuer = true;
+}
+
+/// The queue, then `c`: the cohorts screen with its counts.
+fn cohorts_app(w: u16, h: u16) -> App {
+    let mut a = queue_app(w, h, 10);
+    issuer_session(&mut a);
+    let effects = a.update(key('c'));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Db(DbRequest::Cohorts)))
+    );
+    a.update(Msg::Db(DbReply::Cohorts(Ok(cohorts()))));
+    a
+}
+
+/// The data cohort opened: one row per submission.
+fn cohort_app(w: u16, h: u16) -> App {
+    let mut a = cohorts_app(w, h);
+    a.update(key('j'));
+    let effects = a.update(code(KeyCode::Enter));
+    let asked = effects.iter().any(|e| {
+        matches!(e, Effect::Db(DbRequest::CohortRows { cohort_id, claim_idle_secs: 1800, now: NOW })
+            if cohort_id == "data-2026-q2")
+    });
+    assert!(asked, "{effects:?}");
+    a.update(Msg::Db(DbReply::CohortRows {
+        cohort_id: "data-2026-q2".into(),
+        rows: Ok(rows()),
+        issuer: Ok(DID.into()),
+    }));
+    a
+}
+
+fn selected(a: &App) -> Vec<i64> {
+    a.cohort
+        .as_ref()
+        .unwrap()
+        .selection
+        .iter()
+        .copied()
+        .collect()
+}
+
+/// Every meeting row selected with `a`, plus a not-yet and a flagged one by hand.
+fn selecting_app(w: u16, h: u16) -> App {
+    let mut a = cohort_app(w, h);
+    a.update(key('a'));
+    a.update(key('j')); // Bilal Haddad, not yet
+    a.update(key(' '));
+    a.update(key('j')); // past Chen, to Dagny (assessors disagree)
+    a.update(key(' '));
+    a
+}
+
+fn preview_app(w: u16, h: u16) -> App {
+    let mut a = selecting_app(w, h);
+    a.update(key('A'));
+    a
+}
+
+fn passphrase_app(w: u16, h: u16) -> App {
+    let mut a = preview_app(w, h);
+    a.update(key('y'));
+    for c in "s3cret-pass".chars() {
+        a.update(key(c));
+    }
+    a
+}
+
+/// Signing under way: 512 of 1,200 after 4 s.
+fn progress_app(w: u16, h: u16) -> App {
+    let mut a = passphrase_app(w, h);
+    a.update(code(KeyCode::Enter));
+    a.update(Msg::Approval(ApprovalEvent::Progress {
+        done: 512,
+        total: 1200,
+        elapsed_ms: 4000,
+    }));
+    a
+}
+
+#[test]
+fn cohorts_screen() {
+    snap("cohorts", cohorts_app);
+}
+
+#[test]
+fn cohort_view_with_selections_and_flags() {
+    snap("cohort_selected", selecting_app);
+}
+
+#[test]
+fn approval_preview() {
+    snap("approval_preview", preview_app);
+}
+
+#[test]
+fn passphrase_is_never_shown() {
+    snap("approval_passphrase", passphrase_app);
+    let screen = render(&passphrase_app(80, 24));
+    assert!(!screen.contains("s3cret"));
+    assert!(screen.contains("•••••••••••"));
+}
+
+#[test]
+fn approval_progress() {
+    snap("approval_progress", progress_app);
+    // On another screen the footer keeps the figures.
+    let mut a = progress_app(80, 24);
+    a.update(key('q'));
+    a.update(key('q'));
+    assert!(a.cohorts.is_none());
+    let screen = render(&a);
+    assert!(
+        screen.contains("signing data-2026-q2: 512/1200 credentials · 128/s · 6 s left"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn space_and_a_select_and_the_filter_narrows() {
+    let mut a = cohort_app(80, 24);
+    a.update(key('a'));
+    // Only clean meeting work without a credential: not the disagreement, the missing
+    // evidence, the issued or revoked ones, the not-yet or new ones.
+    assert_eq!(selected(&a), vec![1, 3, 9, 11]);
+    a.update(key('u'));
+    assert!(selected(&a).is_empty());
+    // Filtering on a flag, then `a`, selects among the rows shown only.
+    a.update(key('/'));
+    for c in "old rubric".chars() {
+        a.update(key(c));
+    }
+    a.update(code(KeyCode::Enter));
+    assert_eq!(a.cohort.as_ref().unwrap().visible.len(), 1);
+    a.update(key('a'));
+    assert_eq!(selected(&a), vec![9]);
+    // Space toggles the row under the cursor.
+    a.update(key(' '));
+    assert!(selected(&a).is_empty());
+    a.update(key('/'));
+    a.update(code(KeyCode::Esc));
+    assert_eq!(a.cohort.as_ref().unwrap().visible.len(), 12);
+    a.update(key('g'));
+    a.update(key(' '));
+    a.update(key(' '));
+    assert_eq!(selected(&a), vec![1, 2]);
+}
+
+#[test]
+fn the_preview_counts_what_will_be_issued_returned_and_excluded() {
+    let mut a = preview_app(80, 24);
+    let Some(Popup::Confirm { text, .. }) = &a.popup else {
+        panic!("a preview");
+    };
+    assert!(text.contains("4 credential(s) to issue, signed with eddsa-rdfc-2022 as did:key:"));
+    assert!(text.contains("1 \"not yet\" result(s)"));
+    assert!(text.contains("1 excluded: 1 assessors disagree"));
+    // n goes back without signing anything.
+    assert!(a.update(key('n')).is_empty());
+    assert!(a.popup.is_none());
+    // The suite can be switched before approving.
+    a.update(key('t'));
+    a.update(key('A'));
+    a.update(key('y'));
+    for c in "pw-12345".chars() {
+        a.update(key(c));
+    }
+    let effects = a.update(code(KeyCode::Enter));
+    let [
+        Effect::Approve {
+            approval,
+            passphrase,
+        },
+    ] = &effects[..]
+    else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(passphrase.0, "pw-12345");
+    assert!(!format!("{effects:?}").contains("pw-12345"));
+    assert_eq!(approval.suite, Suite::Jcs);
+    assert_eq!(approval.plan.to_issue, vec![1, 3, 9, 11]);
+    assert_eq!(approval.plan.not_yet, vec![2]);
+    assert_eq!(
+        approval.plan.excluded,
+        vec![(4, "assessors disagree".to_string())]
+    );
+    assert_eq!(a.approval.as_ref().unwrap().total, 4);
+    // One approval at a time.
+    a.update(key('A'));
+    a.update(key('y'));
+    a.update(key('p'));
+    assert!(a.update(code(KeyCode::Enter)).is_empty());
+    assert!(matches!(&a.popup, Some(Popup::Message { error: true, .. })));
+}
+
+#[test]
+fn only_issuers_approve_and_only_with_an_issuer_key() {
+    let mut a = cohort_app(80, 24);
+    a.session.is_issuer = false;
+    a.update(key('a'));
+    a.update(key('A'));
+    let Some(Popup::Message { title, error, .. }) = &a.popup else {
+        panic!("an error");
+    };
+    assert!(*error && title.contains("Only issuers"));
+    a.update(code(KeyCode::Esc));
+    a.session.is_issuer = true;
+    a.update(Msg::Db(DbReply::CohortRows {
+        cohort_id: "data-2026-q2".into(),
+        rows: Ok(rows()),
+        issuer: Err("this workspace has no issuer yet".into()),
+    }));
+    a.update(key('A'));
+    let Some(Popup::Message { text, .. }) = &a.popup else {
+        panic!("an error");
+    };
+    assert!(text.contains("no issuer yet"));
+    // Nothing selected: nothing to preview.
+    let mut a = cohort_app(80, 24);
+    a.update(key('A'));
+    assert!(matches!(&a.popup, Some(Popup::Message { title, .. }) if title == "Nothing selected"));
+}
+
+#[test]
+fn cancelling_asks_then_stops_and_the_end_reloads_the_cohort() {
+    let mut a = progress_app(80, 24);
+    a.update(key('x'));
+    assert!(matches!(&a.popup, Some(Popup::Confirm { .. })));
+    let effects = a.update(key('y'));
+    assert!(matches!(&effects[..], [Effect::CancelApproval]));
+    assert!(a.approval.as_ref().unwrap().cancelling);
+    let effects = a.update(Msg::Approval(ApprovalEvent::Finished {
+        result: Ok(BatchReport {
+            issued: vec!["urn:uuid:1".into(); 512],
+            already_issued: 0,
+            failed: Vec::new(),
+            cancelled: true,
+        }),
+        elapsed_ms: 4100,
+    }));
+    assert!(a.approval.is_none());
+    let Some(Popup::Message { title, text, .. }) = &a.popup else {
+        panic!("a summary");
+    };
+    assert_eq!(title, "Approval cancelled");
+    assert!(text.contains("512 credential(s) issued with eddsa-rdfc-2022"));
+    assert!(text.contains("continues where it stopped"));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Db(DbRequest::CohortRows { .. })))
+    );
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Db(DbRequest::Cohorts)))
+    );
+}
+
+#[test]
+fn a_wrong_passphrase_says_so_and_nothing_runs() {
+    let mut a = progress_app(80, 24);
+    a.update(Msg::Approval(ApprovalEvent::Finished {
+        result: Err("wrong passphrase for the issuer key".into()),
+        elapsed_ms: 0,
+    }));
+    assert!(a.approval.is_none());
+    let Some(Popup::Message { text, error, .. }) = &a.popup else {
+        panic!("an error");
+    };
+    assert!(*error && text.contains("wrong passphrase") && text.contains("Nothing was signed"));
+}
+
+#[test]
+fn quitting_while_signing_asks_first_and_cancels() {
+    let mut a = progress_app(80, 24);
+    a.update(key('q')); // back to the cohorts
+    assert!(a.cohort.is_none());
+    a.update(ctrl('c'));
+    assert!(!a.quit);
+    assert!(matches!(&a.popup, Some(Popup::Confirm { .. })));
+    let effects = a.update(key('y'));
+    assert!(a.quit);
+    assert!(matches!(&effects[..], [Effect::CancelApproval]));
+}
+
+#[test]
+fn the_passphrase_field_is_the_approval() {
+    let a = passphrase_app(80, 24);
+    let Some(Popup::Field(f)) = &a.popup else {
+        panic!("the passphrase field");
+    };
+    assert!(matches!(f.action, FieldAction::Approve(_)));
+}
