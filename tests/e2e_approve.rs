@@ -15,12 +15,23 @@ fn an_issuer_approves_a_demo_cohort_and_every_credential_verifies() {
     let ws = dir.path().join("ws");
     let o = common::run(
         &ws,
-        &["--as", "you", "demo", "--no-tui", "--learners", "30", "--seed", "4"],
+        &[
+            "--as",
+            "you",
+            "demo",
+            "--no-tui",
+            "--learners",
+            "30",
+            "--seed",
+            "4",
+        ],
     );
     assert!(o.status.success(), "{}", common::stderr(&o));
     let expected = {
         let store = Store::open(&ws).unwrap();
-        let rows = store.cohort_rows(COHORT, 1800, merit::store::now()).unwrap();
+        let rows = store
+            .cohort_rows(COHORT, 1800, merit::store::now())
+            .unwrap();
         rows.iter().filter(|r| r.can_issue().is_ok()).count()
     };
     assert!(expected > 0, "the demo cohort has work to approve");

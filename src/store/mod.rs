@@ -5,6 +5,7 @@ pub mod artifacts;
 mod assessments;
 pub mod audit;
 mod awards;
+mod bulk;
 mod cohorts;
 mod queue;
 mod review;
