@@ -2,6 +2,11 @@
 
 mod cli;
 
+/// Issuing allocates heavily on every core (JSON documents built, canonicalized, serialized);
+/// mimalloc is markedly faster than the system allocator at that.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::process::ExitCode;
 
 use clap::Parser;

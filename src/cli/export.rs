@@ -104,7 +104,11 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
             let cred: serde_json::Value = serde_json::from_str(&award.credential_json)?;
             let name = cred["name"].as_str().unwrap_or("badge").to_string();
             if want("json") {
-                std::fs::write(dir.join("credential.json"), &award.credential_json)?;
+                // Stored compact; written for people to read too.
+                std::fs::write(
+                    dir.join("credential.json"),
+                    serde_json::to_string_pretty(&cred)?,
+                )?;
             }
             if want("png") {
                 std::fs::write(

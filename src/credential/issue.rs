@@ -1,6 +1,8 @@
 //! Issuing: credentials for approved submissions, built and signed on every core, stored with
 //! their awards in one transaction per batch — never twice for the same submission.
 
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
@@ -9,7 +11,8 @@ use ed25519_dalek::SigningKey;
 
 use super::build::{self, AwardInput, Issuer};
 use super::proof::{self, Suite};
-use crate::store::Store;
+use crate::rubric::Rubric;
+use crate::store::{SignedAward, Store};
 
 pub fn rfc3339(t: SystemTime) -> String {
     humantime::format_rfc3339_seconds(t).to_string()
@@ -41,16 +44,62 @@ pub fn batch_size() -> usize {
 /// Everything needed to build one credential, read before signing.
 struct Prepared {
     submission_id: i64,
-    rubric: std::sync::Arc<crate::rubric::Rubric>,
+    rubric: Arc<Rubric>,
     learner_name: String,
     learner_email: Option<String>,
     levels: std::collections::BTreeMap<String, String>,
     artifacts: Vec<crate::store::ArtifactRecord>,
 }
 
-/// Issues credentials for `ids`, signing on every core; memory stays flat (one batch at a time).
-/// A submission that already has a credential (from an earlier run, or from another approval
-/// running now) is never given a second. `progress(done, total)` is called after each batch.
+/// What signing a batch needs besides the batch itself.
+struct Signer<'a> {
+    key: &'a SigningKey,
+    issuer: &'a Issuer,
+    suite: Suite,
+    issued_at: &'a str,
+    now: SystemTime,
+    workers: usize,
+    cancel: &'a AtomicBool,
+}
+
+impl Signer<'_> {
+    /// Signs a batch on every core, in order; stops early (partly signed) when cancelled.
+    fn sign(&self, prepared: &[Prepared], first_index: i64) -> Vec<Result<SignedAward>> {
+        let workers = self.workers.min(prepared.len()).max(1);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..workers)
+                .map(|w| {
+                    scope.spawn(move || {
+                        prepared
+                            .iter()
+                            .enumerate()
+                            .skip(w)
+                            .step_by(workers)
+                            .take_while(|_| !self.cancel.load(Ordering::Relaxed))
+                            .map(|(i, p)| (i, self.sign_one(p, first_index + i as i64)))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            let mut all: Vec<(usize, Result<SignedAward>)> = Vec::with_capacity(prepared.len());
+            for h in handles {
+                match h.join() {
+                    Ok(part) => all.extend(part),
+                    Err(_) => all.push((usize::MAX, Err(anyhow!("a signing thread failed")))),
+                }
+            }
+            all.sort_by_key(|(i, _)| *i);
+            all.into_iter().map(|(_, r)| r).collect()
+        })
+    }
+}
+
+/// Issues credentials for `ids`, signing on every core; memory stays flat (two batches at a
+/// time). While one batch is signed, the next is read and the one before is stored, so the
+/// database work overlaps the signing. Each batch is stored with its awards in one
+/// transaction. A submission that already has a credential (from an earlier run, or from
+/// another approval running now) is never given a second. `progress(done, total)` is called
+/// after each batch is stored.
 #[allow(clippy::too_many_arguments)]
 pub fn issue_batch(
     store: &mut Store,
@@ -64,163 +113,181 @@ pub fn issue_batch(
     mut progress: impl FnMut(usize, usize),
 ) -> Result<BatchReport> {
     let mut report = BatchReport::default();
-    let mut rubrics: std::collections::HashMap<String, std::sync::Arc<crate::rubric::Rubric>> =
-        std::collections::HashMap::new();
+    let mut rubrics = HashMap::new();
     let issued_at = rfc3339(now);
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let signer = Signer {
+        key,
+        issuer,
+        suite,
+        issued_at: &issued_at,
+        now,
+        workers: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        cancel,
+    };
+    let signer = &signer;
     let batch_len = batch_size();
-    for (done, chunk) in ids.chunks(batch_len).enumerate() {
-        if cancel.load(Ordering::Relaxed) {
-            report.cancelled = true;
-            break;
-        }
-        let mut prepared = Vec::with_capacity(chunk.len());
-        for &id in chunk {
-            if store.award(id)?.is_some() {
-                report.already_issued += 1;
-                continue;
-            }
-            let src = store.award_source(id)?;
-            if src.status != "scored" {
-                report.failed.push(format!(
-                    "submission {id} is {}, not scored as meeting the rubric",
-                    src.status
-                ));
-                continue;
-            }
-            let Some(assessment) = store.latest_submitted(id)? else {
-                report
-                    .failed
-                    .push(format!("submission {id} has no submitted assessment"));
-                continue;
-            };
-            let rubric = match rubrics.get(&src.rubric_hash) {
-                Some(r) => r.clone(),
-                None => {
-                    let r = std::sync::Arc::new(store.load_rubric(&src.rubric_hash)?);
-                    rubrics.insert(src.rubric_hash.clone(), r.clone());
-                    r
-                }
-            };
-            prepared.push(Prepared {
-                submission_id: id,
-                rubric,
-                learner_name: src.learner_name,
-                learner_email: src.learner_email,
-                levels: assessment
-                    .scores
-                    .iter()
-                    .filter_map(|s| Some((s.criterion.clone(), s.level.clone()?)))
-                    .collect(),
-                artifacts: src.artifacts,
-            });
-        }
-        if !prepared.is_empty() {
-            let first = store.reserve_status_indexes(prepared.len() as i64)?;
-            let signed: Vec<Result<crate::store::SignedAward>> = std::thread::scope(|scope| {
-                let handles: Vec<_> = (0..workers.min(prepared.len()))
-                    .map(|w| {
-                        let prepared = &prepared;
-                        let issued_at = &issued_at;
-                        scope.spawn(move || {
-                            prepared
-                                .iter()
-                                .enumerate()
-                                .skip(w)
-                                .step_by(workers)
-                                .take_while(|_| !cancel.load(Ordering::Relaxed))
-                                .map(|(i, p)| {
-                                    (
-                                        i,
-                                        sign_one(
-                                            p,
-                                            key,
-                                            issuer,
-                                            suite,
-                                            issued_at,
-                                            now,
-                                            first + i as i64,
-                                        ),
-                                    )
-                                })
-                                .collect::<Vec<_>>()
-                        })
-                    })
-                    .collect();
-                let mut all: Vec<(usize, Result<crate::store::SignedAward>)> = Vec::new();
-                for h in handles {
-                    match h.join() {
-                        Ok(part) => all.extend(part),
-                        Err(_) => all.push((usize::MAX, Err(anyhow!("a signing thread failed")))),
-                    }
-                }
-                all.sort_by_key(|(i, _)| *i);
-                all.into_iter().map(|(_, r)| r).collect()
-            });
-            // Cancelled while signing: the part-signed batch is dropped, never stored (its
-            // reserved status indexes stay unused, which costs nothing).
+    std::thread::scope(|scope| -> Result<()> {
+        // The batch being signed: (submissions it covers, its signing thread).
+        let mut in_flight: Option<(usize, std::thread::ScopedJoinHandle<'_, _>)> = None;
+        let mut handled = 0;
+        for chunk in ids.chunks(batch_len) {
             if cancel.load(Ordering::Relaxed) {
-                report.cancelled = true;
                 break;
             }
-            let mut batch = Vec::with_capacity(signed.len());
-            for s in signed {
-                match s {
-                    Ok(a) => batch.push(a),
-                    Err(e) => report.failed.push(format!("{e:#}")),
-                }
-            }
-            for (a, stored) in batch.iter().zip(store.insert_awards(&batch, actor)?) {
-                if stored {
-                    report.issued.push(a.credential_id.clone());
-                } else {
-                    report.already_issued += 1;
-                }
+            let prepared = prepare(store, chunk, &mut rubrics, &mut report)?;
+            let first = if prepared.is_empty() {
+                0
+            } else {
+                store.reserve_status_indexes(prepared.len() as i64)?
+            };
+            let next = scope.spawn(move || signer.sign(&prepared, first));
+            if let Some((len, h)) = in_flight.replace((chunk.len(), next)) {
+                store_signed(store, join(h), actor, cancel, &mut report)?;
+                handled += len;
+                progress(handled.min(ids.len()), ids.len());
             }
         }
-        progress((done * batch_len + chunk.len()).min(ids.len()), ids.len());
-    }
+        if let Some((len, h)) = in_flight.take() {
+            store_signed(store, join(h), actor, cancel, &mut report)?;
+            handled += len;
+            progress(handled.min(ids.len()), ids.len());
+        }
+        report.cancelled = handled < ids.len();
+        Ok(())
+    })?;
     Ok(report)
 }
 
-fn sign_one(
-    p: &Prepared,
-    key: &SigningKey,
-    issuer: &Issuer,
-    suite: Suite,
-    issued_at: &str,
-    now: SystemTime,
-    index: i64,
-) -> Result<crate::store::SignedAward> {
-    let valid_until = p
-        .rubric
-        .achievement
-        .valid_for_days
-        .as_ref()
-        .map(|d| rfc3339(now + Duration::from_secs(u64::from(d.value) * 86_400)));
-    let mut salt = [0u8; 16];
-    getrandom::fill(&mut salt).map_err(|e| anyhow!("no random source: {e}"))?;
-    let salt: String = salt.iter().map(|b| format!("{b:02x}")).collect();
-    let credential_id = format!("urn:uuid:{}", uuid::Uuid::new_v4());
-    let doc = build::build(&AwardInput {
-        credential_id: &credential_id,
-        issuer,
-        rubric: &p.rubric,
-        learner_name: &p.learner_name,
-        learner_email: p.learner_email.as_deref(),
-        salt: &salt,
-        levels: &p.levels,
-        artifacts: &p.artifacts,
-        issued_at,
-        valid_until: valid_until.as_deref(),
-        status_index: index as u64,
-    });
-    let signed = proof::sign(&doc, key, &issuer.verification_method, issued_at, suite)
+fn join(
+    h: std::thread::ScopedJoinHandle<'_, Vec<Result<SignedAward>>>,
+) -> Vec<Result<SignedAward>> {
+    h.join()
+        .unwrap_or_else(|_| vec![Err(anyhow!("the signing thread failed"))])
+}
+
+/// Reads what a batch of credentials is built from; notes what cannot be issued.
+fn prepare(
+    store: &Store,
+    chunk: &[i64],
+    rubrics: &mut HashMap<String, Arc<Rubric>>,
+    report: &mut BatchReport,
+) -> Result<Vec<Prepared>> {
+    let mut prepared = Vec::with_capacity(chunk.len());
+    let mut sources = store.issue_sources(chunk)?;
+    // In the order asked for.
+    sources.sort_by_key(|s| chunk.iter().position(|id| *id == s.submission_id));
+    for id in chunk {
+        if !sources.iter().any(|s| s.submission_id == *id) {
+            report.failed.push(format!("there is no submission {id}"));
+        }
+    }
+    for src in sources {
+        let id = src.submission_id;
+        if src.awarded {
+            report.already_issued += 1;
+            continue;
+        }
+        if src.status != "scored" {
+            report.failed.push(format!(
+                "submission {id} is {}, not scored as meeting the rubric",
+                src.status
+            ));
+            continue;
+        }
+        if !src.assessed {
+            report
+                .failed
+                .push(format!("submission {id} has no submitted assessment"));
+            continue;
+        }
+        let rubric = match rubrics.get(&src.rubric_hash) {
+            Some(r) => Arc::clone(r),
+            None => {
+                let r = Arc::new(store.load_rubric(&src.rubric_hash)?);
+                rubrics.insert(src.rubric_hash.clone(), Arc::clone(&r));
+                r
+            }
+        };
+        prepared.push(Prepared {
+            submission_id: id,
+            rubric,
+            learner_name: src.learner_name,
+            learner_email: src.learner_email,
+            levels: src.levels,
+            artifacts: src.artifacts,
+        });
+    }
+    Ok(prepared)
+}
+
+/// Stores a signed batch in one transaction — unless cancelling cut its signing short, when it
+/// is dropped whole (its reserved status indexes stay unused, which costs nothing).
+fn store_signed(
+    store: &mut Store,
+    signed: Vec<Result<SignedAward>>,
+    actor: &str,
+    cancel: &AtomicBool,
+    report: &mut BatchReport,
+) -> Result<()> {
+    if cancel.load(Ordering::Relaxed) {
+        return Ok(());
+    }
+    let mut batch = Vec::with_capacity(signed.len());
+    for s in signed {
+        match s {
+            Ok(a) => batch.push(a),
+            Err(e) => report.failed.push(format!("{e:#}")),
+        }
+    }
+    for (a, stored) in batch.iter().zip(store.insert_awards(&batch, actor)?) {
+        if stored {
+            report.issued.push(a.credential_id.clone());
+        } else {
+            report.already_issued += 1;
+        }
+    }
+    Ok(())
+}
+
+impl Signer<'_> {
+    fn sign_one(&self, p: &Prepared, index: i64) -> Result<SignedAward> {
+        let (issuer, issued_at, now) = (self.issuer, self.issued_at, self.now);
+        let valid_until = p
+            .rubric
+            .achievement
+            .valid_for_days
+            .as_ref()
+            .map(|d| rfc3339(now + Duration::from_secs(u64::from(d.value) * 86_400)));
+        let mut salt = [0u8; 16];
+        getrandom::fill(&mut salt).map_err(|e| anyhow!("no random source: {e}"))?;
+        let salt: String = salt.iter().map(|b| format!("{b:02x}")).collect();
+        let credential_id = format!("urn:uuid:{}", uuid::Uuid::new_v4());
+        let doc = build::build(&AwardInput {
+            credential_id: &credential_id,
+            issuer,
+            rubric: &p.rubric,
+            learner_name: &p.learner_name,
+            learner_email: p.learner_email.as_deref(),
+            salt: &salt,
+            levels: &p.levels,
+            artifacts: &p.artifacts,
+            issued_at,
+            valid_until: valid_until.as_deref(),
+            status_index: index as u64,
+        });
+        let signed = proof::sign_owned(
+            doc,
+            self.key,
+            &issuer.verification_method,
+            issued_at,
+            self.suite,
+        )
         .map_err(|e| anyhow!("submission {}: {e:#}", p.submission_id))?;
-    Ok(crate::store::SignedAward {
-        submission_id: p.submission_id,
-        credential_id,
-        credential_json: serde_json::to_string_pretty(&signed)?,
-        status_index: index,
-    })
+        Ok(SignedAward {
+            submission_id: p.submission_id,
+            credential_id,
+            credential_json: serde_json::to_string(&signed)?,
+            status_index: index,
+        })
+    }
 }

@@ -102,7 +102,18 @@ pub fn sign(
     created: &str,
     suite: Suite,
 ) -> Result<Value> {
-    let mut unsigned = document.clone();
+    sign_owned(document.clone(), key, method, created, suite)
+}
+
+/// [`sign`], taking the document (no copy of it is made).
+pub fn sign_owned(
+    document: Value,
+    key: &SigningKey,
+    method: &str,
+    created: &str,
+    suite: Suite,
+) -> Result<Value> {
+    let mut unsigned = document;
     let obj = unsigned
         .as_object_mut()
         .ok_or_else(|| anyhow!("a credential is a JSON object"))?;

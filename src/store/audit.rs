@@ -47,11 +47,8 @@ pub fn append(
     detail: &str,
 ) -> Result<()> {
     let last: Option<(i64, String)> = tx
-        .query_row(
-            "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let (seq, prev) = match last {
         Some((s, h)) => (s + 1, h),
@@ -59,11 +56,11 @@ pub fn append(
     };
     let at = now();
     let hash = entry_hash(seq, at, actor, action, subject, detail, &prev);
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO audit_log (seq, at, actor, action, subject, detail, prev_hash, hash)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![seq, at, actor, action, subject, detail, prev, hash],
-    )?;
+    )?
+    .execute(params![seq, at, actor, action, subject, detail, prev, hash])?;
     Ok(())
 }
 

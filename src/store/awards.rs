@@ -1,5 +1,7 @@
 //! Awards: signed credentials, stored with the approval that produced them.
 
+use std::collections::{BTreeMap, HashMap};
+
 use anyhow::{Result, bail};
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
@@ -15,6 +17,22 @@ pub struct AwardSource {
     pub learner_email: Option<String>,
     pub cohort_id: String,
     pub rubric_hash: String,
+    pub artifacts: Vec<ArtifactRecord>,
+}
+
+/// Everything a credential is built from, and whether it may be issued.
+#[derive(Clone, Debug)]
+pub struct IssueSource {
+    pub submission_id: i64,
+    pub status: String,
+    pub learner_name: String,
+    pub learner_email: Option<String>,
+    pub rubric_hash: String,
+    /// It has a credential already.
+    pub awarded: bool,
+    /// It has a submitted assessment (whose levels are `levels`).
+    pub assessed: bool,
+    pub levels: BTreeMap<String, String>,
     pub artifacts: Vec<ArtifactRecord>,
 }
 
@@ -88,18 +106,17 @@ impl Store {
         let t = now();
         let mut stored = Vec::with_capacity(batch.len());
         for a in batch {
-            let inserted = tx.execute(
+            let inserted = tx.prepare_cached(
                 "INSERT INTO awards (submission_id, credential_id, credential_json, status_index, issued_at, issued_by)
                  SELECT ?1, ?2, ?3, ?4, ?5, ?6
                  WHERE NOT EXISTS (SELECT 1 FROM awards WHERE submission_id = ?1)
                    AND (SELECT status FROM submissions WHERE id = ?1) = 'scored'",
-                params![a.submission_id, a.credential_id, a.credential_json, a.status_index, t, actor],
-            )? == 1;
+            )?
+            .execute(params![a.submission_id, a.credential_id, a.credential_json, a.status_index, t, actor])?
+                == 1;
             if inserted {
-                tx.execute(
-                    "UPDATE submissions SET status = 'approved' WHERE id = ?1",
-                    [a.submission_id],
-                )?;
+                tx.prepare_cached("UPDATE submissions SET status = 'approved' WHERE id = ?1")?
+                    .execute([a.submission_id])?;
                 audit::append(
                     &tx,
                     actor,
@@ -114,12 +131,80 @@ impl Store {
         Ok(stored)
     }
 
+    /// What the credentials for `ids` are built from, read in three queries whatever the
+    /// number of ids (issuing reads a batch at a time). Ids that do not exist are left out.
+    pub fn issue_sources(&self, ids: &[i64]) -> Result<Vec<IssueSource>> {
+        let list = serde_json::to_string(ids)?;
+        let mut out: Vec<IssueSource> = Vec::with_capacity(ids.len());
+        let mut index: HashMap<i64, usize> = HashMap::with_capacity(ids.len());
+        let mut heads = self.conn.prepare_cached(
+            "SELECT s.id, s.status, l.name, l.email, s.rubric_hash,
+                    EXISTS (SELECT 1 FROM awards w WHERE w.submission_id = s.id)
+             FROM submissions s JOIN learners l ON l.id = s.learner_id
+             WHERE s.id IN (SELECT value FROM json_each(?1))",
+        )?;
+        let mut rows = heads.query([&list])?;
+        while let Some(r) = rows.next()? {
+            index.insert(r.get(0)?, out.len());
+            out.push(IssueSource {
+                submission_id: r.get(0)?,
+                status: r.get(1)?,
+                learner_name: r.get(2)?,
+                learner_email: r.get(3)?,
+                rubric_hash: r.get(4)?,
+                awarded: r.get(5)?,
+                assessed: false,
+                levels: BTreeMap::new(),
+                artifacts: Vec::new(),
+            });
+        }
+        let mut arts = self.conn.prepare_cached(
+            "SELECT submission_id, name, kind, requirement, sha256, size, url FROM artifacts
+             WHERE submission_id IN (SELECT value FROM json_each(?1))
+             ORDER BY submission_id, name",
+        )?;
+        let mut rows = arts.query([&list])?;
+        while let Some(r) = rows.next()? {
+            if let Some(&i) = index.get(&r.get::<_, i64>(0)?) {
+                out[i].artifacts.push(ArtifactRecord {
+                    name: r.get(1)?,
+                    kind: r.get(2)?,
+                    requirement: r.get(3)?,
+                    sha256: r.get(4)?,
+                    size: r.get::<_, Option<i64>>(5)?.map(|v| v as u64),
+                    url: r.get(6)?,
+                });
+            }
+        }
+        // The levels of each submission's most recently submitted assessment.
+        let mut scores = self.conn.prepare_cached(
+            "SELECT a.submission_id, sc.criterion_id, sc.level_id
+             FROM assessments a LEFT JOIN assessment_scores sc ON sc.assessment_id = a.id
+             WHERE a.submission_id IN (SELECT value FROM json_each(?1))
+               AND a.id = (SELECT b.id FROM assessments b
+                           WHERE b.submission_id = a.submission_id AND b.state = 'submitted'
+                           ORDER BY b.updated_at DESC, b.id DESC LIMIT 1)",
+        )?;
+        let mut rows = scores.query([&list])?;
+        while let Some(r) = rows.next()? {
+            if let Some(&i) = index.get(&r.get::<_, i64>(0)?) {
+                out[i].assessed = true;
+                if let (Some(c), Some(l)) = (r.get::<_, Option<String>>(1)?, r.get(2)?) {
+                    out[i].levels.insert(c, l);
+                }
+            }
+        }
+        Ok(out)
+    }
+
     pub fn award_source(&self, submission_id: i64) -> Result<AwardSource> {
-        let (status, learner_name, learner_email, cohort_id, rubric_hash) = self.conn.query_row(
-            "SELECT s.status, l.name, l.email, s.cohort_id, s.rubric_hash
-             FROM submissions s JOIN learners l ON l.id = s.learner_id WHERE s.id = ?1",
-            [submission_id],
-            |r| {
+        let (status, learner_name, learner_email, cohort_id, rubric_hash) = self
+            .conn
+            .prepare_cached(
+                "SELECT s.status, l.name, l.email, s.cohort_id, s.rubric_hash
+                 FROM submissions s JOIN learners l ON l.id = s.learner_id WHERE s.id = ?1",
+            )?
+            .query_row([submission_id], |r| {
                 Ok((
                     r.get::<_, String>(0)?,
                     r.get::<_, String>(1)?,
@@ -127,8 +212,7 @@ impl Store {
                     r.get::<_, String>(3)?,
                     r.get::<_, String>(4)?,
                 ))
-            },
-        )?;
+            })?;
         Ok(AwardSource {
             submission_id,
             status,
@@ -140,14 +224,21 @@ impl Store {
         })
     }
 
+    /// Whether the submission has a credential (cheaper than [`Store::award`]).
+    pub fn has_award(&self, submission_id: i64) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM awards WHERE submission_id = ?1)")?
+            .query_row([submission_id], |r| r.get(0))?)
+    }
+
     pub fn award(&self, submission_id: i64) -> Result<Option<Award>> {
         Ok(self
             .conn
-            .query_row(
-                &format!("SELECT {AWARD_COLUMNS} FROM awards WHERE submission_id = ?1"),
-                [submission_id],
-                award_from,
-            )
+            .prepare_cached(&format!(
+                "SELECT {AWARD_COLUMNS} FROM awards WHERE submission_id = ?1"
+            ))?
+            .query_row([submission_id], award_from)
             .optional()?)
     }
 

@@ -24,7 +24,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 pub use artifacts::ArtifactStore;
 pub use assessments::{AssessmentInput, CriterionScore};
 pub use audit::{AuditEntry, AuditReport};
-pub use awards::{Award, AwardSource, SignedAward};
+pub use awards::{Award, AwardSource, IssueSource, SignedAward};
 pub use cohorts::{CohortRow, CohortSummary, Flags};
 pub use queue::{PageFrom, QueueQuery, QueueRow, QueueSort};
 pub use review::{ReviewData, SavedAssessment, status_label};
@@ -99,6 +99,8 @@ impl Store {
         )
         .with_context(|| format!("cannot open {}", db.display()))?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
+        // Issuing reads and writes a handful of statements per credential: keep them compiled.
+        conn.set_prepared_statement_cache_capacity(64);
         enable_wal(&conn).with_context(|| format!("cannot switch {} to WAL mode", db.display()))?;
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
         schema::migrate(&mut conn).with_context(|| format!("in {}", db.display()))?;

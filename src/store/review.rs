@@ -113,27 +113,24 @@ impl Store {
     fn assessment_where(&self, id: i64, cond: &str, arg: &str) -> Result<Option<SavedAssessment>> {
         let head = self
             .conn
-            .query_row(
-                &format!(
-                    "SELECT a.id, a.assessor, a.state, a.decision, a.overall_feedback, a.time_spent_secs
-                     FROM assessments a WHERE a.submission_id = ?1 AND {cond}
-                     ORDER BY a.updated_at DESC, a.id DESC LIMIT 1"
-                ),
-                params![id, arg],
-                |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        SavedAssessment {
-                            assessor: r.get(1)?,
-                            state: r.get(2)?,
-                            decision: r.get(3)?,
-                            scores: Vec::new(),
-                            overall_feedback: r.get(4)?,
-                            time_spent_secs: r.get(5)?,
-                        },
-                    ))
-                },
-            )
+            .prepare_cached(&format!(
+                "SELECT a.id, a.assessor, a.state, a.decision, a.overall_feedback, a.time_spent_secs
+                 FROM assessments a WHERE a.submission_id = ?1 AND {cond}
+                 ORDER BY a.updated_at DESC, a.id DESC LIMIT 1"
+            ))?
+            .query_row(params![id, arg], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    SavedAssessment {
+                        assessor: r.get(1)?,
+                        state: r.get(2)?,
+                        decision: r.get(3)?,
+                        scores: Vec::new(),
+                        overall_feedback: r.get(4)?,
+                        time_spent_secs: r.get(5)?,
+                    },
+                ))
+            })
             .optional()?;
         let Some((aid, mut saved)) = head else {
             return Ok(None);

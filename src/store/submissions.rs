@@ -135,7 +135,7 @@ impl Store {
     }
 
     pub fn submission_artifacts(&self, submission_id: i64) -> Result<Vec<ArtifactRecord>> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare_cached(
             "SELECT name, kind, requirement, sha256, size, url FROM artifacts
              WHERE submission_id = ?1 ORDER BY name",
         )?;
