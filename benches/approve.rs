@@ -53,8 +53,8 @@ fn main() -> anyhow::Result<()> {
         PASS,
     )?;
     println!(
-        "{:>8}  {:<16} {:>9} {:>12} {:>10} {:>10}",
-        "size", "suite", "wall", "creds/s", "peak RSS", "CPU time"
+        "{:>8}  {:<16} {:>9} {:>12} {:>10} {:>10} {:>10}",
+        "size", "suite", "wall", "creds/s", "peak RSS", "CPU time", "of it plan"
     );
     for &n in &sizes {
         for suite in &suites {
@@ -99,6 +99,7 @@ fn child(ws: &Path, cohort: &str, suite: &str) -> anyhow::Result<()> {
     let rows = store.cohort_rows(cohort, 1800, merit::store::now())?;
     let plan = Plan::new(cohort, &rows);
     drop(rows);
+    let planned = t.elapsed().as_secs_f64();
     let report = approve(
         &mut store,
         &key,
@@ -118,13 +119,14 @@ fn child(ws: &Path, cohort: &str, suite: &str) -> anyhow::Result<()> {
         plan.to_issue.len()
     );
     println!(
-        "{:>8}  {:<16} {:>7.2} s {:>12.0} {:>7.1} MB {:>8.2} s",
+        "{:>8}  {:<16} {:>7.2} s {:>12.0} {:>7.1} MB {:>8.2} s {:>8.2} s",
         n,
         suite.name(),
         secs,
         n as f64 / secs,
         peak_rss_mb(),
-        cpu
+        cpu,
+        planned
     );
     Ok(())
 }

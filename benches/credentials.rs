@@ -64,6 +64,7 @@ fn main() -> anyhow::Result<()> {
                 issued_at: "2026-01-01T00:00:00Z",
                 valid_until: Some("2028-11-27T10:00:00Z"),
                 status_index: i as u64,
+                achievement: None,
             })
         })
         .collect();

@@ -68,6 +68,9 @@ pub struct AwardInput<'a> {
     pub issued_at: &'a str,
     pub valid_until: Option<&'a str>,
     pub status_index: u64,
+    /// The rubric's [`achievement`], when already built (it is the same for every credential
+    /// of a rubric version; a batch builds it once).
+    pub achievement: Option<&'a Value>,
 }
 
 /// `ni:///sha-256;…` (RFC 6920): a URI naming content by its SHA-256.
@@ -81,10 +84,10 @@ pub fn ni_uri(sha256_hex: &str) -> Option<String> {
     ))
 }
 
-pub fn build(a: &AwardInput<'_>) -> Value {
-    let r = a.rubric;
+/// The `Achievement` of a rubric: what the badge certifies, its criteria and levels.
+pub fn achievement(issuer: &Issuer, r: &Rubric) -> Value {
     let ach = &r.achievement;
-    let achievement_id = a.issuer.achievement_url(&r.id.value);
+    let achievement_id = issuer.achievement_url(&r.id.value);
     let results_id = |cid: &str| format!("{achievement_id}#criterion-{cid}");
     let result_descriptions: Vec<Value> = r
         .criteria
@@ -108,19 +111,6 @@ pub fn build(a: &AwardInput<'_>) -> Value {
                 d["requiredLevel"] = Value::String(format!("{rd}/{}", req.value));
             }
             d
-        })
-        .collect();
-    let results: Vec<Value> = r
-        .criteria
-        .iter()
-        .filter_map(|c| {
-            let level = a.levels.get(&c.id.value)?;
-            Some(json!({
-                "type": ["Result"],
-                "resultDescription": results_id(&c.id.value),
-                "achievedLevel": format!("{}/{level}", results_id(&c.id.value)),
-                "status": "Completed",
-            }))
         })
         .collect();
     let mut achievement = json!({
@@ -165,6 +155,31 @@ pub fn build(a: &AwardInput<'_>) -> Value {
                 .collect(),
         );
     }
+    achievement
+}
+
+pub fn build(a: &AwardInput<'_>) -> Value {
+    let r = a.rubric;
+    let ach = &r.achievement;
+    let achievement_id = a.issuer.achievement_url(&r.id.value);
+    let results_id = |cid: &str| format!("{achievement_id}#criterion-{cid}");
+    let results: Vec<Value> = r
+        .criteria
+        .iter()
+        .filter_map(|c| {
+            let level = a.levels.get(&c.id.value)?;
+            Some(json!({
+                "type": ["Result"],
+                "resultDescription": results_id(&c.id.value),
+                "achievedLevel": format!("{}/{level}", results_id(&c.id.value)),
+                "status": "Completed",
+            }))
+        })
+        .collect();
+    let achievement = match a.achievement {
+        Some(v) => v.clone(),
+        None => achievement(a.issuer, r),
+    };
     let (identity, identity_type) = match a.learner_email {
         Some(e) => (e.trim().to_lowercase(), "emailAddress"),
         None => (a.learner_name.to_string(), "name"),

@@ -11,6 +11,13 @@ use oxrdf02 as o2;
 
 use super::contexts;
 
+/// Processed JSON-LD contexts, shared by every document this process canonicalizes. Sound
+/// because the document loader only ever returns the contexts bundled in the binary.
+fn context_cache() -> oxjsonld::JsonLdContextCache {
+    static CACHE: std::sync::OnceLock<oxjsonld::JsonLdContextCache> = std::sync::OnceLock::new();
+    CACHE.get_or_init(oxjsonld::JsonLdContextCache::new).clone()
+}
+
 /// N-Quads of the canonical RDF dataset of `doc`.
 pub fn rdfc(doc: &serde_json::Value) -> Result<String> {
     let bytes = serde_json::to_vec(doc)?;
@@ -18,6 +25,7 @@ pub fn rdfc(doc: &serde_json::Value) -> Result<String> {
     let seen = unknown.clone();
     let parser = oxjsonld::JsonLdParser::new()
         .for_slice(&bytes)
+        .with_context_cache(context_cache())
         .with_load_document_callback(move |url, _| match contexts::get(url) {
             Some(doc) => Ok(oxjsonld::JsonLdRemoteDocument {
                 document: doc.to_vec(),
@@ -45,7 +53,22 @@ pub fn rdfc(doc: &serde_json::Value) -> Result<String> {
             }
         }
     }
-    rdf_canon::canonicalize_quads(&quads).map_err(|e| anyhow!("RDF canonicalization failed: {e}"))
+    // rdf-canon labels the blank nodes; relabelling and serializing the quads directly (as its
+    // `canonicalize_quads` does, but without building a second indexed dataset for it) is
+    // about a sixth of the time.
+    let fail = |e: rdf_canon::CanonicalizationError| anyhow!("RDF canonicalization failed: {e}");
+    let labels = rdf_canon::issue_quads(&quads).map_err(fail)?;
+    let relabelled = rdf_canon::relabel_quads(&quads, &labels).map_err(fail)?;
+    // N-Quads lines in code point order of the quads, each once (an RDF dataset is a set).
+    let mut lines: Vec<String> = relabelled.iter().map(|q| q.to_string()).collect();
+    lines.sort_unstable();
+    lines.dedup();
+    let mut out = String::with_capacity(lines.iter().map(|l| l.len() + 3).sum());
+    for l in &lines {
+        out.push_str(l);
+        out.push_str(" .\n");
+    }
+    Ok(out)
 }
 
 /// The RFC 8785 canonical JSON of `doc`.

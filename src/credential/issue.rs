@@ -45,6 +45,8 @@ pub fn batch_size() -> usize {
 struct Prepared {
     submission_id: i64,
     rubric: Arc<Rubric>,
+    /// The rubric's achievement, built once per batch and rubric version.
+    achievement: Arc<serde_json::Value>,
     learner_name: String,
     learner_email: Option<String>,
     levels: std::collections::BTreeMap<String, String>,
@@ -134,7 +136,7 @@ pub fn issue_batch(
             if cancel.load(Ordering::Relaxed) {
                 break;
             }
-            let prepared = prepare(store, chunk, &mut rubrics, &mut report)?;
+            let prepared = prepare(store, chunk, &mut rubrics, issuer, &mut report)?;
             let first = if prepared.is_empty() {
                 0
             } else {
@@ -169,7 +171,8 @@ fn join(
 fn prepare(
     store: &Store,
     chunk: &[i64],
-    rubrics: &mut HashMap<String, Arc<Rubric>>,
+    rubrics: &mut HashMap<String, (Arc<Rubric>, Arc<serde_json::Value>)>,
+    issuer: &Issuer,
     report: &mut BatchReport,
 ) -> Result<Vec<Prepared>> {
     let mut prepared = Vec::with_capacity(chunk.len());
@@ -200,17 +203,19 @@ fn prepare(
                 .push(format!("submission {id} has no submitted assessment"));
             continue;
         }
-        let rubric = match rubrics.get(&src.rubric_hash) {
-            Some(r) => Arc::clone(r),
+        let (rubric, achievement) = match rubrics.get(&src.rubric_hash) {
+            Some((r, a)) => (Arc::clone(r), Arc::clone(a)),
             None => {
                 let r = Arc::new(store.load_rubric(&src.rubric_hash)?);
-                rubrics.insert(src.rubric_hash.clone(), Arc::clone(&r));
-                r
+                let a = Arc::new(build::achievement(issuer, &r));
+                rubrics.insert(src.rubric_hash.clone(), (Arc::clone(&r), Arc::clone(&a)));
+                (r, a)
             }
         };
         prepared.push(Prepared {
             submission_id: id,
             rubric,
+            achievement,
             learner_name: src.learner_name,
             learner_email: src.learner_email,
             levels: src.levels,
@@ -274,6 +279,7 @@ impl Signer<'_> {
             issued_at,
             valid_until: valid_until.as_deref(),
             status_index: index as u64,
+            achievement: Some(&p.achievement),
         });
         let signed = proof::sign_owned(
             doc,
