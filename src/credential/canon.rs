@@ -1,13 +1,12 @@
 //! Canonical forms of a JSON-LD document: RDF Dataset Canonicalization (RDFC-1.0, for
 //! eddsa-rdfc-2022) and the JSON Canonicalization Scheme (RFC 8785, for eddsa-jcs-2022).
 //!
-//! JSON-LD to RDF is oxjsonld's; RDFC-1.0 is rdf-canon's (which speaks oxrdf 0.2, so quads are
-//! carried across); JCS is serde_json_canonicalizer's.
+//! JSON-LD to RDF is oxjsonld's; RDFC-1.0 is rdf-canon's (vendored, built on the same oxrdf
+//! as oxjsonld); JCS is serde_json_canonicalizer's.
 
 use std::sync::{Arc, Mutex};
 
 use anyhow::{Result, anyhow, bail};
-use oxrdf02 as o2;
 
 use super::contexts;
 
@@ -41,7 +40,7 @@ pub fn rdfc(doc: &serde_json::Value) -> Result<String> {
     let mut quads = Vec::new();
     for q in parser {
         match q {
-            Ok(q) => quads.push(convert(&q)?),
+            Ok(q) => quads.push(q),
             Err(e) => {
                 if let Some(url) = unknown.lock().ok().and_then(|s| s.clone()) {
                     bail!(
@@ -57,7 +56,7 @@ pub fn rdfc(doc: &serde_json::Value) -> Result<String> {
     // `canonicalize_quads` does, but without building a second indexed dataset for it) is
     // about a sixth of the time.
     let fail = |e: rdf_canon::CanonicalizationError| anyhow!("RDF canonicalization failed: {e}");
-    let labels = rdf_canon::issue_quads(&quads).map_err(fail)?;
+    let labels = rdf_canon::issue_quads_unindexed(&quads).map_err(fail)?;
     let relabelled = rdf_canon::relabel_quads(&quads, &labels).map_err(fail)?;
     // N-Quads lines in code point order of the quads, each once (an RDF dataset is a set).
     let mut lines: Vec<String> = relabelled.iter().map(|q| q.to_string()).collect();
@@ -75,40 +74,4 @@ pub fn rdfc(doc: &serde_json::Value) -> Result<String> {
 pub fn jcs(doc: &serde_json::Value) -> Result<String> {
     serde_json_canonicalizer::to_string(doc)
         .map_err(|e| anyhow!("JSON canonicalization failed: {e}"))
-}
-
-/// Carries a quad from oxjsonld's oxrdf to rdf-canon's.
-fn convert(q: &oxrdf::Quad) -> Result<o2::Quad> {
-    let subject = match &q.subject {
-        oxrdf::NamedOrBlankNode::NamedNode(n) => {
-            o2::Subject::NamedNode(o2::NamedNode::new_unchecked(n.as_str()))
-        }
-        oxrdf::NamedOrBlankNode::BlankNode(b) => {
-            o2::Subject::BlankNode(o2::BlankNode::new_unchecked(b.as_str()))
-        }
-    };
-    let predicate = o2::NamedNode::new_unchecked(q.predicate.as_str());
-    let object = match &q.object {
-        oxrdf::Term::NamedNode(n) => o2::Term::NamedNode(o2::NamedNode::new_unchecked(n.as_str())),
-        oxrdf::Term::BlankNode(b) => o2::Term::BlankNode(o2::BlankNode::new_unchecked(b.as_str())),
-        oxrdf::Term::Literal(l) => o2::Term::Literal(match l.language() {
-            Some(lang) => o2::Literal::new_language_tagged_literal_unchecked(l.value(), lang),
-            None => o2::Literal::new_typed_literal(
-                l.value(),
-                o2::NamedNode::new_unchecked(l.datatype().as_str()),
-            ),
-        }),
-        #[allow(unreachable_patterns)]
-        _ => bail!("RDF 1.2 terms are not supported in credentials"),
-    };
-    let graph = match &q.graph_name {
-        oxrdf::GraphName::DefaultGraph => o2::GraphName::DefaultGraph,
-        oxrdf::GraphName::NamedNode(n) => {
-            o2::GraphName::NamedNode(o2::NamedNode::new_unchecked(n.as_str()))
-        }
-        oxrdf::GraphName::BlankNode(b) => {
-            o2::GraphName::BlankNode(o2::BlankNode::new_unchecked(b.as_str()))
-        }
-    };
-    Ok(o2::Quad::new(subject, predicate, object, graph))
 }
