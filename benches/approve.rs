@@ -96,9 +96,7 @@ fn child(ws: &Path, cohort: &str, suite: &str) -> anyhow::Result<()> {
     let mut store = Store::open(ws)?;
     let t = Instant::now();
     let cpu0 = cpu_secs();
-    let rows = store.cohort_rows(cohort, 1800, merit::store::now())?;
-    let plan = Plan::new(cohort, &rows);
-    drop(rows);
+    let plan = Plan::for_cohort(&store, cohort, 1800, merit::store::now(), |_| true)?;
     let planned = t.elapsed().as_secs_f64();
     let report = approve(
         &mut store,

@@ -49,26 +49,29 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
             safe(&a.cohort)
         );
     }
-    let rows = store.cohort_rows(
+    let wanted: std::collections::HashSet<i64> = a.submission.iter().copied().collect();
+    let mut found = std::collections::HashSet::new();
+    let mut plan = Plan::for_cohort(
+        &store,
         &a.cohort,
         merit::tui::claim_idle_secs(),
         merit::store::now(),
-    )?;
-    let plan = if a.all_meeting {
-        Plan::new(&a.cohort, &rows)
-    } else {
-        let mut plan = Plan::new(
-            &a.cohort,
-            rows.iter()
-                .filter(|r| a.submission.contains(&r.submission_id)),
-        );
-        for id in &a.submission {
-            if !rows.iter().any(|r| r.submission_id == *id) {
-                plan.excluded.push((*id, "not in this cohort".to_string()));
+        |r| {
+            if a.all_meeting {
+                return true;
             }
+            let picked = wanted.contains(&r.submission_id);
+            if picked {
+                found.insert(r.submission_id);
+            }
+            picked
+        },
+    )?;
+    for id in &a.submission {
+        if !found.contains(id) {
+            plan.excluded.push((*id, "not in this cohort".to_string()));
         }
-        plan
-    };
+    }
     if a.dry_run {
         if a.json {
             println!(

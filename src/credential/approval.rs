@@ -34,13 +34,37 @@ impl Plan {
             ..Plan::default()
         };
         for row in selected {
-            match row.can_issue() {
-                Ok(()) => plan.to_issue.push(row.submission_id),
-                Err("not yet") => plan.not_yet.push(row.submission_id),
-                Err(why) => plan.excluded.push((row.submission_id, why.to_string())),
-            }
+            plan.add(row);
         }
         plan
+    }
+
+    /// The plan for the rows of a cohort that `select` picks, read from the store a row at a
+    /// time (memory stays flat however large the cohort).
+    pub fn for_cohort(
+        store: &Store,
+        cohort_id: &str,
+        claim_idle_secs: i64,
+        now: i64,
+        mut select: impl FnMut(&CohortRow) -> bool,
+    ) -> Result<Plan> {
+        let mut plan = Plan::new(cohort_id, []);
+        store.for_each_cohort_row(cohort_id, claim_idle_secs, now, |row| {
+            if select(&row) {
+                plan.add(&row);
+            }
+            Ok(())
+        })?;
+        Ok(plan)
+    }
+
+    /// Sorts one selected row into to issue, not yet or excluded.
+    pub fn add(&mut self, row: &CohortRow) {
+        match row.can_issue() {
+            Ok(()) => self.to_issue.push(row.submission_id),
+            Err("not yet") => self.not_yet.push(row.submission_id),
+            Err(why) => self.excluded.push((row.submission_id, why.to_string())),
+        }
     }
 
     /// How many were excluded for each reason, most common first.

@@ -164,6 +164,23 @@ impl Store {
         claim_idle_secs: i64,
         now: i64,
     ) -> Result<Vec<CohortRow>> {
+        let mut out = Vec::new();
+        self.for_each_cohort_row(cohort_id, claim_idle_secs, now, |r| {
+            out.push(r);
+            Ok(())
+        })?;
+        Ok(out)
+    }
+
+    /// [`Store::cohort_rows`] one row at a time, so that a cohort of any size is never all in
+    /// memory at once.
+    pub fn for_each_cohort_row(
+        &self,
+        cohort_id: &str,
+        claim_idle_secs: i64,
+        now: i64,
+        mut f: impl FnMut(CohortRow) -> Result<()>,
+    ) -> Result<()> {
         let mut stmt = self.conn.prepare(
             "SELECT s.id, l.name, l.key, s.attempt, s.status, s.rubric_hash, s.claimed_by, s.claimed_at,
                 (SELECT group_concat(a.assessor, ', ') FROM assessments a
@@ -187,7 +204,6 @@ impl Store {
         )?;
         // Required evidence per rubric version, read once per version.
         let mut required: HashMap<String, Vec<String>> = HashMap::new();
-        let mut out = Vec::new();
         let mut rows = stmt.query([cohort_id])?;
         while let Some(r) = rows.next()? {
             let status: String = r.get(4)?;
@@ -221,7 +237,7 @@ impl Store {
                     && claimed_at.is_some_and(|t| t < now - claim_idle_secs),
                 rubric_outdated: current.as_deref().is_some_and(|c| c != hash),
             };
-            out.push(CohortRow {
+            f(CohortRow {
                 submission_id: r.get(0)?,
                 learner_name: r.get(1)?,
                 learner_key: r.get(2)?,
@@ -233,8 +249,8 @@ impl Store {
                 flags,
                 credential_id: r.get(14)?,
                 revoked: r.get(15)?,
-            });
+            })?;
         }
-        Ok(out)
+        Ok(())
     }
 }
