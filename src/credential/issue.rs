@@ -28,6 +28,10 @@ pub struct BatchReport {
     pub cancelled: bool,
 }
 
+/// Batches signed ahead of the one being stored: the database work of one thread never leaves
+/// the signing threads idle.
+const AHEAD: usize = 2;
+
 /// Submissions signed per batch: read together, signed on all cores, stored in one transaction.
 pub const BATCH: usize = 256;
 
@@ -129,9 +133,20 @@ pub fn issue_batch(
     let signer = &signer;
     let batch_len = batch_size();
     std::thread::scope(|scope| -> Result<()> {
-        // The batch being signed: (submissions it covers, its signing thread).
-        let mut in_flight: Option<(usize, std::thread::ScopedJoinHandle<'_, _>)> = None;
+        // Batches being signed, oldest first: (submissions covered, signing thread).
+        let mut in_flight = std::collections::VecDeque::new();
         let mut handled = 0;
+        let mut store_oldest = |in_flight: &mut std::collections::VecDeque<(usize, _)>,
+                                store: &mut Store,
+                                report: &mut BatchReport|
+         -> Result<()> {
+            if let Some((len, h)) = in_flight.pop_front() {
+                store_signed(store, join(h), actor, cancel, report)?;
+                handled += len;
+                progress(handled.min(ids.len()), ids.len());
+            }
+            Ok(())
+        };
         for chunk in ids.chunks(batch_len) {
             if cancel.load(Ordering::Relaxed) {
                 break;
@@ -142,17 +157,16 @@ pub fn issue_batch(
             } else {
                 store.reserve_status_indexes(prepared.len() as i64)?
             };
-            let next = scope.spawn(move || signer.sign(&prepared, first));
-            if let Some((len, h)) = in_flight.replace((chunk.len(), next)) {
-                store_signed(store, join(h), actor, cancel, &mut report)?;
-                handled += len;
-                progress(handled.min(ids.len()), ids.len());
+            in_flight.push_back((
+                chunk.len(),
+                scope.spawn(move || signer.sign(&prepared, first)),
+            ));
+            if in_flight.len() > AHEAD {
+                store_oldest(&mut in_flight, store, &mut report)?;
             }
         }
-        if let Some((len, h)) = in_flight.take() {
-            store_signed(store, join(h), actor, cancel, &mut report)?;
-            handled += len;
-            progress(handled.min(ids.len()), ids.len());
+        while !in_flight.is_empty() {
+            store_oldest(&mut in_flight, store, &mut report)?;
         }
         report.cancelled = handled < ids.len();
         Ok(())
