@@ -29,7 +29,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
     }
     for c in cohorts {
         println!(
-            "{}\t{}\trubric {}\t{} learners\t{} submissions\t{} new\t{} in progress\t{} scored\t{} not yet\t{} second marking\t{} approved",
+            "{}\t{}\trubric {}\t{} learners\t{} submissions\t{} new\t{} in progress\t{} scored\t{} not yet\t{} second marking\t{} approved\t{} issued\t{} revoked",
             c.id,
             c.name,
             c.rubric_id,
@@ -40,7 +40,9 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
             c.scored,
             c.not_yet,
             c.second_marking,
-            c.approved
+            c.approved,
+            c.issued,
+            c.revoked
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -1,9 +1,10 @@
 //! Issuing: credentials for approved submissions, built and signed on every core, stored with
 //! their awards in one transaction per batch — never twice for the same submission.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::{Duration, SystemTime};
 
 use anyhow::{Result, anyhow};
@@ -69,39 +70,22 @@ struct Signer<'a> {
 }
 
 impl Signer<'_> {
-    /// Signs a batch on every core, in order; stops early (partly signed) when cancelled.
-    fn sign(&self, prepared: &[Prepared], first_index: i64) -> Vec<Result<SignedAward>> {
-        let workers = self.workers.min(prepared.len()).max(1);
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..workers)
-                .map(|w| {
-                    scope.spawn(move || {
-                        prepared
-                            .iter()
-                            .enumerate()
-                            .skip(w)
-                            .step_by(workers)
-                            .take_while(|_| !self.cancel.load(Ordering::Relaxed))
-                            .map(|(i, p)| (i, self.sign_one(p, first_index + i as i64)))
-                            .collect::<Vec<_>>()
-                    })
-                })
-                .collect();
-            let mut all: Vec<(usize, Result<SignedAward>)> = Vec::with_capacity(prepared.len());
-            for h in handles {
-                match h.join() {
-                    Ok(part) => all.extend(part),
-                    Err(_) => all.push((usize::MAX, Err(anyhow!("a signing thread failed")))),
-                }
-            }
-            all.sort_by_key(|(i, _)| *i);
-            all.into_iter().map(|(_, r)| r).collect()
-        })
+    /// Signs every `stripes`-th credential of a batch from `stripe` on; stops early (partly
+    /// signed) when cancelled. Returns each with its place in the batch.
+    fn sign_stripe(&self, job: &Job) -> Vec<(usize, Result<SignedAward>)> {
+        job.prepared
+            .iter()
+            .enumerate()
+            .skip(job.stripe)
+            .step_by(job.stripes)
+            .take_while(|_| !self.cancel.load(Ordering::Relaxed))
+            .map(|(i, p)| (i, self.sign_one(p, job.first + i as i64)))
+            .collect()
     }
 }
 
-/// Issues credentials for `ids`, signing on every core; memory stays flat (two batches at a
-/// time). While one batch is signed, the next is read and the one before is stored, so the
+/// Issues credentials for `ids`, signing on every core; memory stays flat (three batches at
+/// a time). While batches are signed, the next is read and the oldest stored, so the
 /// database work overlaps the signing. Each batch is stored with its awards in one
 /// transaction. A submission that already has a credential (from an earlier run, or from
 /// another approval running now) is never given a second. `progress(done, total)` is called
@@ -133,15 +117,30 @@ pub fn issue_batch(
     let signer = &signer;
     let batch_len = batch_size();
     std::thread::scope(|scope| -> Result<()> {
-        // Batches being signed, oldest first: (submissions covered, signing thread).
-        let mut in_flight = std::collections::VecDeque::new();
+        // One signing thread per core for the whole approval (no thread per batch: threads
+        // that come and go leave their allocator memory behind), each taking its stripe of
+        // every batch in turn.
+        let pool: Vec<Sender<Job>> = (0..signer.workers)
+            .map(|_| {
+                let (tx, rx) = channel::<Job>();
+                scope.spawn(move || {
+                    for job in rx {
+                        let _ = job.reply.send(signer.sign_stripe(&job));
+                    }
+                });
+                tx
+            })
+            .collect();
+        // Batches being signed, oldest first: (submissions covered, where their stripes come
+        // back).
+        let mut in_flight: VecDeque<(usize, Receiver<Stripe>)> = VecDeque::new();
         let mut handled = 0;
-        let mut store_oldest = |in_flight: &mut std::collections::VecDeque<(usize, _)>,
+        let mut store_oldest = |in_flight: &mut VecDeque<(usize, Receiver<Stripe>)>,
                                 store: &mut Store,
                                 report: &mut BatchReport|
          -> Result<()> {
-            if let Some((len, h)) = in_flight.pop_front() {
-                store_signed(store, join(h), actor, cancel, report)?;
+            if let Some((len, replies)) = in_flight.pop_front() {
+                store_signed(store, collect(&replies, pool.len()), actor, cancel, report)?;
                 handled += len;
                 progress(handled.min(ids.len()), ids.len());
             }
@@ -151,16 +150,26 @@ pub fn issue_batch(
             if cancel.load(Ordering::Relaxed) {
                 break;
             }
-            let prepared = prepare(store, chunk, &mut rubrics, issuer, &mut report)?;
+            let prepared = Arc::new(prepare(store, chunk, &mut rubrics, issuer, &mut report)?);
             let first = if prepared.is_empty() {
                 0
             } else {
                 store.reserve_status_indexes(prepared.len() as i64)?
             };
-            in_flight.push_back((
-                chunk.len(),
-                scope.spawn(move || signer.sign(&prepared, first)),
-            ));
+            let (reply, replies) = channel();
+            for (stripe, worker) in pool.iter().enumerate() {
+                worker
+                    .send(Job {
+                        prepared: Arc::clone(&prepared),
+                        first,
+                        stripe,
+                        stripes: pool.len(),
+                        reply: reply.clone(),
+                    })
+                    .map_err(|_| anyhow!("a signing thread stopped"))?;
+            }
+            in_flight.push_back((chunk.len(), replies));
+            // Two batches signed ahead of the one being stored keep every core busy.
             if in_flight.len() > AHEAD {
                 store_oldest(&mut in_flight, store, &mut report)?;
             }
@@ -174,12 +183,30 @@ pub fn issue_batch(
     Ok(report)
 }
 
-fn join(
-    h: std::thread::ScopedJoinHandle<'_, Vec<Result<SignedAward>>>,
-) -> Vec<Result<SignedAward>> {
-    h.join()
-        .unwrap_or_else(|_| vec![Err(anyhow!("the signing thread failed"))])
+/// A batch's signed credentials in order, from the stripes its workers send back.
+fn collect(replies: &Receiver<Stripe>, stripes: usize) -> Vec<Result<SignedAward>> {
+    let mut all: Vec<(usize, Result<SignedAward>)> = Vec::new();
+    for _ in 0..stripes {
+        match replies.recv() {
+            Ok(part) => all.extend(part),
+            Err(_) => all.push((usize::MAX, Err(anyhow!("a signing thread failed")))),
+        }
+    }
+    all.sort_by_key(|(i, _)| *i);
+    all.into_iter().map(|(_, r)| r).collect()
 }
+
+/// A share of a batch for one signing thread.
+struct Job {
+    prepared: Arc<Vec<Prepared>>,
+    first: i64,
+    stripe: usize,
+    stripes: usize,
+    reply: Sender<Stripe>,
+}
+
+/// Signed credentials with their places in the batch.
+type Stripe = Vec<(usize, Result<SignedAward>)>;
 
 /// Reads what a batch of credentials is built from; notes what cannot be issued.
 fn prepare(
