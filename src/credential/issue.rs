@@ -307,7 +307,9 @@ impl Signer<'_> {
         let mut salt = [0u8; 16];
         getrandom::fill(&mut salt).map_err(|e| anyhow!("no random source: {e}"))?;
         let salt: String = salt.iter().map(|b| format!("{b:02x}")).collect();
-        let credential_id = format!("urn:uuid:{}", uuid::Uuid::new_v4());
+        // UUIDv7 (RFC 9562): unique and random like v4, but ordered by time, so that a large
+        // approval appends to the credential-id index instead of writing all over it.
+        let credential_id = format!("urn:uuid:{}", uuid::Uuid::now_v7());
         let doc = build::build(&AwardInput {
             credential_id: &credential_id,
             issuer,
