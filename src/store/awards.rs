@@ -166,14 +166,9 @@ impl Store {
         let mut rows = arts.query([&list])?;
         while let Some(r) = rows.next()? {
             if let Some(&i) = index.get(&r.get::<_, i64>(0)?) {
-                out[i].artifacts.push(ArtifactRecord {
-                    name: r.get(1)?,
-                    kind: r.get(2)?,
-                    requirement: r.get(3)?,
-                    sha256: r.get(4)?,
-                    size: r.get::<_, Option<i64>>(5)?.map(|v| v as u64),
-                    url: r.get(6)?,
-                });
+                out[i]
+                    .artifacts
+                    .push(super::submissions::artifact_from(r, 1)?);
             }
         }
         // The levels of each submission's most recently submitted assessment.

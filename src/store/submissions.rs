@@ -67,6 +67,22 @@ fn search_text(l: &LearnerInput, cohort_id: &str, rubric_id: &str) -> String {
     format!("{} {cohort_id} {rubric_id}", learner_search(l)).to_lowercase()
 }
 
+/// An artifact record from the columns `name, kind, requirement, sha256, size, url`, starting at
+/// column `first`.
+pub(super) fn artifact_from(
+    r: &rusqlite::Row<'_>,
+    first: usize,
+) -> rusqlite::Result<ArtifactRecord> {
+    Ok(ArtifactRecord {
+        name: r.get(first)?,
+        kind: r.get(first + 1)?,
+        requirement: r.get(first + 2)?,
+        sha256: r.get(first + 3)?,
+        size: r.get::<_, Option<i64>>(first + 4)?.map(|v| v as u64),
+        url: r.get(first + 5)?,
+    })
+}
+
 impl Store {
     /// Creates the cohort when it does not exist. A cohort is assessed against one rubric.
     pub fn ensure_cohort(
@@ -139,16 +155,7 @@ impl Store {
             "SELECT name, kind, requirement, sha256, size, url FROM artifacts
              WHERE submission_id = ?1 ORDER BY name",
         )?;
-        let rows = stmt.query_map([submission_id], |r| {
-            Ok(ArtifactRecord {
-                name: r.get(0)?,
-                kind: r.get(1)?,
-                requirement: r.get(2)?,
-                sha256: r.get(3)?,
-                size: r.get::<_, Option<i64>>(4)?.map(|v| v as u64),
-                url: r.get(5)?,
-            })
-        })?;
+        let rows = stmt.query_map([submission_id], |r| artifact_from(r, 0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 

@@ -96,6 +96,15 @@ macro_rules! b {
 
 const F: Option<&str> = None;
 
+/// `?`: every screen with a help overlay has it.
+const HELP: Binding = b!(
+    "?",
+    Action::Help,
+    "show all keys",
+    Some("help"),
+    [(KeyCode::Char('?'), NONE), (KeyCode::Char('?'), SHIFT)]
+);
+
 const MOVES: [Binding; 6] = [
     b!(
         "j/↓",
@@ -181,13 +190,7 @@ const QUEUE: &[Binding] = &[
         F,
         [(KeyCode::Char('R'), SHIFT), (KeyCode::Char('R'), NONE)]
     ),
-    b!(
-        "?",
-        Action::Help,
-        "show all keys",
-        Some("help"),
-        [(KeyCode::Char('?'), NONE), (KeyCode::Char('?'), SHIFT)]
-    ),
+    HELP,
     b!(
         "c",
         Action::OpenCohorts,
@@ -226,13 +229,7 @@ const REVIEW_COMMON: &[Binding] = &[
         Some("submit"),
         [(KeyCode::Char('s'), CTRL)]
     ),
-    b!(
-        "?",
-        Action::Help,
-        "show all keys",
-        Some("help"),
-        [(KeyCode::Char('?'), NONE), (KeyCode::Char('?'), SHIFT)]
-    ),
+    HELP,
     b!(
         "q/Esc",
         Action::Back,
@@ -362,13 +359,7 @@ const RUBRICS: &[Binding] = &[
         Some("compare"),
         [(KeyCode::Char('d'), NONE)]
     ),
-    b!(
-        "?",
-        Action::Help,
-        "show all keys",
-        Some("help"),
-        [(KeyCode::Char('?'), NONE), (KeyCode::Char('?'), SHIFT)]
-    ),
+    HELP,
     b!(
         "q/Esc",
         Action::Back,
@@ -504,13 +495,7 @@ const COHORTS: &[Binding] = &[
         F,
         [(KeyCode::Char('r'), NONE)]
     ),
-    b!(
-        "?",
-        Action::Help,
-        "show all keys",
-        Some("help"),
-        [(KeyCode::Char('?'), NONE), (KeyCode::Char('?'), SHIFT)]
-    ),
+    HELP,
     b!(
         "q/Esc",
         Action::Back,
@@ -577,13 +562,7 @@ const COHORT: &[Binding] = &[
         F,
         [(KeyCode::Char('r'), NONE)]
     ),
-    b!(
-        "?",
-        Action::Help,
-        "show all keys",
-        Some("help"),
-        [(KeyCode::Char('?'), NONE), (KeyCode::Char('?'), SHIFT)]
-    ),
+    HELP,
     b!(
         "q/Esc",
         Action::Back,
