@@ -41,7 +41,10 @@ fn an_issuer_approves_a_demo_cohort_and_every_credential_verifies() {
     let mut p = Pty::spawn(&["--workspace", &w, "--as", "you"], &[], 80, 24);
     p.wait_text("Queue");
     p.send("c");
-    p.wait_text(COHORT);
+    // The queue names cohorts too: wait for the cohorts screen's own rows.
+    p.wait_for("the cohorts listed", |s| {
+        s.contains("Cohorts") && s.contains("rubric data-cleaning ·")
+    });
     // The data cohort is the second one (cohorts are listed by id).
     p.send("j");
     p.send("\r");
@@ -65,7 +68,9 @@ fn an_issuer_approves_a_demo_cohort_and_every_credential_verifies() {
     p.send("\r");
     p.wait_text("0 ready");
     p.send("q");
-    p.wait_text("Cohorts");
+    p.wait_for("the cohorts again", |s| {
+        s.contains("From submitted to issued")
+    });
     p.send("q");
     p.wait_text("Queue");
     p.send("q");
