@@ -82,9 +82,20 @@ impl JsonLdContextCache {
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct ContextKey {
     active: u64,
-    local: Arc<str>,
+    /// Hash of the local context's canonical text (see [`node_hash`]).
+    local: u64,
     base_url: Option<String>,
     flags: u8,
+}
+
+/// A hash of the canonical text of a JSON node: what identifies a local context in the cache
+/// (long scoped contexts are hashed once, when their term is defined, not at every use).
+fn node_hash(node: &JsonNode) -> u64 {
+    let mut text = String::new();
+    node_key(node, &mut text);
+    let mut h = DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
 }
 
 /// A canonical text of a JSON node (object keys sorted), for cache keys.
@@ -132,8 +143,8 @@ pub struct JsonLdTermDefinition {
     pub reverse_property: bool,
     pub base_url: Option<Iri<String>>,
     pub context: Option<JsonNode>,
-    /// Merit patch: the cache key text of `context`, computed once.
-    pub context_key: Option<Arc<str>>,
+    /// Merit patch: a hash of the canonical text of `context` (its cache key), computed once.
+    pub context_key: Option<u64>,
     pub container_mapping: &'static [&'static str],
     pub direction_mapping: Option<Option<&'static str>>,
     pub index_mapping: Option<String>,
@@ -175,21 +186,14 @@ impl JsonLdContextProcessor {
         &self,
         active_context: &JsonLdContext,
         local_context: &JsonNode,
-        local_key: Option<&Arc<str>>,
+        local_key: Option<u64>,
         base_url: Option<&Iri<String>>,
         override_protected: bool,
         propagate: bool,
         validate_scoped_context: bool,
         errors: &mut Vec<JsonLdSyntaxError>,
     ) -> Arc<JsonLdContext> {
-        let local = match local_key {
-            Some(k) => Arc::clone(k),
-            None => {
-                let mut local = String::new();
-                node_key(local_context, &mut local);
-                local.into()
-            }
-        };
+        let local = local_key.unwrap_or_else(|| node_hash(local_context));
         let key = ContextKey {
             active: active_context.fingerprint,
             local,
@@ -1233,9 +1237,7 @@ impl JsonLdContextProcessor {
                 ));
             }
             // 21.4)
-            let mut key = String::new();
-            node_key(&context, &mut key);
-            definition.context_key = Some(key.into());
+            definition.context_key = Some(node_hash(&context));
             definition.context = Some(context.clone());
             definition.base_url = base_url.cloned();
         }

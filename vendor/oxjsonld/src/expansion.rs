@@ -2974,7 +2974,7 @@ impl JsonLdExpansionConverter {
         Some(self.context_processor.process_context_cached(
             active_context,
             term_definition.context.as_ref()?,
-            term_definition.context_key.as_ref(),
+            term_definition.context_key,
             term_definition.base_url.as_ref().or(self.base_url.as_ref()),
             override_protected,
             propagate,
