@@ -120,6 +120,33 @@ fn flags_show_what_needs_a_second_look_and_keep_it_from_being_signed() {
     );
     let rows = store.cohort_rows(COHORT, 1800, now).unwrap();
     assert!(row(&rows, fine).credential_id.is_some());
+    // Stored with the issuer profile and the achievement as shared parts, written once…
+    let raw: String = sql(&ws)
+        .query_row(
+            "SELECT credential_json FROM awards WHERE submission_id = ?1",
+            [fine],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(raw.matches("@merit:part").count(), 2, "{raw}");
+    let parts: i64 = sql(&ws)
+        .query_row("SELECT COUNT(*) FROM credential_parts", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        parts, 2,
+        "one profile and one achievement for the whole cohort"
+    );
+    // …and read back whole.
+    let award = store.award(fine).unwrap().unwrap();
+    let doc: Value = serde_json::from_str(&award.credential_json).unwrap();
+    assert!(!award.credential_json.contains("@merit:part"));
+    assert!(doc["credentialSubject"]["achievement"]["name"].is_string());
+    assert!(
+        doc["issuer"]["id"]
+            .as_str()
+            .unwrap()
+            .starts_with("did:key:")
+    );
     assert!(row(&rows, disagree).credential_id.is_none());
     assert!(row(&rows, missing).credential_id.is_none());
 

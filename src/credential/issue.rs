@@ -13,7 +13,7 @@ use ed25519_dalek::SigningKey;
 use super::build::{self, AwardInput, Issuer};
 use super::proof::{self, Suite};
 use crate::rubric::Rubric;
-use crate::store::{SignedAward, Store};
+use crate::store::{SharedPart, SignedAward, Store, share_parts};
 
 pub fn rfc3339(t: SystemTime) -> String {
     humantime::format_rfc3339_seconds(t).to_string()
@@ -46,12 +46,16 @@ pub fn batch_size() -> usize {
         .unwrap_or(BATCH)
 }
 
+/// A rubric version and its achievement (as built, and as a shared part), loaded once.
+type RubricParts = (Arc<Rubric>, Arc<(serde_json::Value, SharedPart)>);
+
 /// Everything needed to build one credential, read before signing.
 struct Prepared {
     submission_id: i64,
     rubric: Arc<Rubric>,
-    /// The rubric's achievement, built once per batch and rubric version.
-    achievement: Arc<serde_json::Value>,
+    /// The rubric's achievement, built once per approval and rubric version, and the same
+    /// as a part stored once for every credential that has it.
+    achievement: Arc<(serde_json::Value, SharedPart)>,
     learner_name: String,
     learner_email: Option<String>,
     levels: std::collections::BTreeMap<String, String>,
@@ -67,6 +71,8 @@ struct Signer<'a> {
     now: SystemTime,
     workers: usize,
     cancel: &'a AtomicBool,
+    /// The issuer's profile, as embedded in every credential, and as a shared part.
+    profile: (serde_json::Value, SharedPart),
 }
 
 impl Signer<'_> {
@@ -113,6 +119,11 @@ pub fn issue_batch(
         now,
         workers: std::thread::available_parallelism().map_or(1, |n| n.get()),
         cancel,
+        profile: {
+            let p = issuer.profile();
+            let part = SharedPart::new(&p);
+            (p, part)
+        },
     };
     let signer = &signer;
     let batch_len = batch_size();
@@ -212,7 +223,7 @@ type Stripe = Vec<(usize, Result<SignedAward>)>;
 fn prepare(
     store: &Store,
     chunk: &[i64],
-    rubrics: &mut HashMap<String, (Arc<Rubric>, Arc<serde_json::Value>)>,
+    rubrics: &mut HashMap<String, RubricParts>,
     issuer: &Issuer,
     report: &mut BatchReport,
 ) -> Result<Vec<Prepared>> {
@@ -248,7 +259,9 @@ fn prepare(
             Some((r, a)) => (Arc::clone(r), Arc::clone(a)),
             None => {
                 let r = Arc::new(store.load_rubric(&src.rubric_hash)?);
-                let a = Arc::new(build::achievement(issuer, &r));
+                let a = build::achievement(issuer, &r);
+                let part = SharedPart::new(&a);
+                let a = Arc::new((a, part));
                 rubrics.insert(src.rubric_hash.clone(), (Arc::clone(&r), Arc::clone(&a)));
                 (r, a)
             }
@@ -322,7 +335,7 @@ impl Signer<'_> {
             issued_at,
             valid_until: valid_until.as_deref(),
             status_index: index as u64,
-            achievement: Some(&p.achievement),
+            achievement: Some(&p.achievement.0),
         });
         let signed = proof::sign_owned(
             doc,
@@ -332,11 +345,25 @@ impl Signer<'_> {
             self.suite,
         )
         .map_err(|e| anyhow!("submission {}: {e:#}", p.submission_id))?;
+        let mut signed = signed;
+        let (achievement, achievement_part) = &*p.achievement;
+        let parts = share_parts(
+            &mut signed,
+            &[
+                (
+                    &["credentialSubject", "achievement"],
+                    achievement_part,
+                    achievement,
+                ),
+                (&["issuer"], &self.profile.1, &self.profile.0),
+            ],
+        );
         Ok(SignedAward {
             submission_id: p.submission_id,
             credential_id,
             credential_json: serde_json::to_string(&signed)?,
             status_index: index,
+            parts,
         })
     }
 }

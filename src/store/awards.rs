@@ -1,6 +1,7 @@
 //! Awards: signed credentials, stored with the approval that produced them.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use anyhow::{Result, bail};
 use rusqlite::{OptionalExtension, params};
@@ -85,8 +86,66 @@ fn reserve(tx: &rusqlite::Transaction<'_>, n: i64) -> Result<i64> {
 pub struct SignedAward {
     pub submission_id: i64,
     pub credential_id: String,
+    /// The credential as JSON, possibly with shared parts replaced by references to `parts`
+    /// (see [`share_parts`]).
     pub credential_json: String,
     pub status_index: i64,
+    /// Shared parts the JSON refers to: (hash, JSON).
+    pub parts: Vec<(Arc<str>, Arc<str>)>,
+}
+
+/// The key of an object that stands for a shared part of a credential. No credential can
+/// contain it: JSON-LD reserves keys that start with `@`, and this is not a JSON-LD keyword.
+const PART_REF: &str = "@merit:part";
+
+/// A shared part of credentials (the issuer profile, a rubric's achievement): its canonical
+/// hash and its JSON, computed once and reused for every credential that contains it.
+#[derive(Clone, Debug)]
+pub struct SharedPart {
+    pub hash: Arc<str>,
+    pub json: Arc<str>,
+}
+
+impl SharedPart {
+    pub fn new(value: &serde_json::Value) -> SharedPart {
+        let json = value.to_string();
+        SharedPart {
+            hash: crate::hash::sha256_hex(json.as_bytes()).into(),
+            json: json.into(),
+        }
+    }
+
+    /// The object that stands for this part in a stored credential.
+    fn reference(&self) -> serde_json::Value {
+        serde_json::json!({ PART_REF: &*self.hash })
+    }
+}
+
+/// Replaces the values at `paths` (each a chain of object keys) by references to their shared
+/// part, when the value there is that part. Credentials are stored this way: a rubric's
+/// achievement and the issuer's profile are half of every credential, and writing them once
+/// halves what an approval writes.
+pub fn share_parts(
+    credential: &mut serde_json::Value,
+    parts: &[(&[&str], &SharedPart, &serde_json::Value)],
+) -> Vec<(Arc<str>, Arc<str>)> {
+    let mut used = Vec::new();
+    for (path, part, value) in parts {
+        let Some((last, parents)) = path.split_last() else {
+            continue;
+        };
+        let mut at = &mut *credential;
+        for key in parents {
+            at = &mut at[*key];
+        }
+        if let Some(obj) = at.as_object_mut()
+            && obj.get(*last) == Some(*value)
+        {
+            obj.insert((*last).to_string(), part.reference());
+            used.push((Arc::clone(&part.hash), Arc::clone(&part.json)));
+        }
+    }
+    used
 }
 
 impl Store {
@@ -106,6 +165,12 @@ impl Store {
         let t = now();
         let mut stored = Vec::with_capacity(batch.len());
         for a in batch {
+            for (hash, json) in &a.parts {
+                tx.prepare_cached(
+                    "INSERT INTO credential_parts (hash, json) VALUES (?1, ?2) ON CONFLICT (hash) DO NOTHING",
+                )?
+                .execute(params![&**hash, &**json])?;
+            }
             let inserted = tx.prepare_cached(
                 "INSERT INTO awards (submission_id, credential_id, credential_json, status_index, issued_at, issued_by)
                  SELECT ?1, ?2, ?3, ?4, ?5, ?6
@@ -227,25 +292,72 @@ impl Store {
             .query_row([submission_id], |r| r.get(0))?)
     }
 
+    /// Puts shared parts back into a stored credential (rows without references are returned
+    /// as they are).
+    fn unshare(&self, mut award: Award) -> Result<Award> {
+        if !award.credential_json.contains(PART_REF) {
+            return Ok(award);
+        }
+        let mut doc: serde_json::Value = serde_json::from_str(&award.credential_json)?;
+        self.splice(&mut doc)?;
+        award.credential_json = doc.to_string();
+        Ok(award)
+    }
+
+    fn splice(&self, v: &mut serde_json::Value) -> Result<()> {
+        match v {
+            serde_json::Value::Object(obj) => {
+                if obj.len() == 1
+                    && let Some(serde_json::Value::String(hash)) = obj.get(PART_REF)
+                {
+                    let json: Option<String> = self
+                        .conn
+                        .prepare_cached("SELECT json FROM credential_parts WHERE hash = ?1")?
+                        .query_row([hash.as_str()], |r| r.get(0))
+                        .optional()?;
+                    let Some(json) = json else {
+                        bail!(
+                            "a stored credential refers to a part ({hash}) that is missing from the workspace"
+                        );
+                    };
+                    *v = serde_json::from_str(&json)?;
+                    return Ok(());
+                }
+                for child in obj.values_mut() {
+                    self.splice(child)?;
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for child in items {
+                    self.splice(child)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
     pub fn award(&self, submission_id: i64) -> Result<Option<Award>> {
-        Ok(self
-            .conn
+        self.conn
             .prepare_cached(&format!(
                 "SELECT {AWARD_COLUMNS} FROM awards WHERE submission_id = ?1"
             ))?
             .query_row([submission_id], award_from)
-            .optional()?)
+            .optional()?
+            .map(|a| self.unshare(a))
+            .transpose()
     }
 
     pub fn award_by_credential(&self, credential_id: &str) -> Result<Option<Award>> {
-        Ok(self
-            .conn
+        self.conn
             .query_row(
                 &format!("SELECT {AWARD_COLUMNS} FROM awards WHERE credential_id = ?1"),
                 [credential_id],
                 award_from,
             )
-            .optional()?)
+            .optional()?
+            .map(|a| self.unshare(a))
+            .transpose()
     }
 
     /// Awards of a cohort, by learner.
@@ -260,7 +372,8 @@ impl Store {
                 .join(", ")
         ))?;
         let rows = stmt.query_map([cohort_id], award_from)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let rows: Vec<Award> = rows.collect::<Result<_, _>>()?;
+        rows.into_iter().map(|a| self.unshare(a)).collect()
     }
 
     /// Submissions of a cohort that meet the rubric (scored "meets") and have no award yet.

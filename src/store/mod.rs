@@ -24,7 +24,7 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 pub use artifacts::ArtifactStore;
 pub use assessments::{AssessmentInput, CriterionScore};
 pub use audit::{AuditEntry, AuditReport};
-pub use awards::{Award, AwardSource, IssueSource, SignedAward};
+pub use awards::{Award, AwardSource, IssueSource, SharedPart, SignedAward, share_parts};
 pub use cohorts::{CohortRow, CohortSummary, Flags};
 pub use queue::{PageFrom, QueueQuery, QueueRow, QueueSort};
 pub use review::{ReviewData, SavedAssessment, status_label};

@@ -148,6 +148,14 @@ const MIGRATIONS: &[&str] = &[
         value INTEGER NOT NULL
     );
     "#,
+    // 5: parts of credentials that many share (the issuer profile, a rubric's achievement),
+    // stored once by hash; an award's credential_json names them (see store/awards.rs).
+    r#"
+    CREATE TABLE credential_parts (
+        hash TEXT PRIMARY KEY,
+        json TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this build of Merit writes.
