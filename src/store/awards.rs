@@ -134,11 +134,11 @@ pub fn share_parts(
         let Some((last, parents)) = path.split_last() else {
             continue;
         };
-        let mut at = &mut *credential;
+        let mut at = Some(&mut *credential);
         for key in parents {
-            at = &mut at[*key];
+            at = at.and_then(|v| v.get_mut(*key));
         }
-        if let Some(obj) = at.as_object_mut()
+        if let Some(obj) = at.and_then(|v| v.as_object_mut())
             && obj.get(*last) == Some(*value)
         {
             obj.insert((*last).to_string(), part.reference());
