@@ -284,14 +284,6 @@ impl Store {
         })
     }
 
-    /// Whether the submission has a credential (cheaper than [`Store::award`]).
-    pub fn has_award(&self, submission_id: i64) -> Result<bool> {
-        Ok(self
-            .conn
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM awards WHERE submission_id = ?1)")?
-            .query_row([submission_id], |r| r.get(0))?)
-    }
-
     /// Puts shared parts back into a stored credential (rows without references are returned
     /// as they are).
     fn unshare(&self, mut award: Award) -> Result<Award> {

@@ -96,6 +96,24 @@ macro_rules! b {
 
 const F: Option<&str> = None;
 
+/// `r`: read the screen's data again.
+const REFRESH: Binding = b!(
+    "r",
+    Action::Refresh,
+    "refresh",
+    F,
+    [(KeyCode::Char('r'), NONE)]
+);
+
+/// `q`/`Esc` on the screens opened from the queue.
+const BACK_TO_QUEUE: Binding = b!(
+    "q/Esc",
+    Action::Back,
+    "back to the queue",
+    Some("back"),
+    [(KeyCode::Char('q'), NONE), (KeyCode::Esc, NONE)]
+);
+
 /// `?`: every screen with a help overlay has it.
 const HELP: Binding = b!(
     "?",
@@ -176,13 +194,7 @@ const QUEUE: &[Binding] = &[
         F,
         [(KeyCode::Char('s'), NONE)]
     ),
-    b!(
-        "r",
-        Action::Refresh,
-        "refresh",
-        F,
-        [(KeyCode::Char('r'), NONE)]
-    ),
+    REFRESH,
     b!(
         "R",
         Action::ReleaseClaim,
@@ -360,13 +372,7 @@ const RUBRICS: &[Binding] = &[
         [(KeyCode::Char('d'), NONE)]
     ),
     HELP,
-    b!(
-        "q/Esc",
-        Action::Back,
-        "back to the queue",
-        Some("back"),
-        [(KeyCode::Char('q'), NONE), (KeyCode::Esc, NONE)]
-    ),
+    BACK_TO_QUEUE,
 ];
 
 const EDITOR: &[Binding] = &[
@@ -488,21 +494,9 @@ const COHORTS: &[Binding] = &[
         Some("open"),
         [(KeyCode::Enter, NONE)]
     ),
-    b!(
-        "r",
-        Action::Refresh,
-        "refresh",
-        F,
-        [(KeyCode::Char('r'), NONE)]
-    ),
+    REFRESH,
     HELP,
-    b!(
-        "q/Esc",
-        Action::Back,
-        "back to the queue",
-        Some("back"),
-        [(KeyCode::Char('q'), NONE), (KeyCode::Esc, NONE)]
-    ),
+    BACK_TO_QUEUE,
 ];
 
 const COHORT: &[Binding] = &[
@@ -555,13 +549,7 @@ const COHORT: &[Binding] = &[
         F,
         [(KeyCode::Char('x'), NONE)]
     ),
-    b!(
-        "r",
-        Action::Refresh,
-        "refresh",
-        F,
-        [(KeyCode::Char('r'), NONE)]
-    ),
+    REFRESH,
     HELP,
     b!(
         "q/Esc",
