@@ -70,8 +70,8 @@ pub fn rdfc(doc: &serde_json::Value) -> Result<String> {
     Ok(out)
 }
 
-/// The RFC 8785 canonical JSON of `doc`.
-pub fn jcs(doc: &serde_json::Value) -> Result<String> {
-    serde_json_canonicalizer::to_string(doc)
+/// Writes the RFC 8785 canonical JSON of `doc` to `out` (a hasher, say).
+pub fn jcs_into<W: std::io::Write>(doc: &serde_json::Value, out: &mut W) -> Result<()> {
+    serde_json_canonicalizer::to_writer(doc, out)
         .map_err(|e| anyhow!("JSON canonicalization failed: {e}"))
 }

@@ -33,10 +33,15 @@ impl Suite {
     }
 }
 
-fn canonical(suite: Suite, v: &Value) -> Result<String> {
+/// SHA-256 of the canonical form of `v`. JCS text goes straight into the hash.
+fn canonical_hash(suite: Suite, v: &Value) -> Result<[u8; 32]> {
     match suite {
-        Suite::Rdfc => canon::rdfc(v),
-        Suite::Jcs => canon::jcs(v),
+        Suite::Rdfc => Ok(Sha256::digest(canon::rdfc(v)?.as_bytes()).into()),
+        Suite::Jcs => {
+            let mut hasher = Sha256::new();
+            canon::jcs_into(v, &mut hasher)?;
+            Ok(hasher.finalize().into())
+        }
     }
 }
 
@@ -47,7 +52,7 @@ fn options_hash(suite: Suite, options: &Value) -> Result<Vec<u8>> {
     use std::cell::RefCell;
     if suite == Suite::Jcs {
         // Canonical JSON of a few fields is cheaper than the lookup.
-        return Ok(Sha256::digest(canonical(suite, options)?.as_bytes()).to_vec());
+        return Ok(canonical_hash(suite, options)?.to_vec());
     }
     thread_local! {
         static RECENT: RefCell<Vec<(Suite, String, Vec<u8>)>> = const { RefCell::new(Vec::new()) };
@@ -61,7 +66,7 @@ fn options_hash(suite: Suite, options: &Value) -> Result<Vec<u8>> {
     }) {
         return Ok(h);
     }
-    let h = Sha256::digest(canonical(suite, options)?.as_bytes()).to_vec();
+    let h = canonical_hash(suite, options)?.to_vec();
     RECENT.with(|r| {
         let mut r = r.borrow_mut();
         if r.len() >= 8 {
@@ -75,7 +80,7 @@ fn options_hash(suite: Suite, options: &Value) -> Result<Vec<u8>> {
 /// The bytes signed: SHA-256 of the canonical proof options, then of the canonical document.
 fn hash_data(suite: Suite, document: &Value, options: &Value) -> Result<Vec<u8>> {
     let mut out = options_hash(suite, options)?;
-    out.extend(Sha256::digest(canonical(suite, document)?.as_bytes()));
+    out.extend(canonical_hash(suite, document)?);
     Ok(out)
 }
 

@@ -1,5 +1,4 @@
 use std::{
-    collections::BTreeSet,
     fmt::Display,
     io::{self},
 };
@@ -10,75 +9,70 @@ use serde_json::{
     ser::{CharEscape, Formatter, Serializer},
 };
 
-struct JsonProperty {
-    /// The key's text with escapes undone; `None` when it has none (Merit patch: then the
-    /// text is `key` without its quotes, and no copy is made).
-    unescaped: Option<String>,
-    key: Vec<u8>,
-    value: Vec<u8>,
+/// One property of an open object: where its key and value are in the formatter's buffer.
+///
+/// Merit patch: properties used to be copied into a key buffer, a value buffer and a
+/// `BTreeSet` per object, and every nested object was copied again into its parent's buffer.
+/// Now everything is written once into one buffer, and an object is only rewritten when its
+/// properties did not arrive in canonical order (serde_json's `Value` map is already sorted
+/// by code point, which is the canonical order unless a key has characters outside the BMP).
+#[derive(Clone, Copy)]
+struct Property {
+    /// Offset of the key's opening quote.
+    key_start: usize,
+    /// Offset just past the key's closing quote (the `:` follows).
+    key_end: usize,
+    /// Offset just past the value.
+    value_end: usize,
 }
 
-impl JsonProperty {
-    fn new(key: Vec<u8>, value: Vec<u8>) -> io::Result<Self> {
-        // Merit patch: a key without escapes sorts by its own text; parsing it again (below)
-        // is only needed to undo escape sequences.
-        if key.len() >= 2
-            && key[0] == b'"'
-            && key[key.len() - 1] == b'"'
-            && !key.contains(&b'\\')
-            && std::str::from_utf8(&key[1..key.len() - 1]).is_ok()
-        {
-            return Ok(Self {
-                unescaped: None,
-                key,
-                value,
-            });
-        }
-        // Go through deserialization again to process escape sequences in the key
-        // "\\a" should be processed as '\a' for sorting
-        let sorting_key_as_value = serde_json::from_slice::<serde_json::Value>(&key)?;
-        let unescaped = sorting_key_as_value
-            .as_str()
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "Invalid UTF8 sequence"))?
-            .to_string();
-        Ok(Self {
-            unescaped: Some(unescaped),
-            key,
-            value,
-        })
-    }
-
-    /// The text properties are sorted by (by its UTF-16 code units, as RFC 8785 says).
-    fn text(&self) -> &str {
-        match &self.unescaped {
-            Some(t) => t,
-            // Checked to be UTF-8 in `new`.
-            None => std::str::from_utf8(&self.key[1..self.key.len() - 1]).unwrap_or(""),
-        }
-    }
+/// An object being written: the offset of its `{` and its properties so far.
+#[derive(Default)]
+struct OpenObject {
+    start: usize,
+    properties: Vec<Property>,
 }
 
-impl PartialEq for JsonProperty {
-    fn eq(&self, other: &Self) -> bool {
-        self.text() == other.text()
+/// The text a key sorts by: its characters with escape sequences undone.
+fn key_text(key: &[u8]) -> io::Result<std::borrow::Cow<'_, str>> {
+    let inner = key
+        .get(1..key.len().saturating_sub(1))
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "malformed object key"))?;
+    if !inner.contains(&b'\\') {
+        return std::str::from_utf8(inner)
+            .map(std::borrow::Cow::Borrowed)
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "Invalid UTF8 sequence"));
     }
+    // Go through deserialization again to process escape sequences in the key
+    // "\\a" should be processed as '\a' for sorting
+    let value = serde_json::from_slice::<serde_json::Value>(key)?;
+    value
+        .as_str()
+        .map(|s| std::borrow::Cow::Owned(s.to_string()))
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, "Invalid UTF8 sequence"))
 }
 
-impl Eq for JsonProperty {}
-
-impl PartialOrd for JsonProperty {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
+/// Orders two keys as RFC 8785 says: by their UTF-16 code units.
+fn compare_keys(a: &[u8], b: &[u8]) -> io::Result<std::cmp::Ordering> {
+    // The common case, without decoding: no escapes and no characters outside the BMP (lead
+    // byte 0xF0 or above), so UTF-8 byte order is UTF-16 order. The quotes are left out.
+    let plain = |k: &[u8]| k.len() >= 2 && !k.iter().any(|&c| c == b'\\' || c >= 0xF0);
+    if plain(a) && plain(b) {
+        return Ok(a[1..a.len() - 1].cmp(&b[1..b.len() - 1]));
     }
+    let (a, b) = (key_text(a)?, key_text(b)?);
+    // UTF-8 byte order is code point order, which is UTF-16 order unless a character outside
+    // the BMP (a 4-byte sequence, lead byte 0xF0 or above) is involved.
+    let astral = |s: &str| s.bytes().any(|c| c >= 0xF0);
+    if !astral(&a) && !astral(&b) {
+        return Ok(a.as_bytes().cmp(b.as_bytes()));
+    }
+    Ok(a.encode_utf16().cmp(b.encode_utf16()))
 }
 
-impl Ord for JsonProperty {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.text().encode_utf16().cmp(other.text().encode_utf16())
-    }
+fn duplicate_key() -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, "duplicate object key")
 }
-
-type JsonObject = BTreeSet<JsonProperty>;
 
 /// The formatter that's used by the [JcsSerializer].
 ///
@@ -86,28 +80,88 @@ type JsonObject = BTreeSet<JsonProperty>;
 /// instead responsible for handling floating point NaN and infinity.
 #[derive(Default)]
 pub(crate) struct JcsFormatter {
-    objects: Vec<JsonObject>,
-    keys: Vec<Vec<u8>>,
-    buffers: Vec<Vec<u8>>,
+    /// Everything written since the outermost open object began.
+    buffer: Vec<u8>,
+    /// The open objects, innermost last; `depth` of them are in use (the rest keep their
+    /// allocations for the next object).
+    objects: Vec<OpenObject>,
+    depth: usize,
+    /// Where an object is rebuilt when its properties must be reordered.
+    scratch: Vec<u8>,
 }
 
 impl JcsFormatter {
-    /// Writes to the innermost open buffer, else to `writer`.
-    ///
-    /// Merit patch: this used to return a `Box<dyn io::Write>`, one heap allocation per write
-    /// call (several per JSON token); writing directly is several times faster.
+    /// Writes to the buffer while an object is open, else straight to `writer`.
     #[inline]
     fn write_out<W>(&mut self, writer: &mut W, bytes: &[u8]) -> io::Result<()>
     where
         W: ?Sized + io::Write,
     {
-        match self.buffers.last_mut() {
-            Some(buffer) => {
-                buffer.extend_from_slice(bytes);
-                Ok(())
-            }
-            None => writer.write_all(bytes),
+        if self.depth > 0 {
+            self.buffer.extend_from_slice(bytes);
+            Ok(())
+        } else {
+            writer.write_all(bytes)
         }
+    }
+
+    fn innermost(&mut self) -> io::Result<&mut OpenObject> {
+        match self.depth.checked_sub(1) {
+            Some(i) => Ok(&mut self.objects[i]),
+            None => Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                "object key or value outside an object",
+            )),
+        }
+    }
+
+    /// Puts the properties of the innermost object, written from `start`, in canonical order.
+    fn sort_object(&mut self, depth: usize) -> io::Result<()> {
+        let buffer = &self.buffer;
+        let object = &mut self.objects[depth];
+        let key = |p: &Property| &buffer[p.key_start..p.key_end];
+        let mut in_order = true;
+        for pair in object.properties.windows(2) {
+            match compare_keys(key(&pair[0]), key(&pair[1]))? {
+                std::cmp::Ordering::Less => {}
+                std::cmp::Ordering::Equal => return Err(duplicate_key()),
+                std::cmp::Ordering::Greater => {
+                    in_order = false;
+                    break;
+                }
+            }
+        }
+        if in_order {
+            return Ok(());
+        }
+        let mut failed = None;
+        object.properties.sort_by(|a, b| {
+            compare_keys(key(a), key(b)).unwrap_or_else(|e| {
+                failed = Some(e);
+                std::cmp::Ordering::Equal
+            })
+        });
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        for pair in object.properties.windows(2) {
+            if compare_keys(key(&pair[0]), key(&pair[1]))? == std::cmp::Ordering::Equal {
+                return Err(duplicate_key());
+            }
+        }
+        let scratch = &mut self.scratch;
+        scratch.clear();
+        scratch.push(b'{');
+        for (i, p) in object.properties.iter().enumerate() {
+            if i > 0 {
+                scratch.push(b',');
+            }
+            scratch.extend_from_slice(&buffer[p.key_start..p.value_end]);
+        }
+        let start = object.start;
+        self.buffer.truncate(start);
+        self.buffer.extend_from_slice(&self.scratch);
+        Ok(())
     }
 }
 
@@ -373,116 +427,106 @@ impl Formatter for JcsFormatter {
         Ok(())
     }
 
-    /// Pushes a new empty object to the stack
+    /// Opens an object: its `{` goes into the buffer.
     #[inline]
     fn begin_object<W>(&mut self, _writer: &mut W) -> io::Result<()>
     where
         W: ?Sized + io::Write,
     {
-        self.objects.push(Default::default());
+        if self.depth == self.objects.len() {
+            self.objects.push(OpenObject::default());
+        }
+        let object = &mut self.objects[self.depth];
+        object.start = self.buffer.len();
+        object.properties.clear();
+        self.depth += 1;
+        self.buffer.push(b'{');
         Ok(())
     }
 
-    /// Writes out the whole object with sorted properties
+    /// Closes an object, putting its properties in canonical order; the outermost object
+    /// then goes to `writer`.
     #[inline]
     fn end_object<W>(&mut self, writer: &mut W) -> io::Result<()>
     where
         W: ?Sized + io::Write,
     {
-        let json_object = self.objects.pop().ok_or_else(|| {
+        let depth = self.depth.checked_sub(1).ok_or_else(|| {
             io::Error::new(
                 io::ErrorKind::InvalidData,
                 "end_object called before start_object",
             )
         })?;
-        let len = json_object
-            .iter()
-            .map(|p| p.key.len() + p.value.len() + 2)
-            .sum::<usize>()
-            + 2;
-        let mut out = Vec::with_capacity(len);
-        out.push(b'{');
-        for (idx, property) in json_object.into_iter().enumerate() {
-            if idx > 0 {
-                out.push(b',');
-            }
-            out.extend_from_slice(&property.key);
-            out.push(b':');
-            out.extend_from_slice(&property.value);
+        self.sort_object(depth)?;
+        self.buffer.push(b'}');
+        self.depth = depth;
+        if depth == 0 {
+            writer.write_all(&self.buffer)?;
+            self.buffer.clear();
         }
-        out.push(b'}');
-        self.write_out(writer, &out)
-    }
-
-    /// Creates a new buffer to direct writes into
-    #[inline]
-    fn begin_object_key<W>(&mut self, _writer: &mut W, _first: bool) -> io::Result<()>
-    where
-        W: ?Sized + io::Write,
-    {
-        self.buffers.push(Default::default());
         Ok(())
     }
 
-    /// Moves the last buffer to the top of keys stack
+    /// Notes where the key starts (after the `,` separating it from the previous property).
+    #[inline]
+    fn begin_object_key<W>(&mut self, _writer: &mut W, first: bool) -> io::Result<()>
+    where
+        W: ?Sized + io::Write,
+    {
+        if !first {
+            self.buffer.push(b',');
+        }
+        let at = self.buffer.len();
+        self.innermost()?.properties.push(Property {
+            key_start: at,
+            key_end: at,
+            value_end: at,
+        });
+        Ok(())
+    }
+
+    /// Notes where the key ends.
     #[inline]
     fn end_object_key<W>(&mut self, _writer: &mut W) -> io::Result<()>
     where
         W: ?Sized + io::Write,
     {
-        let key = self.buffers.pop().ok_or_else(|| {
+        let at = self.buffer.len();
+        let property = self.innermost()?.properties.last_mut().ok_or_else(|| {
             io::Error::new(
                 io::ErrorKind::InvalidData,
                 "end_object_key called before begin_object_key",
             )
         })?;
-        self.keys.push(key);
+        property.key_end = at;
         Ok(())
     }
 
-    /// Creates a new buffer to direct writes into
+    /// Writes the `:` between key and value.
     #[inline]
     fn begin_object_value<W>(&mut self, _writer: &mut W) -> io::Result<()>
     where
         W: ?Sized + io::Write,
     {
-        self.buffers.push(Vec::new());
+        self.buffer.push(b':');
         Ok(())
     }
 
-    /// Creates a JsonProperty from the key-value last created and adds it to the top object on the stack
+    /// Notes where the value ends.
     #[inline]
     fn end_object_value<W>(&mut self, _writer: &mut W) -> io::Result<()>
     where
         W: ?Sized + io::Write,
     {
-        let value = self.buffers.pop().ok_or_else(|| {
+        let at = self.buffer.len();
+        let property = self.innermost()?.properties.last_mut().ok_or_else(|| {
             io::Error::new(
                 io::ErrorKind::InvalidData,
                 "end_object_value called before begin_object_value",
             )
         })?;
-        let key = self.keys.pop().ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                "end_object_value called before end_object_key",
-            )
-        })?;
-        let json_object = self.objects.last_mut().ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidData,
-                "end_object_value called before start_object",
-            )
-        })?;
-        let new_property: bool = json_object.insert(JsonProperty::new(key, value)?);
-        if !new_property {
-            Err(io::Error::new(
-                io::ErrorKind::InvalidData,
-                "duplicate object key",
-            ))
-        } else {
-            Ok(())
-        }
+        property.value_end = at;
+        Ok(())
     }
 
     /// Raw fragments are not supported because it cannot be verified that they conform to JCS without modifying them
