@@ -131,12 +131,20 @@ fn canonical_nquads(quads: &[oxrdf::Quad]) -> Result<String> {
     let labels = rdf_canon::issue_quads_unindexed(quads).map_err(fail)?;
     let relabelled = rdf_canon::relabel_quads(quads, &labels).map_err(fail)?;
     // N-Quads lines in code point order of the quads, each once (an RDF dataset is a set).
-    let mut lines: Vec<String> = relabelled.iter().map(|q| q.to_string()).collect();
-    lines.sort_unstable();
-    lines.dedup();
-    let mut out = String::with_capacity(lines.iter().map(|l| l.len() + 3).sum());
-    for l in &lines {
-        out.push_str(l);
+    // They are written into one buffer and sorted as spans of it (no allocation per line).
+    use std::fmt::Write as _;
+    let mut text = String::new();
+    let mut spans = Vec::with_capacity(relabelled.len());
+    for q in &relabelled {
+        let start = text.len();
+        write!(text, "{q}")?;
+        spans.push(start..text.len());
+    }
+    spans.sort_unstable_by(|a, b| text[a.clone()].cmp(&text[b.clone()]));
+    spans.dedup_by(|a, b| text[a.clone()] == text[b.clone()]);
+    let mut out = String::with_capacity(text.len() + 3 * spans.len());
+    for span in spans {
+        out.push_str(&text[span]);
         out.push_str(" .\n");
     }
     Ok(out)
