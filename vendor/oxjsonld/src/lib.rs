@@ -20,5 +20,8 @@ pub use profile::{JsonLdProcessingMode, JsonLdProfile, JsonLdProfileSet};
 #[cfg(feature = "async-tokio")]
 pub use to_rdf::TokioAsyncReaderJsonLdParser;
 pub use to_rdf::{JsonLdParser, JsonLdPrefixesIter, ReaderJsonLdParser, SliceJsonLdParser};
+/// Merit patch: the events [`EventJsonLdParser`] reads.
+pub use json_event_parser::JsonEvent;
+pub use to_rdf::EventJsonLdParser;
 
 const MAX_CONTEXT_RECURSION: usize = 8;

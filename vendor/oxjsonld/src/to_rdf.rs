@@ -279,6 +279,16 @@ impl JsonLdParser {
         }
     }
 
+    /// Merit patch: a parser fed [`JsonEvent`]s one at a time, for a caller that holds the
+    /// document as a tree already (it saves writing JSON text only to read it back).
+    pub fn for_events(self) -> EventJsonLdParser {
+        EventJsonLdParser {
+            errors: Vec::new(),
+            inner: self.into_inner(),
+            ended: false,
+        }
+    }
+
     fn into_inner(self) -> InternalJsonLdParser {
         InternalJsonLdParser {
             expansion: JsonLdExpansionConverter::new(
@@ -822,6 +832,66 @@ impl SliceJsonLdParser<'_> {
         self.inner
             .parse_event(event, &mut self.results, &mut self.errors);
         Ok(())
+    }
+}
+
+/// Merit patch: parses a JSON-LD document given as a sequence of [`JsonEvent`]s.
+///
+/// Built with [`JsonLdParser::for_events`]. The events must form one well-formed JSON value
+/// (keys only inside objects, every start matched by its end), as a walk over a parsed JSON
+/// tree gives; [`EventJsonLdParser::push`] refuses any event after the value is complete.
+#[must_use]
+pub struct EventJsonLdParser {
+    errors: Vec<JsonLdSyntaxError>,
+    inner: InternalJsonLdParser,
+    ended: bool,
+}
+
+impl EventJsonLdParser {
+    /// See [`SliceJsonLdParser::with_load_document_callback`].
+    pub fn with_load_document_callback(
+        mut self,
+        callback: impl Fn(
+            &str,
+            &JsonLdLoadDocumentOptions,
+        ) -> Result<JsonLdRemoteDocument, Box<dyn Error + Send + Sync>>
+        + Send
+        + Sync
+        + UnwindSafe
+        + RefUnwindSafe
+        + 'static,
+    ) -> Self {
+        self.inner.expansion = self.inner.expansion.with_load_document_callback(callback);
+        self
+    }
+
+    /// Shares processed contexts with other parsers (see [`JsonLdContextCache`]).
+    pub fn with_context_cache(mut self, cache: JsonLdContextCache) -> Self {
+        self.inner.expansion = self.inner.expansion.with_context_cache(cache);
+        self
+    }
+
+    /// Feeds the next event; the quads it completes are appended to `quads`. Send
+    /// [`JsonEvent::Eof`] after the last one. Returns the first error found.
+    pub fn push(
+        &mut self,
+        event: JsonEvent<'_>,
+        quads: &mut Vec<Quad>,
+    ) -> Result<(), JsonLdSyntaxError> {
+        if self.ended || self.inner.is_end() {
+            return Err(JsonLdSyntaxError::msg_and_code(
+                "an event came after the end of the document",
+                crate::JsonLdErrorCode::LoadingDocumentFailed,
+            ));
+        }
+        if event == JsonEvent::Eof {
+            self.ended = true;
+        }
+        self.inner.parse_event(event, quads, &mut self.errors);
+        match self.errors.drain(..).next() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
     }
 }
 
