@@ -321,4 +321,70 @@ mod tests {
             assert_eq!(canonical(streamed), canonical(buffered), "{file}");
         }
     }
+
+    /// Replaces one value somewhere in `v` (the `n`th met, in walk order) by `with`.
+    fn replace_nth(v: &mut serde_json::Value, n: &mut usize, with: &serde_json::Value) -> bool {
+        if *n == 0 {
+            *v = with.clone();
+            return true;
+        }
+        *n -= 1;
+        match v {
+            serde_json::Value::Array(items) => {
+                items.iter_mut().any(|item| replace_nth(item, n, with))
+            }
+            serde_json::Value::Object(map) => {
+                map.values_mut().any(|item| replace_nth(item, n, with))
+            }
+            _ => false,
+        }
+    }
+
+    /// `merit verify` canonicalizes whatever it is given: hostile JSON-LD must give an error or
+    /// quads, never a panic, on the streaming path and on the fallback. Each shared credential
+    /// gets a few hundred mutations: a value anywhere replaced by keywords in odd places,
+    /// nested contexts, lists, value objects, graphs and wrong types.
+    #[test]
+    fn hostile_json_ld_does_not_panic() {
+        use serde_json::json;
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/ob3/vectors");
+        let replacements = [
+            json!(null),
+            json!(3.5),
+            json!(true),
+            json!("@id"),
+            json!(["a", 1, null, {"@id": "_:b0"}]),
+            json!({"@context": {"x": "@type"}, "x": "y", "@id": 5}),
+            json!({"@context": null, "type": ["A", 1]}),
+            json!({"@context": {"@vocab": "http://e/"}, "@graph": [{"@id": "x", "p": {"@list": [1, [2]]}}]}),
+            json!({"@value": {"a": 1}, "@type": "@json"}),
+            json!({"@value": "v", "@language": 7}),
+            json!({"@list": {"@set": []}}),
+            json!({"@type": {"x": 1}, "@id": []}),
+            json!({"@reverse": {"p": "x"}, "@included": [{"@id": "y"}]}),
+            json!({"@context": [{"@protected": true, "id": null}], "id": "z"}),
+            json!({"@nest": {"@nest": "x"}}),
+            json!({"type": "Achievement", "@context": "https://unknown.example/ctx"}),
+            json!({"@graph": {"@graph": {"@id": 1}}}),
+        ];
+        let mut rng = fastrand::Rng::with_seed(4);
+        let mut tried = 0;
+        for name in ["full-rdfc.unsigned.json", "minimal-rdfc.unsigned.json"] {
+            let Ok(text) = std::fs::read_to_string(root.join(name)) else {
+                continue;
+            };
+            let base: serde_json::Value = serde_json::from_str(&text).unwrap();
+            for _ in 0..300 {
+                let mut doc = base.clone();
+                for _ in 0..rng.usize(1..3) {
+                    let with = &replacements[rng.usize(..replacements.len())];
+                    replace_nth(&mut doc, &mut rng.usize(1..120), with);
+                }
+                let outcome = std::panic::catch_unwind(|| to_quads(&doc).map(|q| q.len()));
+                assert!(outcome.is_ok(), "panicked on {doc}");
+                tried += 1;
+            }
+        }
+        assert!(tried >= 300, "the shared vectors were not found");
+    }
 }
