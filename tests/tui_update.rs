@@ -276,7 +276,7 @@ fn meets_confirms_then_submits_and_returns_to_the_queue() {
         e.iter()
             .any(|e| matches!(e, Effect::Db(DbRequest::Submit(_))))
     );
-    let e = a.update(Msg::Db(DbReply::Submitted(Ok(Decision::Meets))));
+    let e = a.update(Msg::Db(DbReply::Submitted(Ok((Decision::Meets, false)))));
     assert!(a.review.is_none());
     assert!(matches!(&a.popup, Some(Popup::Message { title, .. }) if title == "Submitted"));
     assert!(queue_request(&e).is_some(), "the queue refreshes");

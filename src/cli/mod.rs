@@ -10,6 +10,7 @@ mod issuer;
 mod passphrase;
 mod revoke;
 mod rubric;
+mod second_mark;
 mod user;
 mod verify;
 
@@ -57,6 +58,9 @@ pub enum Command {
     /// Manage people and their roles
     #[command(subcommand)]
     User(user::Cmd),
+    /// Second marking: send assessed work to another assessor; decide disagreements
+    #[command(subcommand)]
+    SecondMark(second_mark::Cmd),
     /// Check the audit log
     #[command(subcommand)]
     Audit(audit::Cmd),
@@ -115,6 +119,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Import(a)) => import::run(&ctx, a),
         Some(Command::Cohort(c)) => cohort::run(&ctx, c),
         Some(Command::User(c)) => user::run(&ctx, c),
+        Some(Command::SecondMark(c)) => second_mark::run(&ctx, c),
         Some(Command::Audit(c)) => audit::run(&ctx, c),
         Some(Command::Issuer(c)) => issuer::run(&ctx, c),
         Some(Command::Approve(a)) => approve::run(&ctx, a),

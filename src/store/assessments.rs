@@ -37,7 +37,9 @@ impl Store {
     }
 
     /// Submits an assessment: scores it against the submission's own rubric version, refuses
-    /// unscored criteria, and moves the submission to "scored" or "not yet".
+    /// unscored criteria, and moves the submission to "scored" or "not yet". A second marking
+    /// that agrees with the first does the same; one that disagrees leaves the submission in
+    /// second marking, for a lead to decide.
     pub fn submit_assessment(&mut self, a: &AssessmentInput) -> Result<Decision> {
         let rubric_hash = self.submission_rubric(a.submission_id)?;
         let rubric = self.load_rubric(&rubric_hash)?;
@@ -61,7 +63,14 @@ impl Store {
             [a.submission_id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
-        if status != "new" {
+        let second = status == "second_marking";
+        if second
+            && let Some(why) =
+                super::second_marking::refuse_second(&tx, a.submission_id, &a.assessor)?
+        {
+            bail!(why);
+        }
+        if status != "new" && !second {
             bail!(
                 "submission {} is already {}; it cannot be decided again",
                 a.submission_id,
@@ -71,11 +80,34 @@ impl Store {
         if let Some(h) = holder.filter(|h| *h != a.assessor) {
             bail!("submission {} is being assessed by {h}", a.submission_id);
         }
+        let first = if second {
+            super::second_marking::submitted(&tx, a.submission_id)?
+                .into_iter()
+                .next()
+        } else {
+            None
+        };
         upsert(&tx, a, "submitted", Some(decision), Some(outcome.total))?;
-        let status = match decision {
+        let mut status = match decision {
             Decision::Meets => "scored",
             Decision::NotYet => "not_yet",
         };
+        let mut detail = format!(
+            "{} ({} of {})",
+            decision.label(),
+            rubric::fmt_num(outcome.total),
+            rubric::fmt_num(outcome.max_total)
+        );
+        if let Some((by, theirs)) = &first {
+            if theirs.as_str() == decision.as_str() {
+                detail.push_str(&format!("; second marking, agrees with {by}"));
+            } else {
+                status = "second_marking";
+                detail.push_str(&format!(
+                    "; second marking, disagrees with {by}: a lead decides"
+                ));
+            }
+        }
         tx.execute(
             "UPDATE submissions SET status = ?1, claimed_by = NULL, claimed_at = NULL WHERE id = ?2",
             params![status, a.submission_id],
@@ -85,12 +117,7 @@ impl Store {
             &a.assessor,
             "assessment.submit",
             &format!("submission {}", a.submission_id),
-            &format!(
-                "{} ({} of {})",
-                decision.label(),
-                rubric::fmt_num(outcome.total),
-                rubric::fmt_num(outcome.max_total)
-            ),
+            &detail,
         )?;
         tx.commit()?;
         Ok(decision)

@@ -236,14 +236,16 @@ impl Store {
                     .push(super::submissions::artifact_from(r, 1)?);
             }
         }
-        // The levels of each submission's most recently submitted assessment.
+        // The levels of each submission's most recently submitted assessment that meets (after
+        // a second marking the lead decided, the one the lead agreed with).
         let mut scores = self.conn.prepare_cached(
             "SELECT a.submission_id, sc.criterion_id, sc.level_id
              FROM assessments a LEFT JOIN assessment_scores sc ON sc.assessment_id = a.id
              WHERE a.submission_id IN (SELECT value FROM json_each(?1))
                AND a.id = (SELECT b.id FROM assessments b
                            WHERE b.submission_id = a.submission_id AND b.state = 'submitted'
-                           ORDER BY b.updated_at DESC, b.id DESC LIMIT 1)",
+                           ORDER BY b.decision IS 'meets' DESC, b.updated_at DESC, b.id DESC
+                           LIMIT 1)",
         )?;
         let mut rows = scores.query([&list])?;
         while let Some(r) = rows.next()? {

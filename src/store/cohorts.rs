@@ -42,7 +42,7 @@ impl CohortSummary {
 /// Why a submission needs a second look before it is approved.
 #[derive(Clone, Copy, Debug, Default, Serialize, PartialEq, Eq)]
 pub struct Flags {
-    /// Two submitted assessments reach different decisions.
+    /// Two submitted assessments reach different decisions, and no lead has decided yet.
     pub assessors_disagree: bool,
     /// A required evidence item of the rubric has no artifact.
     pub evidence_missing: bool,
@@ -186,7 +186,9 @@ impl Store {
                 (SELECT group_concat(a.assessor, ', ') FROM assessments a
                    WHERE a.submission_id = s.id AND a.state = 'submitted'),
                 (SELECT COUNT(DISTINCT a.decision) FROM assessments a
-                   WHERE a.submission_id = s.id AND a.state = 'submitted'),
+                   WHERE a.submission_id = s.id AND a.state = 'submitted')
+                  * NOT EXISTS (SELECT 1 FROM second_markings m
+                                WHERE m.submission_id = s.id AND m.resolved_at IS NOT NULL),
                 (SELECT a.weighted_total FROM assessments a
                    WHERE a.submission_id = s.id AND a.state = 'submitted'
                    ORDER BY a.submitted_at DESC, a.id DESC LIMIT 1),

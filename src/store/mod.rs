@@ -11,6 +11,7 @@ mod queue;
 mod review;
 mod rubrics;
 mod schema;
+mod second_marking;
 mod submissions;
 mod users;
 pub mod workspace;
@@ -30,6 +31,7 @@ pub use queue::{PageFrom, QueueQuery, QueueRow, QueueSort};
 pub use review::{ReviewData, SavedAssessment, status_label};
 pub use rubrics::{EDIT_PRESENCE_SECS, RubricImport, RubricOverview, RubricVersion, VersionUse};
 pub use schema::latest as schema_version;
+pub use second_marking::SecondMarking;
 pub use submissions::{ArtifactRecord, LearnerInput, RecordOutcome, SubmissionInput};
 pub use users::{ROLES, User};
 

@@ -40,14 +40,21 @@ pub struct ReviewData {
 }
 
 impl Store {
-    /// Claims a `new` submission for `user` unless someone else holds a live claim.
-    /// Returns the holder when it is taken.
+    /// Claims a `new` submission for `user` unless someone else holds a live claim, or one
+    /// waiting for its second marking when `user` has not assessed it yet. Returns the holder
+    /// when it is taken.
     pub fn claim(&mut self, id: i64, user: &str, idle_secs: i64) -> Result<Option<String>> {
         let tx = self.write()?;
         let t = now();
         let changed = tx.execute(
             "UPDATE submissions SET claimed_by = ?1, claimed_at = ?2
-             WHERE id = ?3 AND status = 'new'
+             WHERE id = ?3
+               AND (status = 'new'
+                    OR (status = 'second_marking'
+                        AND NOT EXISTS (SELECT 1 FROM assessments a WHERE a.submission_id = ?3
+                                          AND a.state = 'submitted' AND a.assessor = ?1)
+                        AND (SELECT COUNT(*) FROM assessments a WHERE a.submission_id = ?3
+                               AND a.state = 'submitted') < 2))
                AND (claimed_by IS NULL OR claimed_by = ?1 OR claimed_at < ?4)",
             params![user, t, id, t - idle_secs],
         )?;
@@ -105,7 +112,9 @@ impl Store {
         self.assessment_where(id, "a.assessor = ?2", assessor)
     }
 
-    /// The most recently submitted assessment of a submission, by anyone.
+    /// The submitted assessment that stands for a submission's decision: the latest whose
+    /// decision is the submission's (after a second marking, the one the lead agreed with),
+    /// else the latest submitted, by anyone.
     pub fn latest_submitted(&self, id: i64) -> Result<Option<SavedAssessment>> {
         self.assessment_where(id, "a.state = 'submitted' AND ?2 = ?2", "")
     }
@@ -115,8 +124,10 @@ impl Store {
             .conn
             .prepare_cached(&format!(
                 "SELECT a.id, a.assessor, a.state, a.decision, a.overall_feedback, a.time_spent_secs
-                 FROM assessments a WHERE a.submission_id = ?1 AND {cond}
-                 ORDER BY a.updated_at DESC, a.id DESC LIMIT 1"
+                 FROM assessments a JOIN submissions s ON s.id = a.submission_id
+                 WHERE a.submission_id = ?1 AND {cond}
+                 ORDER BY a.decision IS (CASE s.status WHEN 'not_yet' THEN 'not_yet' ELSE 'meets' END) DESC,
+                          a.updated_at DESC, a.id DESC LIMIT 1"
             ))?
             .query_row(params![id, arg], |r| {
                 Ok((
@@ -150,6 +161,15 @@ impl Store {
         Ok(Some(saved))
     }
 
+    /// A submission's status, if it exists.
+    pub fn submission_status(&self, id: i64) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT status FROM submissions WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?)
+    }
+
     /// Opens a submission for `user`: claims it when it can be scored, and loads the rubric
     /// version it was made against, its artifacts and the saved assessment.
     pub fn open_review(&mut self, id: i64, user: &str, idle_secs: i64) -> Result<ReviewData> {
@@ -180,7 +200,17 @@ impl Store {
         let (learner_name, learner_key, cohort_id, cohort_name, attempt, status, hash, version) =
             head;
         let rubric = self.load_rubric(&hash)?;
-        let read_only = if status == "new" {
+        let refused = if status == "second_marking" {
+            let tx = self.write()?;
+            let why = super::second_marking::refuse_second(&tx, id, user)?;
+            tx.commit()?;
+            why
+        } else {
+            None
+        };
+        let read_only = if let Some(why) = refused {
+            Some(why)
+        } else if status == "new" || status == "second_marking" {
             self.claim(id, user, idle_secs)?
                 .map(|holder| format!("in progress by {holder}"))
         } else {

@@ -156,6 +156,19 @@ const MIGRATIONS: &[&str] = &[
         json TEXT NOT NULL
     );
     "#,
+    // 6: second marking. A lead sends an assessed submission to a second, independent
+    // assessor; when the two decisions differ, a lead decides, and that decision is kept here.
+    r#"
+    CREATE TABLE second_markings (
+        submission_id INTEGER PRIMARY KEY REFERENCES submissions(id),
+        requested_by  TEXT NOT NULL,
+        requested_at  INTEGER NOT NULL,
+        resolved_by   TEXT,
+        resolved_at   INTEGER,
+        decision      TEXT CHECK (decision IN ('meets', 'not_yet')),
+        note          TEXT
+    );
+    "#,
 ];
 
 /// The schema version this build of Merit writes.

@@ -679,7 +679,7 @@ impl App {
                 ));
                 Vec::new()
             }
-            DbReply::Submitted(Ok(decision)) => {
+            DbReply::Submitted(Ok((decision, awaiting_lead))) => {
                 let who = self
                     .review
                     .as_ref()
@@ -688,7 +688,15 @@ impl App {
                 self.review = None;
                 self.popup = Some(Popup::info(
                     "Submitted",
-                    format!("Decision for {who}: {}.", decision.label()),
+                    if awaiting_lead {
+                        format!(
+                            "Your decision for {who}: {}. The first assessor decided otherwise, \
+                             so a lead decides.",
+                            decision.label()
+                        )
+                    } else {
+                        format!("Decision for {who}: {}.", decision.label())
+                    },
                 ));
                 self.queue.refresh(&self.session, self.rows_height())
             }

@@ -111,7 +111,9 @@ pub enum DbReply {
     Counts(Vec<(String, i64)>),
     Opened(Result<Box<ReviewData>, String>),
     DraftSaved(Result<(), String>),
-    Submitted(Result<Decision, String>),
+    /// The decision, and whether the submission now waits for a lead (a second marking that
+    /// disagrees with the first).
+    Submitted(Result<(Decision, bool), String>),
     Released(Result<bool, String>),
     Left,
     Rubrics(Vec<RubricOverview>),
@@ -182,7 +184,16 @@ pub fn handle(store: &mut Store, user: &str, is_lead: bool, req: DbRequest) -> D
         }
         DbRequest::Submit(mut a) => {
             a.assessor = user.to_string();
-            DbReply::Submitted(store.submit_assessment(&a).map_err(err))
+            let id = a.submission_id;
+            DbReply::Submitted(
+                store
+                    .submit_assessment(&a)
+                    .and_then(|d| {
+                        let status = store.submission_status(id)?;
+                        Ok((d, status.as_deref() == Some("second_marking")))
+                    })
+                    .map_err(err),
+            )
         }
         DbRequest::Leave {
             submission_id,

@@ -377,8 +377,10 @@ impl QueueScreen {
         }
         for (i, r) in self.rows.iter().enumerate().skip(self.offset).take(height) {
             let status = match (&r.claimed_by, r.status.as_str()) {
-                (Some(by), "new") if *by == session.user => "in progress by you".to_string(),
-                (Some(by), "new") => format!("in progress by {by}"),
+                (Some(by), "new" | "second_marking") if *by == session.user => {
+                    "in progress by you".to_string()
+                }
+                (Some(by), "new" | "second_marking") => format!("in progress by {by}"),
                 (_, s) => status_label(s).to_string(),
             };
             let style = match r.status.as_str() {

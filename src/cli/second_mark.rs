@@ -1,0 +1,193 @@
+//! `merit second-mark request|resolve|list`: a lead's side of second marking.
+
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+use clap::{Subcommand, ValueEnum};
+
+use merit::rubric::Decision;
+use merit::sanitize::line as safe;
+use merit::store::{SecondMarking, Store};
+
+use super::Ctx;
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum DecisionArg {
+    Meets,
+    NotYet,
+}
+
+#[derive(Subcommand)]
+pub enum Cmd {
+    /// Send assessed submissions to a second, independent assessor
+    Request {
+        /// Submission ids (`merit second-mark list --candidates --cohort C` shows them)
+        ids: Vec<i64>,
+        /// With --sample: the cohort to draw from
+        #[arg(long, value_name = "COHORT")]
+        cohort: Option<String>,
+        /// Draw this many at random from the cohort's assessed, unsigned work
+        #[arg(long, value_name = "N", requires = "cohort")]
+        sample: Option<usize>,
+        /// Seed for --sample, to draw the same submissions again
+        #[arg(long)]
+        seed: Option<u64>,
+    },
+    /// Decide a second-marked submission whose assessors disagree
+    Resolve {
+        id: i64,
+        #[arg(long, value_enum)]
+        decision: DecisionArg,
+        /// Why (kept in the audit log)
+        #[arg(long)]
+        note: String,
+    },
+    /// Submissions sent to second marking, and where each stands
+    List {
+        #[arg(long, value_name = "COHORT")]
+        cohort: Option<String>,
+        /// List the submissions that could be sent instead (needs --cohort)
+        #[arg(long, requires = "cohort")]
+        candidates: bool,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn require_lead(store: &Store, actor: &str) -> Result<()> {
+    if !store.has_role(actor, "lead")? {
+        bail!(
+            "second marking is a lead's decision and {actor} is not a lead \
+             (`merit user add {actor} --role lead`)"
+        );
+    }
+    Ok(())
+}
+
+pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
+    let mut store = ctx.open()?;
+    match cmd {
+        Cmd::Request {
+            mut ids,
+            cohort,
+            sample,
+            seed,
+        } => {
+            let actor = ctx.actor()?;
+            require_lead(&store, &actor)?;
+            if let (Some(c), Some(n)) = (&cohort, sample) {
+                let mut pool = store.second_marking_candidates(c)?;
+                let mut rng = seed.map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed);
+                rng.shuffle(&mut pool);
+                pool.truncate(n);
+                pool.sort_unstable();
+                if pool.len() < n {
+                    eprintln!(
+                        "{} has {} submission(s) that can be second-marked; sending them all",
+                        safe(c),
+                        pool.len()
+                    );
+                }
+                ids.extend(pool);
+            } else if cohort.is_some() {
+                bail!("--cohort goes with --sample N; or give submission ids");
+            }
+            if ids.is_empty() {
+                bail!("give submission ids, or --cohort C --sample N");
+            }
+            let mut failed = 0;
+            for id in ids {
+                match store.request_second_marking(id, &actor) {
+                    Ok(()) => println!("submission {id}: sent to second marking"),
+                    Err(e) => {
+                        failed += 1;
+                        eprintln!("submission {id}: {}", safe(&e.to_string()));
+                    }
+                }
+            }
+            Ok(if failed > 0 {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            })
+        }
+        Cmd::Resolve { id, decision, note } => {
+            let actor = ctx.actor()?;
+            require_lead(&store, &actor)?;
+            let decision = match decision {
+                DecisionArg::Meets => Decision::Meets,
+                DecisionArg::NotYet => Decision::NotYet,
+            };
+            store.resolve_second_marking(id, &actor, decision, &note)?;
+            println!(
+                "submission {id}: {} (decided by {})",
+                decision.label(),
+                safe(&actor)
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::List {
+            cohort,
+            candidates,
+            json,
+        } => {
+            if candidates {
+                let c = cohort.as_deref().unwrap_or_default();
+                let ids = store.second_marking_candidates(c)?;
+                if json {
+                    println!("{}", serde_json::to_string_pretty(&ids)?);
+                } else {
+                    for id in ids {
+                        println!("{id}");
+                    }
+                }
+                return Ok(ExitCode::SUCCESS);
+            }
+            let list = store.second_markings(cohort.as_deref())?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&list)?);
+            } else if list.is_empty() {
+                eprintln!(
+                    "nothing has been sent to second marking; send work with \
+                     `merit second-mark request ID...` or `--cohort C --sample N`"
+                );
+            }
+            if !json {
+                for m in &list {
+                    println!("{}", line(m));
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// One tab-separated line: id, learner, cohort, attempt, state, then each assessment and any
+/// lead's decision.
+fn line(m: &SecondMarking) -> String {
+    let mut out = format!(
+        "{}\t{}\t{}\tattempt {}\t{}",
+        m.submission_id,
+        safe(&m.learner_name),
+        safe(&m.cohort_id),
+        m.attempt,
+        m.state()
+    );
+    for (who, decision, total) in &m.assessments {
+        let total = total.map_or("—".to_string(), merit::rubric::fmt_num);
+        out.push_str(&format!(
+            "\t{}: {} ({total})",
+            safe(who),
+            decision.replace('_', " ")
+        ));
+    }
+    if let Some((by, decision, note)) = &m.resolution {
+        out.push_str(&format!(
+            "\tdecided by {}: {} — {}",
+            safe(by),
+            decision.replace('_', " "),
+            safe(note)
+        ));
+    }
+    out
+}

@@ -1,0 +1,382 @@
+//! Second marking: a lead sends assessed work to another assessor, who marks it blind; agreement
+//! decides, disagreement waits for a lead, and nothing waiting is ever signed. The credential
+//! of work a lead decided carries the levels of the assessment the lead agreed with.
+
+mod common;
+
+use std::path::Path;
+
+use merit::rubric::Decision;
+use merit::store::{AssessmentInput, CohortRow, CriterionScore, Store};
+use serde_json::Value;
+
+const COHORT: &str = "data-2026-q2";
+
+fn demo(ws: &Path) {
+    let o = common::merit()
+        .arg("--workspace")
+        .arg(ws)
+        .args(["demo", "--no-tui", "--learners", "60", "--seed", "5"])
+        .env("USER", "ines")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", common::stderr(&o));
+}
+
+fn merit_as(ws: &Path, who: &str, args: &[&str]) -> std::process::Output {
+    common::merit()
+        .arg("--workspace")
+        .arg(ws)
+        .args(["--as", who])
+        .args(args)
+        .env("MERIT_PASSPHRASE", "merit-demo")
+        .output()
+        .unwrap()
+}
+
+fn row(store: &Store, id: i64) -> CohortRow {
+    store
+        .cohort_rows(COHORT, 1800, merit::store::now())
+        .unwrap()
+        .into_iter()
+        .find(|r| r.submission_id == id)
+        .unwrap()
+}
+
+/// `who` scores submission `id` at every criterion's top level (meets) or bottom (not yet).
+fn assess(store: &mut Store, id: i64, who: &str, meets: bool) -> anyhow::Result<Decision> {
+    let rubric = store
+        .load_rubric(&store.submission_rubric(id).unwrap())
+        .unwrap();
+    let scores = rubric
+        .criteria
+        .iter()
+        .map(|c| CriterionScore {
+            criterion: c.id.value.clone(),
+            level: Some(if meets {
+                c.levels.last().unwrap().id.value.clone()
+            } else {
+                c.levels[0].id.value.clone()
+            }),
+            comment: String::new(),
+        })
+        .collect();
+    store.submit_assessment(&AssessmentInput {
+        submission_id: id,
+        assessor: who.into(),
+        scores,
+        overall_feedback: "second look".into(),
+        time_spent_secs: 60,
+    })
+}
+
+/// The assessor who is not `first`, of the demo's two.
+fn other(first: &str) -> &'static str {
+    if first == "amir" { "bea" } else { "amir" }
+}
+
+#[test]
+fn second_marking_agrees_or_goes_to_a_lead_and_nothing_waiting_is_signed() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    demo(&ws);
+    let mut store = Store::open(&ws).unwrap();
+    let candidates = store.second_marking_candidates(COHORT).unwrap();
+    let scored: Vec<i64> = candidates
+        .iter()
+        .copied()
+        .filter(|id| row(&store, *id).status == "scored")
+        .collect();
+    assert!(scored.len() >= 2, "the demo has scored work");
+    let (agree, disagree) = (scored[0], scored[1]);
+
+    // Only a lead sends work to second marking.
+    let o = merit_as(&ws, "amir", &["second-mark", "request", &agree.to_string()]);
+    assert!(!o.status.success());
+    assert!(
+        common::stderr(&o).contains("not a lead"),
+        "{}",
+        common::stderr(&o)
+    );
+    let o = merit_as(
+        &ws,
+        "lena",
+        &[
+            "second-mark",
+            "request",
+            &agree.to_string(),
+            &disagree.to_string(),
+        ],
+    );
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    for id in [agree, disagree] {
+        let r = row(&store, id);
+        assert_eq!(r.status, "second_marking");
+        assert_eq!(r.can_issue(), Err("awaiting second marking"));
+    }
+    // Asking twice is refused, and says why.
+    let o = merit_as(&ws, "lena", &["second-mark", "request", &agree.to_string()]);
+    assert!(!o.status.success());
+    assert!(
+        common::stderr(&o).contains("before"),
+        "{}",
+        common::stderr(&o)
+    );
+
+    // The first assessor cannot mark it again; another opens it blind and can score it.
+    let first = row(&store, agree).assessors;
+    let review = store.open_review(agree, &first, 1800).unwrap();
+    assert!(
+        review
+            .read_only
+            .as_deref()
+            .is_some_and(|w| w.contains("another assessor")),
+        "{:?}",
+        review.read_only
+    );
+    assert!(assess(&mut store, agree, &first, true).is_err());
+    let second = other(&first);
+    let review = store.open_review(agree, second, 1800).unwrap();
+    assert_eq!(review.read_only, None);
+    assert_eq!(
+        review.assessment, None,
+        "the second assessor does not see the first"
+    );
+    // The cohort view names whoever submitted, not whoever holds the claim.
+    assert_eq!(
+        row(&store, agree).assessors,
+        first,
+        "claims do not hide assessments"
+    );
+
+    // Agreement decides.
+    assert_eq!(
+        assess(&mut store, agree, second, true).unwrap(),
+        Decision::Meets
+    );
+    let r = row(&store, agree);
+    assert_eq!(r.status, "scored");
+    assert!(!r.flags.assessors_disagree);
+    assert_eq!(r.can_issue(), Ok(()));
+
+    // Disagreement waits for a lead; nobody else can mark it meanwhile.
+    let first_b = row(&store, disagree).assessors;
+    let second_b = other(&first_b);
+    assert_eq!(
+        assess(&mut store, disagree, second_b, false).unwrap(),
+        Decision::NotYet
+    );
+    let r = row(&store, disagree);
+    assert_eq!(r.status, "second_marking");
+    assert!(r.flags.assessors_disagree);
+    assert_eq!(r.can_issue(), Err("awaiting second marking"));
+    let review = store.open_review(disagree, "ines", 1800).unwrap();
+    assert!(
+        review
+            .read_only
+            .as_deref()
+            .is_some_and(|w| w.contains("a lead decides")),
+        "{:?}",
+        review.read_only
+    );
+    assert!(assess(&mut store, disagree, "ines", true).is_err());
+
+    // A dry run of approval leaves both second-marked ones out until the lead decides.
+    let o = merit_as(
+        &ws,
+        "ines",
+        &[
+            "approve",
+            "--cohort",
+            COHORT,
+            "--all-meeting",
+            "--dry-run",
+            "--json",
+        ],
+    );
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let plan: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let to_issue = plan["to_issue"].as_array().unwrap();
+    assert!(to_issue.contains(&Value::from(agree)), "{plan}");
+    assert!(!to_issue.contains(&Value::from(disagree)), "{plan}");
+
+    // The lead decides, with a reason; a decision without one is refused.
+    let o = merit_as(
+        &ws,
+        "lena",
+        &[
+            "second-mark",
+            "resolve",
+            &disagree.to_string(),
+            "--decision",
+            "meets",
+            "--note",
+            " ",
+        ],
+    );
+    assert!(!o.status.success());
+    assert!(
+        common::stderr(&o).contains("--note"),
+        "{}",
+        common::stderr(&o)
+    );
+    let o = merit_as(
+        &ws,
+        "lena",
+        &[
+            "second-mark",
+            "resolve",
+            &disagree.to_string(),
+            "--decision",
+            "meets",
+            "--note",
+            "the cleaning log covers every column",
+        ],
+    );
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let r = row(&store, disagree);
+    assert_eq!(r.status, "scored");
+    assert!(!r.flags.assessors_disagree);
+    assert_eq!(r.can_issue(), Ok(()));
+
+    // Where each stands.
+    let o = merit_as(
+        &ws,
+        "lena",
+        &["second-mark", "list", "--cohort", COHORT, "--json"],
+    );
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let list: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let list = list.as_array().unwrap();
+    assert_eq!(list.len(), 2);
+    let text = common::stdout(&merit_as(
+        &ws,
+        "lena",
+        &["second-mark", "list", "--cohort", COHORT],
+    ));
+    assert!(text.contains("assessors agree"), "{text}");
+    assert!(
+        text.contains("decided by lena: meets — the cleaning log covers every column"),
+        "{text}"
+    );
+
+    // Signed: the credential of the decided one carries the levels of the assessment that
+    // meets (the first assessor's), not the later "not yet".
+    let o = merit_as(
+        &ws,
+        "ines",
+        &[
+            "approve",
+            "--cohort",
+            COHORT,
+            "--submission",
+            &agree.to_string(),
+            &disagree.to_string(),
+        ],
+    );
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let award = store.award(disagree).unwrap().expect("issued");
+    let credential: Value = serde_json::from_str(&award.credential_json).unwrap();
+    let achieved: Vec<String> = credential["credentialSubject"]["result"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["achievedLevel"].as_str().unwrap().to_string())
+        .collect();
+    let meets = store.load_assessment(disagree, &first_b).unwrap().unwrap();
+    for s in &meets.scores {
+        let level = s.level.as_deref().unwrap();
+        assert!(
+            achieved.iter().any(|a| a.ends_with(&format!("/{level}"))),
+            "{level} not in {achieved:?}"
+        );
+    }
+    assert!(store.award(agree).unwrap().is_some());
+
+    // Everything is in the audit log.
+    let o = merit_as(&ws, "lena", &["audit", "verify"]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let conn = rusqlite::Connection::open(ws.join("merit.db")).unwrap();
+    let actions: Vec<String> = conn
+        .prepare("SELECT action || ' ' || detail FROM audit_log ORDER BY seq")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| a.starts_with("second_marking.request"))
+            .count(),
+        2
+    );
+    assert!(actions.iter().any(|a| a.contains("agrees with")));
+    assert!(actions.iter().any(|a| a.contains("disagrees with")));
+    assert!(
+        actions
+            .iter()
+            .any(|a| { a.starts_with("second_marking.resolve") && a.contains("the cleaning log") })
+    );
+}
+
+#[test]
+fn a_sample_is_drawn_from_assessed_unsigned_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    demo(&ws);
+    let store = Store::open(&ws).unwrap();
+    let before = store.second_marking_candidates(COHORT).unwrap();
+    assert!(before.len() >= 3);
+    let o = merit_as(
+        &ws,
+        "lena",
+        &[
+            "second-mark",
+            "request",
+            "--cohort",
+            COHORT,
+            "--sample",
+            "2",
+            "--seed",
+            "1",
+        ],
+    );
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let after = store.second_marking_candidates(COHORT).unwrap();
+    assert_eq!(after.len(), before.len() - 2);
+    let sent: Vec<i64> = before
+        .iter()
+        .filter(|id| !after.contains(id))
+        .copied()
+        .collect();
+    for id in &sent {
+        assert_eq!(row(&store, *id).status, "second_marking");
+    }
+    // Asking for more than there are sends what there is, and says so.
+    let o = merit_as(
+        &ws,
+        "lena",
+        &[
+            "second-mark",
+            "request",
+            "--cohort",
+            COHORT,
+            "--sample",
+            "1000",
+        ],
+    );
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    assert!(common::stderr(&o).contains("sending them all"));
+    assert!(store.second_marking_candidates(COHORT).unwrap().is_empty());
+    // New, unassessed work is never sent.
+    let o = merit_as(
+        &ws,
+        "lena",
+        &["second-mark", "list", "--cohort", COHORT, "--json"],
+    );
+    let list: Value = serde_json::from_slice(&o.stdout).unwrap();
+    for m in list.as_array().unwrap() {
+        assert_eq!(m["assessments"].as_array().unwrap().len(), 1, "{m}");
+    }
+}
