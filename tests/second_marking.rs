@@ -161,6 +161,7 @@ fn second_marking_agrees_or_goes_to_a_lead_and_nothing_waiting_is_signed() {
 
     // Disagreement waits for a lead; nobody else can mark it meanwhile.
     let first_b = row(&store, disagree).assessors;
+    let first_total = row(&store, disagree).total;
     let second_b = other(&first_b);
     assert_eq!(
         assess(&mut store, disagree, second_b, false).unwrap(),
@@ -175,7 +176,7 @@ fn second_marking_agrees_or_goes_to_a_lead_and_nothing_waiting_is_signed() {
         review
             .read_only
             .as_deref()
-            .is_some_and(|w| w.contains("a lead decides")),
+            .is_some_and(|w| w.contains("waiting for a lead")),
         "{:?}",
         review.read_only
     );
@@ -216,7 +217,7 @@ fn second_marking_agrees_or_goes_to_a_lead_and_nothing_waiting_is_signed() {
     );
     assert!(!o.status.success());
     assert!(
-        common::stderr(&o).contains("--note"),
+        common::stderr(&o).contains("reason"),
         "{}",
         common::stderr(&o)
     );
@@ -238,6 +239,9 @@ fn second_marking_agrees_or_goes_to_a_lead_and_nothing_waiting_is_signed() {
     assert_eq!(r.status, "scored");
     assert!(!r.flags.assessors_disagree);
     assert_eq!(r.can_issue(), Ok(()));
+    // The total shown is the assessment the decision stands on, not the latest.
+    assert_eq!(r.total, first_total);
+    assert_eq!(r.assessors, format!("{first_b}, {second_b}"));
 
     // Where each stands.
     let o = merit_as(

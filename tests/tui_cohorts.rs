@@ -390,3 +390,100 @@ fn the_passphrase_field_is_the_approval() {
     };
     assert!(matches!(f.action, FieldAction::Approve(_)));
 }
+
+#[test]
+fn leads_send_work_to_second_marking_and_decide_disagreements() {
+    use merit::rubric::Decision;
+    let mut a = cohort_app(80, 24);
+    // Not a lead: refused, and told how to become one.
+    a.session.is_lead = false;
+    a.update(key('2'));
+    let Some(Popup::Message { title, text, error }) = &a.popup else {
+        panic!("an error");
+    };
+    assert!(
+        *error && title == "Only leads" && text.contains("--role lead"),
+        "{text}"
+    );
+    a.update(code(KeyCode::Esc));
+    a.session.is_lead = true;
+
+    // Amara meets the rubric: `2` asks first, naming whose assessment stays unseen.
+    a.update(key('2'));
+    let Some(Popup::Confirm { text, .. }) = &a.popup else {
+        panic!("a confirmation");
+    };
+    assert!(
+        text.contains("Amara Okafor") && text.contains("amir's assessment"),
+        "{text}"
+    );
+    let effects = a.update(key('y'));
+    assert!(
+        matches!(
+            &effects[..],
+            [Effect::Db(DbRequest::RequestSecondMarking {
+                submission_id: 1
+            })]
+        ),
+        "{effects:?}"
+    );
+    // The reply is shown and the cohort is read again; a refusal is an error.
+    let effects = a.update(Msg::Db(DbReply::SecondMarking(Ok("sent".into()))));
+    assert!(matches!(
+        &a.popup,
+        Some(Popup::Message { error: false, .. })
+    ));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Db(DbRequest::CohortRows { .. })))
+    );
+    a.update(code(KeyCode::Esc));
+    a.update(Msg::Db(DbReply::SecondMarking(Err(
+        "submission 1 has been sent to second marking before".into(),
+    ))));
+    assert!(
+        matches!(&a.popup, Some(Popup::Message { error: true, text, .. }) if text.contains("before"))
+    );
+    a.update(code(KeyCode::Esc));
+
+    // Unassessed work cannot be sent (Emeka, new).
+    for _ in 0..4 {
+        a.update(key('j'));
+    }
+    a.update(key('2'));
+    assert!(
+        matches!(&a.popup, Some(Popup::Message { title, error: false, .. }) if title == "Cannot be second-marked")
+    );
+    a.update(code(KeyCode::Esc));
+    // Nothing to decide where the assessors do not disagree.
+    a.update(key('M'));
+    assert!(matches!(&a.popup, Some(Popup::Message { title, .. }) if title == "Nothing to decide"));
+    a.update(code(KeyCode::Esc));
+
+    // Dagny's second marking disagrees: M and N ask why, and Enter decides.
+    let mut waiting = rows();
+    waiting[3].status = "second_marking".into();
+    a.update(Msg::Db(DbReply::CohortRows {
+        cohort_id: "data-2026-q2".into(),
+        rows: Ok(waiting),
+        issuer: Ok(DID.into()),
+    }));
+    a.update(key('k'));
+    for (k, decision) in [('M', Decision::Meets), ('N', Decision::NotYet)] {
+        a.update(key(k));
+        assert!(matches!(&a.popup, Some(Popup::Field(_))), "{k}");
+        for c in "the log covers it".chars() {
+            a.update(key(c));
+        }
+        let effects = a.update(code(KeyCode::Enter));
+        assert!(
+            matches!(
+                &effects[..],
+                [Effect::Db(DbRequest::ResolveSecondMarking { submission_id: 4, decision: d, note })]
+                    if *d == decision && note == "the log covers it"
+            ),
+            "{effects:?}"
+        );
+    }
+}

@@ -68,7 +68,7 @@ impl Store {
             && let Some(why) =
                 super::second_marking::refuse_second(&tx, a.submission_id, &a.assessor)?
         {
-            bail!(why);
+            bail!("submission {} is {why}", a.submission_id);
         }
         if status != "new" && !second {
             bail!(

@@ -84,7 +84,8 @@ pub struct CohortRow {
     pub learner_key: String,
     pub attempt: i64,
     pub status: String,
-    /// Who submitted assessments (or holds the claim), comma separated.
+    /// Who submitted assessments, in the order they did (else who holds the claim), comma
+    /// separated.
     pub assessors: String,
     pub total: Option<f64>,
     pub rubric_version: i64,
@@ -183,7 +184,7 @@ impl Store {
     ) -> Result<()> {
         let mut stmt = self.conn.prepare(
             "SELECT s.id, l.name, l.key, s.attempt, s.status, s.rubric_hash, s.claimed_by, s.claimed_at,
-                (SELECT group_concat(a.assessor, ', ') FROM assessments a
+                (SELECT group_concat(a.assessor, ', ' ORDER BY a.submitted_at, a.id) FROM assessments a
                    WHERE a.submission_id = s.id AND a.state = 'submitted'),
                 (SELECT COUNT(DISTINCT a.decision) FROM assessments a
                    WHERE a.submission_id = s.id AND a.state = 'submitted')
@@ -191,7 +192,8 @@ impl Store {
                                 WHERE m.submission_id = s.id AND m.resolved_at IS NOT NULL),
                 (SELECT a.weighted_total FROM assessments a
                    WHERE a.submission_id = s.id AND a.state = 'submitted'
-                   ORDER BY a.submitted_at DESC, a.id DESC LIMIT 1),
+                   ORDER BY a.decision IS (CASE s.status WHEN 'not_yet' THEN 'not_yet' ELSE 'meets' END) DESC,
+                            a.submitted_at DESC, a.id DESC LIMIT 1),
                 (SELECT group_concat(DISTINCT f.requirement) FROM artifacts f
                    WHERE f.submission_id = s.id AND f.requirement IS NOT NULL),
                 v.version, r.current_hash, w.credential_id, w.revoked_at IS NOT NULL

@@ -61,6 +61,7 @@ pub struct QueueRow {
     pub cohort: String,
     pub rubric: String,
     pub attempt: i64,
+    /// The submission's status; `disputed` for a second marking whose assessors disagree.
     pub status: String,
     /// Who holds a live claim on it, if anyone.
     pub claimed_by: Option<String>,
@@ -142,7 +143,12 @@ impl Store {
             q.limit.min(10_000)
         ));
         let sql = format!(
-            "SELECT s.id, l.name, s.cohort_id, c.rubric_id, s.attempt, s.status,
+            "SELECT s.id, l.name, s.cohort_id, c.rubric_id, s.attempt,
+                    -- A second marking with both assessments in waits for a lead.
+                    CASE WHEN s.status = 'second_marking'
+                          AND (SELECT COUNT(*) FROM assessments a
+                               WHERE a.submission_id = s.id AND a.state = 'submitted') >= 2
+                         THEN 'disputed' ELSE s.status END,
                     CASE WHEN s.claimed_at >= ?1 THEN s.claimed_by END, s.created_at
              FROM ({inner}) AS page
              JOIN submissions s ON s.id = page.id

@@ -253,6 +253,7 @@ pub fn status_label(status: &str) -> &str {
         "in_progress" => "in progress",
         "scored" => "scored",
         "second_marking" => "needs second marking",
+        "disputed" => "assessors disagree",
         "approved" => "approved",
         "not_yet" => "not yet",
         "superseded" => "superseded",

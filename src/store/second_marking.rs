@@ -55,17 +55,14 @@ pub(super) fn submitted(tx: &Transaction, id: i64) -> Result<Vec<(String, String
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Why `assessor` cannot mark submission `id` a second time, if they cannot.
+/// Why `assessor` cannot give submission `id` its second marking, if they cannot; it reads
+/// after "the submission is".
 pub(super) fn refuse_second(tx: &Transaction, id: i64, assessor: &str) -> Result<Option<String>> {
     let done = submitted(tx, id)?;
     Ok(if done.iter().any(|(a, _)| a == assessor) {
-        Some(format!(
-            "you assessed submission {id} already; second marking needs another assessor"
-        ))
+        Some("waiting for another assessor: you assessed it first".to_string())
     } else if done.len() >= 2 {
-        Some(format!(
-            "submission {id} has been second-marked: the assessors disagree and a lead decides"
-        ))
+        Some("waiting for a lead: its two assessors disagree".to_string())
     } else {
         None
     })
@@ -134,7 +131,7 @@ impl Store {
         note: &str,
     ) -> Result<()> {
         if note.trim().is_empty() {
-            bail!("say why with --note: the decision and its reason go into the audit log");
+            bail!("a lead's decision needs its reason, for the audit log: say why");
         }
         let tx = self.write()?;
         let status: Option<String> = tx

@@ -437,6 +437,11 @@ impl App {
                 }
                 None => Vec::new(),
             },
+            ConfirmAction::SecondMarking(submission_id) if yes => {
+                vec![Effect::Db(DbRequest::RequestSecondMarking {
+                    submission_id,
+                })]
+            }
             ConfirmAction::QuitDuringApproval if yes => {
                 self.quit = true;
                 vec![Effect::CancelApproval]
@@ -448,6 +453,17 @@ impl App {
     fn field_entered(&mut self, action: FieldAction, text: String) -> Vec<Effect> {
         if let FieldAction::Approve(approval) = action {
             return self.start_approval(*approval, text);
+        }
+        if let FieldAction::Resolve {
+            submission_id,
+            decision,
+        } = action
+        {
+            return vec![Effect::Db(DbRequest::ResolveSecondMarking {
+                submission_id,
+                decision,
+                note: text,
+            })];
         }
         if let FieldAction::Compare(id) = &action {
             let picked = self
@@ -723,6 +739,16 @@ impl App {
                 Vec::new()
             }
             DbReply::RubricSaved { text, result } => self.rubric_saved(text, result),
+            DbReply::SecondMarking(r) => {
+                self.popup = Some(match r {
+                    Ok(done) => Popup::info("Second marking", done),
+                    Err(e) => Popup::error("Second marking", e),
+                });
+                match &self.cohort {
+                    Some(c) => c.reload(&self.session, self.now),
+                    None => Vec::new(),
+                }
+            }
             DbReply::Moved(r) => {
                 self.popup = Some(match r {
                     Ok(n) => Popup::info(

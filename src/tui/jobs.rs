@@ -99,6 +99,16 @@ pub enum DbRequest {
         claim_idle_secs: i64,
         now: i64,
     },
+    /// A lead sends a submission to second marking.
+    RequestSecondMarking {
+        submission_id: i64,
+    },
+    /// A lead decides a second marking whose assessors disagree.
+    ResolveSecondMarking {
+        submission_id: i64,
+        decision: Decision,
+        note: String,
+    },
 }
 
 #[derive(Debug)]
@@ -123,6 +133,8 @@ pub enum DbReply {
         result: Result<SaveOutcome, String>,
     },
     Moved(Result<usize, String>),
+    /// What a lead's second-marking request or decision did, or why it was refused.
+    SecondMarking(Result<String, String>),
     Cohorts(Result<Vec<CohortSummary>, String>),
     CohortRows {
         cohort_id: String,
@@ -225,6 +237,29 @@ pub fn handle(store: &mut Store, user: &str, is_lead: bool, req: DbRequest) -> D
             }
             DbReply::RubricSaved { text, result }
         }
+        DbRequest::RequestSecondMarking { submission_id } => DbReply::SecondMarking(
+            store
+                .request_second_marking(submission_id, user)
+                .map(|()| {
+                    "It now waits for a second assessor, and is not signed until the two agree or a lead decides.".to_string()
+                })
+                .map_err(err),
+        ),
+        DbRequest::ResolveSecondMarking {
+            submission_id,
+            decision,
+            note,
+        } => DbReply::SecondMarking(
+            store
+                .resolve_second_marking(submission_id, user, decision, &note)
+                .map(|()| {
+                    format!(
+                        "Decided: {}. The decision and why are in the audit log.",
+                        decision.label()
+                    )
+                })
+                .map_err(err),
+        ),
         DbRequest::MoveUnscored { rubric_id, hash } => {
             DbReply::Moved(store.move_unscored(&rubric_id, &hash, user).map_err(err))
         }

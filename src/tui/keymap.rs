@@ -54,6 +54,10 @@ pub enum Action {
     Approve,
     SwitchSuite,
     CancelApproval,
+    /// Send the submission under the cursor to second marking (leads).
+    SecondMarking,
+    /// Decide a second marking whose assessors disagree (leads).
+    Decide(crate::rubric::Decision),
 }
 
 /// Where keys are read.
@@ -548,6 +552,27 @@ const COHORT: &[Binding] = &[
         "cancel the approval that is running",
         F,
         [(KeyCode::Char('x'), NONE)]
+    ),
+    b!(
+        "2",
+        Action::SecondMarking,
+        "send the submission to second marking by another assessor (leads)",
+        F,
+        [(KeyCode::Char('2'), NONE)]
+    ),
+    b!(
+        "M",
+        Action::Decide(crate::rubric::Decision::Meets),
+        "assessors disagree: decide it meets, and say why (leads)",
+        F,
+        [(KeyCode::Char('M'), SHIFT), (KeyCode::Char('M'), NONE)]
+    ),
+    b!(
+        "N",
+        Action::Decide(crate::rubric::Decision::NotYet),
+        "assessors disagree: decide not yet, and say why (leads)",
+        F,
+        [(KeyCode::Char('N'), SHIFT), (KeyCode::Char('N'), NONE)]
     ),
     REFRESH,
     HELP,

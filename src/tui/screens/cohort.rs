@@ -20,7 +20,7 @@ use crate::tui::jobs::DbRequest;
 use crate::tui::keymap::Action;
 use crate::tui::screens::Outcome;
 use crate::tui::theme::Theme;
-use crate::tui::widgets::popup::{Approval, ConfirmAction, Popup};
+use crate::tui::widgets::popup::{Approval, ConfirmAction, FieldAction, Popup};
 use crate::tui::widgets::{fit, fit_line, pad};
 
 #[derive(Debug)]
@@ -167,10 +167,78 @@ impl CohortScreen {
             }
             Action::Refresh => return Outcome::Effects(self.reload(session, now)),
             Action::Approve => return Outcome::Popup(self.preview(session)),
+            Action::SecondMarking => return Outcome::Popup(self.second_marking(session)),
+            Action::Decide(decision) => return Outcome::Popup(self.decide(session, decision)),
             Action::Back => return Outcome::Close(Vec::new()),
             _ => {}
         }
         Outcome::Effects(Vec::new())
+    }
+
+    /// Asks before sending the submission under the cursor to second marking.
+    pub fn second_marking(&self, session: &Session) -> Popup {
+        if !session.is_lead {
+            return only_leads(session);
+        }
+        let Some(r) = self.current() else {
+            return Popup::info(
+                "Nothing here",
+                "The cohort has no submission to send.".into(),
+            );
+        };
+        if r.credential_id.is_some() || !matches!(r.status.as_str(), "scored" | "not_yet") {
+            return Popup::info(
+                "Cannot be second-marked",
+                format!(
+                    "{} (attempt {}) is {}. Only assessed work (meets or not yet) without a credential goes to second marking.",
+                    r.learner_name,
+                    r.attempt,
+                    decision(r)
+                ),
+            );
+        }
+        Popup::Confirm {
+            title: "Second marking".into(),
+            text: format!(
+                "Send {} (attempt {}) to second marking?\n\nAnother assessor scores it without seeing {}'s assessment. If the two decisions differ, a lead decides. It is not signed meanwhile.",
+                r.learner_name,
+                r.attempt,
+                if r.assessors.is_empty() {
+                    "the first"
+                } else {
+                    &r.assessors
+                }
+            ),
+            action: ConfirmAction::SecondMarking(r.submission_id),
+        }
+    }
+
+    /// Asks a lead why they decide a disagreement this way.
+    pub fn decide(&self, session: &Session, decision: crate::rubric::Decision) -> Popup {
+        if !session.is_lead {
+            return only_leads(session);
+        }
+        let Some(r) = self
+            .current()
+            .filter(|r| r.status == "second_marking" && r.flags.assessors_disagree)
+        else {
+            return Popup::info(
+                "Nothing to decide",
+                "M and N decide a second marking whose assessors disagree (flag `disagree`); this submission has no such disagreement.".into(),
+            );
+        };
+        Popup::Field(Box::new(crate::tui::widgets::popup::Field::new(
+            format!(
+                "Why {} for {}? (kept in the audit log)",
+                decision.label(),
+                r.learner_name
+            ),
+            "",
+            FieldAction::Resolve {
+                submission_id: r.submission_id,
+                decision,
+            },
+        )))
     }
 
     /// What approving the selection would do, or why it cannot be done.
@@ -179,7 +247,7 @@ impl CohortScreen {
             return Popup::error(
                 "Only issuers approve",
                 format!(
-                    "{} is not an issuer of this workspace. An administrator can add the role with `merit user add {} issuer`.",
+                    "{} is not an issuer of this workspace. An administrator can add the role with `merit user add {} --role issuer`.",
                     sanitize::line(&session.user),
                     sanitize::line(&session.user)
                 ),
@@ -397,4 +465,16 @@ impl Cols {
             ),
         )
     }
+}
+
+/// Second marking is a lead's call.
+fn only_leads(session: &Session) -> Popup {
+    Popup::error(
+        "Only leads",
+        format!(
+            "Second marking is a lead's decision and {} is not a lead of this workspace. An administrator can add the role with `merit user add {} --role lead`.",
+            sanitize::line(&session.user),
+            sanitize::line(&session.user)
+        ),
+    )
 }

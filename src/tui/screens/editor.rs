@@ -762,7 +762,7 @@ impl EditorScreen {
                     },
                 )
             }
-            FieldAction::Compare(_) | FieldAction::Approve(_) => {
+            FieldAction::Compare(_) | FieldAction::Approve(_) | FieldAction::Resolve { .. } => {
                 return Outcome::Effects(Vec::new());
             }
             FieldAction::Rename(path) => {

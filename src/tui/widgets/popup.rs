@@ -74,6 +74,8 @@ pub enum ConfirmAction {
     Approve(Box<Approval>),
     /// Stop the approval that is running.
     CancelApproval,
+    /// Send this submission to second marking.
+    SecondMarking(i64),
     /// Quit although an approval is running (it stops after the batch in hand).
     QuitDuringApproval,
 }
@@ -99,6 +101,11 @@ pub enum FieldAction {
     Compare(String),
     /// The issuer's passphrase, to carry out this approval.
     Approve(Box<Approval>),
+    /// Why a lead decides a disagreement this way.
+    Resolve {
+        submission_id: i64,
+        decision: crate::rubric::Decision,
+    },
 }
 
 /// An approval waiting for the issuer's go-ahead.
