@@ -11,17 +11,6 @@ use serde_json::Value;
 
 const COHORT: &str = "data-2026-q2";
 
-fn demo(ws: &Path) {
-    let o = common::merit()
-        .arg("--workspace")
-        .arg(ws)
-        .args(["demo", "--no-tui", "--learners", "60", "--seed", "5"])
-        .env("USER", "ines")
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", common::stderr(&o));
-}
-
 fn sql(ws: &Path) -> rusqlite::Connection {
     rusqlite::Connection::open(ws.join("merit.db")).unwrap()
 }
@@ -34,7 +23,7 @@ fn row(rows: &[CohortRow], id: i64) -> &CohortRow {
 fn flags_show_what_needs_a_second_look_and_keep_it_from_being_signed() {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("ws");
-    demo(&ws);
+    common::demo(&ws);
     let mut store = Store::open(&ws).unwrap();
     let now = merit::store::now();
     let rows = store.cohort_rows(COHORT, 1800, now).unwrap();
@@ -183,7 +172,7 @@ fn flags_show_what_needs_a_second_look_and_keep_it_from_being_signed() {
 fn a_new_rubric_version_flags_work_scored_on_the_old_one() {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("ws");
-    demo(&ws);
+    common::demo(&ws);
     let mut store = Store::open(&ws).unwrap();
     let src = merit::rubric::BUNDLED
         .iter()

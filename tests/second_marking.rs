@@ -12,17 +12,6 @@ use serde_json::Value;
 
 const COHORT: &str = "data-2026-q2";
 
-fn demo(ws: &Path) {
-    let o = common::merit()
-        .arg("--workspace")
-        .arg(ws)
-        .args(["demo", "--no-tui", "--learners", "60", "--seed", "5"])
-        .env("USER", "ines")
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", common::stderr(&o));
-}
-
 fn merit_as(ws: &Path, who: &str, args: &[&str]) -> std::process::Output {
     common::merit()
         .arg("--workspace")
@@ -79,7 +68,7 @@ fn other(first: &str) -> &'static str {
 fn second_marking_agrees_or_goes_to_a_lead_and_nothing_waiting_is_signed() {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("ws");
-    demo(&ws);
+    common::demo(&ws);
     let mut store = Store::open(&ws).unwrap();
     let candidates = store.second_marking_candidates(COHORT).unwrap();
     let scored: Vec<i64> = candidates
@@ -202,38 +191,30 @@ fn second_marking_agrees_or_goes_to_a_lead_and_nothing_waiting_is_signed() {
     assert!(!to_issue.contains(&Value::from(disagree)), "{plan}");
 
     // The lead decides, with a reason; a decision without one is refused.
-    let o = merit_as(
-        &ws,
-        "lena",
-        &[
-            "second-mark",
-            "resolve",
-            &disagree.to_string(),
-            "--decision",
-            "meets",
-            "--note",
-            " ",
-        ],
-    );
+    let resolve = |note: &str| {
+        let id = disagree.to_string();
+        merit_as(
+            &ws,
+            "lena",
+            &[
+                "second-mark",
+                "resolve",
+                &id,
+                "--decision",
+                "meets",
+                "--note",
+                note,
+            ],
+        )
+    };
+    let o = resolve(" ");
     assert!(!o.status.success());
     assert!(
         common::stderr(&o).contains("reason"),
         "{}",
         common::stderr(&o)
     );
-    let o = merit_as(
-        &ws,
-        "lena",
-        &[
-            "second-mark",
-            "resolve",
-            &disagree.to_string(),
-            "--decision",
-            "meets",
-            "--note",
-            "the cleaning log covers every column",
-        ],
-    );
+    let o = resolve("the cleaning log covers every column");
     assert!(o.status.success(), "{}", common::stderr(&o));
     let r = row(&store, disagree);
     assert_eq!(r.status, "scored");
@@ -328,24 +309,24 @@ fn second_marking_agrees_or_goes_to_a_lead_and_nothing_waiting_is_signed() {
 fn a_sample_is_drawn_from_assessed_unsigned_work() {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("ws");
-    demo(&ws);
+    common::demo(&ws);
     let store = Store::open(&ws).unwrap();
     let before = store.second_marking_candidates(COHORT).unwrap();
     assert!(before.len() >= 3);
-    let o = merit_as(
-        &ws,
-        "lena",
-        &[
+    let sample = |n: &str| {
+        let args = [
             "second-mark",
             "request",
             "--cohort",
             COHORT,
             "--sample",
-            "2",
+            n,
             "--seed",
             "1",
-        ],
-    );
+        ];
+        merit_as(&ws, "lena", &args)
+    };
+    let o = sample("2");
     assert!(o.status.success(), "{}", common::stderr(&o));
     let after = store.second_marking_candidates(COHORT).unwrap();
     assert_eq!(after.len(), before.len() - 2);
@@ -358,18 +339,7 @@ fn a_sample_is_drawn_from_assessed_unsigned_work() {
         assert_eq!(row(&store, *id).status, "second_marking");
     }
     // Asking for more than there are sends what there is, and says so.
-    let o = merit_as(
-        &ws,
-        "lena",
-        &[
-            "second-mark",
-            "request",
-            "--cohort",
-            COHORT,
-            "--sample",
-            "1000",
-        ],
-    );
+    let o = sample("1000");
     assert!(o.status.success(), "{}", common::stderr(&o));
     assert!(common::stderr(&o).contains("sending them all"));
     assert!(store.second_marking_candidates(COHORT).unwrap().is_empty());

@@ -69,3 +69,16 @@ pub fn workspace_with_rubrics() -> tempfile::TempDir {
 }
 pub mod pty;
 pub mod tui;
+
+/// A demo workspace at `ws`: 60 learners, seed 5, created by the issuer `ines` (the demo
+/// key's passphrase is `merit-demo`).
+pub fn demo(ws: &Path) {
+    let o = merit()
+        .arg("--workspace")
+        .arg(ws)
+        .args(["demo", "--no-tui", "--learners", "60", "--seed", "5"])
+        .env("USER", "ines")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+}
