@@ -224,6 +224,35 @@ fn second_marking_agrees_or_goes_to_a_lead_and_nothing_waiting_is_signed() {
     assert_eq!(r.total, first_total);
     assert_eq!(r.assessors, format!("{first_b}, {second_b}"));
 
+    // A lead reads both, side by side, in the order they were submitted.
+    let both = store.submitted_assessments(disagree).unwrap();
+    let who: Vec<&str> = both.iter().map(|a| a.assessor.as_str()).collect();
+    assert_eq!(who, [first_b.as_str(), second_b]);
+    let rubric = store
+        .load_rubric(&store.submission_rubric(disagree).unwrap())
+        .unwrap();
+    let lines = merit::tui::screens::cohort::assessment_lines(&rubric, &both);
+    assert!(
+        lines
+            .iter()
+            .any(|(_, l)| l.starts_with(&format!("{second_b}: not yet")))
+    );
+    // Both lines of each criterion where their levels differ are marked.
+    let level = |a: &merit::store::SavedAssessment, c: &str| {
+        a.scores
+            .iter()
+            .find(|s| s.criterion == c)
+            .and_then(|s| s.level.clone())
+    };
+    let differing = rubric
+        .criteria
+        .iter()
+        .filter(|c| level(&both[0], &c.id.value) != level(&both[1], &c.id.value))
+        .count();
+    assert!(differing > 0);
+    let marked = lines.iter().filter(|(t, _)| *t == '*').count();
+    assert_eq!(marked, 2 + 2 * differing, "{lines:?}");
+
     // Where each stands.
     let o = merit_as(
         &ws,

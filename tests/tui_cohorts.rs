@@ -487,3 +487,28 @@ fn leads_send_work_to_second_marking_and_decide_disagreements() {
         );
     }
 }
+
+#[test]
+fn v_shows_the_assessments_side_by_side() {
+    let mut a = cohort_app(80, 24);
+    let effects = a.update(key('v'));
+    assert!(
+        matches!(
+            &effects[..],
+            [Effect::Db(DbRequest::Assessments { submission_id: 1, learner })] if learner == "Amara Okafor"
+        ),
+        "{effects:?}"
+    );
+    a.update(Msg::Db(DbReply::Pager {
+        title: "Assessments: Amara Okafor".into(),
+        lines: vec![('*', "amir: meets (14 of 21)".into())],
+    }));
+    assert!(matches!(&a.popup, Some(Popup::Pager(_))));
+    a.update(code(KeyCode::Esc));
+    // Emeka's work is new: nothing to show.
+    for _ in 0..4 {
+        a.update(key('j'));
+    }
+    assert!(a.update(key('v')).is_empty());
+    assert!(matches!(&a.popup, Some(Popup::Message { title, .. }) if title == "No assessment yet"));
+}

@@ -161,6 +161,23 @@ impl Store {
         Ok(Some(saved))
     }
 
+    /// Every submitted assessment of a submission, in the order they were submitted.
+    pub fn submitted_assessments(&self, id: i64) -> Result<Vec<SavedAssessment>> {
+        let assessors: Vec<String> = self
+            .conn
+            .prepare_cached(
+                "SELECT assessor FROM assessments WHERE submission_id = ?1 AND state = 'submitted'
+                 ORDER BY submitted_at, id",
+            )?
+            .query_map([id], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut out = Vec::new();
+        for a in assessors {
+            out.extend(self.load_assessment(id, &a)?);
+        }
+        Ok(out)
+    }
+
     /// A submission's status, if it exists.
     pub fn submission_status(&self, id: i64) -> Result<Option<String>> {
         Ok(self

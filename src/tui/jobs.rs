@@ -99,6 +99,11 @@ pub enum DbRequest {
         claim_idle_secs: i64,
         now: i64,
     },
+    /// The submitted assessments of a submission, for a pager.
+    Assessments {
+        submission_id: i64,
+        learner: String,
+    },
     /// A lead sends a submission to second marking.
     RequestSecondMarking {
         submission_id: i64,
@@ -236,6 +241,19 @@ pub fn handle(store: &mut Store, user: &str, is_lead: bool, req: DbRequest) -> D
                 let _ = store.touch_rubric_edit(&rubric_id, user, &version.hash);
             }
             DbReply::RubricSaved { text, result }
+        }
+        DbRequest::Assessments {
+            submission_id,
+            learner,
+        } => {
+            let lines = store.submitted_assessments(submission_id).and_then(|list| {
+                let rubric = store.load_rubric(&store.submission_rubric(submission_id)?)?;
+                Ok(crate::tui::screens::cohort::assessment_lines(&rubric, &list))
+            });
+            DbReply::Pager {
+                title: format!("Assessments: {learner}"),
+                lines: lines.unwrap_or_else(|e| vec![('*', err(e))]),
+            }
         }
         DbRequest::RequestSecondMarking { submission_id } => DbReply::SecondMarking(
             store

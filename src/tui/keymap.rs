@@ -58,6 +58,8 @@ pub enum Action {
     SecondMarking,
     /// Decide a second marking whose assessors disagree (leads).
     Decide(crate::rubric::Decision),
+    /// The submitted assessments of the submission under the cursor, side by side.
+    ViewAssessments,
 }
 
 /// Where keys are read.
@@ -552,6 +554,13 @@ const COHORT: &[Binding] = &[
         "cancel the approval that is running",
         F,
         [(KeyCode::Char('x'), NONE)]
+    ),
+    b!(
+        "v",
+        Action::ViewAssessments,
+        "view the submission's assessments side by side",
+        F,
+        [(KeyCode::Char('v'), NONE)]
     ),
     b!(
         "2",

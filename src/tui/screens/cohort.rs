@@ -168,6 +168,20 @@ impl CohortScreen {
             Action::Refresh => return Outcome::Effects(self.reload(session, now)),
             Action::Approve => return Outcome::Popup(self.preview(session)),
             Action::SecondMarking => return Outcome::Popup(self.second_marking(session)),
+            Action::ViewAssessments => {
+                return match self.current() {
+                    Some(r) if !r.assessors.is_empty() && r.status != "new" => {
+                        Outcome::Effects(vec![Effect::Db(DbRequest::Assessments {
+                            submission_id: r.submission_id,
+                            learner: r.learner_name.clone(),
+                        })])
+                    }
+                    _ => Outcome::Popup(Popup::info(
+                        "No assessment yet",
+                        "This submission has no submitted assessment to show.".into(),
+                    )),
+                };
+            }
             Action::Decide(decision) => return Outcome::Popup(self.decide(session, decision)),
             Action::Back => return Outcome::Close(Vec::new()),
             _ => {}
@@ -477,4 +491,90 @@ fn only_leads(session: &Session) -> Popup {
             sanitize::line(&session.user)
         ),
     )
+}
+
+/// Pager lines comparing submitted assessments criterion by criterion: each assessor's level
+/// and comment, a marker where they chose different levels, then the overall feedback.
+pub fn assessment_lines(
+    rubric: &crate::rubric::Rubric,
+    list: &[crate::store::SavedAssessment],
+) -> Vec<(char, String)> {
+    use crate::rubric::{Choices, score};
+    let mut out = Vec::new();
+    if list.is_empty() {
+        out.push(('*', "No submitted assessment.".to_string()));
+        return out;
+    }
+    for a in list {
+        let choices: Choices = a
+            .scores
+            .iter()
+            .filter_map(|s| Some((s.criterion.clone(), s.level.clone()?)))
+            .collect();
+        let outcome = score(rubric, &choices);
+        out.push((
+            '*',
+            format!(
+                "{}: {} ({} of {})",
+                a.assessor,
+                a.decision.as_deref().unwrap_or("—").replace('_', " "),
+                fmt_num(outcome.total),
+                fmt_num(outcome.max_total)
+            ),
+        ));
+    }
+    for c in &rubric.criteria {
+        out.push((' ', String::new()));
+        let required = c
+            .required
+            .as_ref()
+            .and_then(|r| c.level(&r.value))
+            .map(|l| format!(", required: {}", l.1.label.value))
+            .unwrap_or_default();
+        out.push((
+            '#',
+            format!("{} (×{}{required})", c.title.value, fmt_num(c.weight.value)),
+        ));
+        let chosen: Vec<Option<&str>> = list
+            .iter()
+            .map(|a| {
+                a.scores
+                    .iter()
+                    .find(|s| s.criterion == c.id.value)
+                    .and_then(|s| s.level.as_deref())
+            })
+            .collect();
+        let differ = chosen.iter().any(|l| *l != chosen[0]);
+        for (a, level) in list.iter().zip(&chosen) {
+            let label = level
+                .and_then(|l| c.level(l))
+                .map_or("—".to_string(), |l| l.1.label.value.clone());
+            let comment = a
+                .scores
+                .iter()
+                .find(|s| s.criterion == c.id.value)
+                .map(|s| s.comment.trim())
+                .filter(|s| !s.is_empty())
+                .map(|s| format!(" — {}", s.replace('\n', " ")))
+                .unwrap_or_default();
+            out.push((
+                if differ { '*' } else { ' ' },
+                format!("{}: {label}{comment}", a.assessor),
+            ));
+        }
+    }
+    out.push((' ', String::new()));
+    out.push(('#', "Overall feedback".to_string()));
+    for a in list {
+        let text = a.overall_feedback.trim().replace('\n', " ");
+        out.push((
+            ' ',
+            format!(
+                "{}: {}",
+                a.assessor,
+                if text.is_empty() { "—" } else { &text }
+            ),
+        ));
+    }
+    out
 }
