@@ -112,6 +112,41 @@ fn second_marking_agrees_or_goes_to_a_lead_and_nothing_waiting_is_signed() {
         common::stderr(&o)
     );
 
+    // Waiting for its second marking, the work has no decision yet: no letter goes out and
+    // the report says so.
+    let key = store
+        .cohort_rows(COHORT, 1800, merit::store::now())
+        .unwrap()
+        .into_iter()
+        .find(|r| r.submission_id == agree)
+        .unwrap()
+        .learner_key;
+    let out = dir.path().join("out");
+    let o = merit_as(
+        &ws,
+        "lena",
+        &[
+            "export",
+            "--cohort",
+            COHORT,
+            "--out",
+            out.to_str().unwrap(),
+            "--format",
+            "letter,csv",
+        ],
+    );
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    assert!(
+        !out.join(&key).join("feedback.md").exists(),
+        "no letter for {key}"
+    );
+    let csv = std::fs::read_to_string(out.join(format!("{COHORT}.csv"))).unwrap();
+    let line = csv
+        .lines()
+        .find(|l| l.contains(&format!(",\"{key}\",")))
+        .unwrap_or_else(|| panic!("{key} in {csv}"));
+    assert!(line.contains(",\"needs second marking\","), "{line}");
+
     // The first assessor cannot mark it again; another opens it blind and can score it.
     let first = row(&store, agree).assessors;
     let review = store.open_review(agree, &first, 1800).unwrap();

@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail};
 use merit::credential::bake;
 use merit::letters::Letter;
 use merit::rubric::{self, Choices, fmt_num};
-use merit::store::format_time;
+use merit::store::{format_time, status_label};
 
 use super::Ctx;
 
@@ -82,7 +82,10 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
         let assessment = store.latest_submitted(*id)?;
         let award = store.award(*id)?;
         let rubric = store.load_rubric(&src.rubric_hash)?;
+        // Work in second marking has no decision yet, whatever its first assessment said.
+        let pending = status == "second_marking";
         let (decision, total) = match &assessment {
+            _ if pending => (status_label(status).to_string(), String::new()),
             Some(asm) => {
                 let choices: Choices = asm
                     .scores
@@ -124,11 +127,11 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
             }
             credentials += 1;
         }
-        // The letter answers the latest attempt that was assessed (a resubmission waiting for
-        // assessment keeps the letter of the attempt before it).
+        // The letter answers the latest attempt that was decided (a resubmission waiting for
+        // assessment, or for its second marking, keeps the letter of the attempt before it).
         let assessed = subs
             .iter()
-            .filter(|s| s.1 == *key)
+            .filter(|s| s.1 == *key && s.3 != "second_marking")
             .rev()
             .find_map(|s| store.latest_submitted(s.0).ok().flatten().map(|a| (s, a)));
         if let (Some(((sid, _, n, _), asm)), true) = (assessed, want("letter")) {
