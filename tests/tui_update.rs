@@ -112,6 +112,45 @@ fn typing_a_filter_reloads_and_stale_pages_are_dropped() {
 }
 
 #[test]
+fn enter_right_after_a_filter_opens_a_match_not_a_row_from_before() {
+    let mut a = queue_app(80, 24, 20);
+    a.update(key('/'));
+    let typed = a.update(key('x'));
+    a.update(code(KeyCode::Enter));
+    // The page for "x" has not come: the rows on screen are from before the filter.
+    let e = a.update(code(KeyCode::Enter));
+    assert!(
+        !e.iter()
+            .any(|e| matches!(e, Effect::Db(DbRequest::Open { .. }))),
+        "{e:?}"
+    );
+    // It comes: the first match opens.
+    let e = answer_queue(&mut a, &typed, rows(700, 2));
+    assert!(
+        e.iter().any(|e| matches!(
+            e,
+            Effect::Db(DbRequest::Open {
+                submission_id: 700,
+                ..
+            })
+        )),
+        "{e:?}"
+    );
+    // From then on Enter opens at once; no match opens nothing.
+    let e = a.update(code(KeyCode::Enter));
+    assert!(
+        e.iter()
+            .any(|e| matches!(e, Effect::Db(DbRequest::Open { .. })))
+    );
+    a.update(key('/'));
+    let typed = a.update(key('q'));
+    a.update(code(KeyCode::Enter));
+    a.update(code(KeyCode::Enter));
+    let e = answer_queue(&mut a, &typed, Vec::new());
+    assert!(e.is_empty(), "{e:?}");
+}
+
+#[test]
 fn untrusted_names_are_sanitized_when_they_arrive() {
     let mut a = app(80, 24);
     let start = a.start();

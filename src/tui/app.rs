@@ -664,6 +664,9 @@ impl App {
                 }
                 Err(e) => {
                     self.queue.loading = false;
+                    // Nothing new is coming: Enter acts on what is shown again.
+                    self.queue.stale = false;
+                    self.queue.open_when_loaded = false;
                     self.popup = Some(Popup::error("Cannot load the queue", e));
                     Vec::new()
                 }

@@ -41,6 +41,11 @@ pub struct QueueScreen {
     pub loading: bool,
     /// The page was loaded at least once.
     pub loaded: bool,
+    /// The filter or the order changed and the rows on screen are from before: `Enter` now
+    /// would open a row the filter may exclude, so it waits for the new page.
+    pub stale: bool,
+    /// `Enter` was pressed while stale: open the first row of the new page when it comes.
+    pub open_when_loaded: bool,
 }
 
 impl QueueScreen {
@@ -72,6 +77,9 @@ impl QueueScreen {
     /// Loads from the top (filter or sort changed), or around `keep`.
     pub fn reload(&mut self, session: &Session, height: usize, keep: Option<i64>) -> Vec<Effect> {
         self.generation += 1;
+        if keep.is_none() {
+            self.stale = true;
+        }
         let (from, mode) = match keep {
             Some(id) => {
                 // Start just before the first visible row so the view does not jump.
@@ -180,6 +188,10 @@ impl QueueScreen {
                 }
             }
             Action::Open => {
+                if self.stale {
+                    self.open_when_loaded = true;
+                    return Vec::new();
+                }
                 return match self.selected_row() {
                     Some(r) => vec![Effect::Db(DbRequest::Open {
                         submission_id: r.id,
@@ -272,7 +284,7 @@ impl QueueScreen {
         generation: u64,
         mode: PageMode,
         mut rows: Vec<QueueRow>,
-        _session: &Session,
+        session: &Session,
         height: usize,
     ) -> Vec<Effect> {
         if generation != self.generation {
@@ -280,6 +292,10 @@ impl QueueScreen {
         }
         self.loading = false;
         self.loaded = true;
+        let fresh = matches!(
+            mode,
+            PageMode::Replace | PageMode::ReplaceAtEnd | PageMode::ReplaceKeep(_)
+        );
         for r in &mut rows {
             r.learner = sanitize::line(&r.learner);
             r.cohort = sanitize::line(&r.cohort);
@@ -340,6 +356,13 @@ impl QueueScreen {
             }
         }
         self.follow(height);
+        if fresh {
+            self.stale = false;
+            if std::mem::take(&mut self.open_when_loaded) {
+                let mut none = None;
+                return self.action(Action::Open, session, height, &mut none);
+            }
+        }
         Vec::new()
     }
 
