@@ -15,6 +15,7 @@ import {DataIntegrityProof} from '@digitalbazaar/data-integrity';
 import {cryptosuite as rdfc} from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import {createVerifyCryptosuite as jcsVerify} from '@digitalbazaar/eddsa-jcs-2022-cryptosuite';
 import Ajv2019 from 'ajv/dist/2019.js';
+import addFormats from 'ajv-formats';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const ob3 = process.env.OB3 || join(here, '..', '..', 'shared', 'ob3');
@@ -132,7 +133,9 @@ const schemas = [
   'schemas/ob_v3p0_achievementcredential_schema.json',
   'schemas/ob_v3p0_achievementcredential_schema.strict-2024.json',
 ].map(f => {
-  const ajv = new Ajv2019({strict: false, validateFormats: false, allErrors: true});
+  // The schemas use the formats date-time and date: check them, as a strict verifier would.
+  const ajv = new Ajv2019({strict: false, allErrors: true});
+  addFormats(ajv, ['date-time', 'date']);
   return [f, ajv.compile(JSON.parse(readFileSync(join(ob3, f), 'utf8')))];
 });
 

@@ -25,7 +25,14 @@ fn validators() -> &'static Vec<(&'static str, Result<jsonschema::Validator, Str
             .map(|(name, text)| {
                 let v = serde_json::from_str::<Value>(text)
                     .map_err(|e| e.to_string())
-                    .and_then(|s| jsonschema::validator_for(&s).map_err(|e| e.to_string()));
+                    .and_then(|s| {
+                        // `format` (date-time, date) is only an annotation in draft 2019-09
+                        // unless asked for; a strict verifier (ajv with formats) checks it.
+                        jsonschema::options()
+                            .should_validate_formats(true)
+                            .build(&s)
+                            .map_err(|e| e.to_string())
+                    });
                 (*name, v)
             })
             .collect()
@@ -56,5 +63,30 @@ pub fn validate(doc: &Value) -> Result<(), Vec<String>> {
         Ok(())
     } else {
         Err(problems)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The schemas' `format: date-time` is enforced: a date a strict verifier would reject
+    /// fails here too, naming where.
+    #[test]
+    fn formats_are_checked() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/ob3/examples/spec/basicOpenBadgeCredential.json");
+        let text = std::fs::read_to_string(&path).expect("the shared spec examples");
+        let mut doc: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(validate(&doc), Ok(()));
+        doc["validFrom"] = Value::from("2026-11-27 10:00");
+        let problems = validate(&doc).unwrap_err();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(
+            problems
+                .iter()
+                .all(|p| p.contains("/validFrom") && p.contains("date-time")),
+            "{problems:?}"
+        );
     }
 }
