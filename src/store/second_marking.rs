@@ -84,7 +84,9 @@ impl Store {
             )
             .optional()?;
         let Some((status, awarded, before)) = head else {
-            bail!("there is no submission {id} (`merit second-mark list` shows ids)");
+            bail!(
+                "there is no submission {id} (`merit second-mark list --candidates --cohort C` shows the ones that can be sent)"
+            );
         };
         if awarded {
             bail!("submission {id} has a credential already; revoke it first if it was wrong");
