@@ -194,7 +194,7 @@ fn second_marking_agrees_or_goes_to_a_lead_and_nothing_waiting_is_signed() {
     let r = row(&store, disagree);
     assert_eq!(r.status, "second_marking");
     assert!(r.flags.assessors_disagree);
-    assert_eq!(r.can_issue(), Err("awaiting second marking"));
+    assert_eq!(r.can_issue(), Err("assessors disagree: a lead decides"));
     let review = store.open_review(disagree, "ines", 1800).unwrap();
     assert!(
         review

@@ -103,6 +103,9 @@ impl CohortRow {
         match self.status.as_str() {
             "scored" => {}
             "not_yet" => return Err("not yet"),
+            "second_marking" if self.flags.assessors_disagree => {
+                return Err("assessors disagree: a lead decides");
+            }
             "second_marking" => return Err("awaiting second marking"),
             "new" | "in_progress" => return Err("not assessed yet"),
             "approved" => return Err("already approved"),
