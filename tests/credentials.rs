@@ -275,6 +275,14 @@ fn approve_export_verify_revoke() {
 
     // Revoke one; after publishing the list it no longer verifies.
     let id = cred["id"].as_str().unwrap();
+    // A revocation needs its reason.
+    let o = merit(&ws, &["revoke", id, "--reason", " "]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        common::stderr(&o).contains("say why"),
+        "{}",
+        common::stderr(&o)
+    );
     let o = merit(&ws, &["revoke", id, "--reason", "plagiarism"]);
     assert!(o.status.success(), "{}", common::stderr(&o));
     assert!(

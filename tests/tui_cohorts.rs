@@ -428,7 +428,10 @@ fn leads_send_work_to_second_marking_and_decide_disagreements() {
         "{effects:?}"
     );
     // The reply is shown and the cohort is read again; a refusal is an error.
-    let effects = a.update(Msg::Db(DbReply::SecondMarking(Ok("sent".into()))));
+    let effects = a.update(Msg::Db(DbReply::CohortChanged {
+        title: "Second marking",
+        result: Ok("sent".into()),
+    }));
     assert!(matches!(
         &a.popup,
         Some(Popup::Message { error: false, .. })
@@ -439,9 +442,10 @@ fn leads_send_work_to_second_marking_and_decide_disagreements() {
             .any(|e| matches!(e, Effect::Db(DbRequest::CohortRows { .. })))
     );
     a.update(code(KeyCode::Esc));
-    a.update(Msg::Db(DbReply::SecondMarking(Err(
-        "submission 1 has been sent to second marking before".into(),
-    ))));
+    a.update(Msg::Db(DbReply::CohortChanged {
+        title: "Second marking",
+        result: Err("submission 1 has been sent to second marking before".into()),
+    }));
     assert!(
         matches!(&a.popup, Some(Popup::Message { error: true, text, .. }) if text.contains("before"))
     );
@@ -511,4 +515,61 @@ fn v_shows_the_assessments_side_by_side() {
     }
     assert!(a.update(key('v')).is_empty());
     assert!(matches!(&a.popup, Some(Popup::Message { title, .. }) if title == "No assessment yet"));
+}
+
+#[test]
+fn issuers_revoke_an_issued_credential_with_a_reason() {
+    let mut a = cohort_app(80, 24);
+    // Goran Novak (row 7) holds urn:uuid:7; the session is an issuer.
+    for _ in 0..6 {
+        a.update(key('j'));
+    }
+    a.update(key('R'));
+    assert!(
+        matches!(&a.popup, Some(Popup::Field(_))),
+        "a reason is asked for"
+    );
+    for c in "plagiarism".chars() {
+        a.update(key(c));
+    }
+    let effects = a.update(code(KeyCode::Enter));
+    assert!(
+        matches!(
+            &effects[..],
+            [Effect::Db(DbRequest::Revoke { credential_id, reason })]
+                if credential_id == "urn:uuid:7" && reason == "plagiarism"
+        ),
+        "{effects:?}"
+    );
+    let effects = a.update(Msg::Db(DbReply::CohortChanged {
+        title: "Revocation",
+        result: Ok("Revoked.".into()),
+    }));
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::Db(DbRequest::CohortRows { .. })))
+    );
+    a.update(code(KeyCode::Esc));
+    // Jonas Rossi's (row 10) is revoked already; Amara (row 1) has none.
+    for _ in 0..3 {
+        a.update(key('j'));
+    }
+    a.update(key('R'));
+    assert!(
+        matches!(&a.popup, Some(Popup::Message { text, .. }) if text.contains("revoked already"))
+    );
+    a.update(code(KeyCode::Esc));
+    a.update(key('g'));
+    a.update(key('R'));
+    assert!(
+        matches!(&a.popup, Some(Popup::Message { text, .. }) if text.contains("no credential"))
+    );
+    a.update(code(KeyCode::Esc));
+    // Not an issuer: refused.
+    a.session.is_issuer = false;
+    a.update(key('R'));
+    assert!(
+        matches!(&a.popup, Some(Popup::Message { title, error: true, .. }) if title == "Only issuers revoke")
+    );
 }

@@ -384,6 +384,9 @@ impl Store {
 
     /// Revokes a credential. Returns false when it was revoked already.
     pub fn revoke(&mut self, credential_id: &str, reason: &str, actor: &str) -> Result<bool> {
+        if reason.trim().is_empty() {
+            bail!("say why the credential is revoked: the reason goes into the audit log");
+        }
         let tx = self.write()?;
         let changed = tx.execute(
             "UPDATE awards SET revoked_at = ?1, revoked_reason = ?2 WHERE credential_id = ?3 AND revoked_at IS NULL",

@@ -454,6 +454,12 @@ impl App {
         if let FieldAction::Approve(approval) = action {
             return self.start_approval(*approval, text);
         }
+        if let FieldAction::Revoke { credential_id } = action {
+            return vec![Effect::Db(DbRequest::Revoke {
+                credential_id,
+                reason: text,
+            })];
+        }
         if let FieldAction::Resolve {
             submission_id,
             decision,
@@ -742,10 +748,10 @@ impl App {
                 Vec::new()
             }
             DbReply::RubricSaved { text, result } => self.rubric_saved(text, result),
-            DbReply::SecondMarking(r) => {
-                self.popup = Some(match r {
-                    Ok(done) => Popup::info("Second marking", done),
-                    Err(e) => Popup::error("Second marking", e),
+            DbReply::CohortChanged { title, result } => {
+                self.popup = Some(match result {
+                    Ok(done) => Popup::info(title, done),
+                    Err(e) => Popup::error(title, e),
                 });
                 match &self.cohort {
                     Some(c) => c.reload(&self.session, self.now),

@@ -104,6 +104,11 @@ pub enum DbRequest {
         submission_id: i64,
         learner: String,
     },
+    /// An issuer revokes a credential.
+    Revoke {
+        credential_id: String,
+        reason: String,
+    },
     /// A lead sends a submission to second marking.
     RequestSecondMarking {
         submission_id: i64,
@@ -138,8 +143,12 @@ pub enum DbReply {
         result: Result<SaveOutcome, String>,
     },
     Moved(Result<usize, String>),
-    /// What a lead's second-marking request or decision did, or why it was refused.
-    SecondMarking(Result<String, String>),
+    /// What a change to a cohort's work (second marking, a lead's decision, a revocation)
+    /// did, or why it was refused; the cohort view is read again.
+    CohortChanged {
+        title: &'static str,
+        result: Result<String, String>,
+    },
     Cohorts(Result<Vec<CohortSummary>, String>),
     CohortRows {
         cohort_id: String,
@@ -255,20 +264,38 @@ pub fn handle(store: &mut Store, user: &str, is_lead: bool, req: DbRequest) -> D
                 lines: lines.unwrap_or_else(|e| vec![('*', err(e))]),
             }
         }
-        DbRequest::RequestSecondMarking { submission_id } => DbReply::SecondMarking(
-            store
+        DbRequest::Revoke {
+            credential_id,
+            reason,
+        } => DbReply::CohortChanged {
+            title: "Revocation",
+            result: store
+                .revoke(&credential_id, &reason, user)
+                .map(|fresh| {
+                    if fresh {
+                        "Revoked. Verifiers see it once the new status list is published: `merit status-list --out FILE`.".to_string()
+                    } else {
+                        "It was already revoked.".to_string()
+                    }
+                })
+                .map_err(err),
+        },
+        DbRequest::RequestSecondMarking { submission_id } => DbReply::CohortChanged {
+            title: "Second marking",
+            result: store
                 .request_second_marking(submission_id, user)
                 .map(|()| {
                     "It now waits for a second assessor, and is not signed until the two agree or a lead decides.".to_string()
                 })
                 .map_err(err),
-        ),
+        },
         DbRequest::ResolveSecondMarking {
             submission_id,
             decision,
             note,
-        } => DbReply::SecondMarking(
-            store
+        } => DbReply::CohortChanged {
+            title: "Second marking",
+            result: store
                 .resolve_second_marking(submission_id, user, decision, &note)
                 .map(|()| {
                     format!(
@@ -277,7 +304,7 @@ pub fn handle(store: &mut Store, user: &str, is_lead: bool, req: DbRequest) -> D
                     )
                 })
                 .map_err(err),
-        ),
+        },
         DbRequest::MoveUnscored { rubric_id, hash } => {
             DbReply::Moved(store.move_unscored(&rubric_id, &hash, user).map_err(err))
         }

@@ -60,6 +60,8 @@ pub enum Action {
     Decide(crate::rubric::Decision),
     /// The submitted assessments of the submission under the cursor, side by side.
     ViewAssessments,
+    /// Revoke the credential of the submission under the cursor (issuers).
+    Revoke,
 }
 
 /// Where keys are read.
@@ -561,6 +563,13 @@ const COHORT: &[Binding] = &[
         "view the submission's assessments side by side",
         F,
         [(KeyCode::Char('v'), NONE)]
+    ),
+    b!(
+        "R",
+        Action::Revoke,
+        "revoke the credential, with a reason (issuers)",
+        F,
+        [(KeyCode::Char('R'), SHIFT), (KeyCode::Char('R'), NONE)]
     ),
     b!(
         "2",

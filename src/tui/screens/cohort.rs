@@ -168,6 +168,7 @@ impl CohortScreen {
             Action::Refresh => return Outcome::Effects(self.reload(session, now)),
             Action::Approve => return Outcome::Popup(self.preview(session)),
             Action::SecondMarking => return Outcome::Popup(self.second_marking(session)),
+            Action::Revoke => return Outcome::Popup(self.revoke(session)),
             Action::ViewAssessments => {
                 return match self.current() {
                     Some(r) if !r.assessors.is_empty() && r.status != "new" => {
@@ -225,6 +226,41 @@ impl CohortScreen {
             ),
             action: ConfirmAction::SecondMarking(r.submission_id),
         }
+    }
+
+    /// Asks an issuer why the credential under the cursor is revoked.
+    pub fn revoke(&self, session: &Session) -> Popup {
+        if !session.is_issuer {
+            return Popup::error(
+                "Only issuers revoke",
+                format!(
+                    "{} is not an issuer of this workspace. An administrator can add the role with `merit user add {} --role issuer`.",
+                    sanitize::line(&session.user),
+                    sanitize::line(&session.user)
+                ),
+            );
+        }
+        let Some(r) = self.current() else {
+            return Popup::info("Nothing here", "The cohort has no submission.".into());
+        };
+        let Some(id) = r.credential_id.clone().filter(|_| !r.revoked) else {
+            return Popup::info(
+                "Nothing to revoke",
+                if r.revoked {
+                    "This credential is revoked already.".into()
+                } else {
+                    "This submission has no credential.".into()
+                },
+            );
+        };
+        Popup::Field(Box::new(crate::tui::widgets::popup::Field::new(
+            format!(
+                "Revoke {}'s credential: why? (kept in the audit log)",
+                r.learner_name
+            ),
+            "",
+            FieldAction::Revoke { credential_id: id },
+        )))
     }
 
     /// Asks a lead why they decide a disagreement this way.

@@ -762,7 +762,10 @@ impl EditorScreen {
                     },
                 )
             }
-            FieldAction::Compare(_) | FieldAction::Approve(_) | FieldAction::Resolve { .. } => {
+            FieldAction::Compare(_)
+            | FieldAction::Approve(_)
+            | FieldAction::Resolve { .. }
+            | FieldAction::Revoke { .. } => {
                 return Outcome::Effects(Vec::new());
             }
             FieldAction::Rename(path) => {

@@ -101,6 +101,8 @@ pub enum FieldAction {
     Compare(String),
     /// The issuer's passphrase, to carry out this approval.
     Approve(Box<Approval>),
+    /// Why this credential is revoked.
+    Revoke { credential_id: String },
     /// Why a lead decides a disagreement this way.
     Resolve {
         submission_id: i64,
