@@ -121,6 +121,18 @@ fn demo_creates_a_realistic_workspace() {
     for k in ["markdown", "code", "csv", "text", "image", "pdf"] {
         assert!(kinds.contains(k), "no {k} artifact in {kinds:?}");
     }
+    // The lead has sent work to second marking: one waits for its second assessor, one's
+    // assessors disagree.
+    let marked = store.second_markings(Some("teach-2026-spring")).unwrap();
+    let states: Vec<&str> = marked.iter().map(|m| m.state()).collect();
+    assert_eq!(
+        states,
+        [
+            "waiting for a second assessor",
+            "assessors disagree: a lead decides"
+        ]
+    );
+    assert!(out.contains("2 in second marking"), "{out}");
     assert!(store.verify_audit().unwrap().ok());
     // Running it again keeps the existing demo.
     let o = run(&ws, &["demo", "--no-tui"]);

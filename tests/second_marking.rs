@@ -347,9 +347,18 @@ fn second_marking_agrees_or_goes_to_a_lead_and_nothing_waiting_is_signed() {
     assert!(o.status.success(), "{}", common::stderr(&o));
     let conn = rusqlite::Connection::open(ws.join("merit.db")).unwrap();
     let actions: Vec<String> = conn
-        .prepare("SELECT action || ' ' || detail FROM audit_log ORDER BY seq")
+        .prepare(
+            "SELECT action || ' ' || detail FROM audit_log
+             WHERE subject IN (?1, ?2) ORDER BY seq",
+        )
         .unwrap()
-        .query_map([], |r| r.get(0))
+        .query_map(
+            [
+                format!("submission {agree}"),
+                format!("submission {disagree}"),
+            ],
+            |r| r.get(0),
+        )
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();

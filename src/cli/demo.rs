@@ -91,6 +91,12 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
             "  {} scored ({} not yet); the rest wait in the queue",
             summary.scored, summary.not_yet
         );
+        if summary.second_marking > 0 {
+            println!(
+                "  {} in second marking (teach-2026-spring): one waits for a second assessor, one for the lead (lena)",
+                summary.second_marking
+            );
+        }
         println!("  people:   {}", safe(&summary.users.join(", ")));
         println!("  learner folders: {}", root.join("sources").display());
     }

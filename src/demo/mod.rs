@@ -40,6 +40,8 @@ pub struct DemoSummary {
     pub scored: usize,
     pub not_yet: usize,
     pub second_attempts: usize,
+    /// Sent to second marking by the lead (one of them with assessors who disagree).
+    pub second_marking: usize,
     pub users: Vec<String>,
 }
 
@@ -71,7 +73,8 @@ const ASSESSORS: &[&str] = &["amir", "bea"];
 /// running it; they get every role so they can try every screen.
 pub fn create(root: &Path, opts: &DemoOptions, user: &str) -> Result<DemoSummary> {
     let mut store = Store::open(root)?;
-    let mut rng = fastrand::Rng::with_seed(opts.seed);
+    let seed = opts.seed;
+    let mut rng = fastrand::Rng::with_seed(seed);
     let mut summary = DemoSummary {
         workspace: root.to_path_buf(),
         ..DemoSummary::default()
@@ -190,6 +193,33 @@ pub fn create(root: &Path, opts: &DemoOptions, user: &str) -> Result<DemoSummary
         if !resubmit.is_empty() {
             let report = intake::import(&mut store, &dir, &opts)?;
             summary.second_attempts += report.new_attempts;
+        }
+        // In the teaching cohort the lead sends two scored submissions to second marking: one
+        // waits for its second assessor, the other's second assessor disagrees and waits for
+        // the lead.
+        if cohort_id == "teach-2026-spring" {
+            let scored: Vec<i64> = store
+                .cohort_submissions(cohort_id)?
+                .into_iter()
+                .filter(|s| s.3 == "scored")
+                .map(|s| s.0)
+                .take(2)
+                .collect();
+            for (i, id) in scored.iter().enumerate() {
+                store.request_second_marking(*id, "lena")?;
+                summary.second_marking += 1;
+                if i == 1 {
+                    let first = store.submitted_assessments(*id)?;
+                    let other = ASSESSORS
+                        .iter()
+                        .find(|a| first.iter().all(|f| f.assessor != **a))
+                        .copied()
+                        .unwrap_or("bea");
+                    // Its own generator, so the rest of the demo is what it was before.
+                    let mut own = fastrand::Rng::with_seed(seed ^ 0x2d);
+                    store.submit_assessment(&assessment(rubric, *id, other, 0.0, &mut own))?;
+                }
+            }
         }
         summary.learners += learners.len();
     }
