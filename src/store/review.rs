@@ -218,10 +218,7 @@ impl Store {
             head;
         let rubric = self.load_rubric(&hash)?;
         let refused = if status == "second_marking" {
-            let tx = self.write()?;
-            let why = super::second_marking::refuse_second(&tx, id, user)?;
-            tx.commit()?;
-            why
+            super::second_marking::refuse_second(&self.conn, id, user)?
         } else {
             None
         };

@@ -3,7 +3,7 @@
 //! who decides and says why. Work waiting for either is never signed.
 
 use anyhow::{Result, bail};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::{Store, audit, now, status_label};
@@ -46,7 +46,7 @@ impl SecondMarking {
 }
 
 /// The submitted assessments of a submission: (assessor, decision), oldest first.
-pub(super) fn submitted(tx: &Transaction, id: i64) -> Result<Vec<(String, String)>> {
+pub(super) fn submitted(tx: &Connection, id: i64) -> Result<Vec<(String, String)>> {
     let mut stmt = tx.prepare_cached(
         "SELECT assessor, decision FROM assessments
          WHERE submission_id = ?1 AND state = 'submitted' ORDER BY submitted_at, id",
@@ -57,7 +57,7 @@ pub(super) fn submitted(tx: &Transaction, id: i64) -> Result<Vec<(String, String
 
 /// Why `assessor` cannot give submission `id` its second marking, if they cannot; it reads
 /// after "the submission is".
-pub(super) fn refuse_second(tx: &Transaction, id: i64, assessor: &str) -> Result<Option<String>> {
+pub(super) fn refuse_second(tx: &Connection, id: i64, assessor: &str) -> Result<Option<String>> {
     let done = submitted(tx, id)?;
     Ok(if done.iter().any(|(a, _)| a == assessor) {
         Some("waiting for another assessor: you assessed it first".to_string())
