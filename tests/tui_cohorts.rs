@@ -176,6 +176,18 @@ fn progress_app(w: u16, h: u16) -> App {
     a
 }
 
+fn cohort_help_app(w: u16, h: u16) -> App {
+    let mut a = cohort_app(w, h);
+    a.update(key('?'));
+    a
+}
+
+/// Every key of the cohort view fits at 80×24 (the list moves fold into one line there).
+#[test]
+fn cohort_help() {
+    snap("cohort_help", cohort_help_app);
+}
+
 #[test]
 fn cohorts_screen() {
     snap("cohorts", cohorts_app);

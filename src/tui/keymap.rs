@@ -539,14 +539,14 @@ const COHORT: &[Binding] = &[
     b!(
         "t",
         Action::SwitchSuite,
-        "switch the cryptosuite (eddsa-rdfc-2022 / eddsa-jcs-2022)",
+        "switch the cryptosuite (rdfc / jcs)",
         F,
         [(KeyCode::Char('t'), NONE)]
     ),
     b!(
         "A",
         Action::Approve,
-        "preview, then approve and sign the selection (issuers)",
+        "preview, approve and sign the selection (issuers)",
         Some("approve"),
         [(KeyCode::Char('A'), SHIFT), (KeyCode::Char('A'), NONE)]
     ),
@@ -574,21 +574,21 @@ const COHORT: &[Binding] = &[
     b!(
         "2",
         Action::SecondMarking,
-        "send the submission to second marking by another assessor (leads)",
+        "send to second marking by another assessor (leads)",
         F,
         [(KeyCode::Char('2'), NONE)]
     ),
     b!(
         "M",
         Action::Decide(crate::rubric::Decision::Meets),
-        "assessors disagree: decide it meets, and say why (leads)",
+        "decide a disagreement: meets, saying why (leads)",
         F,
         [(KeyCode::Char('M'), SHIFT), (KeyCode::Char('M'), NONE)]
     ),
     b!(
         "N",
         Action::Decide(crate::rubric::Decision::NotYet),
-        "assessors disagree: decide not yet, and say why (leads)",
+        "decide a disagreement: not yet, saying why (leads)",
         F,
         [(KeyCode::Char('N'), SHIFT), (KeyCode::Char('N'), NONE)]
     ),
@@ -602,6 +602,19 @@ const COHORT: &[Binding] = &[
         [(KeyCode::Char('q'), NONE), (KeyCode::Esc, NONE)]
     ),
 ];
+
+/// The moves every list shares (down, up, top, bottom, page up and down).
+pub fn is_move(action: Action) -> bool {
+    matches!(
+        action,
+        Action::Down
+            | Action::Up
+            | Action::Top
+            | Action::Bottom
+            | Action::PageUp
+            | Action::PageDown
+    )
+}
 
 /// The bindings of a mode, most specific first.
 pub fn bindings(mode: Mode) -> Vec<&'static Binding> {

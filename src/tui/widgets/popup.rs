@@ -454,15 +454,29 @@ fn help(f: &mut Frame<'_>, area: Rect, mode: Mode, theme: Theme) {
         Mode::Cohorts => "Keys: cohorts",
         Mode::Cohort => "Keys: cohort (selecting and approving)",
     };
-    let mut lines: Vec<Line<'static>> = keymap::bindings(mode)
-        .into_iter()
-        .map(|b| {
-            Line::from(vec![
-                Span::styled(format!(" {:<8}", b.label), theme.key()),
-                Span::raw(b.help),
-            ])
-        })
-        .collect();
+    let all = keymap::bindings(mode);
+    // The list keys every list screen shares take one line when the full list would not fit
+    // (the cohort view at 80×24).
+    let room = usize::from(area.height.saturating_sub(4));
+    let moves = all.iter().filter(|b| keymap::is_move(b.action)).count();
+    let fold = all.len() + 1 > room && moves > 1;
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let mut folded = false;
+    for b in all {
+        if fold && keymap::is_move(b.action) {
+            if !std::mem::replace(&mut folded, true) {
+                lines.push(Line::from(vec![
+                    Span::styled(" j/k g/G PgUp/PgDn ", theme.key()),
+                    Span::raw("move, top/bottom, page"),
+                ]));
+            }
+            continue;
+        }
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {:<8}", b.label), theme.key()),
+            Span::raw(b.help),
+        ]));
+    }
     lines.push(Line::styled(" Ctrl-C   quit from anywhere", theme.dim()));
     boxed(f, area, title, theme.title(), lines, 64);
 }
