@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::pty::{Pty, ws_arg};
+use common::pty::{data_cohort_view, ws_arg};
 use merit::store::Store;
 
 const COHORT: &str = "data-2026-q2";
@@ -38,16 +38,7 @@ fn an_issuer_approves_a_demo_cohort_and_every_credential_verifies() {
 
     let w = ws_arg(&ws);
     // The demo's own user is an issuer.
-    let mut p = Pty::spawn(&["--workspace", &w, "--as", "you"], &[], 80, 24);
-    p.wait_text("Queue");
-    p.send("c");
-    // The queue names cohorts too: wait for the cohorts screen's own rows.
-    p.wait_for("the cohorts listed", |s| {
-        s.contains("Cohorts") && s.contains("rubric data-cleaning ·")
-    });
-    // The data cohort is the second one (cohorts are listed by id).
-    p.send("j");
-    p.send("\r");
+    let mut p = data_cohort_view(&w, "you", 80, 24);
     p.wait_text(&format!("{expected} ready"));
     p.send("a");
     p.wait_text(&format!("{expected} selected"));

@@ -4,23 +4,18 @@
 
 mod common;
 
-use common::pty::{Pty, ws_arg};
+use common::pty::{Pty, data_cohort_view, ws_arg};
 use merit::store::Store;
 
 const COHORT: &str = "data-2026-q2";
 
-/// Opens the workbench as `who` and goes to the data cohort's view.
-fn cohort_view(w: &str, who: &str) -> Pty {
-    let mut p = Pty::spawn(&["--workspace", w, "--as", who], &[], 100, 30);
-    p.wait_text("Queue");
-    p.send("c");
-    p.wait_for("the cohorts listed", |s| {
-        s.contains("Cohorts") && s.contains("rubric data-cleaning ·")
-    });
-    // Cohorts are listed by id: the data cohort is the second.
-    p.send("j");
+/// The data cohort's view as `who`, narrowed to one learner.
+fn cohort_row(w: &str, who: &str, learner_key: &str) -> Pty {
+    let mut p = data_cohort_view(w, who, 100, 30);
+    p.send("/");
+    p.send(learner_key);
     p.send("\r");
-    p.wait_text("ready");
+    p.wait_text("1 of");
     p
 }
 
@@ -53,11 +48,7 @@ fn a_lead_sends_work_to_second_marking_and_decides_the_disagreement() {
     let second = if first == "amir" { "bea" } else { "amir" };
 
     // The lead: filter to the learner, `2`, confirm.
-    let mut p = cohort_view(&w, "lena");
-    p.send("/");
-    p.send(&target.learner_key);
-    p.send("\r");
-    p.wait_text("1 of");
+    let mut p = cohort_row(&w, "lena", &target.learner_key);
     p.send("2");
     let ask = p.wait_text("Send ");
     assert!(ask.contains(&format!("without seeing {first}'s")), "{ask}");
@@ -120,10 +111,7 @@ fn a_lead_sends_work_to_second_marking_and_decides_the_disagreement() {
     assert!(p.wait_exit().success());
 
     // The lead: the row is flagged; `v` shows both; `M` decides with a reason.
-    let mut p = cohort_view(&w, "lena");
-    p.send("/");
-    p.send(&target.learner_key);
-    p.send("\r");
+    let mut p = cohort_row(&w, "lena", &target.learner_key);
     p.wait_text("disagree");
     p.send("v");
     let both = p.wait_text("Assessments:");

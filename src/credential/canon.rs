@@ -40,11 +40,8 @@ fn parse(doc: &serde_json::Value, streaming: bool) -> Result<Vec<oxrdf::Quad>> {
     let mut parser = parser
         .for_events()
         .with_context_cache(context_cache())
-        .with_load_document_callback(move |url, _| match contexts::get(url) {
-            Some(doc) => Ok(oxjsonld::JsonLdRemoteDocument {
-                document: doc.to_vec(),
-                document_url: url.to_string(),
-            }),
+        .with_load_document_callback(move |url, _| match bundled(url) {
+            Some(doc) => Ok(doc),
             None => {
                 if let Ok(mut s) = seen.lock() {
                     *s = Some(url.to_string());
@@ -65,6 +62,14 @@ fn parse(doc: &serde_json::Value, streaming: bool) -> Result<Vec<oxrdf::Quad>> {
         bail!("the document is not valid JSON-LD: {e}");
     }
     Ok(quads)
+}
+
+/// A JSON-LD context bundled in the binary, as oxjsonld loads it.
+fn bundled(url: &str) -> Option<oxjsonld::JsonLdRemoteDocument> {
+    contexts::get(url).map(|doc| oxjsonld::JsonLdRemoteDocument {
+        document: doc.to_vec(),
+        document_url: url.to_string(),
+    })
 }
 
 /// Where a key goes in streaming order: `@context`, then `@type` and its usual alias `type`,
@@ -191,12 +196,8 @@ mod tests {
         oxjsonld::JsonLdParser::new()
             .for_slice(bytes)
             .with_context_cache(context_cache())
-            .with_load_document_callback(|url, _| match contexts::get(url) {
-                Some(doc) => Ok(oxjsonld::JsonLdRemoteDocument {
-                    document: doc.to_vec(),
-                    document_url: url.to_string(),
-                }),
-                None => Err(format!("unknown JSON-LD context {url}").into()),
+            .with_load_document_callback(|url, _| {
+                bundled(url).ok_or_else(|| format!("unknown JSON-LD context {url}").into())
             })
             .collect::<std::result::Result<_, _>>()
             .map_err(|e| e.to_string())

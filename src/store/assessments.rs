@@ -98,7 +98,7 @@ impl Store {
             rubric::fmt_num(outcome.total),
             rubric::fmt_num(outcome.max_total)
         );
-        if let Some((by, theirs)) = &first {
+        if let Some((by, theirs, _)) = &first {
             if theirs.as_str() == decision.as_str() {
                 detail.push_str(&format!("; second marking, agrees with {by}"));
             } else {

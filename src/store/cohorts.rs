@@ -185,7 +185,7 @@ impl Store {
         now: i64,
         mut f: impl FnMut(CohortRow) -> Result<()>,
     ) -> Result<()> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare(&format!(
             "SELECT s.id, l.name, l.key, s.attempt, s.status, s.rubric_hash, s.claimed_by, s.claimed_at,
                 (SELECT group_concat(a.assessor, ', ' ORDER BY a.submitted_at, a.id) FROM assessments a
                    WHERE a.submission_id = s.id AND a.state = 'submitted'),
@@ -195,8 +195,7 @@ impl Store {
                                 WHERE m.submission_id = s.id AND m.resolved_at IS NOT NULL),
                 (SELECT a.weighted_total FROM assessments a
                    WHERE a.submission_id = s.id AND a.state = 'submitted'
-                   ORDER BY a.decision IS (CASE s.status WHEN 'not_yet' THEN 'not_yet' ELSE 'meets' END) DESC,
-                            a.submitted_at DESC, a.id DESC LIMIT 1),
+                   ORDER BY {}, a.submitted_at DESC, a.id DESC LIMIT 1),
                 (SELECT group_concat(DISTINCT f.requirement) FROM artifacts f
                    WHERE f.submission_id = s.id AND f.requirement IS NOT NULL),
                 v.version, r.current_hash, w.credential_id, w.revoked_at IS NOT NULL
@@ -208,7 +207,8 @@ impl Store {
              LEFT JOIN awards w ON w.submission_id = s.id
              WHERE s.cohort_id = ?1 AND s.status != 'superseded'
              ORDER BY l.name, l.key, s.attempt",
-        )?;
+            super::DECIDING_FIRST
+        ))?;
         // Required evidence per rubric version, read once per version.
         let mut required: HashMap<String, Vec<String>> = HashMap::new();
         let mut rows = stmt.query([cohort_id])?;

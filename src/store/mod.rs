@@ -35,6 +35,12 @@ pub use second_marking::SecondMarking;
 pub use submissions::{ArtifactRecord, LearnerInput, RecordOutcome, SubmissionInput};
 pub use users::{ROLES, User};
 
+/// SQL ordering (assessments `a` of submission `s`) that puts first the assessment a decision
+/// stands on: one whose decision is the submission's (after a second marking, the one the lead
+/// agreed with).
+pub(crate) const DECIDING_FIRST: &str =
+    "a.decision IS (CASE s.status WHEN 'not_yet' THEN 'not_yet' ELSE 'meets' END) DESC";
+
 /// How long a writer waits for another process's transaction before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 

@@ -126,8 +126,8 @@ impl Store {
                 "SELECT a.id, a.assessor, a.state, a.decision, a.overall_feedback, a.time_spent_secs
                  FROM assessments a JOIN submissions s ON s.id = a.submission_id
                  WHERE a.submission_id = ?1 AND {cond}
-                 ORDER BY a.decision IS (CASE s.status WHEN 'not_yet' THEN 'not_yet' ELSE 'meets' END) DESC,
-                          a.updated_at DESC, a.id DESC LIMIT 1"
+                 ORDER BY {}, a.updated_at DESC, a.id DESC LIMIT 1",
+                super::DECIDING_FIRST
             ))?
             .query_row(params![id, arg], |r| {
                 Ok((
@@ -163,17 +163,9 @@ impl Store {
 
     /// Every submitted assessment of a submission, in the order they were submitted.
     pub fn submitted_assessments(&self, id: i64) -> Result<Vec<SavedAssessment>> {
-        let assessors: Vec<String> = self
-            .conn
-            .prepare_cached(
-                "SELECT assessor FROM assessments WHERE submission_id = ?1 AND state = 'submitted'
-                 ORDER BY submitted_at, id",
-            )?
-            .query_map([id], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
         let mut out = Vec::new();
-        for a in assessors {
-            out.extend(self.load_assessment(id, &a)?);
+        for (assessor, _, _) in super::second_marking::submitted(&self.conn, id)? {
+            out.extend(self.load_assessment(id, &assessor)?);
         }
         Ok(out)
     }

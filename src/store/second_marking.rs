@@ -45,13 +45,14 @@ impl SecondMarking {
     }
 }
 
-/// The submitted assessments of a submission: (assessor, decision), oldest first.
-pub(super) fn submitted(tx: &Connection, id: i64) -> Result<Vec<(String, String)>> {
-    let mut stmt = tx.prepare_cached(
-        "SELECT assessor, decision FROM assessments
+/// The submitted assessments of a submission: (assessor, decision, weighted total), oldest
+/// first.
+pub(super) fn submitted(conn: &Connection, id: i64) -> Result<Vec<(String, String, Option<f64>)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT assessor, decision, weighted_total FROM assessments
          WHERE submission_id = ?1 AND state = 'submitted' ORDER BY submitted_at, id",
     )?;
-    let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -59,7 +60,7 @@ pub(super) fn submitted(tx: &Connection, id: i64) -> Result<Vec<(String, String)
 /// after "the submission is".
 pub(super) fn refuse_second(tx: &Connection, id: i64, assessor: &str) -> Result<Option<String>> {
     let done = submitted(tx, id)?;
-    Ok(if done.iter().any(|(a, _)| a == assessor) {
+    Ok(if done.iter().any(|(a, _, _)| a == assessor) {
         Some("waiting for another assessor: you assessed it first".to_string())
     } else if done.len() >= 2 {
         Some("waiting for a lead: its two assessors disagree".to_string())
@@ -111,7 +112,7 @@ impl Store {
              VALUES (?1, ?2, ?3)",
             params![id, lead, now()],
         )?;
-        let by: Vec<&str> = first.iter().map(|(a, _)| a.as_str()).collect();
+        let by: Vec<&str> = first.iter().map(|(a, _, _)| a.as_str()).collect();
         audit::append(
             &tx,
             lead,
@@ -167,7 +168,7 @@ impl Store {
              WHERE submission_id = ?5",
             params![lead, now(), decision.as_str(), note, id],
         )?;
-        let views: Vec<String> = done.iter().map(|(a, d)| format!("{a}: {d}")).collect();
+        let views: Vec<String> = done.iter().map(|(a, d, _)| format!("{a}: {d}")).collect();
         audit::append(
             &tx,
             lead,
@@ -221,14 +222,8 @@ impl Store {
             })
         })?;
         let mut out: Vec<SecondMarking> = rows.collect::<Result<_, _>>()?;
-        let mut each = self.conn.prepare_cached(
-            "SELECT assessor, decision, weighted_total FROM assessments
-             WHERE submission_id = ?1 AND state = 'submitted' ORDER BY submitted_at, id",
-        )?;
         for m in &mut out {
-            let rows =
-                each.query_map([m.submission_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-            m.assessments = rows.collect::<Result<_, _>>()?;
+            m.assessments = submitted(&self.conn, m.submission_id)?;
         }
         Ok(out)
     }

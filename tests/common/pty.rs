@@ -166,3 +166,19 @@ pub fn signal(pid: u32, sig: &str) {
 pub fn ws_arg(ws: &Path) -> String {
     ws.display().to_string()
 }
+
+/// The workbench on the demo workspace `w` as `who`, at the data cohort's view (cohorts are
+/// listed by id: it is the second), once its rows are in.
+pub fn data_cohort_view(w: &str, who: &str, cols: u16, rows: u16) -> Pty {
+    let mut p = Pty::spawn(&["--workspace", w, "--as", who], &[], cols, rows);
+    p.wait_text("Queue");
+    p.send("c");
+    // The queue names cohorts too: wait for the cohorts screen's own rows.
+    p.wait_for("the cohorts listed", |s| {
+        s.contains("Cohorts") && s.contains("rubric data-cleaning ·")
+    });
+    p.send("j");
+    p.send("\r");
+    p.wait_text("ready");
+    p
+}

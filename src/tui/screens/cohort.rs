@@ -231,14 +231,7 @@ impl CohortScreen {
     /// Asks an issuer why the credential under the cursor is revoked.
     pub fn revoke(&self, session: &Session) -> Popup {
         if !session.is_issuer {
-            return Popup::error(
-                "Only issuers revoke",
-                format!(
-                    "{} is not an issuer of this workspace. An administrator can add the role with `merit user add {} --role issuer`.",
-                    sanitize::line(&session.user),
-                    sanitize::line(&session.user)
-                ),
-            );
+            return missing_role(session, "Only issuers revoke", "an issuer", "issuer");
         }
         let Some(r) = self.current() else {
             return Popup::info("Nothing here", "The cohort has no submission.".into());
@@ -294,14 +287,7 @@ impl CohortScreen {
     /// What approving the selection would do, or why it cannot be done.
     pub fn preview(&self, session: &Session) -> Popup {
         if !session.is_issuer {
-            return Popup::error(
-                "Only issuers approve",
-                format!(
-                    "{} is not an issuer of this workspace. An administrator can add the role with `merit user add {} --role issuer`.",
-                    sanitize::line(&session.user),
-                    sanitize::line(&session.user)
-                ),
-            );
+            return missing_role(session, "Only issuers approve", "an issuer", "issuer");
         }
         let did = match &self.issuer {
             Some(Ok(did)) => did.clone(),
@@ -519,12 +505,16 @@ impl Cols {
 
 /// Second marking is a lead's call.
 fn only_leads(session: &Session) -> Popup {
+    missing_role(session, "Only leads", "a lead", "lead")
+}
+
+/// Why `session`'s user cannot do this, and how an administrator gives them `role`.
+fn missing_role(session: &Session, title: &str, a_role: &str, role: &str) -> Popup {
+    let user = sanitize::line(&session.user);
     Popup::error(
-        "Only leads",
+        title,
         format!(
-            "Second marking is a lead's decision and {} is not a lead of this workspace. An administrator can add the role with `merit user add {} --role lead`.",
-            sanitize::line(&session.user),
-            sanitize::line(&session.user)
+            "{user} is not {a_role} of this workspace. An administrator can add the role with `merit user add {user} --role {role}`."
         ),
     )
 }
