@@ -1,6 +1,6 @@
 // Independent check of credentials issued by Merit, with digitalbazaar's libraries (the ones
 // 1EdTech's own tooling builds on) and ajv, fully offline: contexts and schemas come from
-// ../../shared/ob3 (or $OB3), did:key is resolved here, did:web from --did-doc.
+// ../tests/fixtures/ob3 (or $OB3), did:key is resolved here, did:web from --did-doc.
 //
 // node verify.mjs [--status-list FILE] [--did-doc FILE] FILE...   (JSON, baked PNG or SVG)
 // Each credential must verify, and a tampered copy of each must not. Exit 0 only then.
@@ -18,7 +18,7 @@ import Ajv2019 from 'ajv/dist/2019.js';
 import addFormats from 'ajv-formats';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const ob3 = process.env.OB3 || join(here, '..', '..', 'shared', 'ob3');
+const ob3 = process.env.OB3 || join(here, '..', 'tests', 'fixtures', 'ob3');
 
 const contexts = {
   'https://www.w3.org/ns/credentials/v2': 'contexts/credentials-v2.jsonld',

@@ -1,4 +1,4 @@
-//! Proofs against published material in ../shared/ob3: the reference vectors signed by
+//! Proofs against published material in tests/fixtures/ob3: the reference vectors signed by
 //! digitalbazaar's libraries and the Open Badges spec's own eddsa-rdfc-2022 test vector must be
 //! reproduced byte for byte, and every vector must verify or fail as its manifest says.
 
@@ -10,10 +10,10 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 fn ob3() -> PathBuf {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/ob3");
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ob3");
     assert!(
         p.is_dir(),
-        "the shared Open Badges material is expected at {}",
+        "the Open Badges reference data is expected at {}",
         p.display()
     );
     p

@@ -31,7 +31,7 @@ fn named<'a>(files: &'a [PathBuf], name: &str) -> Vec<&'a PathBuf> {
 }
 
 fn ob3() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/ob3")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ob3")
 }
 
 /// A demo workspace with an issuer and the data cohort's meeting work approved.

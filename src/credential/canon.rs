@@ -205,10 +205,10 @@ mod tests {
 
     /// Walking the tree into oxjsonld, streaming or not, gives exactly the quads of oxjsonld
     /// reading the JSON text itself (or fails where it fails): over every credential and
-    /// example in ../shared/ob3, with and without their proofs.
+    /// example in tests/fixtures/ob3, with and without their proofs.
     #[test]
     fn the_streaming_read_agrees_with_the_buffered_read() {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/ob3");
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ob3");
         let mut files = Vec::new();
         json_files(&root.join("examples"), &mut files);
         json_files(&root.join("vectors"), &mut files);
@@ -348,7 +348,7 @@ mod tests {
     #[test]
     fn hostile_json_ld_does_not_panic() {
         use serde_json::json;
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/ob3/vectors");
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ob3/vectors");
         let replacements = [
             json!(null),
             json!(3.5),

@@ -75,7 +75,7 @@ mod tests {
     #[test]
     fn formats_are_checked() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/ob3/examples/spec/basicOpenBadgeCredential.json");
+            .join("tests/fixtures/ob3/examples/spec/basicOpenBadgeCredential.json");
         let text = std::fs::read_to_string(&path).expect("the shared spec examples");
         let mut doc: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(validate(&doc), Ok(()));
