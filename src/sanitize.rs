@@ -172,6 +172,25 @@ impl Sanitizer {
     }
 }
 
+/// `v` as one line of JSON that is safe on a terminal: serde_json escapes C0 controls but
+/// writes C1 controls, bidi and other invisible format characters (and U+2028/U+2029) as they
+/// are, so those are written as `\uXXXX` escapes too. The JSON means the same.
+pub fn json_line(v: &serde_json::Value) -> serde_json::Result<String> {
+    let raw = serde_json::to_string(v)?;
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        if is_invisible(c) || c == '\u{7f}' {
+            let mut units = [0u16; 2];
+            for u in c.encode_utf16(&mut units) {
+                out.push_str(&format!("\\u{u:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Ok(out)
+}
+
 /// C1 controls, bidi controls, zero-width and other format characters that can hide or
 /// reorder text.
 fn is_invisible(c: char) -> bool {
@@ -193,6 +212,15 @@ fn is_invisible(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_lines_escape_c1_and_bidi_and_mean_the_same() {
+        let v = serde_json::json!({"name": "a\u{9b}31m\u{202e}b\u{1b}]0;x\u{7}\u{e0041}"});
+        let s = json_line(&v).unwrap();
+        assert!(s.is_ascii(), "{s}");
+        assert!(s.contains("\\u009b") && s.contains("\\u202e") && s.contains("\\udb40\\udc41"));
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&s).unwrap(), v);
+    }
 
     #[test]
     fn removes_csi_and_marks_it() {

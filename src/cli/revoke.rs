@@ -51,24 +51,33 @@ pub fn status_list(ctx: &Ctx, a: StatusListArgs) -> Result<ExitCode> {
         .into_iter()
         .map(|i| i as u64)
         .collect();
-    let cred = status::credential(
+    let next = store.next_status_index()?.max(0) as u64;
+    let lists = status::credentials(
         &issuer,
         &key,
         &revoked,
-        status::MIN_ENTRIES,
+        next,
         &rfc3339(SystemTime::now()),
         Suite::Rdfc,
     )?;
-    let text = serde_json::to_string_pretty(&cred)?;
-    std::fs::write(&a.out, &text)?;
-    // The workspace keeps a copy, which `merit verify` uses when no list is given.
-    std::fs::write(issuer::dir(&root).join("status-list.json"), &text)?;
-    println!(
-        "{} revoked of {} entries; publish {} at {}",
-        revoked.len(),
-        status::MIN_ENTRIES,
-        a.out.display(),
-        safe(&issuer.status_list_url())
-    );
+    let copies = issuer::dir(&root).join("status-list.json");
+    for (n, cred) in lists.iter().enumerate() {
+        let n = n as u64;
+        let text = serde_json::to_string_pretty(cred)?;
+        let out = status::list_file(&a.out, n);
+        std::fs::write(&out, &text)?;
+        // The workspace keeps a copy, which `merit verify` uses when no list is given.
+        std::fs::write(status::list_file(&copies, n), &text)?;
+        let in_list = revoked
+            .iter()
+            .filter(|&&i| status::locate(i).0 == n)
+            .count();
+        println!(
+            "{in_list} revoked of {} entries; publish {} at {}",
+            status::MIN_ENTRIES,
+            out.display(),
+            safe(&status::list_url(&issuer, n))
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

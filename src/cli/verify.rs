@@ -1,103 +1,164 @@
 //! `merit verify`: check credentials (JSON, baked PNG or SVG) offline.
 
-use std::path::PathBuf;
+use std::io::Read;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
-use merit::credential::{bake, verify};
-use merit::sanitize::line as safe;
+use merit::credential::resolve::KeySources;
+use merit::credential::verify::{self, Outcome};
+use merit::credential::{bake, issuer, status};
+use merit::sanitize::{json_line, line as safe};
+use merit::store::workspace;
 
 use super::Ctx;
 
+/// The largest input read by default: room for a CLR transcript of a few hundred credentials.
+pub const DEFAULT_MAX_BYTES: u64 = 16 * 1024 * 1024;
+
 #[derive(clap::Args)]
 pub struct Args {
+    /// Credentials: JSON, or badges baked as PNG or SVG
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
+    /// One JSON line per file, with each check's result (passed, failed, not_checked)
     #[arg(long)]
     json: bool,
-    /// The published status list credential (for revocation)
+    /// A published status list credential (for revocation); may be given more than once
     #[arg(long, value_name = "FILE")]
-    status_list: Option<PathBuf>,
-    /// The issuer's DID document (for did:web issuers)
+    status_list: Vec<PathBuf>,
+    /// The DID document of a did:web issuer; may be given more than once
     #[arg(long, value_name = "FILE")]
-    did_doc: Option<PathBuf>,
+    did_doc: Vec<PathBuf>,
+    /// A key document (a controller document, or one verification method) for issuers whose
+    /// keys are not DIDs; may be given more than once
+    #[arg(long, value_name = "FILE")]
+    key_doc: Vec<PathBuf>,
+    /// Accept a key written in the `#z6Mk…` fragment of an https verification method without
+    /// dereferencing it (as the 1EdTech validator does); a warning says so
+    #[arg(long)]
+    fragment_keys: bool,
+    /// The most bytes read from one file, and inflated from a baked PNG
+    #[arg(long, value_name = "BYTES", env = "MERIT_VERIFY_MAX_BYTES", default_value_t = DEFAULT_MAX_BYTES)]
+    max_bytes: u64,
 }
 
-fn read_json(path: &PathBuf) -> Result<Value> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))
+/// At most `max` bytes of `path`, or an error that says the limit and how to raise it.
+fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>> {
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut bytes = Vec::new();
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    if bytes.len() as u64 > max {
+        bail!(
+            "{} is larger than {max} bytes, the most `merit verify` reads (raise it with \
+             --max-bytes or MERIT_VERIFY_MAX_BYTES)",
+            safe(&path.display().to_string())
+        );
+    }
+    Ok(bytes)
+}
+
+fn read_json(path: &Path, max: u64) -> Result<Value> {
+    let bytes = read_bounded(path, max)?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{}:{}:{}: not JSON: {e}",
+            safe(&path.display().to_string()),
+            e.line(),
+            e.column()
+        )
+    })
 }
 
 /// The credential in a file: JSON, or baked into a PNG or SVG.
-fn load(path: &PathBuf) -> Result<Value> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+fn load(path: &Path, max: u64) -> Result<Value> {
+    let bytes = read_bounded(path, max)?;
+    let shown = safe(&path.display().to_string());
     let text = if bytes.starts_with(&[0x89, b'P', b'N', b'G']) {
-        bake::extract_png(&bytes)?
+        bake::extract_png_bounded(&bytes, max as usize)?
     } else {
         let t = String::from_utf8(bytes)
-            .map_err(|_| anyhow::anyhow!("{} is neither JSON, PNG nor SVG", path.display()))?;
+            .map_err(|_| anyhow::anyhow!("{shown} is neither JSON, PNG nor SVG"))?;
         if t.trim_start().starts_with('<') {
             bake::extract_svg(&t)?
         } else {
             t
         }
     };
-    serde_json::from_str(&text).context("the credential is not valid JSON")
+    serde_json::from_str(&text).map_err(|e| {
+        anyhow::anyhow!(
+            "{shown}:{}:{}: the credential is not valid JSON: {e}",
+            e.line(),
+            e.column()
+        )
+    })
+}
+
+/// The workspace's own status lists (`merit status-list` keeps copies), if there is one.
+fn workspace_lists(ctx: &Ctx, max: u64) -> Result<Vec<Value>> {
+    let Ok(root) = workspace::resolve(ctx.workspace.as_deref()) else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for p in status::workspace_copies(&issuer::dir(&root)) {
+        out.push(read_json(&p, max)?);
+    }
+    Ok(out)
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
-    let did_doc = a.did_doc.as_ref().map(read_json).transpose()?;
-    // The workspace's own list when none is given (if there is a workspace).
-    let status_list = match &a.status_list {
-        Some(p) => Some(read_json(p)?),
-        None => ctx
-            .workspace
-            .as_ref()
-            .map(|w| w.join("issuer/status-list.json"))
-            .filter(|p| p.is_file())
-            .map(|p| read_json(&p))
-            .transpose()?,
+    let max = a.max_bytes;
+    let read_all = |files: &[PathBuf]| -> Result<Vec<Value>> {
+        files.iter().map(|p| read_json(p, max)).collect()
+    };
+    let did_docs = read_all(&a.did_doc)?;
+    let key_docs = read_all(&a.key_doc)?;
+    let mut status_lists = read_all(&a.status_list)?;
+    if status_lists.is_empty() {
+        status_lists = workspace_lists(ctx, max)?;
+    }
+    let opts = verify::Options {
+        keys: KeySources {
+            did_docs: &did_docs,
+            key_docs: &key_docs,
+            fragment_keys: a.fragment_keys,
+        },
+        status_lists: &status_lists,
+        now: None,
     };
     let mut all_ok = true;
     for f in &a.files {
         let shown = safe(&f.display().to_string());
-        let report = match load(f) {
-            Ok(doc) => verify::verify(
-                &doc,
-                &verify::Options {
-                    did_doc: did_doc.as_ref(),
-                    status_list: status_list.as_ref(),
-                    now: None,
-                },
-            ),
-            Err(e) => verify::Report {
-                credential_id: None,
-                issuer: None,
-                ok: false,
-                checks: vec![verify::Check {
-                    name: "read",
-                    ok: false,
-                    detail: format!("{e:#}"),
-                }],
-            },
+        let report = match load(f, max) {
+            Ok(doc) => verify::verify(&doc, &opts),
+            Err(e) => verify::Report::failure("read", format!("{e:#}")),
         };
         all_ok &= report.ok;
         if a.json {
             let mut v = serde_json::to_value(&report)?;
             v["file"] = Value::String(f.display().to_string());
-            println!("{}", serde_json::to_string(&v)?);
+            println!("{}", json_line(&v)?);
         } else {
             println!("{shown}: {}", if report.ok { "VALID" } else { "NOT VALID" });
             for c in &report.checks {
-                println!(
-                    "  {} {:<7} {}",
-                    if c.ok { "✓" } else { "✗" },
-                    c.name,
-                    safe(&c.detail)
-                );
+                let mark = match c.result {
+                    Outcome::Passed => "✓",
+                    Outcome::Failed => "✗",
+                    Outcome::NotChecked => "-",
+                };
+                let detail = match c.result {
+                    Outcome::NotChecked => format!("not checked: {}", c.detail),
+                    _ => c.detail.clone(),
+                };
+                println!("  {mark} {:<7} {}", c.name, safe(&detail));
+            }
+            for w in &report.warnings {
+                println!("  ! warning {}", safe(w));
             }
         }
     }

@@ -55,34 +55,55 @@ pub fn png(credential_json: &str, achievement_name: &str) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// The credential baked into a PNG.
+/// The credential baked into a PNG, read with the `png` crate's default bounds.
 pub fn extract_png(bytes: &[u8]) -> Result<String> {
-    let decoder = png::Decoder::new(Cursor::new(bytes));
+    extract_png_bounded(bytes, 16 * 1024 * 1024)
+}
+
+/// The credential baked into a PNG: the image's decoding may allocate at most `max` bytes,
+/// and a compressed text chunk may inflate to at most `max` bytes (a bomb is refused, saying
+/// the limit).
+pub fn extract_png_bounded(bytes: &[u8], max: usize) -> Result<String> {
+    let decoder = png::Decoder::new_with_limits(Cursor::new(bytes), png::Limits { bytes: max });
     let mut reader = decoder
         .read_info()
         .map_err(|e| anyhow!("not a readable PNG: {e}"))?;
-    let found = |info: &png::Info<'_>| -> Option<String> {
-        info.utf8_text
-            .iter()
-            .find(|c| c.keyword == PNG_KEYWORD)
-            .and_then(|c| c.get_text().ok())
+    let found = |info: &png::Info<'_>| -> Option<Result<String>> {
+        let chunk = info.utf8_text.iter().find(|c| c.keyword == PNG_KEYWORD)?;
+        let mut chunk = chunk.clone();
+        Some(
+            chunk
+                .decompress_text_with_limit(max)
+                .map_err(|e| {
+                    anyhow!(
+                        "the badge's `{PNG_KEYWORD}` text does not inflate within {max} bytes \
+                         (the limit; raise it with --max-bytes): {e}"
+                    )
+                })
+                .and_then(|()| {
+                    chunk
+                        .get_text()
+                        .map_err(|e| anyhow!("the badge's credential text is unreadable: {e}"))
+                }),
+        )
     };
     if let Some(t) = found(reader.info()) {
-        return Ok(t);
+        return t;
     }
     // The chunk may come after the image data.
-    let mut buf = vec![
-        0;
-        reader
-            .output_buffer_size()
-            .ok_or_else(|| anyhow!("the PNG is too large"))?
-    ];
+    let size = reader
+        .output_buffer_size()
+        .filter(|&n| n <= max)
+        .ok_or_else(|| anyhow!("the PNG's image is larger than {max} bytes: refused"))?;
+    let mut buf = vec![0; size];
     reader
         .next_frame(&mut buf)
         .map_err(|e| anyhow!("not a readable PNG: {e}"))?;
     let _ = reader.finish();
-    found(reader.info()).ok_or_else(|| {
-        anyhow!("the PNG has no `{PNG_KEYWORD}` iTXt chunk: it is not a baked badge")
+    found(reader.info()).unwrap_or_else(|| {
+        Err(anyhow!(
+            "the PNG has no `{PNG_KEYWORD}` iTXt chunk: it is not a baked badge"
+        ))
     })
 }
 
@@ -95,9 +116,9 @@ fn xml_escape(s: &str) -> String {
 
 /// An SVG badge with the credential baked in.
 pub fn svg(credential_json: &str, achievement_name: &str) -> Result<String> {
-    if credential_json.contains("]]>") {
-        bail!("the credential contains `]]>` and cannot be put in CDATA");
-    }
+    // `]]>` would end the CDATA section: split it there (`]]` ends one section, the next
+    // begins with `>`); a reader joins the sections back into the same text.
+    let credential_json = credential_json.replace("]]>", "]]]]><![CDATA[>");
     let c = colour(achievement_name);
     let name = xml_escape(achievement_name);
     Ok(format!(

@@ -221,7 +221,8 @@ pub fn build(a: &AwardInput<'_>) -> Value {
             e
         })
         .collect();
-    let status_url = a.issuer.status_list_url();
+    let (list, entry) = super::status::locate(a.status_index);
+    let status_url = super::status::list_url(a.issuer, list);
     let mut cred = json!({
         "@context": [contexts::CREDENTIALS_V2, contexts::OB_V3P0, contexts::OB_EXTENSIONS],
         "id": a.credential_id,
@@ -245,10 +246,10 @@ pub fn build(a: &AwardInput<'_>) -> Value {
         },
         "evidence": evidence,
         "credentialStatus": {
-            "id": format!("{status_url}#{}", a.status_index),
+            "id": format!("{status_url}#{entry}"),
             "type": "BitstringStatusListEntry",
             "statusPurpose": "revocation",
-            "statusListIndex": a.status_index.to_string(),
+            "statusListIndex": entry.to_string(),
             "statusListCredential": status_url,
         },
         "credentialSchema": [{

@@ -134,8 +134,13 @@ pub fn rdfc(doc: &serde_json::Value) -> Result<String> {
     canonical_nquads(&to_quads(doc)?)
 }
 
+/// The RDF statements of `doc` (what eddsa-rdfc-2022 signs), for a verifier to read.
+pub fn quads(doc: &serde_json::Value) -> Result<Vec<oxrdf::Quad>> {
+    to_quads(doc)
+}
+
 /// RDFC-1.0: the canonical N-Quads of a dataset.
-fn canonical_nquads(quads: &[oxrdf::Quad]) -> Result<String> {
+pub fn canonical_nquads(quads: &[oxrdf::Quad]) -> Result<String> {
     // rdf-canon labels the blank nodes; relabelling and serializing the quads directly (as its
     // `canonicalize_quads` does, but without building a second indexed dataset for it) is
     // about a sixth of the time.

@@ -161,10 +161,26 @@ pub struct FoundProof {
     pub options: Map<String, Value>,
 }
 
-/// The document's proofs (a single object or an array).
+/// The keys a proof may have: those Merit signs and checks. Anything else would be read by
+/// someone and signed by nobody (an eddsa-rdfc-2022 proof drops a term its contexts lack).
+const PROOF_KEYS: &[&str] = &[
+    "@context",
+    "type",
+    "cryptosuite",
+    "created",
+    "verificationMethod",
+    "proofPurpose",
+    "proofValue",
+];
+
+/// The document's proofs (a single object or an array), each of a kind Merit checks. An empty
+/// list is no proof.
 pub fn proofs(document: &Value) -> Result<Vec<FoundProof>> {
     let list = match document.get("proof") {
-        None => bail!("the credential has no proof: it is not signed"),
+        None | Some(Value::Null) => bail!("the credential has no proof: it is not signed"),
+        Some(Value::Array(a)) if a.is_empty() => {
+            bail!("the credential's proof list is empty: it is not signed")
+        }
         Some(Value::Array(a)) => a.clone(),
         Some(p @ Value::Object(_)) => vec![p.clone()],
         Some(_) => bail!("`proof` is neither an object nor a list"),
@@ -174,15 +190,26 @@ pub fn proofs(document: &Value) -> Result<Vec<FoundProof>> {
         let Value::Object(mut o) = p else {
             bail!("a proof is not an object");
         };
+        if let Some(k) = o.keys().find(|k| !PROOF_KEYS.contains(&k.as_str())) {
+            bail!(
+                "the proof has `{}`, which Merit does not check (it reads {})",
+                crate::sanitize::line(k),
+                PROOF_KEYS[1..].join(", ")
+            );
+        }
         let get =
             |o: &Map<String, Value>, k: &str| o.get(k).and_then(Value::as_str).map(str::to_string);
         if get(&o, "type").as_deref() != Some("DataIntegrityProof") {
-            bail!("proof type {:?} is not DataIntegrityProof", o.get("type"));
+            bail!(
+                "proof type {} is not DataIntegrityProof",
+                crate::sanitize::line(&o.get("type").map(Value::to_string).unwrap_or_default())
+            );
         }
         let suite_name = get(&o, "cryptosuite").unwrap_or_default();
         let suite = Suite::parse(&suite_name).ok_or_else(|| {
             anyhow!(
-                "cryptosuite `{suite_name}` is not supported (eddsa-rdfc-2022, eddsa-jcs-2022 are)"
+                "cryptosuite `{}` is not supported (eddsa-rdfc-2022, eddsa-jcs-2022 are)",
+                crate::sanitize::line(&suite_name)
             )
         })?;
         let value = get(&o, "proofValue").ok_or_else(|| anyhow!("the proof has no proofValue"))?;
@@ -200,25 +227,46 @@ pub fn proofs(document: &Value) -> Result<Vec<FoundProof>> {
     Ok(out)
 }
 
-/// Checks one proof of `document` against `key`. An error says what failed.
-pub fn verify(document: &Value, proof: &FoundProof, key: &VerifyingKey) -> Result<()> {
+/// Checks one proof of `document` against `key`. An error says what failed. For
+/// eddsa-rdfc-2022 it returns the RDF statements the signature covers, for the verifier to
+/// read its facts from.
+pub fn verify(
+    document: &Value,
+    proof: &FoundProof,
+    key: &VerifyingKey,
+) -> Result<Option<Vec<oxrdf::Quad>>> {
     if proof.purpose != "assertionMethod" {
-        bail!("proof purpose is `{}`, not assertionMethod", proof.purpose);
+        bail!(
+            "proof purpose is `{}`, not assertionMethod",
+            crate::sanitize::line(&proof.purpose)
+        );
     }
     let mut unsigned = document.clone();
     if let Some(o) = unsigned.as_object_mut() {
         o.remove("proof");
     }
     let mut opts = Value::Object(proof.options.clone());
-    if let Some(ctx) = unsigned.get("@context") {
-        match opts.get("@context") {
-            // A JCS proof carries the context it signed; it must be the document's.
-            Some(own) if own != ctx => bail!("the proof's @context is not the credential's"),
-            Some(_) => {}
-            None => opts["@context"] = ctx.clone(),
+    match (unsigned.get("@context"), opts.get("@context")) {
+        // A JCS proof carries the context it signed; it must be the document's.
+        (Some(ctx), Some(own)) if own != ctx => {
+            bail!("the proof's @context is not the credential's")
         }
+        (None, Some(_)) => bail!("the proof has an @context and the credential none"),
+        (Some(ctx), None) => opts["@context"] = ctx.clone(),
+        _ => {}
     }
-    let data = hash_data(proof.suite, &unsigned, &opts)?;
+    if proof.suite == Suite::Rdfc && proof.options.contains_key("@context") {
+        bail!("an eddsa-rdfc-2022 proof carries no @context of its own");
+    }
+    let (data, quads) = match proof.suite {
+        Suite::Rdfc => {
+            let quads = canon::quads(&unsigned)?;
+            let mut data = options_hash(proof.suite, &opts)?;
+            data.extend(Sha256::digest(canon::canonical_nquads(&quads)?.as_bytes()));
+            (data, Some(quads))
+        }
+        Suite::Jcs => (hash_data(proof.suite, &unsigned, &opts)?, None),
+    };
     let raw = proof
         .value
         .strip_prefix('z')
@@ -227,5 +275,6 @@ pub fn verify(document: &Value, proof: &FoundProof, key: &VerifyingKey) -> Resul
     let signature = Signature::from_slice(&raw)
         .map_err(|_| anyhow!("proofValue is not an Ed25519 signature"))?;
     key.verify(&data, &signature)
-        .map_err(|_| anyhow!("the signature does not match: the credential was changed after signing, or signed with another key"))
+        .map_err(|_| anyhow!("the signature does not match: the credential was changed after signing, or signed with another key"))?;
+    Ok(quads)
 }

@@ -41,8 +41,25 @@ fn validators() -> &'static Vec<(&'static str, Result<jsonschema::Validator, Str
 
 /// Every schema violation, as `schema: /path: message` (at most 10 per schema).
 pub fn validate(doc: &Value) -> Result<(), Vec<String>> {
+    let problems: Vec<String> = (0..SCHEMAS.len())
+        .flat_map(|i| problems_of(i, doc))
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
+/// The violations of the schema published at the URL credentials name (`credentialSchema`),
+/// and separately those of the stricter 2024 copy of it.
+pub fn validate_published_and_strict(doc: &Value) -> (Vec<String>, Vec<String>) {
+    (problems_of(0, doc), problems_of(1, doc))
+}
+
+fn problems_of(index: usize, doc: &Value) -> Vec<String> {
     let mut problems = Vec::new();
-    for (name, v) in validators() {
+    for (name, v) in validators().iter().skip(index).take(1) {
         match v {
             Ok(v) => {
                 for e in v.iter_errors(doc).take(10) {
@@ -59,11 +76,7 @@ pub fn validate(doc: &Value) -> Result<(), Vec<String>> {
             Err(e) => problems.push(format!("{name}: the bundled schema does not compile: {e}")),
         }
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems)
-    }
+    problems
 }
 
 #[cfg(test)]

@@ -1,243 +1,376 @@
-//! Verifying a credential offline: its proofs (did:key resolved locally, did:web from a given
-//! DID document), that the issuer is the signer, its validity dates, and its revocation status
-//! when the status list is at hand. Each check says what it found.
+//! Verifying a credential offline. The checks, in order:
+//!
+//! 1. **shape**: the credential is in the plain JSON form (`plain`), so every key means the
+//!    term it is read as;
+//! 2. **proof**: exactly one `DataIntegrityProof`, of a supported suite, for `assertionMethod`,
+//!    whose signature verifies with a key resolved by `resolve`; for eddsa-rdfc-2022 the facts
+//!    below are read from the signed RDF statements, and the JSON must say the same;
+//! 3. **issuer**: the key's controller is the credential's issuer;
+//! 4. **dates**: `validFrom` has come and `validUntil` (if any) has not;
+//! 5. **schema**: an OpenBadgeCredential passes both OB 3.0 schemas;
+//! 6. **status**: each status entry, against the issuer's signed status list when it is at
+//!    hand (the list is verified with every check above, and its type and purpose must be the
+//!    entry's); without the list the check is "not checked", never passed.
+//!
+//! A credential is valid when no check failed. No input panics.
 
 use std::time::SystemTime;
 
 use anyhow::{Result, anyhow, bail};
-use ed25519_dalek::VerifyingKey;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{keys, proof, status};
+use super::facts::{self, Facts};
+use super::resolve::{self, KeySources};
+use super::{dates, plain, proof, status};
+
+/// What became of one check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Passed,
+    Failed,
+    NotChecked,
+}
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Check {
     pub name: &'static str,
-    pub ok: bool,
+    pub result: Outcome,
     pub detail: String,
+}
+
+impl Check {
+    pub fn failed(&self) -> bool {
+        self.result == Outcome::Failed
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Report {
     pub credential_id: Option<String>,
     pub issuer: Option<String>,
+    /// No check failed.
     pub ok: bool,
     pub checks: Vec<Check>,
+    /// Said about a check that passed only on a weaker footing (a key not dereferenced).
+    pub warnings: Vec<String>,
 }
 
-#[derive(Default)]
+impl Report {
+    /// A report of one failed check (a file that could not be read, say).
+    pub fn failure(name: &'static str, detail: String) -> Report {
+        Report {
+            credential_id: None,
+            issuer: None,
+            ok: false,
+            checks: vec![Check {
+                name,
+                result: Outcome::Failed,
+                detail,
+            }],
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The failed checks' details.
+    pub fn failures(&self) -> Vec<String> {
+        self.checks
+            .iter()
+            .filter(|c| c.failed())
+            .map(|c| format!("{}: {}", c.name, c.detail))
+            .collect()
+    }
+}
+
+#[derive(Clone, Copy, Default)]
 pub struct Options<'a> {
-    /// A DID document for did:web issuers.
-    pub did_doc: Option<&'a Value>,
-    /// The status list credential named by the credential's status entry.
-    pub status_list: Option<&'a Value>,
+    /// Where keys come from.
+    pub keys: KeySources<'a>,
+    /// Status list credentials at hand, found by the URL each entry names.
+    pub status_lists: &'a [Value],
     /// Defaults to now.
     pub now: Option<SystemTime>,
 }
 
-/// The public key of a verification method.
-pub fn resolve(method: &str, did_doc: Option<&Value>) -> Result<VerifyingKey> {
-    if method.starts_with("did:key:") {
-        return keys::resolve_did_key(method);
-    }
-    if method.starts_with("did:web:") {
-        let doc = did_doc.ok_or_else(|| {
-            anyhow!("{method} is a did:web key: give its DID document with --did-doc")
-        })?;
-        let vm = doc["verificationMethod"]
-            .as_array()
-            .and_then(|a| a.iter().find(|m| m["id"] == method))
-            .ok_or_else(|| anyhow!("the DID document has no verification method {method}"))?;
-        let did = method.split('#').next().unwrap_or(method);
-        if doc["id"] != did {
-            bail!("the DID document is for {}, not {did}", doc["id"]);
-        }
-        let mb = vm["publicKeyMultibase"]
-            .as_str()
-            .ok_or_else(|| anyhow!("verification method {method} has no publicKeyMultibase"))?;
-        return keys::decode_multikey(mb);
-    }
-    // Keys named by a Multikey fragment (as in the 1EdTech examples): the fragment is the key.
-    if let Some((_, fragment)) = method.split_once('#')
-        && fragment.starts_with("z6Mk")
-    {
-        return keys::decode_multikey(fragment);
-    }
-    bail!("cannot resolve {method} offline (did:key, did:web with --did-doc, or a #z6Mk… key)")
-}
+/// The checks' results, collected in order.
+#[derive(Default)]
+struct Checks(Vec<Check>);
 
-fn parse_time(s: &str) -> Result<SystemTime> {
-    humantime::parse_rfc3339_weak(s.trim_end_matches('Z').replace('T', " ").as_str())
-        .or_else(|_| humantime::parse_rfc3339(s))
-        .map_err(|e| anyhow!("`{s}` is not a date-time: {e}"))
+impl Checks {
+    fn push(&mut self, name: &'static str, r: Result<String>) {
+        self.0.push(match r {
+            Ok(detail) => Check {
+                name,
+                result: Outcome::Passed,
+                detail,
+            },
+            Err(e) => Check {
+                name,
+                result: Outcome::Failed,
+                detail: format!("{e:#}"),
+            },
+        });
+    }
+
+    fn not_checked(&mut self, name: &'static str, detail: String) {
+        self.0.push(Check {
+            name,
+            result: Outcome::NotChecked,
+            detail,
+        });
+    }
 }
 
 pub fn verify(doc: &Value, opts: &Options<'_>) -> Report {
-    let mut checks = Vec::new();
-    let mut push = |name: &'static str, r: Result<String>| match r {
-        Ok(detail) => checks.push(Check {
-            name,
-            ok: true,
-            detail,
-        }),
-        Err(e) => checks.push(Check {
-            name,
-            ok: false,
-            detail: format!("{e:#}"),
-        }),
+    verify_with_facts(doc, opts).0
+}
+
+/// The report, and the facts the checks read (those the proof signed, when it verified).
+fn verify_with_facts(doc: &Value, opts: &Options<'_>) -> (Report, Option<Facts>) {
+    let mut checks = Checks::default();
+    let mut warnings = Vec::new();
+    let id = doc.get("id").and_then(Value::as_str).map(str::to_string);
+    let json_issuer = facts::from_json(doc).ok().and_then(|f| f.issuer);
+    let finish = |checks: Checks, warnings, facts: Option<Facts>, issuer| {
+        let ok = !checks.0.iter().any(Check::failed);
+        (
+            Report {
+                credential_id: id.clone(),
+                issuer,
+                ok,
+                checks: checks.0,
+                warnings,
+            },
+            facts,
+        )
     };
-    let issuer_id = match &doc["issuer"] {
-        Value::String(s) => Some(s.clone()),
-        Value::Object(o) => o.get("id").and_then(Value::as_str).map(str::to_string),
-        _ => None,
-    };
-    let proofs = proof::proofs(doc);
-    push(
-        "proof",
-        proofs.as_ref().map_err(|e| anyhow!("{e}")).and_then(|ps| {
-            for p in ps {
-                let key = resolve(&p.method, opts.did_doc)?;
-                proof::verify(doc, p, &key)?;
+    let shape = plain::check(doc)
+        .map_err(|e| anyhow!("{e}"))
+        .and_then(|()| facts::from_json(doc));
+    let json_facts = match shape {
+        Ok(f) => {
+            checks.push("shape", Ok("plain OB 3.0 JSON, known contexts".into()));
+            f
+        }
+        Err(e) => {
+            checks.push("shape", Err(e));
+            for name in ["proof", "issuer", "dates", "schema", "status"] {
+                checks.not_checked(name, "the credential is not in the plain form".into());
             }
-            Ok(format!(
-                "{} valid ({})",
-                if ps.len() == 1 {
-                    "signature".to_string()
-                } else {
-                    format!("{} signatures", ps.len())
-                },
-                ps.iter()
-                    .map(|p| p.suite.name())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ))
-        }),
-    );
-    push(
-        "issuer",
-        (|| {
-            let id = issuer_id
-                .clone()
-                .ok_or_else(|| anyhow!("the credential names no issuer"))?;
-            let ps = proofs.as_ref().map_err(|e| anyhow!("{e}"))?;
-            for p in ps {
-                let signer = p.method.split('#').next().unwrap_or("");
-                if signer != id && !p.method.starts_with(&format!("{id}#")) {
-                    bail!("signed by {signer}, but the issuer is {id}");
+            return finish(checks, warnings, None, json_issuer);
+        }
+    };
+
+    // The proof, and the key that made it.
+    let signed = (|| -> Result<(resolve::Resolved, proof::FoundProof, Facts, String)> {
+        if let Some(Value::Array(all)) = doc.get("proof")
+            && all.len() > 1
+        {
+            bail!(
+                "the credential has {} proofs: Merit verifies a credential with exactly one",
+                all.len()
+            );
+        }
+        let ps = proof::proofs(doc)?;
+        let [p] = ps.as_slice() else {
+            bail!(
+                "the credential has {} proofs: Merit verifies a credential with exactly one",
+                ps.len()
+            );
+        };
+        let resolved = resolve::resolve(&p.method, &opts.keys)?;
+        let facts = match proof::verify(doc, p, &resolved.key)? {
+            Some(quads) => {
+                let signed = facts::from_quads(&quads)?;
+                facts::require_same(&json_facts, &signed)?;
+                signed
+            }
+            None => json_facts.clone(),
+        };
+        let detail = format!(
+            "signature valid ({}, key from {})",
+            p.suite.name(),
+            resolved.how
+        );
+        Ok((resolved, p.clone(), facts, detail))
+    })();
+    let (facts, controller) = match signed {
+        Ok((resolved, _, facts, detail)) => {
+            checks.push("proof", Ok(detail));
+            warnings.extend(resolved.warning.clone());
+            (facts, Some(resolved.controller))
+        }
+        Err(e) => {
+            checks.push("proof", Err(e));
+            (json_facts, None)
+        }
+    };
+
+    match controller {
+        Some(controller) => checks.push(
+            "issuer",
+            (|| {
+                let issuer = facts
+                    .issuer
+                    .as_deref()
+                    .ok_or_else(|| anyhow!("the credential names no issuer"))?;
+                if controller != issuer {
+                    bail!("signed by {controller}, but the issuer is {issuer}");
                 }
-            }
-            Ok(format!("{id} signed it"))
-        })(),
-    );
+                Ok(format!("{issuer} signed it"))
+            })(),
+        ),
+        None => checks.not_checked("issuer", "no proof verified, so there is no signer".into()),
+    }
+
     let now = opts.now.unwrap_or_else(SystemTime::now);
-    push(
-        "dates",
-        (|| {
-            let from = doc["validFrom"]
-                .as_str()
-                .ok_or_else(|| anyhow!("no validFrom"))?;
-            if parse_time(from)? > now {
-                bail!("not valid yet: validFrom is {from}");
+    checks.push("dates", check_dates(&facts, now));
+
+    if facts.has_type("OpenBadgeCredential") {
+        // The schema at the URL credentials name decides; the stricter 2024 copy of it (which
+        // Merit's own credentials pass too) only warns, as the 1EdTech validator does not use it.
+        let (published, strict) = super::schema::validate_published_and_strict(doc);
+        if published.is_empty() && strict.is_empty() {
+            checks.push(
+                "schema",
+                Ok("passes both OB 3.0 AchievementCredential schemas".into()),
+            );
+        } else if published.is_empty() {
+            checks.push(
+                "schema",
+                Ok("passes the OB 3.0 AchievementCredential schema".into()),
+            );
+            warnings.push(format!(
+                "not in the stricter 2024 form of the schema: {}",
+                strict.join("; ")
+            ));
+        } else {
+            checks.push("schema", Err(anyhow!("{}", published.join("; "))));
+        }
+    }
+
+    if facts.statuses.is_empty() {
+        checks.not_checked("status", "the credential has no status entry".into());
+    } else {
+        for entry in &facts.statuses {
+            match check_status(entry, &facts, opts) {
+                Ok(StatusResult::Checked(d)) => checks.push("status", Ok(d)),
+                Ok(StatusResult::NotAtHand(d)) => checks.not_checked("status", d),
+                Err(e) => checks.push("status", Err(e)),
             }
-            if let Some(until) = doc["validUntil"].as_str() {
-                if parse_time(until)? <= now {
-                    bail!("expired: validUntil was {until}");
-                }
-                return Ok(format!("valid from {from} until {until}"));
-            }
-            Ok(format!("valid from {from}"))
-        })(),
-    );
-    let is_badge = doc["type"].as_array().is_some_and(|t| {
-        t.iter()
-            .any(|x| x == "OpenBadgeCredential" || x == "AchievementCredential")
-    }) || doc["type"] == "OpenBadgeCredential";
-    if is_badge {
-        push(
-            "schema",
-            super::schema::validate(doc)
-                .map(|()| "passes both OB 3.0 AchievementCredential schemas".to_string())
-                .map_err(|p| anyhow!("{}", p.join("; "))),
-        );
+        }
     }
-    if let Some(entry) = doc.get("credentialStatus").filter(|v| !v.is_null()) {
-        push(
-            "status",
-            check_status(entry, opts.status_list, opts.did_doc, issuer_id.as_deref()),
-        );
+    let issuer = facts.issuer.clone();
+    finish(checks, warnings, Some(facts), issuer)
+}
+
+fn check_dates(facts: &Facts, now: SystemTime) -> Result<String> {
+    let from = facts
+        .valid_from
+        .as_deref()
+        .ok_or_else(|| anyhow!("no validFrom"))?;
+    if dates::parse(from)? > now {
+        bail!("not valid yet: validFrom is {from}");
     }
-    let ok = checks.iter().all(|c| c.ok);
-    Report {
-        credential_id: doc["id"].as_str().map(str::to_string),
-        issuer: issuer_id,
-        ok,
-        checks,
+    if let Some(until) = facts.valid_until.as_deref() {
+        if dates::parse(until)? <= now {
+            bail!("expired: validUntil was {until}");
+        }
+        return Ok(format!("valid from {from} until {until}"));
     }
+    Ok(format!("valid from {from}"))
+}
+
+enum StatusResult {
+    Checked(String),
+    NotAtHand(String),
 }
 
 fn check_status(
-    entry: &Value,
-    list: Option<&Value>,
-    did_doc: Option<&Value>,
-    issuer: Option<&str>,
-) -> Result<String> {
-    let entry = match entry {
-        Value::Array(a) => a
-            .iter()
-            .find(|e| e["statusPurpose"] == "revocation")
-            .unwrap_or(&a[0]),
-        e => e,
-    };
-    if entry["type"] != "BitstringStatusListEntry" {
-        bail!("unsupported status type {}", entry["type"]);
+    entry: &facts::StatusEntry,
+    credential: &Facts,
+    opts: &Options<'_>,
+) -> Result<StatusResult> {
+    if !entry.is_bitstring() {
+        bail!(
+            "unsupported status type {} (Merit checks BitstringStatusListEntry)",
+            crate::sanitize::line(entry.kind.as_deref().unwrap_or("(none)"))
+        );
     }
-    let url = entry["statusListCredential"]
-        .as_str()
-        .ok_or_else(|| anyhow!("no statusListCredential"))?;
-    let index: u64 = match &entry["statusListIndex"] {
-        Value::String(s) => s
-            .parse()
-            .map_err(|_| anyhow!("statusListIndex `{s}` is not a number"))?,
-        Value::Number(n) => n.as_u64().ok_or_else(|| anyhow!("bad statusListIndex"))?,
-        _ => bail!("no statusListIndex"),
+    let purpose = entry
+        .purpose
+        .as_deref()
+        .ok_or_else(|| anyhow!("the status entry has no statusPurpose"))?;
+    let url = entry
+        .list
+        .as_deref()
+        .ok_or_else(|| anyhow!("the status entry has no statusListCredential"))?;
+    let index: u64 = entry
+        .index
+        .as_deref()
+        .ok_or_else(|| anyhow!("the status entry has no statusListIndex"))?
+        .parse()
+        .map_err(|_| anyhow!("statusListIndex is not a whole number"))?;
+    let Some(list) = opts.status_lists.iter().find(|l| l["id"] == url) else {
+        return Ok(StatusResult::NotAtHand(format!(
+            "the status list {url} is not at hand (give it with --status-list FILE)"
+        )));
     };
-    let Some(list) = list else {
-        // Revocation cannot be checked offline without the list: say so, but it is not a failure.
-        return Ok(format!(
-            "not checked: the status list {url} is not at hand (give it with --status-list FILE)"
-        ));
-    };
-    if list["id"] != url {
-        bail!("the status list given is {}, not {url}", list["id"]);
-    }
-    let report = verify(
+    // The list is verified as a credential in its own right (its own status is not asked).
+    let (report, list_facts) = verify_with_facts(
         list,
         &Options {
-            did_doc,
-            status_list: None,
-            now: None,
+            status_lists: &[],
+            ..*opts
         },
     );
     if !report.ok {
-        let why: Vec<String> = report
-            .checks
-            .iter()
-            .filter(|c| !c.ok)
-            .map(|c| c.detail.clone())
-            .collect();
-        bail!("the status list itself does not verify: {}", why.join("; "));
+        bail!(
+            "the status list {url} does not verify, so the status is unknown: {}",
+            report.failures().join("; ")
+        );
     }
-    if let (Some(i), Some(li)) = (issuer, report.issuer.as_deref())
-        && i != li
+    let list_facts = list_facts.ok_or_else(|| anyhow!("the status list {url} has no facts"))?;
+    if !list_facts.has_type("BitstringStatusListCredential") {
+        bail!("{url} is not a BitstringStatusListCredential");
+    }
+    if list_facts.issuer != credential.issuer {
+        bail!(
+            "the status list is issued by {}, not by the credential's issuer {}",
+            list_facts.issuer.as_deref().unwrap_or("nobody"),
+            credential.issuer.as_deref().unwrap_or("(none)")
+        );
+    }
+    let [subject] = list_facts.subjects.as_slice() else {
+        bail!("the status list {url} does not have exactly one subject");
+    };
+    if !subject
+        .types
+        .iter()
+        .any(|t| t.ends_with("#BitstringStatusList"))
     {
-        bail!("the status list is issued by {li}, not by the credential's issuer {i}");
+        bail!("the status list's subject is not a BitstringStatusList");
     }
-    let encoded = list["credentialSubject"]["encodedList"]
-        .as_str()
+    if subject.status_purpose.as_deref() != Some(purpose) {
+        bail!(
+            "the status list is for `{}`, but the entry's purpose is `{purpose}`",
+            subject.status_purpose.as_deref().unwrap_or("(none)")
+        );
+    }
+    let encoded = subject
+        .encoded_list
+        .as_deref()
         .ok_or_else(|| anyhow!("the status list has no encodedList"))?;
     if status::is_set(encoded, index)? {
-        bail!("REVOKED (entry {index} of {url})");
+        let word = match purpose {
+            "revocation" => "REVOKED",
+            "suspension" => "SUSPENDED",
+            _ => "STATUS SET",
+        };
+        bail!("{word} ({purpose}: entry {index} of {url} is set)");
     }
-    Ok(format!("not revoked (entry {index} of {url})"))
+    Ok(StatusResult::Checked(format!(
+        "not revoked ({purpose}: entry {index} of {url})"
+    )))
 }

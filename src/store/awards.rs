@@ -408,6 +408,16 @@ impl Store {
         Ok(true)
     }
 
+    /// The first status index not yet reserved (how far the status lists are used).
+    pub fn next_status_index(&self) -> Result<i64> {
+        Ok(self.conn.query_row(
+            "SELECT MAX(COALESCE((SELECT value FROM counters WHERE name = 'status_index'), 0),
+                        COALESCE((SELECT MAX(status_index) + 1 FROM awards), 0))",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Status list indexes of revoked credentials.
     pub fn revoked_indexes(&self) -> Result<Vec<i64>> {
         let mut stmt = self.conn.prepare(
