@@ -255,8 +255,13 @@ pub fn verify(
         (Some(ctx), None) => opts["@context"] = ctx.clone(),
         _ => {}
     }
-    if proof.suite == Suite::Rdfc && proof.options.contains_key("@context") {
-        bail!("an eddsa-rdfc-2022 proof carries no @context of its own");
+    match (proof.suite, proof.options.contains_key("@context")) {
+        (Suite::Rdfc, true) => bail!("an eddsa-rdfc-2022 proof carries no @context of its own"),
+        // Merit (and digitalbazaar's libraries) write the context the proof signed into it.
+        (Suite::Jcs, false) if unsigned.get("@context").is_some() => {
+            bail!("the eddsa-jcs-2022 proof does not carry the credential's @context")
+        }
+        _ => {}
     }
     let (data, quads) = match proof.suite {
         Suite::Rdfc => {
