@@ -148,6 +148,61 @@ fn tampering_is_named() {
     );
 }
 
+/// The secret appears in `text` in no encoding: not as hex, base58 or any base64, and no
+/// string of the file decodes (as base64 or hex) to bytes that contain it.
+fn assert_secret_not_in(text: &str, secret: &[u8; 32]) {
+    use base64::Engine;
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    let hex: String = secret.iter().map(|b| format!("{b:02x}")).collect();
+    let mut encodings = vec![
+        hex.clone(),
+        hex.to_uppercase(),
+        bs58::encode(secret).into_string(),
+    ];
+    for e in [&STANDARD, &STANDARD_NO_PAD, &URL_SAFE, &URL_SAFE_NO_PAD] {
+        encodings.push(e.encode(secret));
+    }
+    for enc in &encodings {
+        assert!(
+            !text.contains(enc.as_str()),
+            "the secret is in the key file as {enc}"
+        );
+    }
+    let file: Value = serde_json::from_str(text).unwrap();
+    let mut decoded_any = 0;
+    for v in file.as_object().unwrap().values() {
+        let Some(s) = v.as_str() else { continue };
+        for e in [&STANDARD, &STANDARD_NO_PAD, &URL_SAFE, &URL_SAFE_NO_PAD] {
+            if let Ok(bytes) = e.decode(s) {
+                decoded_any += 1;
+                assert!(
+                    !bytes.windows(32).any(|w| w == secret),
+                    "a field of the key file decodes to the secret"
+                );
+            }
+        }
+    }
+    // The ciphertext, salt and nonce were looked into.
+    assert!(
+        decoded_any >= 3,
+        "the key file has no encoded fields to check"
+    );
+}
+
+#[test]
+fn the_secret_check_finds_a_key_stored_in_the_clear() {
+    use base64::Engine;
+    let secret = [42u8; 32];
+    let clear = serde_json::json!({
+        "salt": base64::engine::general_purpose::STANDARD.encode([1u8; 16]),
+        "nonce": base64::engine::general_purpose::STANDARD.encode([2u8; 24]),
+        "ciphertext": base64::engine::general_purpose::STANDARD.encode(secret),
+    })
+    .to_string();
+    let caught = std::panic::catch_unwind(|| assert_secret_not_in(&clear, &secret));
+    assert!(caught.is_err(), "a base64 secret went unnoticed");
+}
+
 #[test]
 fn key_files_are_private_and_need_the_passphrase() {
     let dir = tempfile::tempdir().unwrap();
@@ -163,11 +218,7 @@ fn key_files_are_private_and_need_the_passphrase() {
         );
     }
     let text = std::fs::read_to_string(&path).unwrap();
-    let secret_hex: String = key.to_bytes().iter().map(|b| format!("{b:02x}")).collect();
-    assert!(
-        !text.contains(&secret_hex),
-        "the secret is not stored in the clear"
-    );
+    assert_secret_not_in(&text, &key.to_bytes());
     let back = keys::load(&path, "correct horse battery").unwrap();
     assert_eq!(back.to_bytes(), key.to_bytes());
     let err = keys::load(&path, "wrong horse battery")

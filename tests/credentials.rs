@@ -429,17 +429,60 @@ fn the_shared_vectors_verify_as_their_manifest_says() {
                 );
             }
         }
+        args.push("--json".into());
         args.push(file.display().to_string());
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let o = merit(ws.path(), &args);
         let expect_pass = f["expect"] == "pass";
-        assert_eq!(
-            o.status.success(),
-            expect_pass,
-            "{}: {}",
-            f["file"],
-            common::stdout(&o)
-        );
+        let out = common::stdout(&o);
+        assert_eq!(o.status.success(), expect_pass, "{}: {out}", f["file"]);
+        let report: Value = serde_json::from_str(out.trim()).unwrap();
+        let result = |name: &str| {
+            report["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["name"] == name)
+                .map(|c| {
+                    (
+                        c["result"].as_str().unwrap().to_string(),
+                        c["detail"].to_string(),
+                    )
+                })
+                .unwrap_or_else(|| panic!("{}: no {name} check in {out}", f["file"]))
+        };
+        let name = f["file"].as_str().unwrap();
+        let failed: Vec<&str> = report["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["result"] == "failed")
+            .map(|c| c["name"].as_str().unwrap())
+            .collect();
+        if expect_pass {
+            assert!(failed.is_empty(), "{name}: {out}");
+            let (status, _) = result("status");
+            let expected = if f["resources"].is_object() {
+                "passed"
+            } else {
+                "not_checked"
+            };
+            assert_eq!(status, expected, "{name}: {out}");
+        } else if name.starts_with("status-revoked") {
+            // The signature is valid; the status list says revoked.
+            assert_eq!(failed, ["status"], "{name}: {out}");
+            assert!(result("status").1.contains("REVOKED"), "{name}: {out}");
+        } else {
+            assert!(
+                name.contains("tampered"),
+                "{name}: an unexpected failing vector"
+            );
+            assert_eq!(failed, ["proof"], "{name}: {out}");
+            assert!(
+                result("proof").1.contains("signature does not match"),
+                "{name}: {out}"
+            );
+        }
     }
 }
 
@@ -698,19 +741,48 @@ fn two_approvals_at_once_issue_each_credential_exactly_once() {
     );
     let store = merit::store::Store::open(&ws).unwrap();
     let awards = store.cohort_awards("data-2026-q2").unwrap();
-    let mut subs: Vec<i64> = awards.iter().map(|w| w.submission_id).collect();
-    subs.dedup();
-    assert_eq!(subs.len(), awards.len(), "a submission got two credentials");
-    let mut idx: Vec<i64> = awards.iter().map(|w| w.status_index).collect();
-    idx.sort();
-    idx.dedup();
-    assert_eq!(idx.len(), awards.len(), "a status index was used twice");
-    let ra: Value = serde_json::from_slice(&a.stdout).unwrap();
-    let rb: Value = serde_json::from_slice(&b.stdout).unwrap();
-    let issued = ra["issued"].as_array().unwrap().len() + rb["issued"].as_array().unwrap().len();
+    // Each signed credential names its own status entry, the one its row holds. (The table's
+    // UNIQUE constraints keep rows apart; this checks what was signed.)
+    let mut signed_idx: Vec<String> = awards
+        .iter()
+        .map(|w| {
+            let c: Value = serde_json::from_str(&w.credential_json).unwrap();
+            let i = c["credentialStatus"]["statusListIndex"]
+                .as_str()
+                .unwrap()
+                .to_string();
+            assert_eq!(i, w.status_index.to_string(), "{}", w.credential_id);
+            i
+        })
+        .collect();
+    signed_idx.sort();
+    signed_idx.dedup();
     assert_eq!(
-        issued,
+        signed_idx.len(),
         awards.len(),
+        "two credentials share a status entry"
+    );
+    // The two runs reported disjoint sets of credentials, together exactly those stored.
+    let ids = |o: &Output| -> Vec<String> {
+        let r: Value = serde_json::from_slice(&o.stdout).unwrap();
+        r["issued"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i.as_str().unwrap().to_string())
+            .collect()
+    };
+    let (ia, ib) = (ids(&a), ids(&b));
+    assert!(
+        ia.iter().all(|i| !ib.contains(i)),
+        "both runs issued one credential"
+    );
+    let mut reported: Vec<String> = ia.into_iter().chain(ib).collect();
+    reported.sort();
+    let mut stored: Vec<String> = awards.iter().map(|w| w.credential_id.clone()).collect();
+    stored.sort();
+    assert_eq!(
+        reported, stored,
         "every stored credential was reported once"
     );
     assert!(!awards.is_empty());
@@ -759,6 +831,23 @@ fn a_killed_approval_resumes_without_duplicates() {
             .cohort_awards("data-2026-q2")
             .unwrap()
     };
+    let dry: Value = serde_json::from_slice(
+        &merit(
+            &ws,
+            &[
+                "approve",
+                "--cohort",
+                "data-2026-q2",
+                "--all-meeting",
+                "--dry-run",
+                "--json",
+            ],
+        )
+        .stdout,
+    )
+    .unwrap();
+    let to_issue = dry["to_issue"].as_array().map_or(0, Vec::len);
+    assert!(to_issue > 20, "{dry}");
     let mut child = common::merit()
         .args([
             "--workspace",
@@ -771,19 +860,28 @@ fn a_killed_approval_resumes_without_duplicates() {
         .env("MERIT_PASSPHRASE", PASS)
         .env("USER", "ines")
         .env("MERIT_APPROVE_BATCH", "4")
+        .env("MERIT_TEST_HOLD_AFTER", "8")
+        .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // Kill it as soon as the first batch is stored (if it has not finished by then).
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    while awards(&ws).is_empty() && std::time::Instant::now() < deadline {
-        std::thread::yield_now();
+    // The run says `held` once 8 or more are stored, then waits to be killed.
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    use std::io::BufRead;
+    while err.read_line(&mut line).unwrap() > 0 && !line.contains("held") {
+        line.clear();
     }
-    let _ = child.kill(); // SIGKILL
-    let _ = child.wait();
+    assert!(line.contains("held"), "the run ended before it was held");
+    child.kill().unwrap(); // SIGKILL, part way
+    let status = child.wait().unwrap();
+    assert!(!status.success());
     let partial = awards(&ws).len();
-    assert!(partial > 0);
+    assert!(
+        partial >= 8 && partial < to_issue,
+        "killed after {partial} of {to_issue}"
+    );
     // Run again: it continues, and nothing is issued twice.
     let o = merit(
         &ws,

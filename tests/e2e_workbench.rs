@@ -289,15 +289,27 @@ fn sighup_restores_the_terminal_and_keeps_the_draft() {
     let mut p = workbench(&ws, "amir", &[]);
     open_first_new(&mut p);
     p.send("l");
-    wait_db(&ws, "a draft", |s| {
+    let levels = |a: &merit::store::SavedAssessment| -> Vec<Option<String>> {
+        a.scores.iter().map(|c| c.level.clone()).collect()
+    };
+    let (id, before) = wait_db(&ws, "a draft", |s| {
         drafts(s, "amir")
             .into_iter()
-            .find(|(_, a)| a.scores.iter().any(|c| c.level.is_some()))
+            .find(|(_, a)| a.state == "draft" && a.scores.iter().any(|c| c.level.is_some()))
     });
     signal(p.pid(), "HUP");
     let status = p.wait_exit();
     assert!(status.success(), "{status:?}");
     assert_terminal_restored(&p);
+    // After the hang-up the draft is still there, still amir's, with the level chosen.
+    let store = Store::open(&ws).unwrap();
+    let after = store
+        .load_assessment(id, "amir")
+        .unwrap()
+        .expect("the draft survives the hang-up");
+    assert_eq!(after.state, "draft");
+    assert_eq!(levels(&after), levels(&before));
+    assert!(levels(&after).iter().any(Option::is_some));
     let _ = Duration::ZERO;
 }
 
@@ -343,9 +355,13 @@ fn colours_are_the_16_ansi_ones_by_default() {
     p.wait_exit();
     let text = String::from_utf8_lossy(&p.raw);
     // crossterm writes colours as 38;5;N / 48;5;N; every N must be one of the 16 base colours.
+    let mut colours = 0;
     for part in text.split("8;5;").skip(1) {
         let n: String = part.chars().take_while(char::is_ascii_digit).collect();
         let n: u32 = n.parse().unwrap_or(999);
         assert!(n < 16, "colour {n} is outside the 16 ANSI colours");
+        colours += 1;
     }
+    // And colours there are: the test must not pass on a screen without any.
+    assert!(colours > 0, "no colour was sent at all");
 }
