@@ -71,10 +71,11 @@ impl Letter<'_> {
 
     pub fn markdown(&self) -> String {
         let (lines, o) = self.lines();
+        let (m, block) = (md_inline, md_block);
         let mut s = format!(
             "# {}\n\nFeedback for **{}**, attempt {}.\n\nYour work {}: a weighted total of {} of {} (the pass mark is {}).\n\n",
-            self.rubric.title.value,
-            self.learner,
+            m(&self.rubric.title.value),
+            m(self.learner),
             self.attempt,
             Self::verdict(&o),
             fmt_num(o.total),
@@ -82,18 +83,18 @@ impl Letter<'_> {
             fmt_num(o.min_total)
         );
         for l in &lines {
-            s.push_str(&format!("## {}\n\n", l.title));
+            s.push_str(&format!("## {}\n\n", m(l.title)));
             if let Some((label, desc)) = l.level {
-                s.push_str(&format!("**{label}**: {}\n\n", desc.trim()));
+                s.push_str(&format!("**{}**: {}\n\n", m(label), m(desc.trim())));
             }
             if !l.comment.trim().is_empty() {
-                s.push_str(&format!("> {}\n\n", l.comment.trim().replace('\n', "\n> ")));
+                s.push_str(&format!("{}\n\n", block(l.comment.trim(), "> ")));
             }
         }
         if !self.assessment.overall_feedback.trim().is_empty() {
             s.push_str(&format!(
                 "## Overall\n\n{}\n\n",
-                self.assessment.overall_feedback.trim()
+                block(self.assessment.overall_feedback.trim(), "")
             ));
         }
         let short: Vec<&Line<'_>> = lines.iter().filter(|l| l.short_of.is_some()).collect();
@@ -102,9 +103,10 @@ impl Letter<'_> {
             for l in &short {
                 if let Some((label, desc)) = l.short_of {
                     s.push_str(&format!(
-                        "- **{}**: reach “{label}”: {}\n",
-                        l.title,
-                        desc.trim()
+                        "- **{}**: reach “{}”: {}\n",
+                        m(l.title),
+                        m(label),
+                        m(desc.trim())
                     ));
                 }
             }
@@ -197,4 +199,59 @@ pub fn escape(s: &str) -> String {
         }
     }
     out
+}
+
+/// Text safe inside one Markdown line: HTML is escaped (no tag, no entity of its own), every
+/// Markdown punctuation character is backslash-escaped (no emphasis, link, image, heading or
+/// list can start), and line breaks become spaces.
+pub fn md_inline(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\n' | '\r' | '\t' => out.push(' '),
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '-' | '.'
+            | '!' | '|' | '~' | ':' | '\'' | '=' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if c.is_control() => out.push('\u{fffd}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Several lines of untrusted text as a Markdown block, each line escaped and prefixed with
+/// `prefix` (`> ` for a quote); blank lines stay paragraph breaks inside it.
+pub fn md_block(s: &str, prefix: &str) -> String {
+    s.lines()
+        .map(|l| format!("{prefix}{}", md_inline(l)).trim_end().to_string())
+        .map(|l| {
+            if l.is_empty() {
+                prefix.trim_end().to_string()
+            } else {
+                l
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_escapes_html_links_and_headings() {
+        let hostile = "Ada\n# Fake heading <script>alert(1)</script> <img src=x onerror=y> [click](javascript:alert(1))";
+        let m = md_inline(hostile);
+        assert!(!m.contains('\n') && !m.contains('<') && !m.contains("]("));
+        assert!(m.contains("&lt;script&gt;") && m.contains("\\[click\\]\\(javascript\\:"));
+        let b = md_block("line one\n## two\n\n<b>x</b>", "> ");
+        assert_eq!(b, "> line one\n> \\#\\# two\n>\n> &lt;b&gt;x&lt;/b&gt;");
+    }
 }

@@ -175,8 +175,17 @@ impl Sanitizer {
 /// `v` as one line of JSON that is safe on a terminal: serde_json escapes C0 controls but
 /// writes C1 controls, bidi and other invisible format characters (and U+2028/U+2029) as they
 /// are, so those are written as `\uXXXX` escapes too. The JSON means the same.
-pub fn json_line(v: &serde_json::Value) -> serde_json::Result<String> {
-    let raw = serde_json::to_string(v)?;
+pub fn json_line<T: serde::Serialize + ?Sized>(v: &T) -> serde_json::Result<String> {
+    Ok(json_safe(&serde_json::to_string(v)?))
+}
+
+/// [`json_line`], indented for people to read.
+pub fn json_pretty<T: serde::Serialize + ?Sized>(v: &T) -> serde_json::Result<String> {
+    Ok(json_safe(&serde_json::to_string_pretty(v)?))
+}
+
+/// JSON text with the characters a terminal would act on or hide written as escapes.
+fn json_safe(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
     for c in raw.chars() {
         if is_invisible(c) || c == '\u{7f}' {
@@ -188,7 +197,7 @@ pub fn json_line(v: &serde_json::Value) -> serde_json::Result<String> {
             out.push(c);
         }
     }
-    Ok(out)
+    out
 }
 
 /// C1 controls, bidi controls, zero-width and other format characters that can hide or

@@ -125,7 +125,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
         let mut out = serde_json::to_value(&report)?;
         out["not_yet"] = json!(plan.not_yet);
         out["excluded"] = json!(plan.excluded);
-        println!("{out}");
+        println!("{}", merit::sanitize::json_line(&out)?);
     } else {
         for f in &failed {
             eprintln!("{}", safe(f));

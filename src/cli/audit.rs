@@ -23,7 +23,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
             let store = ctx.open()?;
             let report = store.verify_audit()?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                println!("{}", merit::sanitize::json_pretty(&report)?);
             } else if report.ok() {
                 println!(
                     "audit log intact: {} entries, chain verified",

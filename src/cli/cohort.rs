@@ -21,7 +21,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
     let store = ctx.open()?;
     let cohorts = store.cohorts()?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&cohorts)?);
+        println!("{}", merit::sanitize::json_pretty(&cohorts)?);
         return Ok(ExitCode::SUCCESS);
     }
     if cohorts.is_empty() {
@@ -30,9 +30,9 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
     for c in cohorts {
         println!(
             "{}\t{}\trubric {}\t{} learners\t{} submissions\t{} new\t{} in progress\t{} scored\t{} not yet\t{} second marking\t{} approved\t{} issued\t{} revoked",
-            c.id,
-            c.name,
-            c.rubric_id,
+            merit::sanitize::line(&c.id),
+            merit::sanitize::line(&c.name),
+            merit::sanitize::line(&c.rubric_id),
             c.learners,
             c.submissions,
             c.new,

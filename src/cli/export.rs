@@ -25,25 +25,52 @@ pub struct Args {
     format: Vec<String>,
 }
 
-/// A folder name from a learner id (ids come from folder names or manifests).
-fn folder_name(key: &str) -> String {
-    let s: String = key
+/// The folder of a learner's files: the id itself when it is already a safe name (lowercase
+/// letters, digits, `-`, `_`, at most 64 bytes), else the id made safe plus `-` and the first 8
+/// hex digits of its SHA-256. So `x y`, `x/y` and `x_y` get three folders, and names differ
+/// on a case-insensitive file system too. Never a `.` in it, so never the CSV's name.
+fn folder_name(id: &str) -> String {
+    let safe = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_';
+    if !id.is_empty() && id.len() <= 64 && id.chars().all(safe) {
+        return id.to_string();
+    }
+    let mut base: String = id
         .chars()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '-' || c == '_' || c == '.' {
-                c
-            } else {
-                '_'
-            }
-        })
+        .map(|c| c.to_ascii_lowercase())
+        .map(|c| if safe(c) { c } else { '_' })
+        .take(48)
         .collect();
-    let s = s.trim_start_matches('.').to_string();
-    if s.is_empty() { "learner".into() } else { s }
+    if base.trim_matches('_').is_empty() {
+        base = "learner".into();
+    }
+    let hash = merit::hash::sha256_hex(id.as_bytes());
+    format!("{base}-{}", &hash[..8])
+}
+
+/// The folder of each learner, or an error naming two learners whose folders would be one
+/// (compared without case), before anything is written.
+fn folders<'a>(ids: impl Iterator<Item = &'a str>) -> Result<Vec<String>> {
+    let mut seen: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+    let mut out = Vec::new();
+    for id in ids {
+        let name = folder_name(id);
+        if let Some(other) = seen.insert(name.to_lowercase(), id) {
+            bail!(
+                "learners `{}` and `{}` would share the folder {name}: nothing was exported \
+                 (rename one of them, or export into a fresh folder)",
+                merit::sanitize::line(other),
+                merit::sanitize::line(id)
+            );
+        }
+        out.push(name);
+    }
+    Ok(out)
 }
 
 fn csv_field(s: &str) -> String {
-    // Quote every field; neutralise spreadsheet formulas in text that came from outside.
-    let s = if s.starts_with(['=', '+', '-', '@']) {
+    // Quote every field; neutralise spreadsheet formulas in text that came from outside
+    // (a leading = + - @, or a TAB or CR before one).
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{s}")
     } else {
         s.to_string()
@@ -76,99 +103,108 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
         .filter(|(i, s)| subs.get(i + 1).is_none_or(|next| next.1 != s.1))
         .map(|(_, s)| s)
         .collect();
-    for (id, key, attempt, status) in latest {
-        let src = store.award_source(*id)?;
-        let dir = a.out.join(folder_name(key));
-        let assessment = store.latest_submitted(*id)?;
-        let award = store.award(*id)?;
-        let rubric = store.load_rubric(&src.rubric_hash)?;
-        // Work in second marking has no decision yet, whatever its first assessment said.
-        let pending = status == "second_marking";
-        let (decision, total) = match &assessment {
-            _ if pending => (status_label(status).to_string(), String::new()),
-            Some(asm) => {
-                let choices: Choices = asm
-                    .scores
-                    .iter()
-                    .filter_map(|s| Some((s.criterion.clone(), s.level.clone()?)))
-                    .collect();
-                let o = rubric::score(&rubric, &choices);
-                (
-                    asm.decision.clone().unwrap_or_default().replace('_', " "),
-                    fmt_num(o.total),
-                )
-            }
-            None => (status.replace('_', " "), String::new()),
-        };
-        if assessment.is_some() || award.is_some() {
-            std::fs::create_dir_all(&dir)?;
-        }
-        if let Some(award) = &award {
-            let cred: serde_json::Value = serde_json::from_str(&award.credential_json)?;
-            let name = cred["name"].as_str().unwrap_or("badge").to_string();
-            if want("json") {
-                // Stored compact; written for people to read too.
-                std::fs::write(
-                    dir.join("credential.json"),
-                    serde_json::to_string_pretty(&cred)?,
-                )?;
-            }
-            if want("png") {
-                std::fs::write(
-                    dir.join("badge.png"),
-                    bake::png(&award.credential_json, &name)?,
-                )?;
-            }
-            if want("svg") {
-                std::fs::write(
-                    dir.join("badge.svg"),
-                    bake::svg(&award.credential_json, &name)?,
-                )?;
-            }
-            credentials += 1;
-        }
-        // The letter answers the latest attempt that was decided (a resubmission waiting for
-        // assessment, or for its second marking, keeps the letter of the attempt before it).
-        let assessed = subs
-            .iter()
-            .filter(|s| s.1 == *key && s.3 != "second_marking")
-            .rev()
-            .find_map(|s| store.latest_submitted(s.0).ok().flatten().map(|a| (s, a)));
-        if let (Some(((sid, _, n, _), asm)), true) = (assessed, want("letter")) {
-            let rubric = store.load_rubric(&store.submission_rubric(*sid)?)?;
-            let letter = Letter {
-                rubric: &rubric,
-                learner: &src.learner_name,
-                attempt: *n,
-                assessment: &asm,
+    let names = folders(latest.iter().map(|s| s.1.as_str()))?;
+    // One learner's failure (an unreadable record, a full disk) never stops the others.
+    let mut failures: Vec<String> = Vec::new();
+    for ((id, key, attempt, status), folder) in latest.into_iter().zip(names) {
+        let mut one = || -> Result<()> {
+            let src = store.award_source(*id)?;
+            let dir = a.out.join(&folder);
+            let assessment = store.latest_submitted(*id)?;
+            let award = store.award(*id)?;
+            let rubric = store.load_rubric(&src.rubric_hash)?;
+            // Work in second marking has no decision yet, whatever its first assessment said.
+            let pending = status == "second_marking";
+            let (decision, total) = match &assessment {
+                _ if pending => (status_label(status).to_string(), String::new()),
+                Some(asm) => {
+                    let choices: Choices = asm
+                        .scores
+                        .iter()
+                        .filter_map(|s| Some((s.criterion.clone(), s.level.clone()?)))
+                        .collect();
+                    let o = rubric::score(&rubric, &choices);
+                    (
+                        asm.decision.clone().unwrap_or_default().replace('_', " "),
+                        fmt_num(o.total),
+                    )
+                }
+                None => (status.replace('_', " "), String::new()),
             };
-            std::fs::create_dir_all(&dir)?;
-            std::fs::write(dir.join("feedback.md"), letter.markdown())?;
-            std::fs::write(dir.join("feedback.html"), letter.html())?;
-            letters += 1;
+            if assessment.is_some() || award.is_some() {
+                std::fs::create_dir_all(&dir)?;
+            }
+            if let Some(award) = &award {
+                let cred: serde_json::Value = serde_json::from_str(&award.credential_json)?;
+                let name = cred["name"].as_str().unwrap_or("badge").to_string();
+                if want("json") {
+                    // Stored compact; written for people to read too.
+                    std::fs::write(
+                        dir.join("credential.json"),
+                        serde_json::to_string_pretty(&cred)?,
+                    )?;
+                }
+                if want("png") {
+                    std::fs::write(
+                        dir.join("badge.png"),
+                        bake::png(&award.credential_json, &name)?,
+                    )?;
+                }
+                if want("svg") {
+                    std::fs::write(
+                        dir.join("badge.svg"),
+                        bake::svg(&award.credential_json, &name)?,
+                    )?;
+                }
+                credentials += 1;
+            }
+            // The letter answers the latest attempt that was decided (a resubmission waiting for
+            // assessment, or for its second marking, keeps the letter of the attempt before it).
+            let assessed = subs
+                .iter()
+                .filter(|s| s.1 == *key && s.3 != "second_marking")
+                .rev()
+                .find_map(|s| store.latest_submitted(s.0).ok().flatten().map(|a| (s, a)));
+            if let (Some(((sid, _, n, _), asm)), true) = (assessed, want("letter")) {
+                let rubric = store.load_rubric(&store.submission_rubric(*sid)?)?;
+                let letter = Letter {
+                    rubric: &rubric,
+                    learner: &src.learner_name,
+                    attempt: *n,
+                    assessment: &asm,
+                };
+                std::fs::create_dir_all(&dir)?;
+                std::fs::write(dir.join("feedback.md"), letter.markdown())?;
+                std::fs::write(dir.join("feedback.html"), letter.html())?;
+                letters += 1;
+            }
+            csv.push_str(&format!(
+                "{},{},{},{},{},{},{},{},{}\n",
+                csv_field(&src.learner_name),
+                csv_field(key),
+                attempt,
+                csv_field(&decision),
+                total,
+                fmt_num(rubric.max_total()),
+                award
+                    .as_ref()
+                    .map(|w| w.credential_id.clone())
+                    .unwrap_or_default(),
+                award
+                    .as_ref()
+                    .map(|w| format_time(w.issued_at))
+                    .unwrap_or_default(),
+                award
+                    .as_ref()
+                    .and_then(|w| w.revoked_at)
+                    .map(format_time)
+                    .unwrap_or_default()
+            ));
+            Ok(())
+        };
+        if let Err(e) = one() {
+            failures.push(format!("{}: {e:#}", merit::sanitize::line(key)));
         }
-        csv.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{}\n",
-            csv_field(&src.learner_name),
-            csv_field(key),
-            attempt,
-            csv_field(&decision),
-            total,
-            fmt_num(rubric.max_total()),
-            award
-                .as_ref()
-                .map(|w| w.credential_id.clone())
-                .unwrap_or_default(),
-            award
-                .as_ref()
-                .map(|w| format_time(w.issued_at))
-                .unwrap_or_default(),
-            award
-                .as_ref()
-                .and_then(|w| w.revoked_at)
-                .map(format_time)
-                .unwrap_or_default()
-        ));
     }
     if want("csv") {
         std::fs::write(a.out.join(format!("{}.csv", a.cohort)), csv)?;
@@ -177,5 +213,47 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
         "exported {credentials} credential(s) and {letters} feedback letter(s) to {}",
         a.out.display()
     );
-    Ok(ExitCode::SUCCESS)
+    for f in &failures {
+        eprintln!("not exported: {f}");
+    }
+    Ok(if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised_also_behind_a_tab_or_cr() {
+        for (raw, quoted) in [
+            ("=1+1", "\"'=1+1\""),
+            ("\t=1+1", "\"'\t=1+1\""),
+            ("\r@SUM(A1)", "\"'\r@SUM(A1)\""),
+            ("-2", "\"'-2\""),
+            ("Ada \"A\"", "\"Ada \"\"A\"\"\""),
+        ] {
+            assert_eq!(csv_field(raw), quoted);
+        }
+    }
+
+    #[test]
+    fn folder_names_are_unique_and_stable() {
+        assert_eq!(folder_name("ada"), "ada");
+        let names: Vec<String> = ["x y", "x/y", "x_y", "X_Y", "../x", ""]
+            .iter()
+            .map(|id| folder_name(id))
+            .collect();
+        let unique: std::collections::HashSet<String> =
+            names.iter().map(|n| n.to_lowercase()).collect();
+        assert_eq!(unique.len(), names.len(), "{names:?}");
+        assert!(
+            names.iter().all(|n| !n.contains('.') && !n.contains('/')),
+            "{names:?}"
+        );
+        assert_eq!(folder_name("x y"), folder_name("x y"));
+    }
 }

@@ -49,7 +49,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
         },
     )?;
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        println!("{}", merit::sanitize::json_pretty(&report)?);
     } else {
         for p in &report.problems {
             eprintln!("{}: {}", safe(&p.place), safe(&p.message));

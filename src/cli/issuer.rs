@@ -76,7 +76,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
             if json {
                 let mut v = serde_json::to_value(&issuer)?;
                 v["publicKeyMultibase"] = keys::public_key_multibase(&public).into();
-                println!("{}", serde_json::to_string_pretty(&v)?);
+                println!("{}", merit::sanitize::json_pretty(&v)?);
             } else {
                 println!("DID:                 {}", safe(&issuer.did));
                 println!("verification method: {}", safe(&issuer.verification_method));

@@ -145,7 +145,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
             }
             let current = store.current_rubric(&id)?.map(|v| v.hash);
             if json {
-                println!("{}", serde_json::to_string_pretty(&versions)?);
+                println!("{}", merit::sanitize::json_pretty(&versions)?);
             } else {
                 for v in versions {
                     let mark = if current.as_deref() == Some(v.hash.as_str()) {

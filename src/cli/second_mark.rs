@@ -135,7 +135,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
                 let c = cohort.as_deref().unwrap_or_default();
                 let ids = store.second_marking_candidates(c)?;
                 if json {
-                    println!("{}", serde_json::to_string_pretty(&ids)?);
+                    println!("{}", merit::sanitize::json_pretty(&ids)?);
                 } else {
                     for id in ids {
                         println!("{id}");
@@ -145,7 +145,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
             }
             let list = store.second_markings(cohort.as_deref())?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&list)?);
+                println!("{}", merit::sanitize::json_pretty(&list)?);
             } else if list.is_empty() {
                 eprintln!(
                     "nothing has been sent to second marking; send work with \

@@ -44,8 +44,10 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
     match cmd {
         Cmd::Add { name, role } => {
             let actor = ctx.actor()?;
-            if name.trim().is_empty() || name.chars().any(char::is_control) {
-                anyhow::bail!("a user name must be a non-empty name without control characters");
+            if name.trim().is_empty() || merit::sanitize::line(&name) != name {
+                anyhow::bail!(
+                    "a user name must be a non-empty name without control, bidi or invisible characters"
+                );
             }
             if store.add_user(&name, role.as_str(), &actor)? {
                 println!("{name} is now {}", role.as_str());
@@ -56,10 +58,14 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
         Cmd::List { json } => {
             let users = store.users()?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&users)?);
+                println!("{}", merit::sanitize::json_pretty(&users)?);
             } else {
                 for u in users {
-                    println!("{}\t{}", u.name, u.roles.join(","));
+                    println!(
+                        "{}\t{}",
+                        merit::sanitize::line(&u.name),
+                        merit::sanitize::line(&u.roles.join(","))
+                    );
                 }
             }
         }
