@@ -50,6 +50,7 @@ fn main() -> anyhow::Result<()> {
         rubric_id: "data-cleaning",
         actor: "bench",
         progress: false,
+        before_open: None,
     };
 
     let t = Instant::now();

@@ -23,11 +23,31 @@ fn main() -> ExitCode {
             libc::signal(libc::SIGPIPE, libc::SIG_DFL);
         }
     }
-    match cli::run(args) {
+    let code = match cli::run(args) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("merit: {e:#}");
             ExitCode::from(1)
         }
+    };
+    report_peak_memory();
+    code
+}
+
+/// With `MERIT_REPORT_PEAK_MEMORY` set, prints this process's peak resident memory (VmHWM) on
+/// stderr as it ends: `merit: peak memory N kB`. The bomb tests and the figures in README use
+/// it. (A child's ru_maxrss would not do: Linux charges a process, at exec, with the peak of
+/// the memory it was forked with, so a child of a large test process looks large.)
+fn report_peak_memory() {
+    if std::env::var_os("MERIT_REPORT_PEAK_MEMORY").is_none() {
+        return;
+    }
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    if let Some(kb) = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().strip_suffix("kB"))
+    {
+        eprintln!("merit: peak memory {} kB", kb.trim());
     }
 }

@@ -46,6 +46,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
             rubric_id: &a.rubric,
             actor: &actor,
             progress: true,
+            before_open: None,
         },
     )?;
     if a.json {

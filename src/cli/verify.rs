@@ -49,7 +49,8 @@ pub struct Args {
 fn read_bounded(path: &Path, max: u64) -> Result<Vec<u8>> {
     let file =
         std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut bytes = Vec::new();
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(size.min(max.saturating_add(1)) as usize);
     file.take(max.saturating_add(1))
         .read_to_end(&mut bytes)
         .with_context(|| format!("cannot read {}", path.display()))?;

@@ -2,8 +2,6 @@
 //! uncompressed iTXt chunk with the keyword `openbadgecredential`. SVG: an
 //! `<openbadges:credential>` element right after `<svg>`, the JSON in CDATA.
 
-use std::io::Cursor;
-
 use anyhow::{Result, anyhow, bail};
 use quick_xml::events::Event;
 use sha2::{Digest, Sha256};
@@ -55,56 +53,101 @@ pub fn png(credential_json: &str, achievement_name: &str) -> Result<Vec<u8>> {
     Ok(out)
 }
 
-/// The credential baked into a PNG, read with the `png` crate's default bounds.
+/// The credential baked into a PNG, read with the default bound (16 MiB).
 pub fn extract_png(bytes: &[u8]) -> Result<String> {
     extract_png_bounded(bytes, 16 * 1024 * 1024)
 }
 
-/// The credential baked into a PNG: the image's decoding may allocate at most `max` bytes,
-/// and a compressed text chunk may inflate to at most `max` bytes (a bomb is refused, saying
-/// the limit).
+/// The credential baked into a PNG: the text of its `openbadgecredential` iTXt chunk, which
+/// may inflate to at most `max` bytes (a bomb is refused, saying the limit).
+///
+/// The chunks are walked here rather than by the `png` crate's decoder, which keeps copies of
+/// every text chunk and inflates into a growing buffer: a 1 GiB bomb cost it 90–180 MB. Here
+/// the text is inflated once to count it (nothing kept), then once into a buffer of exactly
+/// its size; no image data is decoded.
 pub fn extract_png_bounded(bytes: &[u8], max: usize) -> Result<String> {
-    let decoder = png::Decoder::new_with_limits(Cursor::new(bytes), png::Limits { bytes: max });
-    let mut reader = decoder
-        .read_info()
-        .map_err(|e| anyhow!("not a readable PNG: {e}"))?;
-    let found = |info: &png::Info<'_>| -> Option<Result<String>> {
-        let chunk = info.utf8_text.iter().find(|c| c.keyword == PNG_KEYWORD)?;
-        let mut chunk = chunk.clone();
-        Some(
-            chunk
-                .decompress_text_with_limit(max)
-                .map_err(|e| {
-                    anyhow!(
-                        "the badge's `{PNG_KEYWORD}` text does not inflate within {max} bytes \
-                         (the limit; raise it with --max-bytes): {e}"
-                    )
-                })
-                .and_then(|()| {
-                    chunk
-                        .get_text()
-                        .map_err(|e| anyhow!("the badge's credential text is unreadable: {e}"))
-                }),
+    const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+    let mut rest = bytes
+        .strip_prefix(SIGNATURE)
+        .ok_or_else(|| anyhow!("not a PNG: the signature is wrong"))?;
+    let mut offset = SIGNATURE.len();
+    while !rest.is_empty() {
+        let (len, kind) = match rest {
+            [a, b, c, d, k0, k1, k2, k3, ..] => (
+                u32::from_be_bytes([*a, *b, *c, *d]) as usize,
+                [*k0, *k1, *k2, *k3],
+            ),
+            _ => bail!("not a readable PNG: a chunk header is cut at byte {offset}"),
+        };
+        let data = rest
+            .get(8..8 + len)
+            .ok_or_else(|| anyhow!("not a readable PNG: the chunk at byte {offset} is cut"))?;
+        let crc = rest
+            .get(8 + len..12 + len)
+            .ok_or_else(|| anyhow!("not a readable PNG: the chunk at byte {offset} has no CRC"))?;
+        let mut sum = flate2::Crc::new();
+        sum.update(&kind);
+        sum.update(data);
+        if sum.sum().to_be_bytes() != crc {
+            bail!("not a readable PNG: the chunk at byte {offset} fails its CRC");
+        }
+        if &kind == b"iTXt"
+            && let Some(text) = itxt_text(data, max)?
+        {
+            return Ok(text);
+        }
+        if &kind == b"IEND" {
+            break;
+        }
+        rest = &rest[12 + len..];
+        offset += 12 + len;
+    }
+    bail!("the PNG has no `{PNG_KEYWORD}` iTXt chunk: it is not a baked badge")
+}
+
+/// The text of an iTXt chunk named [`PNG_KEYWORD`] (None for other keywords).
+fn itxt_text(data: &[u8], max: usize) -> Result<Option<String>> {
+    use std::io::Read;
+    let bad = || anyhow!("the badge's `{PNG_KEYWORD}` chunk is malformed");
+    let nul = |d: &[u8]| d.iter().position(|&b| b == 0);
+    let k = nul(data).ok_or_else(bad)?;
+    if &data[..k] != PNG_KEYWORD.as_bytes() {
+        return Ok(None);
+    }
+    let rest = &data[k + 1..];
+    let (&compressed, rest) = rest.split_first().ok_or_else(bad)?;
+    let (_method, rest) = rest.split_first().ok_or_else(bad)?;
+    let lang = nul(rest).ok_or_else(bad)?;
+    let rest = &rest[lang + 1..];
+    let translated = nul(rest).ok_or_else(bad)?;
+    let text = &rest[translated + 1..];
+    let too_large = || {
+        anyhow!(
+            "the badge's `{PNG_KEYWORD}` text does not inflate within {max} bytes (the limit; \
+             raise it with --max-bytes)"
         )
     };
-    if let Some(t) = found(reader.info()) {
-        return t;
-    }
-    // The chunk may come after the image data.
-    let size = reader
-        .output_buffer_size()
-        .filter(|&n| n <= max)
-        .ok_or_else(|| anyhow!("the PNG's image is larger than {max} bytes: refused"))?;
-    let mut buf = vec![0; size];
-    reader
-        .next_frame(&mut buf)
-        .map_err(|e| anyhow!("not a readable PNG: {e}"))?;
-    let _ = reader.finish();
-    found(reader.info()).unwrap_or_else(|| {
-        Err(anyhow!(
-            "the PNG has no `{PNG_KEYWORD}` iTXt chunk: it is not a baked badge"
-        ))
-    })
+    let raw = if compressed == 0 {
+        if text.len() > max {
+            return Err(too_large());
+        }
+        text.to_vec()
+    } else {
+        let inflate = || flate2::read::ZlibDecoder::new(text).take(max as u64 + 1);
+        let size = std::io::copy(&mut inflate(), &mut std::io::sink())
+            .map_err(|e| anyhow!("the badge's credential text does not inflate: {e}"))?;
+        if size > max as u64 {
+            return Err(too_large());
+        }
+        let mut out = Vec::with_capacity(size as usize);
+        inflate()
+            .read_to_end(&mut out)
+            .map_err(|e| anyhow!("the badge's credential text does not inflate: {e}"))?;
+        out
+    };
+    String::from_utf8(raw)
+        .map(Some)
+        .map_err(|_| anyhow!("the badge's credential text is not UTF-8"))
 }
 
 fn xml_escape(s: &str) -> String {

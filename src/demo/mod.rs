@@ -154,6 +154,7 @@ pub fn create(root: &Path, opts: &DemoOptions, user: &str) -> Result<DemoSummary
             rubric_id,
             actor: "demo",
             progress: false,
+            before_open: None,
         };
         if !learners.is_empty() {
             intake::import(&mut store, &dir, &opts)

@@ -193,12 +193,19 @@ fn learner(
                 }
                 continue;
             }
+            let checked = match super::open::check(&file) {
+                Ok(c) => c,
+                Err(e) => {
+                    problems.push(IntakeProblem::new(shown, format!("cannot read: {e}")));
+                    continue;
+                }
+            };
             let kind = kind_of(&name);
             artifacts.push(PlannedArtifact {
                 requirement: requirement_for(rubric, &name, kind),
                 kind: kind.to_string(),
                 name,
-                file: Some(file),
+                file: Some(checked),
                 url: None,
             });
         }
@@ -222,14 +229,21 @@ fn learner(
 }
 
 fn read_learner_file(path: &Path, shown: &str) -> Result<LearnerFile, IntakeProblem> {
+    use std::io::Read;
+    const MAX: u64 = 64 * 1024;
     let fail = |m: String| IntakeProblem::new(shown, m);
-    let meta = fs::metadata(path).map_err(|e| fail(format!("cannot read: {e}")))?;
-    if meta.len() > 64 * 1024 {
+    let file = super::open::check(path)
+        .and_then(|c| super::open::open(&c))
+        .map_err(|e| fail(format!("cannot read: {e}")))?;
+    let mut text = String::new();
+    file.take(MAX + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| fail(format!("cannot read: {e}")))?;
+    if text.len() as u64 > MAX {
         return Err(fail(
             "larger than 64 KiB; learner.yaml holds only `name:` and `email:`".into(),
         ));
     }
-    let text = fs::read_to_string(path).map_err(|e| fail(format!("cannot read: {e}")))?;
     serde_yaml::from_str(&text).map_err(|e| {
         let msg = format!(
             "{} (learner.yaml holds only `name:` and `email:`)",

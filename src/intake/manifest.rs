@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::kind::{kind_of, requirement_for};
+use super::limits;
 use super::plan::{IntakeProblem, Plan, PlannedArtifact, PlannedSubmission};
 use super::safe_path::resolve_inside;
 use crate::rubric::{Rubric, check_url};
@@ -30,16 +31,35 @@ struct Acc {
 /// itself is unusable and nothing should be imported.
 pub fn plan(path: &Path, root: &Path, rubric: &Rubric) -> Result<Plan, IntakeProblem> {
     let shown = path.display().to_string();
-    let mut reader = csv::ReaderBuilder::new()
-        .trim(csv::Trim::All)
-        .from_path(path)
+    let file = std::fs::File::open(path)
         .map_err(|e| IntakeProblem::new(&shown, format!("cannot read: {e}")))?;
+    let size = file
+        .metadata()
+        .map_err(|e| IntakeProblem::new(&shown, format!("cannot read: {e}")))?
+        .len();
+    if size > super::limits::MANIFEST_BYTES {
+        return Err(IntakeProblem::new(
+            &shown,
+            format!(
+                "the manifest is {size} bytes; at most {} are read (split it into several \
+                 imports); nothing was imported",
+                super::limits::MANIFEST_BYTES
+            ),
+        ));
+    }
+    // Bounded even if the file grows while it is read.
+    // Fields are trimmed as they are read (csv's own trimming copies every record).
+    let mut reader = csv::ReaderBuilder::new().from_reader(LineCap {
+        inner: std::io::Read::take(file, super::limits::MANIFEST_BYTES),
+        run: 0,
+        line: 1,
+    });
     let headers = reader
         .headers()
         .map_err(|e| csv_problem(&shown, &e))?
         .clone();
-    let col = |name: &str| headers.iter().position(|h| h == name);
-    for h in headers.iter() {
+    let col = |name: &str| headers.iter().position(|h| h.trim() == name);
+    for h in headers.iter().map(str::trim) {
         if !COLUMNS.contains(&h) {
             return Err(IntakeProblem::new(
                 format!("{shown}:1"),
@@ -70,7 +90,33 @@ pub fn plan(path: &Path, root: &Path, rubric: &Rubric) -> Result<Plan, IntakePro
         }
         let line = record.position().map_or(0, |p| p.line());
         let place = format!("{shown}:{line}");
-        let get = |c: Option<usize>| c.and_then(|c| record.get(c)).unwrap_or("").to_string();
+        let raw = |c: Option<usize>| c.and_then(|c| record.get(c)).unwrap_or("").trim();
+        // Fields are measured before anything is copied out of the row.
+        if raw(Some(c_learner)).len() > limits::LEARNER_ID_BYTES {
+            return Err(IntakeProblem::new(
+                place,
+                format!(
+                    "the learner id is {} bytes long; at most {} are allowed; nothing was imported",
+                    raw(Some(c_learner)).len(),
+                    limits::LEARNER_ID_BYTES
+                ),
+            ));
+        }
+        let too_long = [
+            (c_name, "the learner's name", limits::NAME_CHARS * 4),
+            (c_email, "the email address", limits::EMAIL_BYTES),
+            (Some(c_artifact), "the artifact", limits::URL_BYTES),
+            (c_req, "the requirement", 256),
+        ]
+        .into_iter()
+        .find(|(c, _, max)| raw(*c).len() > *max)
+        .map(|(c, what, max)| {
+            format!(
+                "{what} is {} bytes long; at most {max} are allowed",
+                raw(c).len()
+            )
+        });
+        let get = |c: Option<usize>| raw(c).to_string();
         let key = get(Some(c_learner));
         if key.is_empty() {
             // No learner to skip: the row alone is reported.
@@ -90,6 +136,10 @@ pub fn plan(path: &Path, root: &Path, rubric: &Rubric) -> Result<Plan, IntakePro
             problems: Vec::new(),
         });
         acc.lines.push(line);
+        if let Some(why) = too_long {
+            acc.problems.push(IntakeProblem::new(&place, why));
+            continue;
+        }
         let name = get(c_name);
         if !name.is_empty() {
             acc.learner.name = name;
@@ -132,9 +182,9 @@ pub fn plan(path: &Path, root: &Path, rubric: &Rubric) -> Result<Plan, IntakePro
                 requirement: Some(requirement).filter(|r| !r.is_empty()),
             }
         } else {
-            let file = match resolve_inside(root, &artifact) {
-                Ok(f) if f.is_file() => f,
-                Ok(_) => {
+            let file = match resolve_inside(root, &artifact).map(|f| super::open::check(&f)) {
+                Ok(Ok(f)) => f,
+                Ok(Err(_)) => {
                     acc.problems.push(IntakeProblem::new(
                         &place,
                         format!("`{artifact}` is not a file"),
@@ -191,6 +241,37 @@ pub fn plan(path: &Path, root: &Path, rubric: &Rubric) -> Result<Plan, IntakePro
     Ok(plan)
 }
 
+/// A reader that fails on a line longer than [`limits::MANIFEST_LINE_BYTES`]: no row of a
+/// manifest needs one, and the CSV reader would hold all of it (and copies) in memory.
+struct LineCap<R> {
+    inner: R,
+    /// Bytes since the last newline.
+    run: usize,
+    line: u64,
+}
+
+impl<R: std::io::Read> std::io::Read for LineCap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            if b == b'\n' {
+                self.run = 0;
+                self.line += 1;
+            } else {
+                self.run += 1;
+                if self.run > limits::MANIFEST_LINE_BYTES {
+                    return Err(std::io::Error::other(format!(
+                        "line {} is longer than {} bytes",
+                        self.line,
+                        limits::MANIFEST_LINE_BYTES
+                    )));
+                }
+            }
+        }
+        Ok(n)
+    }
+}
+
 fn csv_problem(shown: &str, e: &csv::Error) -> IntakeProblem {
     let line = e.position().map_or(0, |p| p.line());
     let msg = match e.kind() {
@@ -198,6 +279,7 @@ fn csv_problem(shown: &str, e: &csv::Error) -> IntakeProblem {
             expected_len, len, ..
         } => format!("row has {len} fields, the header has {expected_len}; nothing was imported"),
         csv::ErrorKind::Utf8 { .. } => "row is not UTF-8 text; nothing was imported".to_string(),
+        csv::ErrorKind::Io(io) => format!("{io}; nothing was imported"),
         _ => format!("not valid CSV: {e}; nothing was imported"),
     };
     if line > 0 {

@@ -7,7 +7,9 @@
 
 mod folder;
 mod kind;
+pub mod limits;
 pub mod manifest;
+mod open;
 mod plan;
 mod safe_path;
 
@@ -35,7 +37,13 @@ pub struct ImportOptions<'a> {
     pub actor: &'a str,
     /// Draw a progress bar on stderr (only when stderr is a terminal).
     pub progress: bool,
+    /// A test seam: called with each file's path after it was checked and before it is
+    /// opened, so that a test can swap the file in between. `None` outside tests.
+    pub before_open: BeforeOpen<'a>,
 }
+
+/// See [`ImportOptions::before_open`].
+pub type BeforeOpen<'a> = Option<&'a (dyn Fn(&Path) + Sync)>;
 
 #[derive(Debug, Default, Serialize)]
 pub struct ImportReport {
@@ -69,6 +77,9 @@ pub fn import(store: &mut Store, source: &Path, opts: &ImportOptions<'_>) -> Res
             }
         )
     })?;
+    if let Some(name) = opts.cohort_name {
+        limits::cohort_name(name).map_err(|e| anyhow!("--cohort-name: {e}"))?;
+    }
     let rubric = store.load_rubric(&version.hash)?;
     let canonical = source
         .canonicalize()
@@ -79,6 +90,27 @@ pub fn import(store: &mut Store, source: &Path, opts: &ImportOptions<'_>) -> Res
         manifest::plan(source, canonical.parent().unwrap_or(&canonical), &rubric)
             .map_err(|p| anyhow!("{p}"))?
     };
+    let mut plan = plan;
+    // Fields too long for a learner: that learner is skipped, naming the field and the row.
+    let mut bounded = Vec::with_capacity(plan.submissions.len());
+    for s in std::mem::take(&mut plan.submissions) {
+        let url = s
+            .artifacts
+            .iter()
+            .filter_map(|a| a.url.as_deref())
+            .find_map(|u| limits::url(u).err());
+        match limits::learner(&s.learner).err().or(url) {
+            None => bounded.push(s),
+            Some(why) => plan.problems.push(IntakeProblem::new(
+                &s.place,
+                format!(
+                    "{why}; learner `{}` skipped",
+                    crate::sanitize::line(&s.learner.key.chars().take(64).collect::<String>())
+                ),
+            )),
+        }
+    }
+    plan.submissions = bounded;
     store.ensure_cohort(opts.cohort, opts.cohort_name, opts.rubric_id, opts.actor)?;
 
     let mut report = ImportReport {
@@ -87,7 +119,7 @@ pub fn import(store: &mut Store, source: &Path, opts: &ImportOptions<'_>) -> Res
     };
     let bar = progress_bar(opts.progress, plan.submissions.len());
     for chunk in plan.submissions.chunks(BATCH) {
-        let stored = store_files(store, chunk);
+        let stored = store_files(store, chunk, opts.before_open);
         let mut batch = Vec::with_capacity(chunk.len());
         for result in stored {
             match result {
@@ -144,6 +176,7 @@ fn progress_bar(enabled: bool, len: usize) -> ProgressBar {
 fn store_files(
     store: &Store,
     chunk: &[PlannedSubmission],
+    before_open: BeforeOpen<'_>,
 ) -> Vec<Result<SubmissionInput, IntakeProblem>> {
     let artifacts = store.artifacts();
     let workers = std::thread::available_parallelism()
@@ -160,7 +193,7 @@ fn store_files(
                         .enumerate()
                         .skip(w)
                         .step_by(workers)
-                        .map(|(i, s)| (i, store_one(artifacts, s)))
+                        .map(|(i, s)| (i, store_one(artifacts, s, before_open)))
                         .collect::<Vec<_>>()
                 })
             })
@@ -186,17 +219,23 @@ fn store_files(
 fn store_one(
     artifacts: &crate::store::ArtifactStore,
     s: &PlannedSubmission,
+    before_open: BeforeOpen<'_>,
 ) -> Result<SubmissionInput, IntakeProblem> {
     let mut records = Vec::with_capacity(s.artifacts.len());
     for a in &s.artifacts {
         let (sha256, size) = match &a.file {
-            Some(path) => {
-                let stored = artifacts.put_file(path).map_err(|e| {
-                    IntakeProblem::new(
-                        path.display().to_string(),
-                        format!("cannot read: {e}; learner `{}` skipped", s.learner.key),
-                    )
-                })?;
+            Some(checked) => {
+                if let Some(hook) = before_open {
+                    hook(&checked.path);
+                }
+                let stored = open::open(checked)
+                    .and_then(|mut f| artifacts.put_reader(&mut f))
+                    .map_err(|e| {
+                        IntakeProblem::new(
+                            checked.path.display().to_string(),
+                            format!("cannot read: {e}; learner `{}` skipped", s.learner.key),
+                        )
+                    })?;
                 (Some(stored.sha256), Some(stored.size))
             }
             None => (None, None),

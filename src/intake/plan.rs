@@ -1,7 +1,5 @@
 //! What a source says to import, before any file is copied.
 
-use std::path::PathBuf;
-
 use serde::Serialize;
 
 use crate::store::LearnerInput;
@@ -11,7 +9,8 @@ use crate::store::LearnerInput;
 pub struct PlannedArtifact {
     /// Relative path with `/` separators, or the URL.
     pub name: String,
-    pub file: Option<PathBuf>,
+    /// The file, as checked when the plan was made (opened again by [`super::open::open`]).
+    pub file: Option<super::open::CheckedFile>,
     pub url: Option<String>,
     pub kind: String,
     pub requirement: Option<String>,

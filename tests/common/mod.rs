@@ -82,3 +82,60 @@ pub fn demo(ws: &Path) {
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+/// What a child process did, with its peak memory.
+pub struct Measured {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    /// The peak resident memory of merit itself (VmHWM, which merit reports when
+    /// MERIT_REPORT_PEAK_MEMORY is set), in KiB.
+    pub max_rss_kib: i64,
+    /// The child's ru_maxrss from wait4, in KiB: an upper bound, since Linux charges a child,
+    /// at exec, with the memory of the test process it was spawned from.
+    pub ru_maxrss_kib: i64,
+}
+
+/// Runs `cmd` (a merit command) to its end and measures its peak memory.
+// The child is reaped by wait4 below, not by Child::wait.
+#[allow(clippy::zombie_processes)]
+pub fn run_measured(cmd: &mut Command) -> Measured {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = cmd
+        .env("MERIT_REPORT_PEAK_MEMORY", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the command starts");
+    let mut out = child.stdout.take().expect("stdout");
+    let mut err = child.stderr.take().expect("stderr");
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = out.read_to_string(&mut s);
+        s
+    });
+    let mut stderr = String::new();
+    let _ = err.read_to_string(&mut stderr);
+    let stdout = reader.join().unwrap_or_default();
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to fill in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: waits for our own child, whose pid we hold, and writes into locals.
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    assert_eq!(pid, child.id() as libc::pid_t, "wait4 failed");
+    let code = libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status));
+    let peak = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("merit: peak memory "))
+        .and_then(|v| v.trim_end_matches(" kB").parse().ok())
+        .expect("merit reports its peak memory");
+    Measured {
+        code,
+        stdout,
+        stderr,
+        max_rss_kib: peak,
+        ru_maxrss_kib: usage.ru_maxrss,
+    }
+}
