@@ -21,6 +21,9 @@ pub use image::ImagePreview;
 
 /// Most bytes of an artifact read for display.
 pub const MAX_READ: u64 = 4 * 1024 * 1024;
+/// Longest line shown of text, Markdown and code; the rest of such a line is cut (a 4 MiB
+/// one-line file once took 660 MB to highlight).
+pub const MAX_LINE: usize = 4096;
 
 /// What the viewer shows for one artifact.
 #[derive(Clone, Debug, Default)]
@@ -64,16 +67,18 @@ pub fn load(record: &ArtifactRecord, path: Option<&Path>, theme: Theme) -> Artif
     let result = match record.kind.as_str() {
         "image" => image::load(path, theme),
         "pdf" => pdf::load(path),
-        "csv" => read_prefix(path).map(|(text, total)| truncated(table::load(&text, theme), total)),
-        "code" => read_prefix(path)
-            .map(|(text, total)| truncated(code::load(&text, &record.name, theme), total)),
-        "markdown" => {
-            read_prefix(path).map(|(text, total)| truncated(markdown::load(&text, theme), total))
-        }
-        "text" => read_prefix(path).map(|(text, total)| {
+        "csv" => read_lines(path)
+            .map(|(text, total, cut)| truncated(table::load(&text, theme), total, cut)),
+        "code" => read_lines(path).map(|(text, total, cut)| {
+            truncated(code::load(&text, &record.name, theme), total, cut)
+        }),
+        "markdown" => read_lines(path)
+            .map(|(text, total, cut)| truncated(markdown::load(&text, theme), total, cut)),
+        "text" => read_lines(path).map(|(text, total, cut)| {
             truncated(
                 ArtifactContent::from_plain(sanitize::lines(&text), true),
                 total,
+                cut,
             )
         }),
         _ => Ok(ArtifactContent::default()
@@ -82,19 +87,61 @@ pub fn load(record: &ArtifactRecord, path: Option<&Path>, theme: Theme) -> Artif
     result.unwrap_or_else(|e| ArtifactContent::default().note(format!("cannot show it: {e}")))
 }
 
-fn truncated(mut c: ArtifactContent, total: u64) -> ArtifactContent {
+/// Notes what was not shown: the end of a file past [`MAX_READ`], and `cut` lines longer
+/// than [`MAX_LINE`].
+fn truncated(mut c: ArtifactContent, total: u64, cut: usize) -> ArtifactContent {
+    let mut notes = Vec::new();
     if total > MAX_READ {
-        let note = format!(
+        notes.push(format!(
             "showing the first {} of {}",
             human_size(MAX_READ),
             human_size(total)
-        );
+        ));
+    }
+    if cut > 0 {
+        notes.push(format!(
+            "{cut} line(s) longer than {MAX_LINE} bytes are cut there (marked …)"
+        ));
+    }
+    if !notes.is_empty() {
+        let note = notes.join("; ");
         c.note = Some(match c.note {
             Some(n) => format!("{note}; {n}"),
             None => note,
         });
     }
     c
+}
+
+/// [`read_prefix`], each line cut at [`MAX_LINE`] bytes; also returns how many were cut.
+fn read_lines(path: &Path) -> std::io::Result<(String, u64, usize)> {
+    let (text, total) = read_prefix(path)?;
+    let (text, cut) = cut_long_lines(&text);
+    Ok((text, total, cut))
+}
+
+/// `text` with every line longer than [`MAX_LINE`] bytes cut there and marked `…`.
+pub fn cut_long_lines(text: &str) -> (String, usize) {
+    let mut cut = 0;
+    let mut out = String::with_capacity(text.len().min(MAX_READ as usize));
+    for line in text.split_inclusive('\n') {
+        let body = line.strip_suffix('\n').unwrap_or(line);
+        if body.len() > MAX_LINE {
+            let mut end = MAX_LINE;
+            while !body.is_char_boundary(end) {
+                end -= 1;
+            }
+            out.push_str(&body[..end]);
+            out.push('…');
+            if line.ends_with('\n') {
+                out.push('\n');
+            }
+            cut += 1;
+        } else {
+            out.push_str(line);
+        }
+    }
+    (out, cut)
 }
 
 /// Reads at most [`MAX_READ`] bytes as text (invalid UTF-8 replaced); returns the file size.

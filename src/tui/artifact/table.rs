@@ -11,6 +11,11 @@ use crate::tui::theme::Theme;
 const MAX_COL: usize = 32;
 /// Rows laid out; the rest is counted.
 const MAX_ROWS: usize = 20_000;
+/// Columns laid out; the rest of each row is counted, not kept (a 4 MiB row of commas once
+/// became four million cells).
+const MAX_COLUMNS: usize = 64;
+/// Cells laid out over the whole table.
+const MAX_CELLS: usize = 200_000;
 
 pub fn load(text: &str, theme: Theme) -> ArtifactContent {
     let mut reader = csv::ReaderBuilder::new()
@@ -20,10 +25,26 @@ pub fn load(text: &str, theme: Theme) -> ArtifactContent {
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut more = 0usize;
     let mut error = None;
-    for rec in reader.records() {
+    let (mut cells, mut wide) = (0usize, 0usize);
+    let mut record = csv::ByteRecord::new();
+    loop {
+        let rec = match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => Ok(&record),
+            Err(e) => Err(e),
+        };
         match rec {
-            Ok(r) if rows.len() < MAX_ROWS => {
-                rows.push(r.iter().map(|c| cut(&sanitize::line(c))).collect())
+            Ok(r) if rows.len() < MAX_ROWS && cells < MAX_CELLS => {
+                if r.len() > MAX_COLUMNS {
+                    wide = wide.max(r.len());
+                }
+                let row: Vec<String> = r
+                    .iter()
+                    .take(MAX_COLUMNS)
+                    .map(|c| cut(&sanitize::line(&String::from_utf8_lossy(c))))
+                    .collect();
+                cells += row.len().max(1);
+                rows.push(row);
             }
             Ok(_) => more += 1,
             Err(e) => {
@@ -80,6 +101,11 @@ pub fn load(text: &str, theme: Theme) -> ArtifactContent {
         "{} rows × {cols} columns",
         rows.len().saturating_sub(1) + more
     );
+    let rows_note = if wide > 0 {
+        format!("{rows_note}; rows of up to {wide} columns are cut after {MAX_COLUMNS}")
+    } else {
+        rows_note
+    };
     content.note = Some(match (more, error) {
         (_, Some(e)) => format!("{rows_note}; {e}"),
         (0, None) => rows_note,
