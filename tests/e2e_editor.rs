@@ -214,3 +214,86 @@ fn editing_in_external_editor_and_back() {
         12.0
     );
 }
+
+/// A stand-in editor that leaves a mark when it runs (and changes nothing).
+fn marking_editor(dir: &Path, name: &str) -> (String, PathBuf) {
+    let mark = dir.join(format!("{name}.ran"));
+    let script = dir.join(format!("{name}.sh"));
+    std::fs::write(&script, format!("#!/bin/sh\ntouch '{}'\n", mark.display())).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    (script.display().to_string(), mark)
+}
+
+#[test]
+fn over_ssh_f4_runs_only_the_editor_the_policy_names() {
+    let (dir, ws, _file) = workspace();
+    let (own, own_mark) = marking_editor(dir.path(), "own");
+    let ssh = ("SSH_CONNECTION", "203.0.113.9 52000 192.0.2.1 22");
+    // No policy: F4 says why it is off, and the lead's own $EDITOR never runs.
+    let mut p = open_editor(&ws, &[("EDITOR", &own), ("VISUAL", ""), ssh]);
+    p.send("\x1bOS"); // F4
+    p.wait_text("F4 is off over SSH");
+    let screen = p.screen();
+    assert!(screen.contains("merit policy set editor"), "{screen}");
+    p.send("\x1b");
+    p.wait_for("the notice closed", |s| !s.contains("F4 is off over SSH"));
+    p.send("\x1b");
+    p.wait_text("Rubrics");
+    p.send("q");
+    p.send("q");
+    p.wait_exit();
+    assert!(!own_mark.exists(), "the lead's $EDITOR ran over SSH");
+
+    // With the policy, F4 runs that editor, still not $EDITOR.
+    let (allowed, allowed_mark) = marking_editor(dir.path(), "allowed");
+    let o = common::run(&ws, &["--as", "lena", "policy", "set", "editor", &allowed]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let mut p = open_editor(&ws, &[("EDITOR", &own), ("VISUAL", ""), ssh]);
+    p.send("\x1bOS");
+    p.wait_for("the editor ran", |_| allowed_mark.exists());
+    p.wait_text("Rubric data-cleaning v2");
+    p.send("\x1b");
+    p.wait_text("Rubrics");
+    p.send("q");
+    p.send("q");
+    p.wait_exit();
+    assert!(!own_mark.exists(), "the lead's $EDITOR ran over SSH");
+
+    // Not over SSH (the helper clears SSH_CONNECTION itself), the lead's own editor runs.
+    let mut p = open_editor(&ws, &[("EDITOR", &own), ("VISUAL", "")]);
+    p.send("\x1bOS");
+    p.wait_for("the lead's editor ran", |_| own_mark.exists());
+    p.wait_text("Rubric data-cleaning v2");
+    p.send("\x1b");
+    p.wait_text("Rubrics");
+    p.send("q");
+    p.send("q");
+    p.wait_exit();
+}
+
+#[test]
+fn policies_are_for_leads_and_audited() {
+    let (_dir, ws, _file) = workspace();
+    let o = common::run(&ws, &["--as", "amir", "policy", "set", "editor", "rvim"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        common::stderr(&o).contains("needs the lead role"),
+        "{}",
+        common::stderr(&o)
+    );
+    let o = common::run(&ws, &["--as", "lena", "policy", "set", "editr", "rvim"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(common::stderr(&o).contains("no policy `editr`"));
+    let o = common::run(&ws, &["--as", "lena", "policy", "set", "editor", "rvim"]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let list = common::stdout(&common::run(&ws, &["policy", "list"]));
+    assert!(list.contains("editor\trvim\t(set by lena"), "{list}");
+    let store = Store::open(&ws).unwrap();
+    let tail = store.audit_tail(5).unwrap();
+    assert!(
+        tail.iter()
+            .any(|e| e.action == "policy.set" && e.subject == "editor" && e.actor == "lena"),
+        "{tail:?}"
+    );
+}

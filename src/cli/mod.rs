@@ -8,6 +8,7 @@ mod export;
 mod import;
 mod issuer;
 mod passphrase;
+mod policy;
 mod revoke;
 mod rubric;
 mod second_mark;
@@ -77,6 +78,9 @@ pub enum Command {
     Revoke(revoke::RevokeArgs),
     /// Write the signed revocation list to publish
     StatusList(revoke::StatusListArgs),
+    /// The workspace's policies (kept in the database, audited)
+    #[command(subcommand)]
+    Policy(policy::Cmd),
 }
 
 /// Global context every subcommand gets.
@@ -127,6 +131,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Export(a)) => export::run(&ctx, a),
         Some(Command::Revoke(a)) => revoke::revoke(&ctx, a),
         Some(Command::StatusList(a)) => revoke::status_list(&ctx, a),
+        Some(Command::Policy(c)) => policy::run(&ctx, c),
         None => {
             let root = workspace::resolve(ctx.workspace.as_deref())?;
             merit::tui::run(&root, &ctx.actor()?)?;

@@ -7,6 +7,7 @@ pub mod audit;
 mod awards;
 mod bulk;
 mod cohorts;
+pub mod policies;
 mod queue;
 mod review;
 mod rubrics;

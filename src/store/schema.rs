@@ -169,6 +169,16 @@ const MIGRATIONS: &[&str] = &[
         note          TEXT
     );
     "#,
+    // 7: policies: controls a workspace's admins set (`merit policy set`), kept in the
+    // database, never in a file an assessor could edit; every change is in the audit log.
+    r#"
+    CREATE TABLE policies (
+        name   TEXT PRIMARY KEY,
+        value  TEXT NOT NULL,
+        set_by TEXT NOT NULL,
+        set_at INTEGER NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this build of Merit writes.

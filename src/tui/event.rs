@@ -188,6 +188,8 @@ pub struct Workers {
     pub root: std::path::PathBuf,
     pub user: String,
     pub approval: Option<crate::tui::approval::ApprovalJob>,
+    /// What F4 may run.
+    pub editor: EditorChoice,
 }
 
 /// The main loop.
@@ -275,20 +277,65 @@ fn perform<W: Write>(
                 }
             }
             Effect::ExternalEditor { text } => {
-                let result = external_edit(terminal, &workers.input, &text);
+                let result = external_edit(terminal, &workers.input, &text, &workers.editor);
                 let _ = tx.send(Msg::ExternalEdited(result));
             }
         }
     }
 }
 
-/// Hands `text` to the lead's editor ($VISUAL, $EDITOR, else vi) with the terminal released,
-/// then takes the terminal back and redraws everything.
+/// Which editor F4 runs: locally the lead's own ($VISUAL, $EDITOR, else vi); over SSH only
+/// the one the workspace's `editor` policy names, and none when it is unset.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EditorChoice {
+    Local,
+    Policy(String),
+    Off,
+}
+
+impl EditorChoice {
+    /// From the environment (an SSH login sets `SSH_CONNECTION`, `SSH_CLIENT` or `SSH_TTY`)
+    /// and the policy.
+    pub fn new(policy: Option<String>) -> Self {
+        let over_ssh = ["SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY"]
+            .iter()
+            .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
+        match (over_ssh, policy) {
+            (false, _) => EditorChoice::Local,
+            (true, Some(cmd)) => EditorChoice::Policy(cmd),
+            (true, None) => EditorChoice::Off,
+        }
+    }
+}
+
+/// Hands `text` to the editor `choice` names with the terminal released, then takes the
+/// terminal back and redraws everything.
 fn external_edit<W: Write>(
     terminal: &mut Terminal<CrosstermBackend<FrameWriter<W>>>,
     input: &InputControl,
     text: &str,
+    choice: &EditorChoice,
 ) -> Result<String, String> {
+    let editor = match choice {
+        EditorChoice::Local => std::env::var("VISUAL")
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .or_else(|| {
+                std::env::var("EDITOR")
+                    .ok()
+                    .filter(|v| !v.trim().is_empty())
+            })
+            .unwrap_or_else(|| "vi".to_string()),
+        EditorChoice::Policy(cmd) => cmd.clone(),
+        EditorChoice::Off => {
+            return Err(
+                "F4 is off over SSH: an editor can start a shell, which would escape \
+                        the workbench. An admin can allow a restricted editor with \
+                        `merit policy set editor rvim` (or `nano --restricted`)."
+                    .into(),
+            );
+        }
+    };
     let mut file = tempfile::Builder::new()
         .prefix("merit-rubric-")
         .suffix(".yaml")
@@ -297,15 +344,6 @@ fn external_edit<W: Write>(
     file.write_all(text.as_bytes())
         .and_then(|()| file.flush())
         .map_err(|e| format!("cannot write the temporary file: {e}"))?;
-    let editor = std::env::var("VISUAL")
-        .ok()
-        .filter(|v| !v.trim().is_empty())
-        .or_else(|| {
-            std::env::var("EDITOR")
-                .ok()
-                .filter(|v| !v.trim().is_empty())
-        })
-        .unwrap_or_else(|| "vi".to_string());
     let mut parts = editor.split_whitespace();
     let program = parts.next().unwrap_or("vi").to_string();
     let args: Vec<String> = parts.map(str::to_string).collect();

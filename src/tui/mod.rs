@@ -46,11 +46,12 @@ pub fn run(root: &Path, user: &str) -> Result<()> {
         );
     }
     // Fail before touching the screen if the workspace cannot be opened.
-    let (is_lead, is_issuer) = {
+    let (is_lead, is_issuer, editor_policy) = {
         let store = Store::open(root)?;
         (
             store.has_role(user, "lead")?,
             store.has_role(user, "issuer")?,
+            store.policy(crate::store::policies::EDITOR)?,
         )
     };
     let session = Session {
@@ -88,6 +89,7 @@ pub fn run(root: &Path, user: &str) -> Result<()> {
         root: root.to_path_buf(),
         user: user.to_string(),
         approval: None,
+        editor: event::EditorChoice::new(editor_policy),
     };
     let result = event::run(&mut terminal, &mut app, rx, tx, workers);
     // Let the database thread finish what it was asked (the last draft) before leaving.

@@ -37,6 +37,10 @@ impl Pty {
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("NO_COLOR");
         cmd.env_remove("MERIT_HOME");
+        // Whether the program thinks it runs over SSH is the test's to say, never CI's.
+        for v in ["SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY"] {
+            cmd.env_remove(v);
+        }
         // Whatever terminal runs the tests, the program under test draws with half blocks.
         cmd.env("MERIT_GRAPHICS", "none");
         for (k, v) in env {
