@@ -928,3 +928,97 @@ fn a_killed_approval_resumes_without_duplicates() {
     let o = merit(&ws, &args);
     assert!(o.status.success(), "{}", common::stdout(&o));
 }
+
+/// A workspace whose status indexes cross the first list's 131,072 entries: the credentials
+/// past it name the second list, `status-list` writes both, and `merit verify` finds a
+/// revocation in the second with the workspace's own copies, through $MERIT_HOME as well as
+/// --workspace.
+#[test]
+fn status_indexes_past_the_first_list_use_the_next_one() {
+    let (dir, ws) = issued();
+    // As if 131,071 credentials had been issued before.
+    {
+        let store = merit::store::Store::open(&ws).unwrap();
+        store
+            .raw_connection()
+            .execute(
+                "INSERT INTO counters (name, value) VALUES ('status_index', 131071)
+                 ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+                [],
+            )
+            .unwrap();
+    }
+    let mut awards = Vec::new();
+    for cohort in ["data-2026-q2", "teach-2026-spring", "appsec-2026-1"] {
+        let o = merit(&ws, &["approve", "--cohort", cohort, "--all-meeting"]);
+        assert!(o.status.success(), "{}", common::stderr(&o));
+        let store = merit::store::Store::open(&ws).unwrap();
+        awards.extend(store.cohort_awards(cohort).unwrap());
+    }
+    assert!(
+        awards.len() >= 2,
+        "enough to cross the boundary: {}",
+        awards.len()
+    );
+    let second: Vec<&merit::store::Award> = awards
+        .iter()
+        .filter(|a| a.status_index >= 131_072)
+        .collect();
+    assert!(!second.is_empty());
+    let cred: Value = serde_json::from_str(&second[0].credential_json).unwrap();
+    let entry = &cred["credentialStatus"];
+    assert_eq!(
+        entry["statusListCredential"],
+        "https://badges.example.org/status/revocation-2"
+    );
+    assert_eq!(
+        entry["statusListIndex"],
+        (second[0].status_index - 131_072).to_string()
+    );
+    let o = merit(
+        &ws,
+        &[
+            "revoke",
+            &second[0].credential_id,
+            "--reason",
+            "test past the boundary",
+        ],
+    );
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let out = dir.path().join("status.json");
+    let o = merit(&ws, &["status-list", "--out", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    assert!(out.is_file() && dir.path().join("status-2.json").is_file());
+    let text = common::stdout(&o);
+    assert!(
+        text.contains("at https://badges.example.org/status/revocation-2"),
+        "{text}"
+    );
+    let file = dir.path().join("revoked.json");
+    std::fs::write(&file, &second[0].credential_json).unwrap();
+    // The workspace's own lists, through --workspace and through $MERIT_HOME.
+    let o = merit(&ws, &["verify", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        common::stdout(&o).contains("✗ status  REVOKED"),
+        "{}",
+        common::stdout(&o)
+    );
+    let o = common::merit()
+        .env("MERIT_HOME", &ws)
+        .args(["verify", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        common::stdout(&o).contains("✗ status  REVOKED"),
+        "{}",
+        common::stdout(&o)
+    );
+    // One in the first list is not revoked.
+    let first = awards.iter().find(|a| a.status_index < 131_072).unwrap();
+    std::fs::write(&file, &first.credential_json).unwrap();
+    let o = merit(&ws, &["verify", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", common::stdout(&o));
+    assert!(common::stdout(&o).contains("✓ status  not revoked"));
+}
