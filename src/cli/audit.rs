@@ -31,7 +31,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
                 );
             } else {
                 for p in &report.problems {
-                    println!("{p}");
+                    println!("{}", merit::sanitize::line(p));
                 }
                 println!(
                     "audit log BROKEN: {} problem(s) in {} entries",
