@@ -5,10 +5,12 @@
 //! submissions) and `demo` (a generated workspace), plus `tui`, the workbench, which uses
 //! them; none of them uses `tui`, and the command line (`src/cli`, in the binary) uses all.
 
+pub mod access;
 pub mod authoring;
 pub mod credential;
 pub mod demo;
 pub mod hash;
+pub mod identity;
 pub mod intake;
 pub mod letters;
 pub mod rubric;

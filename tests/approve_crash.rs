@@ -33,7 +33,7 @@ fn approve(ws: &std::path::Path) -> std::process::Command {
             "--json",
         ])
         .env("MERIT_PASSPHRASE", PASS)
-        .env("USER", "ines");
+        .args(["--as", "ines"]);
     cmd
 }
 
@@ -45,6 +45,8 @@ fn a_10000_cohort_killed_mid_approval_ends_with_exactly_one_verifying_credential
         .arg("--workspace")
         .arg(ws)
         .args([
+            "--as",
+            "ines",
             "issuer",
             "init",
             "--name",

@@ -21,6 +21,8 @@ fn setup() -> (tempfile::TempDir, Store, String) {
     let file = dir.path().join("dc.yaml");
     std::fs::write(&file, src()).unwrap();
     let mut store = Store::open(&dir.path().join("ws")).unwrap();
+    common::grant(&mut store, "lena", &["lead"]);
+    common::grant(&mut store, "lou", &["lead"]);
     let r = rubric::parse(src().as_bytes()).unwrap();
     let v1 = match store
         .import_rubric(&r, &src(), Some(file.to_str().unwrap()), "lena")

@@ -1,12 +1,18 @@
 //! Claims: opening a new submission claims it; others can only read it until the claim lapses
 //! or a lead releases it.
 
+mod common;
+
 use merit::rubric;
 use merit::store::{ArtifactRecord, LearnerInput, Store, SubmissionInput};
 
 fn workspace() -> (tempfile::TempDir, Store, i64) {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path()).unwrap();
+    common::grant(&mut store, "t", &["lead"]);
+    common::grant(&mut store, "lena", &["lead"]);
+    common::grant(&mut store, "amir", &["assessor"]);
+    common::grant(&mut store, "bea", &["assessor"]);
     let src = rubric::BUNDLED[1].1;
     let r = rubric::parse(src.as_bytes()).unwrap();
     store.import_rubric(&r, src, None, "t").unwrap();

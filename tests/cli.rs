@@ -22,6 +22,12 @@ fn usage_errors_exit_2_and_help_exits_0() {
 fn global_flags_work_before_and_after_the_subcommand() {
     let ws = tempfile::tempdir().unwrap();
     let w = ws.path().to_str().unwrap();
+    // The test's account creates the workspace (admin and lead) and makes lena an admin.
+    let o = merit()
+        .args(["--workspace", w, "user", "add", "lena", "--role", "admin"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
     let o = merit()
         .args([
             "--workspace",
@@ -56,11 +62,20 @@ fn global_flags_work_before_and_after_the_subcommand() {
         .args(["user", "list", "--workspace", w])
         .output()
         .unwrap();
-    assert_eq!(stdout(&o), "amir\tassessor\nbea\tlead\n");
+    let me = common::me();
+    assert_eq!(
+        stdout(&o),
+        format!("amir\tassessor\nbea\tlead\nlena\tadmin\n{me}\tadmin,lead\n")
+    );
     // The actor recorded in the audit log is --as.
     let store = Store::open(ws.path()).unwrap();
     let tail = store.audit_tail(10).unwrap();
-    assert!(tail.iter().all(|e| e.actor == "lena"));
+    let by_lena: Vec<&str> = tail
+        .iter()
+        .filter(|e| e.actor == "lena")
+        .map(|e| e.subject.as_str())
+        .collect();
+    assert_eq!(by_lena, ["bea", "amir"], "{tail:?}");
 }
 
 #[test]
@@ -79,9 +94,9 @@ fn merit_home_is_the_default_workspace() {
 #[test]
 fn unknown_role_is_a_usage_error() {
     let ws = tempfile::tempdir().unwrap();
-    let o = run(ws.path(), &["user", "add", "x", "--role", "admin"]);
+    let o = run(ws.path(), &["user", "add", "x", "--role", "superuser"]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("possible values: lead, assessor, issuer"));
+    assert!(stderr(&o).contains("possible values: admin, lead, assessor, issuer"));
 }
 
 #[test]

@@ -96,7 +96,7 @@ fn flags_show_what_needs_a_second_look_and_keep_it_from_being_signed() {
         .arg("--workspace")
         .arg(&ws)
         .args(["approve", "--cohort", COHORT, "--all-meeting", "--json"])
-        .env("USER", "ines")
+        .args(["--as", "ines"])
         .env("MERIT_PASSPHRASE", "merit-demo")
         .env("MERIT_APPROVE_BATCH", "3")
         .output()

@@ -45,7 +45,8 @@ fn parallel_processes_on_a_new_workspace_all_succeed() {
         .collect();
     wait_all(children);
     let store = Store::open(&ws).unwrap();
-    assert_eq!(store.users().unwrap().len(), 8);
+    // The eight, and the account that created the workspace (its admin).
+    assert_eq!(store.users().unwrap().len(), 9);
     drop(store);
 
     // 2. Rubrics, then six imports into six cohorts at once, with rubric imports alongside.
@@ -104,6 +105,6 @@ fn parallel_processes_on_a_new_workspace_all_succeed() {
     assert_eq!(store.rubric_ids().unwrap().len(), 3);
     let report = store.verify_audit().unwrap();
     assert!(report.ok(), "{:?}", report.problems);
-    // 8 users + 3 rubrics + 6 cohorts created + 6 imports.
-    assert_eq!(report.entries, 8 + 3 + 6 + 6);
+    // The workspace's creation, 8 users, 3 rubrics, 6 cohorts created, 6 imports.
+    assert_eq!(report.entries, 1 + 8 + 3 + 6 + 6);
 }

@@ -18,7 +18,7 @@ fn merit(ws: &Path, args: &[&str]) -> Output {
         .arg(ws)
         .args(args)
         .env("MERIT_PASSPHRASE", PASS)
-        .env("USER", "ines")
+        .args(["--as", "ines"])
         .output()
         .unwrap()
 }
@@ -97,7 +97,7 @@ fn issuer_key_is_private_and_needs_the_passphrase() {
             "--all-meeting",
         ])
         .env("MERIT_PASSPHRASE", "not the passphrase")
-        .env("USER", "ines")
+        .args(["--as", "ines"])
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
@@ -725,7 +725,7 @@ fn two_approvals_at_once_issue_each_credential_exactly_once() {
             .args(["--workspace", ws.to_str().unwrap(), "approve", "--json"])
             .args(["--cohort", "data-2026-q2", "--all-meeting"])
             .env("MERIT_PASSPHRASE", PASS)
-            .env("USER", "ines")
+            .args(["--as", "ines"])
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
             .spawn()
@@ -858,7 +858,7 @@ fn a_killed_approval_resumes_without_duplicates() {
             "--all-meeting",
         ])
         .env("MERIT_PASSPHRASE", PASS)
-        .env("USER", "ines")
+        .args(["--as", "ines"])
         .env("MERIT_APPROVE_BATCH", "4")
         .env("MERIT_TEST_HOLD_AFTER", "8")
         .stdin(std::process::Stdio::piped())

@@ -84,6 +84,8 @@ fn score_a_submission_entirely_by_keystrokes() {
     let dir = demo_workspace();
     let ws = dir.path().join("ws");
     // Someone new: the demo's own assessors already have assessments.
+    let o = common::run(&ws, &["user", "add", "tess", "--role", "assessor"]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
     let mut p = workbench(&ws, "tess", &[]);
     open_first_new(&mut p);
     // The top level of every criterion: `l` steps up and stops at the top.
@@ -204,6 +206,8 @@ fn escape_sequences_never_reach_the_terminal() {
             dir.path().join("src").to_str().unwrap(),
         ],
     );
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let o = common::run(&ws, &["user", "add", "amir", "--role", "assessor"]);
     assert!(o.status.success(), "{}", common::stderr(&o));
 
     let mut p = workbench(&ws, "amir", &[]);

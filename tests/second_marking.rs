@@ -83,7 +83,7 @@ fn second_marking_agrees_or_goes_to_a_lead_and_nothing_waiting_is_signed() {
     let o = merit_as(&ws, "amir", &["second-mark", "request", &agree.to_string()]);
     assert!(!o.status.success());
     assert!(
-        common::stderr(&o).contains("not a lead"),
+        common::stderr(&o).contains("the lead role"),
         "{}",
         common::stderr(&o)
     );

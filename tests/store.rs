@@ -73,6 +73,7 @@ fn refuses_a_database_from_a_newer_merit() {
 fn rubric_versions_are_immutable_and_keyed_by_content() {
     let ws = tempfile::tempdir().unwrap();
     let mut store = Store::open(ws.path()).unwrap();
+    common::grant(&mut store, "lena", &["lead"]);
     let src = rubric::BUNDLED[1].1;
     let r1 = rubric::parse(src.as_bytes()).unwrap();
     let v1 = match store.import_rubric(&r1, src, None, "lena").unwrap() {
@@ -138,9 +139,9 @@ fn artifacts_are_content_addressed_and_complete() {
 fn audit_chain_detects_an_edited_entry() {
     let ws = tempfile::tempdir().unwrap();
     let mut store = Store::open(ws.path()).unwrap();
-    store.add_user("lena", "lead", "admin").unwrap();
-    store.add_user("amir", "assessor", "admin").unwrap();
-    store.add_user("ines", "issuer", "admin").unwrap();
+    store.add_user("lena", "lead", &common::me()).unwrap();
+    store.add_user("amir", "assessor", &common::me()).unwrap();
+    store.add_user("ines", "issuer", &common::me()).unwrap();
     assert!(store.verify_audit().unwrap().ok());
     let conn = store.raw_connection();
     // The log refuses edits through SQL...
@@ -175,7 +176,7 @@ fn audit_chain_detects_a_deleted_entry() {
     let ws = tempfile::tempdir().unwrap();
     let mut store = Store::open(ws.path()).unwrap();
     for name in ["a", "b", "c", "d"] {
-        store.add_user(name, "assessor", "admin").unwrap();
+        store.add_user(name, "assessor", &common::me()).unwrap();
     }
     let conn = store.raw_connection();
     assert!(
@@ -205,7 +206,7 @@ fn audit_verify_command_exits_1_on_a_broken_chain() {
     assert!(o.status.success(), "{}", common::stderr(&o));
     let o = common::run(ws.path(), &["audit", "verify"]);
     assert_eq!(o.status.code(), Some(0));
-    assert!(common::stdout(&o).contains("1 entries, chain verified"));
+    assert!(common::stdout(&o).contains("2 entries, chain verified"));
     {
         let store = Store::open(ws.path()).unwrap();
         let conn = store.raw_connection();

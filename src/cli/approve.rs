@@ -39,8 +39,11 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
         bail!("say which work to approve: --all-meeting or --submission ID...");
     }
     let root = workspace::resolve(ctx.workspace.as_deref())?;
-    let actor = ctx.actor()?;
-    let mut store = ctx.open()?;
+    let (mut store, actor) = ctx.open_for(if a.dry_run {
+        merit::access::Action::ApproveDryRun
+    } else {
+        merit::access::Action::Approve
+    })?;
     let issuer = issuer::load(&root)?;
     let suite = Suite::parse(&a.suite).unwrap_or(Suite::Rdfc);
     if !store.cohorts()?.iter().any(|c| c.id == a.cohort) {

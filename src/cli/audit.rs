@@ -20,7 +20,7 @@ pub enum Cmd {
 pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
     match cmd {
         Cmd::Verify { json } => {
-            let store = ctx.open()?;
+            let (store, _) = ctx.open_for(merit::access::Action::Read)?;
             let report = store.verify_audit()?;
             if json {
                 println!("{}", merit::sanitize::json_pretty(&report)?);

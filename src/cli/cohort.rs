@@ -18,7 +18,7 @@ pub enum Cmd {
 
 pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
     let Cmd::List { json } = cmd;
-    let store = ctx.open()?;
+    let (store, _) = ctx.open_for(merit::access::Action::Read)?;
     let cohorts = store.cohorts()?;
     if json {
         println!("{}", merit::sanitize::json_pretty(&cohorts)?);

@@ -85,7 +85,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
         }
     }
     let want = |f: &str| a.format.iter().any(|x| x == f);
-    let store = ctx.open()?;
+    let (store, _) = ctx.open_for(merit::access::Action::Export)?;
     let subs = store.cohort_submissions(&a.cohort)?;
     if subs.is_empty() {
         bail!("cohort `{}` has no submissions", a.cohort);

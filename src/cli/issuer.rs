@@ -42,8 +42,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
             email,
             did_web,
         } => {
-            let store = ctx.open()?;
-            let actor = ctx.actor()?;
+            let (store, actor) = ctx.open_for(merit::access::Action::IssuerInit)?;
             let pass = passphrase::get(true)?;
             let issuer = issuer::init(
                 &root,
@@ -71,6 +70,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Show { json } => {
+            ctx.open_for(merit::access::Action::Read)?;
             let issuer = issuer::load(&root)?;
             let public = keys::public_key(&issuer::key_path(&root))?;
             if json {

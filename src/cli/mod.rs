@@ -18,7 +18,7 @@ mod verify;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use clap::{Parser, Subcommand};
 
 use merit::store::{Store, workspace};
@@ -37,7 +37,8 @@ pub struct Cli {
     /// Workspace folder (default: $MERIT_HOME, else the platform data folder)
     #[arg(long, global = true, value_name = "DIR")]
     pub workspace: Option<PathBuf>,
-    /// Act as this person (default: $USER)
+    /// Act as this person (only for the workspace's service account or root; default: the
+    /// account you run as)
     #[arg(long = "as", global = true, value_name = "NAME")]
     pub as_user: Option<String>,
     #[command(subcommand)]
@@ -90,20 +91,19 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// Who is acting: `--as`, else `$USER` (or `$LOGNAME`).
+    /// Who is acting: the account of this process's uid; `--as NAME` only for the
+    /// workspace's service account or root (see `merit::identity`).
     pub fn actor(&self) -> Result<String> {
-        if let Some(a) = &self.as_user {
-            if a.trim().is_empty() {
-                bail!("--as needs a name");
-            }
-            return Ok(a.clone());
-        }
-        for var in ["USER", "LOGNAME"] {
-            if let Some(v) = std::env::var(var).ok().filter(|v| !v.is_empty()) {
-                return Ok(v);
-            }
-        }
-        bail!("cannot tell who you are: set $USER or pass --as NAME")
+        let root = workspace::resolve(self.workspace.as_deref()).ok();
+        merit::identity::acting(self.as_user.as_deref(), root.as_deref())
+    }
+
+    /// Opens the workspace and checks that the actor may take `action`; returns both.
+    pub fn open_for(&self, action: merit::access::Action) -> Result<(Store, String)> {
+        let actor = self.actor()?;
+        let mut store = self.open()?;
+        store.authorize(&actor, action)?;
+        Ok((store, actor))
     }
 
     pub fn open(&self) -> Result<Store> {

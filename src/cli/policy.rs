@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::Result;
 use clap::Subcommand;
 
 use merit::sanitize::{json_pretty, line as safe};
@@ -37,17 +37,16 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
     match cmd {
         Cmd::Set { name, value } => {
             let actor = ctx.actor()?;
-            require(&store, &actor)?;
             store.set_policy(&name, Some(&value), &actor)?;
             println!("policy {} is now {}", safe(&name), safe(&value));
         }
         Cmd::Unset { name } => {
             let actor = ctx.actor()?;
-            require(&store, &actor)?;
             store.set_policy(&name, None, &actor)?;
             println!("policy {} is unset", safe(&name));
         }
         Cmd::List { json } => {
+            store.authorize(&ctx.actor()?, merit::access::Action::Read)?;
             let policies = store.policies()?;
             if json {
                 println!("{}", json_pretty(&policies)?);
@@ -68,17 +67,4 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Policies are a workspace lead's to set (until the workspace has administrators).
-fn require(store: &merit::store::Store, actor: &str) -> Result<()> {
-    if !store.has_role(actor, "lead")? {
-        bail!(
-            "setting a policy needs the lead role and {} does not have it (a lead grants it \
-             with `merit user add {} --role lead`)",
-            safe(actor),
-            safe(actor)
-        );
-    }
-    Ok(())
 }

@@ -43,7 +43,7 @@ pub struct StatusListArgs {
 
 pub fn status_list(ctx: &Ctx, a: StatusListArgs) -> Result<ExitCode> {
     let root = workspace::resolve(ctx.workspace.as_deref())?;
-    let store = ctx.open()?;
+    let (store, _) = ctx.open_for(merit::access::Action::StatusList)?;
     let issuer = issuer::load(&root)?;
     let key = issuer::load_key(&root, &passphrase::get(false)?)?;
     let revoked: Vec<u64> = store

@@ -137,7 +137,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Cmd::History { id, json } => {
-            let store = ctx.open()?;
+            let (store, _) = ctx.open_for(merit::access::Action::Read)?;
             let versions = store.rubric_versions(&id)?;
             if versions.is_empty() {
                 eprintln!("no rubric `{}` in this workspace", safe(&id));

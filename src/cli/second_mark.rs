@@ -7,7 +7,7 @@ use clap::{Subcommand, ValueEnum};
 
 use merit::rubric::Decision;
 use merit::sanitize::line as safe;
-use merit::store::{SecondMarking, Store};
+use merit::store::SecondMarking;
 
 use super::Ctx;
 
@@ -54,16 +54,6 @@ pub enum Cmd {
     },
 }
 
-fn require_lead(store: &Store, actor: &str) -> Result<()> {
-    if !store.has_role(actor, "lead")? {
-        bail!(
-            "second marking is a lead's decision and {actor} is not a lead \
-             (`merit user add {actor} --role lead`)"
-        );
-    }
-    Ok(())
-}
-
 pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
     let mut store = ctx.open()?;
     match cmd {
@@ -74,7 +64,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
             seed,
         } => {
             let actor = ctx.actor()?;
-            require_lead(&store, &actor)?;
+            store.authorize(&actor, merit::access::Action::RequestSecondMarking)?;
             if let (Some(c), Some(n)) = (&cohort, sample) {
                 let mut pool = store.second_marking_candidates(c)?;
                 let mut rng = seed.map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed);
@@ -113,7 +103,6 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
         }
         Cmd::Resolve { id, decision, note } => {
             let actor = ctx.actor()?;
-            require_lead(&store, &actor)?;
             let decision = match decision {
                 DecisionArg::Meets => Decision::Meets,
                 DecisionArg::NotYet => Decision::NotYet,
@@ -131,6 +120,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
             candidates,
             json,
         } => {
+            store.authorize(&ctx.actor()?, merit::access::Action::ListSecondMarking)?;
             if candidates {
                 let c = cohort.as_deref().unwrap_or_default();
                 let ids = store.second_marking_candidates(c)?;

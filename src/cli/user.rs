@@ -1,4 +1,4 @@
-//! `merit user add|list`.
+//! `merit user add|remove|list`.
 
 use std::process::ExitCode;
 
@@ -9,6 +9,7 @@ use super::Ctx;
 
 #[derive(Clone, Copy, ValueEnum)]
 pub enum Role {
+    Admin,
     Lead,
     Assessor,
     Issuer,
@@ -17,6 +18,7 @@ pub enum Role {
 impl Role {
     fn as_str(self) -> &'static str {
         match self {
+            Role::Admin => "admin",
             Role::Lead => "lead",
             Role::Assessor => "assessor",
             Role::Issuer => "issuer",
@@ -31,6 +33,12 @@ pub enum Cmd {
         name: String,
         #[arg(long, value_enum)]
         role: Role,
+    },
+    /// Take a role (or, without --role, every role) from a person; what they did stays
+    Remove {
+        name: String,
+        #[arg(long, value_enum)]
+        role: Option<Role>,
     },
     /// List people and their roles
     List {
@@ -55,7 +63,21 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
                 println!("{name} was already {}", role.as_str());
             }
         }
+        Cmd::Remove { name, role } => {
+            let actor = ctx.actor()?;
+            let removed = store.remove_user(&name, role.map(Role::as_str), &actor)?;
+            if removed.is_empty() {
+                println!("{} had no such role", merit::sanitize::line(&name));
+            } else {
+                println!(
+                    "{} no longer has the role(s) {}; what they did is kept",
+                    merit::sanitize::line(&name),
+                    removed.join(", ")
+                );
+            }
+        }
         Cmd::List { json } => {
+            store.authorize(&ctx.actor()?, merit::access::Action::Read)?;
             let users = store.users()?;
             if json {
                 println!("{}", merit::sanitize::json_pretty(&users)?);

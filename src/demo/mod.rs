@@ -73,6 +73,9 @@ const ASSESSORS: &[&str] = &["amir", "bea"];
 /// running it; they get every role so they can try every screen.
 pub fn create(root: &Path, opts: &DemoOptions, user: &str) -> Result<DemoSummary> {
     let mut store = Store::open(root)?;
+    // The account creating the workspace is its admin and lead, and builds the demo.
+    let creator = crate::identity::process_account()?;
+    let creator = creator.as_str();
     let seed = opts.seed;
     let mut rng = fastrand::Rng::with_seed(seed);
     let mut summary = DemoSummary {
@@ -85,7 +88,7 @@ pub fn create(root: &Path, opts: &DemoOptions, user: &str) -> Result<DemoSummary
         let r = rubric::parse(source.as_bytes())
             .map_err(|ps| anyhow::anyhow!("bundled rubric {file} is invalid: {}", ps[0]))?;
         // Built into the binary: there is no file to write back to.
-        match store.import_rubric(&r, source, None, "demo")? {
+        match store.import_rubric(&r, source, None, creator)? {
             RubricImport::New(v) | RubricImport::Unchanged(v) | RubricImport::Reverted(v) => {
                 summary
                     .rubrics
@@ -103,16 +106,16 @@ pub fn create(root: &Path, opts: &DemoOptions, user: &str) -> Result<DemoSummary
     ];
     for (name, roles) in people {
         for role in roles {
-            store.add_user(name, role, "demo")?;
+            store.add_user(name, role, creator)?;
         }
         summary.users.push(format!("{name} ({})", roles.join(", ")));
     }
-    for role in ["lead", "assessor", "issuer"] {
-        store.add_user(user, role, "demo")?;
+    for role in ["admin", "lead", "assessor", "issuer"] {
+        store.add_user(user, role, creator)?;
     }
     summary
         .users
-        .push(format!("{user} (lead, assessor, issuer)"));
+        .push(format!("{user} (admin, lead, assessor, issuer)"));
 
     // Deal learners to cohorts round-robin, each with a name, email and a quality level
     // that drives both the artifacts and how they are scored.
@@ -152,7 +155,7 @@ pub fn create(root: &Path, opts: &DemoOptions, user: &str) -> Result<DemoSummary
             cohort: cohort_id,
             cohort_name: Some(cohort_name),
             rubric_id,
-            actor: "demo",
+            actor: creator,
             progress: false,
             before_open: None,
         };

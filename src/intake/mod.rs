@@ -59,6 +59,7 @@ pub struct ImportReport {
 /// Imports `source` into cohort `opts.cohort`, assessed against the current version of
 /// `opts.rubric_id`.
 pub fn import(store: &mut Store, source: &Path, opts: &ImportOptions<'_>) -> Result<ImportReport> {
+    store.authorize(opts.actor, crate::access::Action::ImportSubmissions)?;
     if !is_slug(opts.cohort) {
         bail!(
             "cohort id `{}` is not valid: use letters, digits, `-` and `_` (give a display name with --cohort-name)",

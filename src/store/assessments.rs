@@ -25,6 +25,7 @@ pub struct AssessmentInput {
 impl Store {
     /// Saves (or replaces) the assessor's draft for a submission.
     pub fn save_draft(&mut self, a: &AssessmentInput) -> Result<i64> {
+        self.authorize(&a.assessor, crate::access::Action::Score)?;
         let tx = self.write()?;
         let id = upsert(&tx, a, "draft", None, None)?;
         // Working on it keeps the claim alive.
@@ -41,6 +42,7 @@ impl Store {
     /// that agrees with the first does the same; one that disagrees leaves the submission in
     /// second marking, for a lead to decide.
     pub fn submit_assessment(&mut self, a: &AssessmentInput) -> Result<Decision> {
+        self.authorize(&a.assessor, crate::access::Action::Submit)?;
         let rubric_hash = self.submission_rubric(a.submission_id)?;
         let rubric = self.load_rubric(&rubric_hash)?;
         let choices: Choices = a

@@ -161,6 +161,7 @@ impl Store {
     /// in the meantime (another approval running at the same time) keeps that one: the new
     /// credential is dropped, never stored. Returns which were stored.
     pub fn insert_awards(&mut self, batch: &[SignedAward], actor: &str) -> Result<Vec<bool>> {
+        self.authorize(actor, crate::access::Action::Approve)?;
         let tx = self.write()?;
         let t = now();
         let mut stored = Vec::with_capacity(batch.len());
@@ -384,6 +385,7 @@ impl Store {
 
     /// Revokes a credential. Returns false when it was revoked already.
     pub fn revoke(&mut self, credential_id: &str, reason: &str, actor: &str) -> Result<bool> {
+        self.authorize(actor, crate::access::Action::Revoke)?;
         if reason.trim().is_empty() {
             bail!("say why the credential is revoked: the reason goes into the audit log");
         }

@@ -112,7 +112,14 @@ impl Store {
         conn.set_prepared_statement_cache_capacity(64);
         enable_wal(&conn).with_context(|| format!("cannot switch {} to WAL mode", db.display()))?;
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
-        schema::migrate(&mut conn).with_context(|| format!("in {}", db.display()))?;
+        let creator = crate::identity::process_account().ok();
+        let owner =
+            crate::identity::owner_uid(root).and_then(|u| crate::identity::account_name(u).ok());
+        let founders = schema::Founders {
+            creator: creator.as_deref(),
+            owner: owner.as_deref(),
+        };
+        schema::migrate(&mut conn, &founders).with_context(|| format!("in {}", db.display()))?;
         Ok(Store {
             conn,
             root: root.to_path_buf(),

@@ -60,6 +60,7 @@ impl Store {
         {
             bail!("a policy's value is one line of plain text");
         }
+        self.authorize(actor, crate::access::Action::SetPolicy)?;
         let tx = self.write()?;
         match value {
             Some(v) => {

@@ -44,6 +44,7 @@ impl Store {
     /// waiting for its second marking when `user` has not assessed it yet. Returns the holder
     /// when it is taken.
     pub fn claim(&mut self, id: i64, user: &str, idle_secs: i64) -> Result<Option<String>> {
+        self.authorize(user, crate::access::Action::Claim)?;
         let tx = self.write()?;
         let t = now();
         let changed = tx.execute(
@@ -84,8 +85,13 @@ impl Store {
             )
             .optional()?
             .flatten();
+        if force && holder.as_deref().is_some_and(|h| h != user) {
+            drop(tx);
+            self.authorize(user, crate::access::Action::ReleaseClaim)?;
+            return self.release_held(id, user);
+        }
         let released = match holder {
-            Some(h) if h == user || force => {
+            Some(h) if h == user => {
                 tx.execute(
                     "UPDATE submissions SET claimed_by = NULL, claimed_at = NULL WHERE id = ?1",
                     [id],
@@ -105,6 +111,35 @@ impl Store {
         };
         tx.commit()?;
         Ok(released)
+    }
+
+    /// Releases whatever claim `id` has, logging whose it was (the caller checked the role).
+    fn release_held(&mut self, id: i64, user: &str) -> Result<bool> {
+        let tx = self.write()?;
+        let holder: Option<String> = tx
+            .query_row(
+                "SELECT claimed_by FROM submissions WHERE id = ?1",
+                [id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .flatten();
+        let Some(h) = holder else {
+            return Ok(false);
+        };
+        tx.execute(
+            "UPDATE submissions SET claimed_by = NULL, claimed_at = NULL WHERE id = ?1",
+            [id],
+        )?;
+        audit::append(
+            &tx,
+            user,
+            "claim.release",
+            &format!("submission {id}"),
+            &format!("held by {h}"),
+        )?;
+        tx.commit()?;
+        Ok(true)
     }
 
     /// The assessor's saved assessment (draft or submitted) for a submission.
@@ -216,6 +251,15 @@ impl Store {
         };
         let read_only = if let Some(why) = refused {
             Some(why)
+        } else if (status == "new" || status == "second_marking")
+            && !self.may(user, crate::access::Action::Claim)?
+        {
+            Some(format!(
+                "read only: {} is not an assessor of this workspace (an admin grants it with \
+                 `merit user add {} --role assessor`)",
+                crate::sanitize::line(user),
+                crate::sanitize::line(user)
+            ))
         } else if status == "new" || status == "second_marking" {
             self.claim(id, user, idle_secs)?
                 .map(|holder| format!("in progress by {holder}"))

@@ -63,6 +63,7 @@ impl Store {
         source_path: Option<&str>,
         actor: &str,
     ) -> Result<RubricImport> {
+        self.authorize(actor, crate::access::Action::ImportRubric)?;
         let hash = rubric::version_hash(rubric);
         let id = rubric.id.value.as_str();
         let tx = self.write()?;
@@ -268,6 +269,7 @@ impl Store {
     /// Moves the submissions of `rubric_id` that nobody has assessed yet to version `hash`.
     /// Scored work keeps the version it was scored on. Returns how many moved.
     pub fn move_unscored(&mut self, rubric_id: &str, hash: &str, actor: &str) -> Result<usize> {
+        self.authorize(actor, crate::access::Action::EditRubric)?;
         let tx = self.write()?;
         let moved = tx.execute(
             "UPDATE submissions SET rubric_hash = ?2

@@ -179,7 +179,33 @@ const MIGRATIONS: &[&str] = &[
         set_at INTEGER NOT NULL
     );
     "#,
+    // 8: the admin role, who manages users and policies. The CHECK lists the roles, so the
+    // table is rebuilt, every row kept. Who becomes admin is decided in `migrate`.
+    r#"
+    CREATE TABLE users_v8 (
+        name     TEXT NOT NULL,
+        role     TEXT NOT NULL CHECK (role IN ('admin', 'lead', 'assessor', 'issuer')),
+        added_at INTEGER NOT NULL,
+        added_by TEXT NOT NULL,
+        PRIMARY KEY (name, role)
+    );
+    INSERT INTO users_v8 (name, role, added_at, added_by)
+        SELECT name, role, added_at, added_by FROM users;
+    DROP TABLE users;
+    ALTER TABLE users_v8 RENAME TO users;
+    "#,
 ];
+
+/// The migration that introduced the admin role.
+const ADMIN_MIGRATION: u32 = 8;
+
+/// Who gets roles when a workspace is created or gains the admin role.
+pub struct Founders<'a> {
+    /// The account creating the workspace (a new one) or running the upgrade.
+    pub creator: Option<&'a str>,
+    /// The account owning the workspace folder.
+    pub owner: Option<&'a str>,
+}
 
 /// The schema version this build of Merit writes.
 pub fn latest() -> u32 {
@@ -188,7 +214,11 @@ pub fn latest() -> u32 {
 
 /// Brings the database up to [`latest`], in one immediate transaction so that several
 /// processes opening a new workspace at once migrate it exactly once.
-pub fn migrate(conn: &mut Connection) -> Result<()> {
+///
+/// A new workspace's creator becomes its admin and lead. An existing workspace that gains the
+/// admin role makes the owner of its folder and every lead admins, so that nobody is locked
+/// out; both are in the audit log.
+pub fn migrate(conn: &mut Connection, founders: &Founders<'_>) -> Result<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let current: u32 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if current > latest() {
@@ -202,6 +232,80 @@ pub fn migrate(conn: &mut Connection) -> Result<()> {
             .with_context(|| format!("schema migration {} failed", i + 1))?;
         tx.pragma_update(None, "user_version", (i + 1) as u32)?;
     }
+    if current < ADMIN_MIGRATION {
+        grant_founders(&tx, current == 0, founders)?;
+    }
+    ensure_append_only(&tx)?;
     tx.commit()?;
+    Ok(())
+}
+
+fn grant_founders(tx: &rusqlite::Transaction<'_>, new: bool, f: &Founders<'_>) -> Result<()> {
+    let t = super::now();
+    let grant = |name: &str, role: &str, by: &str| -> Result<bool> {
+        Ok(tx.execute(
+            "INSERT OR IGNORE INTO users (name, role, added_at, added_by) VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![name, role, t, by],
+        )? == 1)
+    };
+    if new {
+        if let Some(c) = f.creator {
+            grant(c, "admin", c)?;
+            grant(c, "lead", c)?;
+            super::audit::append(
+                tx,
+                c,
+                "workspace.create",
+                c,
+                "the creator is admin and lead",
+            )?;
+        }
+        return Ok(());
+    }
+    let by = f.creator.unwrap_or("merit");
+    let mut admins: Vec<String> = {
+        let mut stmt = tx.prepare("SELECT DISTINCT name FROM users WHERE role = 'lead'")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    if let Some(o) = f.owner {
+        admins.push(o.to_string());
+    }
+    admins.sort();
+    admins.dedup();
+    let mut granted = Vec::new();
+    for a in &admins {
+        if grant(a, "admin", by)? {
+            granted.push(a.clone());
+        }
+    }
+    super::audit::append(
+        tx,
+        by,
+        "access.upgrade",
+        "admin",
+        &format!("the admin role is new; admins now: {}", admins.join(", ")),
+    )?;
+    Ok(())
+}
+
+/// The audit log's append-only triggers, created again whenever they are missing (whoever
+/// could drop them could also edit the log; a dropped trigger comes back at the next open,
+/// and `merit audit verify` finds what was changed meanwhile).
+fn ensure_append_only(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+    let present: i64 = tx.query_row(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'
+         AND name IN ('audit_log_no_update', 'audit_log_no_delete')",
+        [],
+        |r| r.get(0),
+    )?;
+    if present < 2 {
+        tx.execute_batch(
+            "CREATE TRIGGER IF NOT EXISTS audit_log_no_update BEFORE UPDATE ON audit_log
+                 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+             CREATE TRIGGER IF NOT EXISTS audit_log_no_delete BEFORE DELETE ON audit_log
+                 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+        )?;
+    }
     Ok(())
 }

@@ -73,6 +73,7 @@ impl Store {
     /// Sends an assessed submission (scored or not yet, without a credential) to second
     /// marking by another assessor.
     pub fn request_second_marking(&mut self, id: i64, lead: &str) -> Result<()> {
+        self.authorize(lead, crate::access::Action::RequestSecondMarking)?;
         let tx = self.write()?;
         let head: Option<(String, bool, bool)> = tx
             .query_row(
@@ -133,6 +134,7 @@ impl Store {
         decision: Decision,
         note: &str,
     ) -> Result<()> {
+        self.authorize(lead, crate::access::Action::ResolveDisagreement)?;
         if note.trim().is_empty() {
             bail!("a lead's decision needs its reason, for the audit log: say why");
         }

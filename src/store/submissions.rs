@@ -92,6 +92,7 @@ impl Store {
         rubric_id: &str,
         actor: &str,
     ) -> Result<()> {
+        self.authorize(actor, crate::access::Action::ImportSubmissions)?;
         let tx = self.write()?;
         let existing: Option<String> = tx
             .query_row("SELECT rubric_id FROM cohorts WHERE id = ?1", [id], |r| {

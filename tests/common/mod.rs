@@ -65,6 +65,16 @@ pub fn workspace_with_rubrics() -> tempfile::TempDir {
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let o = run(ws.path(), &args);
     assert!(o.status.success(), "rubric import failed: {}", stderr(&o));
+    // The people the tests act as (the test's own account created it: admin and lead).
+    for (name, role) in [
+        ("lena", "lead"),
+        ("amir", "assessor"),
+        ("bea", "assessor"),
+        ("ines", "issuer"),
+    ] {
+        let o = run(ws.path(), &["user", "add", name, "--role", role]);
+        assert!(o.status.success(), "user add failed: {}", stderr(&o));
+    }
     ws
 }
 pub mod pty;
@@ -137,5 +147,20 @@ pub fn run_measured(cmd: &mut Command) -> Measured {
         stderr,
         max_rss_kib: peak,
         ru_maxrss_kib: usage.ru_maxrss,
+    }
+}
+
+/// The account the tests run as: the creator (admin and lead) of every workspace they make.
+pub fn me() -> String {
+    merit::identity::process_account().expect("the test's account has a name")
+}
+
+/// Gives `name` the `roles` in `store`'s workspace, as its creator (an admin).
+pub fn grant(store: &mut merit::store::Store, name: &str, roles: &[&str]) {
+    let me = me();
+    for role in roles {
+        store
+            .add_user(name, role, &me)
+            .expect("the creator is an admin");
     }
 }
