@@ -37,6 +37,10 @@ fn main() -> anyhow::Result<()> {
     let ws = dir.path();
     {
         let mut store = Store::open(ws)?;
+        // The bench's own name gets the roles it acts with, from the workspace's creator.
+        for role in ["lead", "assessor", "issuer"] {
+            store.add_user("bench", role, &merit::identity::process_account()?)?;
+        }
         let (_, src) = rubric::BUNDLED
             .iter()
             .find(|(f, _)| *f == "data-cleaning.yaml")
@@ -96,7 +100,10 @@ fn child(ws: &Path, cohort: &str, suite: &str) -> anyhow::Result<()> {
     let mut store = Store::open(ws)?;
     let t = Instant::now();
     let cpu0 = cpu_secs();
-    let plan = Plan::for_cohort(&store, cohort, 1800, merit::store::now(), |_| true)?;
+    let approver = merit::credential::approval::Approver::new(&store, "bench")?;
+    let plan = Plan::for_cohort(&store, cohort, &approver, 1800, merit::store::now(), |_| {
+        true
+    })?;
     let planned = t.elapsed().as_secs_f64();
     let report = approve(
         &mut store,

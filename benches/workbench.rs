@@ -64,6 +64,10 @@ fn main() -> anyhow::Result<()> {
 
 fn generate(ws: &Path, n: usize) -> anyhow::Result<()> {
     let mut store = Store::open(ws)?;
+    // The bench's own name gets the roles it acts with, from the workspace's creator.
+    for role in ["lead", "assessor", "issuer"] {
+        store.add_user("bench", role, &merit::identity::process_account()?)?;
+    }
     let ids = ["teaching-practice", "data-cleaning", "secure-code-review"];
     for (file, src) in rubric::BUNDLED {
         let r = rubric::parse(src.as_bytes()).map_err(|p| anyhow::anyhow!("{file}: {}", p[0]))?;
@@ -198,6 +202,7 @@ fn measure(ws: &Path) -> anyhow::Result<()> {
         is_lead: false,
         is_issuer: false,
         claim_idle_secs: 1800,
+        self_approval: false,
     };
     let store = Store::open(ws)?;
     let bytes = Counter::default();

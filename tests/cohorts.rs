@@ -71,7 +71,11 @@ fn flags_show_what_needs_a_second_look_and_keep_it_from_being_signed() {
     assert!(!row(&fresh, new).flags.claim_stuck);
 
     // Everything selected: the plan issues only clean meeting work and says why not the rest.
-    let plan = Plan::new(COHORT, &rows);
+    let ines = merit::credential::approval::Approver {
+        name: "ines".into(),
+        self_approval: false,
+    };
+    let plan = Plan::new(COHORT, &ines, &rows);
     assert!(plan.to_issue.contains(&fine));
     assert!(!plan.to_issue.contains(&disagree) && !plan.to_issue.contains(&missing));
     let reasons = plan.excluded_by_reason();

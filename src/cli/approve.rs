@@ -54,9 +54,11 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
     }
     let wanted: std::collections::HashSet<i64> = a.submission.iter().copied().collect();
     let mut found = std::collections::HashSet::new();
+    let approver = merit::credential::approval::Approver::new(&store, &actor)?;
     let mut plan = Plan::for_cohort(
         &store,
         &a.cohort,
+        &approver,
         merit::tui::claim_idle_secs(),
         merit::store::now(),
         |r| {

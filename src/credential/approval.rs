@@ -14,6 +14,28 @@ use super::issue::{BatchReport, issue_batch};
 use super::proof::Suite;
 use crate::store::{CohortRow, Store};
 
+/// Who approves, for separation of duties: an issuer never approves work they assessed
+/// (either marking) unless the workspace's `self-approval` policy allows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Approver {
+    pub name: String,
+    /// The `self-approval` policy is `allowed`.
+    pub self_approval: bool,
+}
+
+impl Approver {
+    /// The approver `name`, with the workspace's policy.
+    pub fn new(store: &Store, name: &str) -> Result<Approver> {
+        Ok(Approver {
+            name: name.to_string(),
+            self_approval: crate::store::policies::self_approval_allowed(store)?,
+        })
+    }
+}
+
+/// Why an approver's own work is left out.
+pub const OWN_WORK: &str = "assessed by the approver (separation of duties)";
+
 /// What approving a selection will do, worked out before anything is signed.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Plan {
@@ -24,13 +46,21 @@ pub struct Plan {
     pub not_yet: Vec<i64>,
     /// Selected submissions left out, with the reason.
     pub excluded: Vec<(i64, String)>,
+    #[serde(skip)]
+    approver: Approver,
 }
 
 impl Plan {
-    /// Sorts the `selected` rows of a cohort into to issue, not yet and excluded.
-    pub fn new<'a>(cohort_id: &str, selected: impl IntoIterator<Item = &'a CohortRow>) -> Plan {
+    /// Sorts the `selected` rows of a cohort into to issue, not yet and excluded, for
+    /// `approver`.
+    pub fn new<'a>(
+        cohort_id: &str,
+        approver: &Approver,
+        selected: impl IntoIterator<Item = &'a CohortRow>,
+    ) -> Plan {
         let mut plan = Plan {
             cohort_id: cohort_id.to_string(),
+            approver: approver.clone(),
             ..Plan::default()
         };
         for row in selected {
@@ -44,11 +74,12 @@ impl Plan {
     pub fn for_cohort(
         store: &Store,
         cohort_id: &str,
+        approver: &Approver,
         claim_idle_secs: i64,
         now: i64,
         mut select: impl FnMut(&CohortRow) -> bool,
     ) -> Result<Plan> {
-        let mut plan = Plan::new(cohort_id, []);
+        let mut plan = Plan::new(cohort_id, approver, []);
         store.for_each_cohort_row(cohort_id, claim_idle_secs, now, |row| {
             if select(&row) {
                 plan.add(&row);
@@ -60,7 +91,14 @@ impl Plan {
 
     /// Sorts one selected row into to issue, not yet or excluded.
     pub fn add(&mut self, row: &CohortRow) {
+        let own = row
+            .assessors
+            .split(", ")
+            .any(|a| !a.is_empty() && a == self.approver.name);
         match row.can_issue() {
+            Ok(()) if own && !self.approver.self_approval => self
+                .excluded
+                .push((row.submission_id, OWN_WORK.to_string())),
             Ok(()) => self.to_issue.push(row.submission_id),
             Err("not yet") => self.not_yet.push(row.submission_id),
             Err(why) => self.excluded.push((row.submission_id, why.to_string())),

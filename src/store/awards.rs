@@ -162,6 +162,7 @@ impl Store {
     /// credential is dropped, never stored. Returns which were stored.
     pub fn insert_awards(&mut self, batch: &[SignedAward], actor: &str) -> Result<Vec<bool>> {
         self.authorize(actor, crate::access::Action::Approve)?;
+        let self_approval = super::policies::self_approval_allowed(self)?;
         let tx = self.write()?;
         let t = now();
         let mut stored = Vec::with_capacity(batch.len());
@@ -180,15 +181,39 @@ impl Store {
             )?
             .execute(params![a.submission_id, a.credential_id, a.credential_json, a.status_index, t, actor])?
                 == 1;
+            // Separation of duties, whatever the caller planned: an issuer's own assessment
+            // is never approved by them unless the workspace allows it.
+            let own: bool = tx
+                .prepare_cached(
+                    "SELECT EXISTS (SELECT 1 FROM assessments WHERE submission_id = ?1
+                         AND assessor = ?2 AND state = 'submitted')",
+                )?
+                .query_row(params![a.submission_id, actor], |r| r.get(0))?;
+            if own && !self_approval {
+                bail!(
+                    "{} assessed submission {}, so cannot approve it (separation of duties); \
+                     an admin may allow it with `merit policy set self-approval allowed`",
+                    crate::sanitize::line(actor),
+                    a.submission_id
+                );
+            }
             if inserted {
                 tx.prepare_cached("UPDATE submissions SET status = 'approved' WHERE id = ?1")?
                     .execute([a.submission_id])?;
+                let detail = if own {
+                    format!(
+                        "{} (self-approved: the approver assessed it)",
+                        a.credential_id
+                    )
+                } else {
+                    a.credential_id.clone()
+                };
                 audit::append(
                     &tx,
                     actor,
                     "award.issue",
                     &format!("submission {}", a.submission_id),
-                    &a.credential_id,
+                    &detail,
                 )?;
             }
             stored.push(inserted);

@@ -14,13 +14,26 @@ pub struct PolicyDef {
 }
 
 pub const EDITOR: &str = "editor";
+pub const SELF_APPROVAL: &str = "self-approval";
 
 /// Every policy, so that a typing mistake is refused rather than stored.
-pub const POLICIES: &[PolicyDef] = &[PolicyDef {
-    name: EDITOR,
-    help: "the editor F4 runs over SSH (say `rvim` or `nano --restricted`); unset, F4 is off \
-           over SSH, since an ordinary editor can start a shell",
-}];
+pub const POLICIES: &[PolicyDef] = &[
+    PolicyDef {
+        name: EDITOR,
+        help: "the editor F4 runs over SSH (say `rvim` or `nano --restricted`); unset, F4 is \
+               off over SSH, since an ordinary editor can start a shell",
+    },
+    PolicyDef {
+        name: SELF_APPROVAL,
+        help: "`allowed` lets an issuer approve work they assessed (one-person programs; each \
+               such credential's audit entry says so); unset or `refused`, they cannot",
+    },
+];
+
+/// Whether the workspace lets an issuer approve their own assessments.
+pub fn self_approval_allowed(store: &Store) -> Result<bool> {
+    Ok(store.policy(SELF_APPROVAL)?.as_deref() == Some("allowed"))
+}
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Policy {
@@ -59,6 +72,9 @@ impl Store {
             && (v.trim().is_empty() || crate::sanitize::line(v) != v)
         {
             bail!("a policy's value is one line of plain text");
+        }
+        if name == SELF_APPROVAL && !matches!(value, None | Some("allowed") | Some("refused")) {
+            bail!("self-approval is `allowed` or `refused`");
         }
         self.authorize(actor, crate::access::Action::SetPolicy)?;
         let tx = self.write()?;

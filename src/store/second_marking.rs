@@ -138,6 +138,7 @@ impl Store {
         if note.trim().is_empty() {
             bail!("a lead's decision needs its reason, for the audit log: say why");
         }
+        let self_approval = super::policies::self_approval_allowed(self)?;
         let tx = self.write()?;
         let status: Option<String> = tx
             .query_row("SELECT status FROM submissions WHERE id = ?1", [id], |r| {
@@ -156,6 +157,14 @@ impl Store {
         }
         if done.len() < 2 {
             bail!("submission {id} is still waiting for its second assessor");
+        }
+        // Separation of duties: a lead never decides between their own assessment and
+        // another's (unless the workspace allows self-approval).
+        if !self_approval && done.iter().any(|(who, _, _)| who == lead) {
+            bail!(
+                "{} assessed submission {id}, so another lead decides it (separation of duties)",
+                crate::sanitize::line(lead)
+            );
         }
         let new_status = match decision {
             Decision::Meets => "scored",

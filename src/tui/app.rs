@@ -79,6 +79,8 @@ pub struct Session {
     pub is_issuer: bool,
     /// Claims idle longer than this expire.
     pub claim_idle_secs: i64,
+    /// The workspace lets an issuer approve work they assessed (its `self-approval` policy).
+    pub self_approval: bool,
 }
 
 pub struct App {

@@ -46,12 +46,13 @@ pub fn run(root: &Path, user: &str) -> Result<()> {
         );
     }
     // Fail before touching the screen if the workspace cannot be opened.
-    let (is_lead, is_issuer, editor_policy) = {
+    let (is_lead, is_issuer, editor_policy, self_approval) = {
         let store = Store::open(root)?;
         (
             store.has_role(user, "lead")?,
             store.has_role(user, "issuer")?,
             store.policy(crate::store::policies::EDITOR)?,
+            crate::store::policies::self_approval_allowed(&store)?,
         )
     };
     let session = Session {
@@ -59,6 +60,7 @@ pub fn run(root: &Path, user: &str) -> Result<()> {
         is_lead,
         is_issuer,
         claim_idle_secs: claim_idle_secs(),
+        self_approval,
     };
     let theme = theme::Theme::from_env();
     // crossterm prints a bare `ESC[m` for colours when NO_COLOR is set, which would clear

@@ -24,6 +24,7 @@ pub fn session() -> Session {
         is_lead: false,
         is_issuer: false,
         claim_idle_secs: 1800,
+        self_approval: false,
     }
 }
 

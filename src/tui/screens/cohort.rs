@@ -300,7 +300,11 @@ impl CohortScreen {
                 "Select work with Space, or everything that meets the rubric with a.".into(),
             );
         }
-        let plan = Plan::new(&self.cohort.id, self.selected_rows());
+        let approver = crate::credential::approval::Approver {
+            name: session.user.clone(),
+            self_approval: session.self_approval,
+        };
+        let plan = Plan::new(&self.cohort.id, &approver, self.selected_rows());
         let mut text = plan.describe(self.suite, &did).join("\n");
         if plan.to_issue.is_empty() {
             text.push_str("\n\nNothing to sign. Export feedback letters with `merit export`.");
