@@ -117,7 +117,7 @@ fn generate(ws: &Path, n: usize) -> anyhow::Result<()> {
                 .current_rubric(ids[c])?
                 .ok_or_else(|| anyhow::anyhow!("rubric missing"))?
                 .hash;
-            store.record_submissions(&format!("cohort-{c}"), &hash, &batch)?;
+            store.record_submissions(&format!("cohort-{c}"), &hash, &batch, "bench")?;
             batch.clear();
         }
     }

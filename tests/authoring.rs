@@ -51,7 +51,9 @@ fn setup() -> (tempfile::TempDir, Store, String) {
             }],
         })
         .collect();
-    store.record_submissions("c", &v1.hash, &batch).unwrap();
+    store
+        .record_submissions("c", &v1.hash, &batch, "lena")
+        .unwrap();
     (dir, store, v1.hash)
 }
 

@@ -37,6 +37,7 @@ fn workspace() -> (tempfile::TempDir, Store, i64) {
                     url: None,
                 }],
             }],
+            "t",
         )
         .unwrap();
     let id = store.cohort_submissions("c").unwrap()[0].0;

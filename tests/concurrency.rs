@@ -105,6 +105,7 @@ fn parallel_processes_on_a_new_workspace_all_succeed() {
     assert_eq!(store.rubric_ids().unwrap().len(), 3);
     let report = store.verify_audit().unwrap();
     assert!(report.ok(), "{:?}", report.problems);
-    // The workspace's creation, 8 users, 3 rubrics, 6 cohorts created, 6 imports.
-    assert_eq!(report.entries, 1 + 8 + 3 + 6 + 6);
+    // The workspace's creation, 8 users, 3 rubrics, 6 cohorts created, 6 imports of one
+    // batch each (an entry per batch and one for the import).
+    assert_eq!(report.entries, 1 + 8 + 3 + 6 + 6 * 2);
 }

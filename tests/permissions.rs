@@ -437,6 +437,8 @@ fn an_upgraded_workspace_keeps_every_user_and_gains_admins() {
             "DELETE FROM users;
              INSERT INTO users VALUES ('lena', 'lead', 1, 'x'), ('amir', 'assessor', 1, 'x'),
                                       ('olga', 'lead', 1, 'x');
+             ALTER TABLE audit_log DROP COLUMN version;
+             ALTER TABLE audit_log DROP COLUMN record;
              PRAGMA user_version = 7;",
         )
         .unwrap();

@@ -52,7 +52,7 @@ fn workspace() -> (tempfile::TempDir, Store) {
             })
             .collect();
         store
-            .record_submissions(&format!("c{c}"), &hash, &batch)
+            .record_submissions(&format!("c{c}"), &hash, &batch, "t")
             .unwrap();
     }
     // Spread the ages, with ties, as real imports have.
@@ -172,7 +172,7 @@ fn filter_matches_learner_cohort_and_rubric_case_insensitively() {
     // A learner renamed on re-import is found by the new name.
     let hash = store.current_rubric("data-cleaning").unwrap().unwrap().hash;
     store
-        .record_submissions("c1", &hash, &[input("l1-4", "Zed Renamed", "v2")])
+        .record_submissions("c1", &hash, &[input("l1-4", "Zed Renamed", "v2")], "t")
         .unwrap();
     let found = walk_forward(&store, QueueSort::Age, "zed renamed");
     assert_eq!(

@@ -117,8 +117,11 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
                 hold();
             }
         },
-    )?;
+    );
     bar.finish_and_clear();
+    // Whatever happened, the approval's entries are sealed with the issuer key.
+    super::audit::seal_after(&mut store, &actor, &key, &issuer.did)?;
+    let report = report?;
     let mut report = report;
     report.already_issued += plan
         .excluded

@@ -22,9 +22,14 @@ pub struct RevokeArgs {
 }
 
 pub fn revoke(ctx: &Ctx, a: RevokeArgs) -> Result<ExitCode> {
-    let actor = ctx.actor()?;
-    let mut store = ctx.open()?;
-    if store.revoke(&a.credential_id, &a.reason, &actor)? {
+    let (mut store, actor) = ctx.open_for(merit::access::Action::Revoke)?;
+    let root = workspace::resolve(ctx.workspace.as_deref())?;
+    let issuer = issuer::load(&root)?;
+    // The passphrase: a revocation is sealed into the audit log with the issuer key.
+    let key = issuer::load_key(&root, &passphrase::get(false)?)?;
+    let fresh = store.revoke(&a.credential_id, &a.reason, &actor)?;
+    super::audit::seal_after(&mut store, &actor, &key, &issuer.did)?;
+    if fresh {
         println!(
             "revoked {}; publish the new list with `merit status-list --out FILE`",
             safe(&a.credential_id)
@@ -43,7 +48,7 @@ pub struct StatusListArgs {
 
 pub fn status_list(ctx: &Ctx, a: StatusListArgs) -> Result<ExitCode> {
     let root = workspace::resolve(ctx.workspace.as_deref())?;
-    let (store, _) = ctx.open_for(merit::access::Action::StatusList)?;
+    let (mut store, actor) = ctx.open_for(merit::access::Action::StatusList)?;
     let issuer = issuer::load(&root)?;
     let key = issuer::load_key(&root, &passphrase::get(false)?)?;
     let revoked: Vec<u64> = store
@@ -79,5 +84,12 @@ pub fn status_list(ctx: &Ctx, a: StatusListArgs) -> Result<ExitCode> {
             safe(&status::list_url(&issuer, n))
         );
     }
+    store.audit(
+        &actor,
+        "status-list.sign",
+        &issuer.status_list_url(),
+        &format!("{} list(s), {} revoked", lists.len(), revoked.len()),
+    )?;
+    super::audit::seal_after(&mut store, &actor, &key, &issuer.did)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -132,7 +132,7 @@ pub fn import(store: &mut Store, source: &Path, opts: &ImportOptions<'_>) -> Res
                 Err(p) => report.problems.push(p),
             }
         }
-        for outcome in store.record_submissions(opts.cohort, &version.hash, &batch)? {
+        for outcome in store.record_submissions(opts.cohort, &version.hash, &batch, opts.actor)? {
             match outcome {
                 RecordOutcome::New(_) => report.new += 1,
                 RecordOutcome::NewAttempt(..) => report.new_attempts += 1,

@@ -114,12 +114,15 @@ impl Store {
             "UPDATE submissions SET status = ?1, claimed_by = NULL, claimed_at = NULL WHERE id = ?2",
             params![status, a.submission_id],
         )?;
-        audit::append(
+        let record =
+            super::records::assessment(&tx, a.submission_id, &a.assessor)?.unwrap_or_default();
+        audit::append_record(
             &tx,
             &a.assessor,
-            "assessment.submit",
+            super::records::ASSESSMENT,
             &format!("submission {}", a.submission_id),
             &detail,
+            &record,
         )?;
         tx.commit()?;
         Ok(decision)

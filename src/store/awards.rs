@@ -208,12 +208,14 @@ impl Store {
                 } else {
                     a.credential_id.clone()
                 };
-                audit::append(
+                let record = super::records::award(&tx, a.submission_id)?.unwrap_or_default();
+                audit::append_record(
                     &tx,
                     actor,
-                    "award.issue",
+                    super::records::AWARD,
                     &format!("submission {}", a.submission_id),
                     &detail,
+                    &record,
                 )?;
             }
             stored.push(inserted);
@@ -430,7 +432,15 @@ impl Store {
             }
             return Ok(false);
         }
-        audit::append(&tx, actor, "award.revoke", credential_id, reason)?;
+        let record = super::records::revocation(&tx, credential_id)?.unwrap_or_default();
+        audit::append_record(
+            &tx,
+            actor,
+            super::records::REVOCATION,
+            credential_id,
+            reason,
+            &record,
+        )?;
         tx.commit()?;
         Ok(true)
     }

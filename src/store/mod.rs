@@ -9,6 +9,7 @@ mod bulk;
 mod cohorts;
 pub mod policies;
 mod queue;
+pub mod records;
 mod review;
 mod rubrics;
 mod schema;

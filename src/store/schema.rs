@@ -194,6 +194,14 @@ const MIGRATIONS: &[&str] = &[
     DROP TABLE users;
     ALTER TABLE users_v8 RENAME TO users;
     "#,
+    // 9: versioned audit entries. Entries written from here on are version 2: their hash
+    // also covers `record`, the SHA-256 of the row they speak for (an assessment, a decision,
+    // an award, a revocation), so that `merit audit verify` can hold the tables to the log.
+    // Older entries keep version 1 and their hashes.
+    r#"
+    ALTER TABLE audit_log ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE audit_log ADD COLUMN record TEXT NOT NULL DEFAULT '';
+    "#,
 ];
 
 /// The migration that introduced the admin role.

@@ -180,12 +180,14 @@ impl Store {
             params![lead, now(), decision.as_str(), note, id],
         )?;
         let views: Vec<String> = done.iter().map(|(a, d, _)| format!("{a}: {d}")).collect();
-        audit::append(
+        let record = super::records::resolution(&tx, id)?.unwrap_or_default();
+        audit::append_record(
             &tx,
             lead,
-            "second_marking.resolve",
+            super::records::RESOLUTION,
             &format!("submission {id}"),
             &format!("{} ({}): {note}", decision.label(), views.join(", ")),
+            &record,
         )?;
         tx.commit()?;
         Ok(())

@@ -122,17 +122,38 @@ impl Store {
         Ok(())
     }
 
-    /// Records a batch of submissions in one transaction.
+    /// Records a batch of submissions in one transaction, with its audit entry (an import
+    /// killed part way leaves every committed batch with its entry).
     pub fn record_submissions(
         &mut self,
         cohort_id: &str,
         rubric_hash: &str,
         batch: &[SubmissionInput],
+        actor: &str,
     ) -> Result<Vec<RecordOutcome>> {
+        self.authorize(actor, crate::access::Action::ImportSubmissions)?;
         let tx = self.write()?;
         let mut out = Vec::with_capacity(batch.len());
         for s in batch {
             out.push(record_one(&tx, cohort_id, rubric_hash, s)?);
+        }
+        let new = out
+            .iter()
+            .filter(|o| !matches!(o, RecordOutcome::Unchanged))
+            .count();
+        if new > 0 {
+            let learners: Vec<&str> = batch.iter().map(|s| s.learner.key.as_str()).collect();
+            audit::append(
+                &tx,
+                actor,
+                "import.batch",
+                cohort_id,
+                &format!(
+                    "{new} submission(s) recorded of {}: {}",
+                    batch.len(),
+                    learners.join(", ")
+                ),
+            )?;
         }
         tx.commit()?;
         Ok(out)

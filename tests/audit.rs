@@ -1,0 +1,240 @@
+//! The audit log holds up against someone who can write `merit.db`: a rewrite with every hash
+//! recomputed is caught by the seals, deleted entries and edited rows by the tables, dropped
+//! triggers come back, and a published head proves the log still extends it.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+use sha2::{Digest, Sha256};
+
+const PASS: &str = "merit-demo";
+
+fn as_ines(ws: &Path, args: &[&str]) -> std::process::Output {
+    common::merit()
+        .arg("--workspace")
+        .arg(ws)
+        .args(["--as", "ines"])
+        .args(args)
+        .env("MERIT_PASSPHRASE", PASS)
+        .output()
+        .unwrap()
+}
+
+/// A demo workspace with an approval (which seals the log) and a later revocation (sealed
+/// too).
+fn workspace() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    let o = common::run(
+        &ws,
+        &["demo", "--no-tui", "--learners", "12", "--seed", "2"],
+    );
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let o = as_ines(
+        &ws,
+        &["approve", "--cohort", "data-2026-q2", "--all-meeting"],
+    );
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    assert!(common::stderr(&o).contains("audit log sealed at"));
+    (dir, ws)
+}
+
+fn verify(ws: &Path, extra: &[&str]) -> (i32, String) {
+    let mut args = vec!["audit", "verify"];
+    args.extend(extra);
+    let o = common::run(ws, &args);
+    (o.status.code().unwrap_or(-1), common::stdout(&o))
+}
+
+fn db(ws: &Path) -> Connection {
+    let c = Connection::open(ws.join("merit.db")).unwrap();
+    c.execute_batch(
+        "DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete;",
+    )
+    .unwrap();
+    c
+}
+
+/// The entry hash as README documents it, written independently of Merit's code.
+fn entry_hash(c: &Connection, seq: i64, prev: &str) -> String {
+    let (version, at, actor, action, subject, detail, record): (i64, i64, String, String, String, String, String) = c
+        .query_row(
+            "SELECT version, at, actor, action, subject, detail, record FROM audit_log WHERE seq = ?1",
+            [seq],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)),
+        )
+        .unwrap();
+    let text = if version >= 2 {
+        serde_json::json!([
+            version, seq, at, actor, action, subject, detail, record, prev
+        ])
+    } else {
+        serde_json::json!([seq, at, actor, action, subject, detail, prev])
+    }
+    .to_string();
+    format!("{:x}", Sha256::digest(text.as_bytes()))
+}
+
+#[test]
+fn an_intact_log_verifies_with_its_seals_and_records() {
+    let (_dir, ws) = workspace();
+    let (code, out) = verify(&ws, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("1 seal(s) verified"), "{out}");
+    // An independent re-computation of every hash agrees with the stored ones.
+    let c = Connection::open(ws.join("merit.db")).unwrap();
+    let n: i64 = c
+        .query_row("SELECT MAX(seq) FROM audit_log", [], |r| r.get(0))
+        .unwrap();
+    let mut prev = "0".repeat(64);
+    for seq in 1..=n {
+        let stored: String = c
+            .query_row("SELECT hash FROM audit_log WHERE seq = ?1", [seq], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(entry_hash(&c, seq, &prev), stored, "entry {seq}");
+        prev = stored;
+    }
+}
+
+#[test]
+fn a_rewrite_with_every_hash_recomputed_is_caught_by_the_seal() {
+    let (_dir, ws) = workspace();
+    let head = common::stdout(&common::run(&ws, &["audit", "head"]));
+    let sealed_seq: i64 = head.split(':').next().unwrap().trim().parse().unwrap();
+    let c = db(&ws);
+    // Rewrite entry 3 and recompute the hash of it and of every entry after it.
+    c.execute(
+        "UPDATE audit_log SET detail = 'role admin' WHERE seq = 3",
+        [],
+    )
+    .unwrap();
+    let n: i64 = c
+        .query_row("SELECT MAX(seq) FROM audit_log", [], |r| r.get(0))
+        .unwrap();
+    let mut prev: String = c
+        .query_row("SELECT hash FROM audit_log WHERE seq = 2", [], |r| r.get(0))
+        .unwrap();
+    for seq in 3..=n {
+        c.execute(
+            "UPDATE audit_log SET prev_hash = ?1 WHERE seq = ?2",
+            rusqlite::params![prev, seq],
+        )
+        .unwrap();
+        let h = entry_hash(&c, seq, &prev);
+        c.execute(
+            "UPDATE audit_log SET hash = ?1 WHERE seq = ?2",
+            rusqlite::params![h, seq],
+        )
+        .unwrap();
+        prev = h;
+    }
+    drop(c);
+    let (code, out) = verify(&ws, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!("the sealed head {sealed_seq}:"))
+            && out.contains("rewritten behind that seal"),
+        "{out}"
+    );
+}
+
+#[test]
+fn deleting_the_newest_entries_names_the_records_that_lost_them() {
+    let (_dir, ws) = workspace();
+    let c = db(&ws);
+    let n: i64 = c
+        .query_row("SELECT MAX(seq) FROM audit_log", [], |r| r.get(0))
+        .unwrap();
+    // The seal and the approval's last entries go.
+    c.execute("DELETE FROM audit_log WHERE seq > ?1", [n - 4])
+        .unwrap();
+    drop(c);
+    let (code, out) = verify(&ws, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("has no audit entry"), "{out}");
+    assert!(out.contains("the award of submission"), "{out}");
+}
+
+#[test]
+fn an_assessment_edited_in_sql_is_named() {
+    let (_dir, ws) = workspace();
+    let c = db(&ws);
+    let (sid, who): (i64, String) = c
+        .query_row(
+            "SELECT submission_id, assessor FROM assessments WHERE state = 'submitted' ORDER BY id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    c.execute(
+        "UPDATE assessment_scores SET level_id = 'exceeds' WHERE assessment_id =
+             (SELECT id FROM assessments WHERE submission_id = ?1 AND assessor = ?2)",
+        rusqlite::params![sid, who],
+    )
+    .unwrap();
+    drop(c);
+    let (code, out) = verify(&ws, &[]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "the assessment of submission {sid} by {who} does not match its audit entry"
+        )),
+        "{out}"
+    );
+}
+
+#[test]
+fn dropped_triggers_are_back_when_the_workspace_opens() {
+    let (_dir, ws) = workspace();
+    drop(db(&ws));
+    let o = common::run(&ws, &["cohort", "list"]);
+    assert!(o.status.success());
+    let c = Connection::open(ws.join("merit.db")).unwrap();
+    assert!(
+        c.execute("UPDATE audit_log SET detail = 'x' WHERE seq = 1", [])
+            .is_err()
+    );
+    assert!(
+        c.execute("DELETE FROM audit_log WHERE seq = 1", [])
+            .is_err()
+    );
+}
+
+#[test]
+fn a_published_head_is_extended_not_rewritten() {
+    let (_dir, ws) = workspace();
+    let head = common::stdout(&common::run(&ws, &["audit", "head"]));
+    let head = head.lines().next().unwrap().trim().to_string();
+    // The log goes on: a revocation (sealed again).
+    let store = merit::store::Store::open(&ws).unwrap();
+    let cred = store.cohort_awards("data-2026-q2").unwrap()[0]
+        .credential_id
+        .clone();
+    drop(store);
+    let o = as_ines(&ws, &["revoke", &cred, "--reason", "test"]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let (code, out) = verify(&ws, &["--since-head", &head]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("2 seal(s) verified"), "{out}");
+    // Rewriting the entry the published head names is caught even with the hash kept.
+    let seq: i64 = head.split(':').next().unwrap().parse().unwrap();
+    let c = db(&ws);
+    c.execute(
+        "UPDATE audit_log SET hash = ?1 WHERE seq = ?2",
+        rusqlite::params!["f".repeat(64), seq],
+    )
+    .unwrap();
+    drop(c);
+    let (code, out) = verify(&ws, &["--since-head", &head]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(&format!(
+            "the published head {head} is no longer in the chain"
+        )),
+        "{out}"
+    );
+}
