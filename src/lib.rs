@@ -15,5 +15,6 @@ pub mod intake;
 pub mod letters;
 pub mod rubric;
 pub mod sanitize;
+pub mod seam;
 pub mod store;
 pub mod tui;

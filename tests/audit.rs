@@ -238,3 +238,65 @@ fn a_published_head_is_extended_not_rewritten() {
         "{out}"
     );
 }
+
+#[test]
+fn an_import_killed_part_way_leaves_every_committed_submission_with_its_entry() {
+    let ws = common::workspace_with_rubrics();
+    let src = tempfile::tempdir().unwrap();
+    for i in 0..1_100 {
+        let d = src.path().join(format!("learner-{i:04}"));
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(d.join("change-log.md"), format!("- row {i}\n")).unwrap();
+    }
+    let mut child = common::merit()
+        .arg("--workspace")
+        .arg(ws.path())
+        .args(["import", "--cohort", "big", "--rubric", "data-cleaning"])
+        .arg(src.path())
+        .env("MERIT_TEST_HOLD_AFTER", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::BufRead;
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    while err.read_line(&mut line).unwrap() > 0 && !line.contains("held") {
+        line.clear();
+    }
+    assert!(line.contains("held"), "the import ended before it was held");
+    child.kill().unwrap(); // SIGKILL, after the first batch
+    let _ = child.wait();
+    let c = Connection::open(ws.path().join("merit.db")).unwrap();
+    let keys: Vec<String> = c
+        .prepare("SELECT l.key FROM submissions s JOIN learners l ON l.id = s.learner_id WHERE s.cohort_id = 'big'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(
+        !keys.is_empty() && keys.len() < 1_100,
+        "{} recorded",
+        keys.len()
+    );
+    let details: Vec<String> = c
+        .prepare("SELECT detail FROM audit_log WHERE action = 'import.batch'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for k in &keys {
+        assert!(
+            details.iter().any(|d| d
+                .split(": ")
+                .nth(1)
+                .is_some_and(|l| l.split(", ").any(|x| x == k))),
+            "{k} has no entry"
+        );
+    }
+    let (code, out) = verify(ws.path(), &[]);
+    assert_eq!(code, 0, "{out}");
+}

@@ -99,7 +99,6 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
     }
     let bar = progress_bar(plan.to_issue.len());
     let started = std::time::Instant::now();
-    let hold_after = hold_after_for_tests();
     let report = approve(
         &mut store,
         &key,
@@ -110,12 +109,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
         &cancel,
         |done, total| {
             bar.set_position(done as u64);
-            if let Some(n) = hold_after
-                && done >= n
-                && done < total
-            {
-                hold();
-            }
+            merit::seam::hold_after(done, total);
         },
     );
     bar.finish_and_clear();
@@ -164,23 +158,6 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
 }
 
 /// done/total, rate and time left, on stderr when it is a terminal.
-/// A seam for the crash tests: `MERIT_TEST_HOLD_AFTER=N` makes the run stop, once at least N
-/// submissions are stored and before the last, and wait (saying `held` on stderr) until it is
-/// killed, so that a test kills it part way without guessing at timing.
-fn hold_after_for_tests() -> Option<usize> {
-    std::env::var("MERIT_TEST_HOLD_AFTER")
-        .ok()
-        .and_then(|v| v.parse().ok())
-}
-
-fn hold() {
-    eprintln!("held");
-    let mut line = String::new();
-    // Blocks until the test kills the process (or closes stdin).
-    let _ = std::io::stdin().read_line(&mut line);
-    std::process::exit(3);
-}
-
 fn progress_bar(len: usize) -> indicatif::ProgressBar {
     use std::io::IsTerminal;
     if !std::io::stderr().is_terminal() {

@@ -140,6 +140,7 @@ pub fn import(store: &mut Store, source: &Path, opts: &ImportOptions<'_>) -> Res
             }
         }
         bar.inc(chunk.len() as u64);
+        crate::seam::hold_after(bar.position() as usize, plan.submissions.len());
     }
     bar.finish_and_clear();
     store.audit(
