@@ -204,6 +204,8 @@ fn every_subcommand_as_every_role() {
         (v(&["user", "list"]), [true, true, true, true, false]),
         (v(&["issuer", "show"]), [true, true, true, true, false]),
         (v(&["audit", "verify"]), [true, true, true, true, false]),
+        (v(&["audit", "head"]), [true, true, true, true, false]),
+        (v(&["audit", "seal"]), [false, false, false, true, false]),
         (v(&["policy", "list"]), [true, true, true, true, false]),
         (
             v(&["rubric", "history", "data-cleaning"]),
