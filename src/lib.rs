@@ -7,6 +7,7 @@
 
 pub mod access;
 pub mod authoring;
+pub mod config;
 pub mod credential;
 pub mod demo;
 pub mod hash;

@@ -208,3 +208,47 @@ fn workbench_refuses_to_start_without_a_terminal() {
     );
     assert!(o.stdout.is_empty(), "nothing drawn");
 }
+
+#[test]
+fn config_shows_each_setting_and_its_source_never_a_password() {
+    let ws = tempfile::tempdir().unwrap();
+    assert!(run(ws.path(), &["user", "list"]).status.success());
+    std::fs::write(
+        ws.path().join("merit.toml"),
+        "[site]\nurl = \"https://badges.example.org\"\n[smtp]\nurl = \"smtp://merit:s3cret@mail.example.org:587\"\n",
+    )
+    .unwrap();
+    let o = merit()
+        .args(["--workspace", ws.path().to_str().unwrap(), "config"])
+        .env("MERIT_SMTP_FROM", "badges@example.org")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(!out.contains("s3cret"), "{out}");
+    for (name, value, source) in [
+        ("database.url", "sqlite:merit.db", "(default)"),
+        ("site.url", "https://badges.example.org", "(merit.toml)"),
+        (
+            "smtp.url",
+            "smtp://merit:****@mail.example.org:587",
+            "(merit.toml)",
+        ),
+        ("smtp.from", "badges@example.org", "($MERIT_SMTP_FROM)"),
+    ] {
+        let line = out
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_default();
+        assert!(line.contains(value) && line.ends_with(source), "{line}");
+    }
+    // A mistake in the file says where.
+    std::fs::write(ws.path().join("merit.toml"), "[site]\ncolour = 1\n").unwrap();
+    let o = run(ws.path(), &["config"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("merit.toml:2:1: unknown field `colour`"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -3,6 +3,7 @@
 mod approve;
 mod audit;
 mod cohort;
+mod config;
 mod demo;
 mod export;
 mod import;
@@ -82,6 +83,8 @@ pub enum Command {
     /// The workspace's policies (kept in the database, audited)
     #[command(subcommand)]
     Policy(policy::Cmd),
+    /// Each deployment setting (merit.toml, the environment), and where it came from
+    Config(config::Args),
 }
 
 /// Global context every subcommand gets.
@@ -132,6 +135,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Revoke(a)) => revoke::revoke(&ctx, a),
         Some(Command::StatusList(a)) => revoke::status_list(&ctx, a),
         Some(Command::Policy(c)) => policy::run(&ctx, c),
+        Some(Command::Config(a)) => config::run(&ctx, a),
         None => {
             let root = workspace::resolve(ctx.workspace.as_deref())?;
             merit::tui::run(&root, &ctx.actor()?)?;

@@ -1,0 +1,197 @@
+//! The workspace's deployment settings: `merit.toml` in the workspace folder (readable by the
+//! service account), each overridden by the environment, each with a default that needs no
+//! file. Controls that constrain people (policies) are never here: they live in the database,
+//! set by an admin. `merit config` shows each setting and where it came from, never a secret.
+//!
+//! ```toml
+//! [database]
+//! url = "postgres://merit@db.example.org/merit"   # MERIT_DATABASE_URL; default: merit.db
+//! [site]
+//! url = "https://badges.example.org"              # MERIT_SITE_URL
+//! [smtp]
+//! url = "smtp://merit@mail.example.org:587"       # MERIT_SMTP_URL
+//! from = "Badges <badges@example.org>"            # MERIT_SMTP_FROM
+//! password_file = "/etc/merit/smtp-password"      # MERIT_SMTP_PASSWORD_FILE
+//! ```
+
+use std::io::Read;
+use std::path::Path;
+
+use anyhow::{Context, Result, bail};
+use serde::{Deserialize, Serialize};
+
+/// The file's name in the workspace folder.
+pub const FILE: &str = "merit.toml";
+/// The most of it that is read.
+const MAX_BYTES: u64 = 64 * 1024;
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FileModel {
+    database: Option<Database>,
+    site: Option<Site>,
+    smtp: Option<Smtp>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Database {
+    url: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Site {
+    url: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Smtp {
+    url: Option<String>,
+    from: Option<String>,
+    password_file: Option<String>,
+}
+
+/// One setting, its value and where it came from.
+#[derive(Clone, Debug, Serialize)]
+pub struct Setting {
+    /// `database.url`, `site.url`, `smtp.url`, `smtp.from`, `smtp.password_file`.
+    pub name: &'static str,
+    pub value: Option<String>,
+    /// `default`, `merit.toml`, or the environment variable that set it.
+    pub source: String,
+}
+
+/// Every setting of a workspace.
+#[derive(Clone, Debug, Serialize)]
+pub struct Config {
+    pub settings: Vec<Setting>,
+}
+
+impl Config {
+    /// A setting's value.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.settings
+            .iter()
+            .find(|s| s.name == name)
+            .and_then(|s| s.value.as_deref())
+    }
+}
+
+/// A URL with any password in it replaced by `****`.
+pub fn redact(url: &str) -> String {
+    match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let (auth, host) = match rest.split_once('@') {
+                Some((a, h)) => (Some(a), h),
+                None => (None, rest),
+            };
+            match auth.and_then(|a| a.split_once(':')) {
+                Some((user, _)) => format!("{scheme}://{user}:****@{host}"),
+                None => url.to_string(),
+            }
+        }
+        None => url.to_string(),
+    }
+}
+
+/// The settings of the workspace at `root`: `merit.toml` if present, then the environment.
+pub fn load(root: &Path) -> Result<Config> {
+    let path = root.join(FILE);
+    let file = if path.is_file() {
+        let mut text = String::new();
+        std::fs::File::open(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?
+            .take(MAX_BYTES + 1)
+            .read_to_string(&mut text)
+            .with_context(|| format!("{} is not UTF-8 text", path.display()))?;
+        if text.len() as u64 > MAX_BYTES {
+            bail!("{} is larger than {MAX_BYTES} bytes", path.display());
+        }
+        parse(&text).map_err(|e| anyhow::anyhow!("{}:{e}", path.display()))?
+    } else {
+        FileModel::default()
+    };
+    let db = file.database.unwrap_or_default();
+    let site = file.site.unwrap_or_default();
+    let smtp = file.smtp.unwrap_or_default();
+    let setting = |name, var: &str, from_file: Option<String>, default: Option<&str>| {
+        if let Some(v) = std::env::var(var).ok().filter(|v| !v.is_empty()) {
+            return Setting {
+                name,
+                value: Some(v),
+                source: format!("${var}"),
+            };
+        }
+        match from_file {
+            Some(v) => Setting {
+                name,
+                value: Some(v),
+                source: FILE.to_string(),
+            },
+            None => Setting {
+                name,
+                value: default.map(str::to_string),
+                source: "default".into(),
+            },
+        }
+    };
+    Ok(Config {
+        settings: vec![
+            setting(
+                "database.url",
+                "MERIT_DATABASE_URL",
+                db.url,
+                Some("sqlite:merit.db"),
+            ),
+            setting("site.url", "MERIT_SITE_URL", site.url, None),
+            setting("smtp.url", "MERIT_SMTP_URL", smtp.url, None),
+            setting("smtp.from", "MERIT_SMTP_FROM", smtp.from, None),
+            setting(
+                "smtp.password_file",
+                "MERIT_SMTP_PASSWORD_FILE",
+                smtp.password_file,
+                None,
+            ),
+        ],
+    })
+}
+
+/// Parses the file's text; an error reads `LINE:COLUMN: message`.
+fn parse(text: &str) -> std::result::Result<FileModel, String> {
+    toml::from_str(text).map_err(|e| {
+        let (line, col) = e.span().map_or((1, 1), |span| {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            (line, col)
+        });
+        format!("{line}:{col}: {}", e.message())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_say_where() {
+        let e = parse("[site]\nurl = \"https://x\"\ncolour = 3\n")
+            .err()
+            .unwrap_or_default();
+        assert!(e.starts_with("3:1: "), "{e}");
+        assert!(e.contains("colour"), "{e}");
+        let e = parse("[smtp\n").err().unwrap_or_default();
+        assert!(e.starts_with("1:"), "{e}");
+    }
+
+    #[test]
+    fn passwords_never_show() {
+        assert_eq!(
+            redact("smtp://merit:s3cret@mail.example.org:587"),
+            "smtp://merit:****@mail.example.org:587"
+        );
+        assert_eq!(redact("smtp://mail.example.org"), "smtp://mail.example.org");
+    }
+}
