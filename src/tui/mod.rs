@@ -46,13 +46,28 @@ pub fn run(root: &Path, user: &str) -> Result<()> {
         );
     }
     // Fail before touching the screen if the workspace cannot be opened.
-    let (is_lead, is_issuer, editor_policy, self_approval) = {
+    let (is_lead, is_issuer, editor_policy, self_approval, no_roles_notice) = {
         let store = Store::open(root)?;
+        let notice = store.roles_of(user)?.is_empty().then(|| {
+            let admins = store.admins().unwrap_or_default();
+            format!(
+                "{} is not a user of this workspace, so everything here is read only. An admin \
+                 ({}) can add you with `merit user add {} --role assessor`.",
+                crate::sanitize::line(user),
+                if admins.is_empty() {
+                    "none yet".to_string()
+                } else {
+                    admins.join(", ")
+                },
+                crate::sanitize::line(user)
+            )
+        });
         (
             store.has_role(user, "lead")?,
             store.has_role(user, "issuer")?,
             store.policy(crate::store::policies::EDITOR)?,
             crate::store::policies::self_approval_allowed(&store)?,
+            notice,
         )
     };
     let session = Session {
@@ -80,6 +95,9 @@ pub fn run(root: &Path, user: &str) -> Result<()> {
     let validate = jobs::spawn_validator(tx.clone());
     let size = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
     let mut app = App::new(session, theme, size, now());
+    if let Some(text) = no_roles_notice {
+        app.popup = Some(crate::tui::widgets::popup::Popup::info("Read only", text));
+    }
     app.graphics = graphics::Graphics::detect();
     app.panic_key = std::env::var("MERIT_TEST_PANIC_KEY")
         .ok()
