@@ -54,7 +54,7 @@ pub fn spawn(
             started = Instant::now();
             let elapsed = || started.elapsed().as_millis() as u64;
             let mut store = Store::open(&root)?;
-            approval::approve(
+            let report = approval::approve(
                 &mut store,
                 &key,
                 &issuer,
@@ -69,7 +69,10 @@ pub fn spawn(
                         elapsed_ms: elapsed(),
                     }));
                 },
-            )
+            );
+            // Whatever happened, the approval's entries are sealed with the issuer key.
+            store.seal(&user, &key, &issuer.did)?;
+            report
         })();
         let _ = tx.send(Msg::Approval(ApprovalEvent::Finished {
             result: result.map_err(|e| format!("{e:#}")),
