@@ -31,7 +31,6 @@ fn main() -> anyhow::Result<()> {
         .ok_or_else(|| anyhow::anyhow!("no bundled data-cleaning rubric"))?;
     let r = rubric::parse(src.as_bytes()).map_err(|p| anyhow::anyhow!("{}", p[0]))?;
     store.import_rubric(&r, src, None, "bench")?;
-    store.ensure_cohort("load", None, "data-cleaning", "bench")?;
     let t = Instant::now();
     store.bulk_scored_cohort("load", "data-cleaning", n, "bench")?;
     let key = merit::credential::keys::generate()?;
