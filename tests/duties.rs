@@ -7,7 +7,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use merit::credential::approval::{Approver, OWN_WORK, Plan};
-use merit::store::{AssessmentInput, CriterionScore, Store};
+use merit::store::Store;
 use serde_json::Value;
 
 const PASS: &str = "merit-demo";
@@ -25,31 +25,7 @@ fn as_(ws: &Path, who: &str, args: &[&str]) -> std::process::Output {
 }
 
 fn assess(store: &mut Store, id: i64, who: &str, meets: bool) {
-    let rubric = store
-        .load_rubric(&store.submission_rubric(id).unwrap())
-        .unwrap();
-    let scores = rubric
-        .criteria
-        .iter()
-        .map(|c| CriterionScore {
-            criterion: c.id.value.clone(),
-            level: Some(if meets {
-                c.levels.last().unwrap().id.value.clone()
-            } else {
-                c.levels[0].id.value.clone()
-            }),
-            comment: String::new(),
-        })
-        .collect();
-    store
-        .submit_assessment(&AssessmentInput {
-            submission_id: id,
-            assessor: who.into(),
-            scores,
-            overall_feedback: "ok".into(),
-            time_spent_secs: 60,
-        })
-        .unwrap();
+    common::assess(store, id, who, meets).unwrap();
 }
 
 /// A demo workspace where ines (an issuer) is also an assessor and assessed one submission,

@@ -7,7 +7,7 @@ mod common;
 use std::path::Path;
 
 use merit::rubric::Decision;
-use merit::store::{AssessmentInput, CohortRow, CriterionScore, Store};
+use merit::store::{CohortRow, Store};
 use serde_json::Value;
 
 const COHORT: &str = "data-2026-q2";
@@ -32,32 +32,7 @@ fn row(store: &Store, id: i64) -> CohortRow {
         .unwrap()
 }
 
-/// `who` scores submission `id` at every criterion's top level (meets) or bottom (not yet).
-fn assess(store: &mut Store, id: i64, who: &str, meets: bool) -> anyhow::Result<Decision> {
-    let rubric = store
-        .load_rubric(&store.submission_rubric(id).unwrap())
-        .unwrap();
-    let scores = rubric
-        .criteria
-        .iter()
-        .map(|c| CriterionScore {
-            criterion: c.id.value.clone(),
-            level: Some(if meets {
-                c.levels.last().unwrap().id.value.clone()
-            } else {
-                c.levels[0].id.value.clone()
-            }),
-            comment: String::new(),
-        })
-        .collect();
-    store.submit_assessment(&AssessmentInput {
-        submission_id: id,
-        assessor: who.into(),
-        scores,
-        overall_feedback: "second look".into(),
-        time_spent_secs: 60,
-    })
-}
+use common::assess;
 
 /// The assessor who is not `first`, of the demo's two.
 fn other(first: &str) -> &'static str {

@@ -74,10 +74,11 @@ impl Store {
         Ok(holder)
     }
 
-    /// Releases a claim. `force` (a lead) releases anyone's claim.
+    /// Releases a claim: the holder's own, or with `force` anyone's (which needs the
+    /// ReleaseClaim permission, and is audited).
     pub fn release(&mut self, id: i64, user: &str, force: bool) -> Result<bool> {
-        let tx = self.write()?;
-        let holder: Option<String> = tx
+        let holder: Option<String> = self
+            .conn
             .query_row(
                 "SELECT claimed_by FROM submissions WHERE id = ?1",
                 [id],
@@ -85,61 +86,34 @@ impl Store {
             )
             .optional()?
             .flatten();
-        if force && holder.as_deref().is_some_and(|h| h != user) {
-            drop(tx);
-            self.authorize(user, crate::access::Action::ReleaseClaim)?;
-            return self.release_held(id, user);
-        }
-        let released = match holder {
-            Some(h) if h == user => {
-                tx.execute(
-                    "UPDATE submissions SET claimed_by = NULL, claimed_at = NULL WHERE id = ?1",
-                    [id],
-                )?;
-                if h != user {
-                    audit::append(
-                        &tx,
-                        user,
-                        "claim.release",
-                        &format!("submission {id}"),
-                        &format!("held by {h}"),
-                    )?;
-                }
-                true
-            }
-            _ => false,
-        };
-        tx.commit()?;
-        Ok(released)
-    }
-
-    /// Releases whatever claim `id` has, logging whose it was (the caller checked the role).
-    fn release_held(&mut self, id: i64, user: &str) -> Result<bool> {
-        let tx = self.write()?;
-        let holder: Option<String> = tx
-            .query_row(
-                "SELECT claimed_by FROM submissions WHERE id = ?1",
-                [id],
-                |r| r.get(0),
-            )
-            .optional()?
-            .flatten();
-        let Some(h) = holder else {
+        let Some(holder) = holder else {
             return Ok(false);
         };
-        tx.execute(
-            "UPDATE submissions SET claimed_by = NULL, claimed_at = NULL WHERE id = ?1",
-            [id],
-        )?;
-        audit::append(
-            &tx,
-            user,
-            "claim.release",
-            &format!("submission {id}"),
-            &format!("held by {h}"),
-        )?;
+        let others = holder != user;
+        if others {
+            if !force {
+                return Ok(false);
+            }
+            self.authorize(user, crate::access::Action::ReleaseClaim)?;
+        }
+        let tx = self.write()?;
+        // Only the claim that was read is released (not one taken since).
+        let released = tx.execute(
+            "UPDATE submissions SET claimed_by = NULL, claimed_at = NULL
+             WHERE id = ?1 AND claimed_by = ?2",
+            params![id, holder],
+        )? == 1;
+        if released && others {
+            audit::append(
+                &tx,
+                user,
+                "claim.release",
+                &format!("submission {id}"),
+                &format!("held by {holder}"),
+            )?;
+        }
         tx.commit()?;
-        Ok(true)
+        Ok(released)
     }
 
     /// The assessor's saved assessment (draft or submitted) for a submission.

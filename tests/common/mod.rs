@@ -80,14 +80,13 @@ pub fn workspace_with_rubrics() -> tempfile::TempDir {
 pub mod pty;
 pub mod tui;
 
-/// A demo workspace at `ws`: 60 learners, seed 5, created by the issuer `ines` (the demo
-/// key's passphrase is `merit-demo`).
+/// A demo workspace at `ws`: 60 learners, seed 5, made by the test's account (its admin; the
+/// demo key's passphrase is `merit-demo`).
 pub fn demo(ws: &Path) {
     let o = merit()
         .arg("--workspace")
         .arg(ws)
         .args(["demo", "--no-tui", "--learners", "60", "--seed", "5"])
-        .env("USER", "ines")
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", stderr(&o));
@@ -163,4 +162,58 @@ pub fn grant(store: &mut merit::store::Store, name: &str, roles: &[&str]) {
             .add_user(name, role, &me)
             .expect("the creator is an admin");
     }
+}
+
+/// `who` submits an assessment of submission `id`: every criterion at its top level (meets)
+/// or its bottom one (not yet).
+pub fn assess(
+    store: &mut merit::store::Store,
+    id: i64,
+    who: &str,
+    meets: bool,
+) -> anyhow::Result<merit::rubric::Decision> {
+    let rubric = store.load_rubric(&store.submission_rubric(id)?)?;
+    let scores = rubric
+        .criteria
+        .iter()
+        .map(|c| merit::store::CriterionScore {
+            criterion: c.id.value.clone(),
+            level: Some(if meets {
+                c.levels
+                    .last()
+                    .map(|l| l.id.value.clone())
+                    .unwrap_or_default()
+            } else {
+                c.levels[0].id.value.clone()
+            }),
+            comment: String::new(),
+        })
+        .collect();
+    store.submit_assessment(&merit::store::AssessmentInput {
+        submission_id: id,
+        assessor: who.into(),
+        scores,
+        overall_feedback: "second look".into(),
+        time_spent_secs: 60,
+    })
+}
+
+/// A demo workspace (`merit demo --no-tui`, its issuer's passphrase `merit-demo`) of
+/// `learners` learners from `seed`, made by the test's account (its admin).
+pub fn demo_workspace(learners: u32, seed: u32) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ws = dir.path().join("ws");
+    let o = run(
+        &ws,
+        &[
+            "demo",
+            "--no-tui",
+            "--learners",
+            &learners.to_string(),
+            "--seed",
+            &seed.to_string(),
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    (dir, ws)
 }
