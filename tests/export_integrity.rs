@@ -216,3 +216,44 @@ fn two_ids_that_would_share_a_folder_stop_the_export_before_it_writes() {
     );
     assert!(!out.exists() || std::fs::read_dir(&out).unwrap().next().is_none());
 }
+
+#[test]
+fn one_learner_that_cannot_be_written_does_not_stop_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = [
+        ("ada", "Ada", "log.md"),
+        ("bo", "Bo", "log.md"),
+        ("cy", "Cy", "log.md"),
+    ];
+    let ws = workspace(dir.path(), "three", &rows);
+    assess_all(&ws, "three");
+    let o = merit_as(
+        &ws,
+        "ines",
+        &["approve", "--cohort", "three", "--all-meeting"],
+    );
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    // A file where bo's folder would go: bo cannot be written.
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("bo"), "in the way").unwrap();
+    let o = merit_as(
+        &ws,
+        "ines",
+        &[
+            "export",
+            "--cohort",
+            "three",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let err = common::stderr(&o);
+    assert!(err.contains("not exported: bo:"), "{err}");
+    for who in ["ada", "cy"] {
+        assert!(out.join(who).join("credential.json").is_file(), "{who}");
+    }
+    let csv = std::fs::read_to_string(out.join("three.csv")).unwrap();
+    assert!(csv.contains("\"ada\"") && csv.contains("\"cy\""), "{csv}");
+}

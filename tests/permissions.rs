@@ -496,3 +496,103 @@ fn user_is_not_read_for_identity() {
         .unwrap();
     assert!(o.status.success(), "{}", common::stderr(&o));
 }
+
+/// Runs the workbench's database effects against `store` as its database thread would, and
+/// feeds the replies back to `update`, until none is left.
+fn pump(
+    app: &mut merit::tui::app::App,
+    store: &mut Store,
+    mut effects: Vec<merit::tui::app::Effect>,
+) {
+    use merit::tui::app::Effect;
+    use merit::tui::event::Msg;
+    let (user, lead) = (app.session.user.clone(), app.session.is_lead);
+    for _ in 0..100 {
+        let mut next = Vec::new();
+        for e in effects {
+            if let Effect::Db(req) = e {
+                let reply = handle(store, &user, lead, req);
+                next.extend(app.update(Msg::Db(reply)));
+            }
+        }
+        if next.is_empty() {
+            return;
+        }
+        effects = next;
+    }
+}
+
+/// Through `update`, as a person at the keyboard: open each queued submission, pick levels,
+/// Ctrl-S and confirm. Returns how many assessments (drafts or submitted) `user` has after.
+fn drive(ws: &Path, user: &str, is_issuer: bool) -> i64 {
+    use merit::tui::app::{App, Session};
+    use merit::tui::event::Msg;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    let mut store = Store::open(ws).unwrap();
+    let session = Session {
+        user: user.into(),
+        is_lead: false,
+        is_issuer,
+        claim_idle_secs: 1800,
+        self_approval: false,
+    };
+    let mut app = App::new(
+        session,
+        merit::tui::theme::Theme::plain(),
+        (100, 30),
+        merit::store::now(),
+    );
+    let start = app.start();
+    pump(&mut app, &mut store, start);
+    let key = |c: KeyCode| Msg::Key(KeyEvent::new(c, KeyModifiers::NONE));
+    let ctrl_s = || Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
+    for _ in 0..12 {
+        let mut msgs = vec![key(KeyCode::Enter)];
+        for _ in 0..8 {
+            msgs.push(key(KeyCode::Char('3')));
+            msgs.push(key(KeyCode::Char('j')));
+        }
+        msgs.extend([
+            ctrl_s(),
+            key(KeyCode::Char('y')),
+            key(KeyCode::Esc),
+            key(KeyCode::Char('q')),
+        ]);
+        msgs.push(key(KeyCode::Char('j')));
+        for msg in msgs {
+            let e = app.update(msg);
+            pump(&mut app, &mut store, e);
+        }
+    }
+    Connection::open(ws.join("merit.db"))
+        .unwrap()
+        .query_row(
+            "SELECT COUNT(*) FROM assessments WHERE assessor = ?1",
+            [user],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+#[test]
+fn an_issuer_cannot_score_in_the_workbench() {
+    let (_dir, ws, _) = base();
+    // The same keys as an assessor do score (so the keys are right), ...
+    let o = common::run(&ws, &["user", "add", "tess", "--role", "assessor"]);
+    assert!(o.status.success());
+    assert!(
+        drive(&ws, "tess", false) > 0,
+        "the keystrokes scored nothing"
+    );
+    // ... and as an issuer who is no assessor, nothing is claimed, saved or submitted.
+    assert_eq!(drive(&ws, "ines", true), 0, "ines assessed work");
+    let claimed: i64 = Connection::open(ws.join("merit.db"))
+        .unwrap()
+        .query_row(
+            "SELECT COUNT(*) FROM submissions WHERE claimed_by = 'ines'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(claimed, 0, "ines claimed work");
+}
