@@ -587,10 +587,51 @@ fn did_web_issuers_verify_with_their_did_document() {
         .success()
     );
     let file = named(&walk(&out), "credential.json")[0].clone();
+    // In its own workspace, a did:web issuer's credential verifies with the workspace's
+    // issuer/did.json; elsewhere, the DID document must be given.
     let o = merit(&ws, &["verify", file.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", common::stdout(&o));
+    assert!(common::stdout(&o).contains("key from did:web document"));
+    let elsewhere = tempfile::tempdir().unwrap();
+    let o = common::merit()
+        .env("MERIT_HOME", elsewhere.path())
+        .args(["verify", file.to_str().unwrap()])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(1));
     assert!(
         common::stdout(&o).contains("--did-doc"),
+        "{}",
+        common::stdout(&o)
+    );
+    // A published site folder serves both the DID document and the status list.
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(site.join(".well-known")).unwrap();
+    std::fs::copy(
+        ws.join("issuer/did.json"),
+        site.join(".well-known/did.json"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(site.join("status")).unwrap();
+    let list = site.join("status/revocation");
+    assert!(
+        merit(&ws, &["status-list", "--out", list.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let o = common::merit()
+        .env("MERIT_HOME", elsewhere.path())
+        .args([
+            "verify",
+            "--site",
+            site.to_str().unwrap(),
+            file.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", common::stdout(&o));
+    assert!(
+        common::stdout(&o).contains("✓ status  not revoked"),
         "{}",
         common::stdout(&o)
     );

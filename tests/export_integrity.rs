@@ -257,3 +257,56 @@ fn one_learner_that_cannot_be_written_does_not_stop_the_others() {
     let csv = std::fs::read_to_string(out.join("three.csv")).unwrap();
     assert!(csv.contains("\"ada\"") && csv.contains("\"cy\""), "{csv}");
 }
+
+#[test]
+fn a_revoked_credential_is_not_exported_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(
+        dir.path(),
+        "rev",
+        &[("ada", "Ada", "log.md"), ("bo", "Bo", "log.md")],
+    );
+    assess_all(&ws, "rev");
+    let o = merit_as(
+        &ws,
+        "ines",
+        &["approve", "--cohort", "rev", "--all-meeting"],
+    );
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let out = dir.path().join("out");
+    let export = || {
+        merit_as(
+            &ws,
+            "ines",
+            &["export", "--cohort", "rev", "--out", out.to_str().unwrap()],
+        )
+    };
+    assert!(export().status.success());
+    assert!(out.join("ada/badge.png").is_file());
+    let store = Store::open(&ws).unwrap();
+    let subs = store.cohort_submissions("rev").unwrap();
+    let ada_sub = subs.iter().find(|s| s.1 == "ada").unwrap().0;
+    let ada = store.award(ada_sub).unwrap().expect("ada's credential");
+    let o = merit_as(
+        &ws,
+        "ines",
+        &["revoke", &ada.credential_id, "--reason", "plagiarism"],
+    );
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let o = export();
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    assert!(
+        common::stdout(&o).contains("exported 1 credential(s) and 2 feedback letter(s)")
+            && common::stdout(&o).contains("1 revoked credential(s) not written"),
+        "{}",
+        common::stdout(&o)
+    );
+    for f in ["credential.json", "badge.png", "badge.svg"] {
+        assert!(
+            !out.join("ada").join(f).exists(),
+            "{f} of a revoked credential"
+        );
+        assert!(out.join("bo").join(f).is_file());
+    }
+    assert!(out.join("ada/feedback.md").is_file());
+}

@@ -95,7 +95,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
     let mut csv = String::from(
         "learner,learner_id,attempt,decision,total,max_total,credential_id,issued_at,revoked_at\n",
     );
-    let (mut credentials, mut letters) = (0, 0);
+    let (mut credentials, mut letters, mut revoked) = (0, 0, 0);
     // The latest attempt of each learner.
     let latest: Vec<&(i64, String, i64, String)> = subs
         .iter()
@@ -134,7 +134,16 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
             if assessment.is_some() || award.is_some() {
                 std::fs::create_dir_all(&dir)?;
             }
-            if let Some(award) = &award {
+            if award.as_ref().is_some_and(|w| w.revoked_at.is_some()) {
+                // A revoked credential is not handed out again; one exported earlier goes.
+                for f in ["credential.json", "badge.png", "badge.svg"] {
+                    let p = dir.join(f);
+                    if p.is_file() {
+                        std::fs::remove_file(&p)?;
+                    }
+                }
+                revoked += 1;
+            } else if let Some(award) = &award {
                 let cred: serde_json::Value = serde_json::from_str(&award.credential_json)?;
                 let name = cred["name"].as_str().unwrap_or("badge").to_string();
                 if want("json") {
@@ -210,8 +219,13 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
         std::fs::write(a.out.join(format!("{}.csv", a.cohort)), csv)?;
     }
     println!(
-        "exported {credentials} credential(s) and {letters} feedback letter(s) to {}",
-        a.out.display()
+        "exported {credentials} credential(s) and {letters} feedback letter(s) to {}{}",
+        a.out.display(),
+        if revoked > 0 {
+            format!("; {revoked} revoked credential(s) not written")
+        } else {
+            String::new()
+        }
     );
     for f in &failures {
         eprintln!("not exported: {f}");

@@ -36,6 +36,10 @@ pub struct Args {
     /// keys are not DIDs; may be given more than once
     #[arg(long, value_name = "FILE")]
     key_doc: Vec<PathBuf>,
+    /// The issuer's published site (`merit publish --out DIR`, or a copy of it): its status
+    /// lists and DID documents are used as the credentials name them
+    #[arg(long, value_name = "DIR")]
+    site: Option<PathBuf>,
     /// Accept a key written in the `#z6Mk…` fragment of an https verification method without
     /// dereferencing it (as the 1EdTech validator does); a warning says so
     #[arg(long)]
@@ -100,16 +104,61 @@ fn load(path: &Path, max: u64) -> Result<Value> {
     })
 }
 
-/// The workspace's own status lists (`merit status-list` keeps copies), if there is one.
-fn workspace_lists(ctx: &Ctx, max: u64) -> Result<Vec<Value>> {
+/// The workspace's own status lists (`merit status-list` keeps copies) and, for a did:web
+/// issuer, its DID document, if there is a workspace.
+fn workspace_documents(ctx: &Ctx, max: u64) -> Result<(Vec<Value>, Vec<Value>)> {
     let Ok(root) = workspace::resolve(ctx.workspace.as_deref()) else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     };
-    let mut out = Vec::new();
+    let mut lists = Vec::new();
     for p in status::workspace_copies(&issuer::dir(&root)) {
-        out.push(read_json(&p, max)?);
+        lists.push(read_json(&p, max)?);
     }
-    Ok(out)
+    let did = issuer::did_doc_path(&root);
+    let docs = if did.is_file() {
+        vec![read_json(&did, max)?]
+    } else {
+        Vec::new()
+    };
+    Ok((lists, docs))
+}
+
+/// The status lists (under `status/`) and DID documents (`did.json`, at most four folders
+/// deep) of a published site folder; at most 1,000 files of each are read.
+fn site_documents(dir: &Path, max: u64) -> Result<(Vec<Value>, Vec<Value>)> {
+    const MOST: usize = 1_000;
+    let mut lists = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir.join("status")) {
+        let mut files: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_file())
+            .collect();
+        files.sort();
+        for f in files.into_iter().take(MOST) {
+            lists.push(read_json(&f, max)?);
+        }
+    }
+    let mut docs = Vec::new();
+    let mut todo = vec![(dir.to_path_buf(), 0)];
+    while let Some((d, depth)) = todo.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            let Ok(kind) = e.file_type() else { continue };
+            if kind.is_dir() && depth < 4 && p.file_name().is_some_and(|n| n != "c") {
+                todo.push((p, depth + 1));
+            } else if kind.is_file()
+                && p.file_name().is_some_and(|n| n == "did.json")
+                && docs.len() < MOST
+            {
+                docs.push(read_json(&p, max)?);
+            }
+        }
+    }
+    Ok((lists, docs))
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
@@ -117,11 +166,21 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
     let read_all = |files: &[PathBuf]| -> Result<Vec<Value>> {
         files.iter().map(|p| read_json(p, max)).collect()
     };
-    let did_docs = read_all(&a.did_doc)?;
+    let mut did_docs = read_all(&a.did_doc)?;
     let key_docs = read_all(&a.key_doc)?;
     let mut status_lists = read_all(&a.status_list)?;
+    let (site_lists, site_docs) = match &a.site {
+        Some(dir) => site_documents(dir, max)?,
+        None => (Vec::new(), Vec::new()),
+    };
+    status_lists.extend(site_lists);
+    did_docs.extend(site_docs);
+    let (own_lists, own_docs) = workspace_documents(ctx, max)?;
     if status_lists.is_empty() {
-        status_lists = workspace_lists(ctx, max)?;
+        status_lists = own_lists;
+    }
+    if did_docs.is_empty() {
+        did_docs = own_docs;
     }
     let opts = verify::Options {
         keys: KeySources {
