@@ -29,6 +29,8 @@ pub enum Action {
     StatusList,
     IssuerInit,
     AuditSeal,
+    /// Write the issuer's public site, withdraw a page.
+    Publish,
     Export,
     ApproveDryRun,
     ListSecondMarking,
@@ -117,6 +119,11 @@ pub const TABLE: &[(Action, &str, Who)] = &[
     (
         Action::AuditSeal,
         "seal the audit log",
+        Who::AnyOf(&["issuer"]),
+    ),
+    (
+        Action::Publish,
+        "publish the issuer's site",
         Who::AnyOf(&["issuer"]),
     ),
     (

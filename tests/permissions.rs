@@ -206,6 +206,10 @@ fn every_subcommand_as_every_role() {
         (v(&["audit", "verify"]), [true, true, true, true, false]),
         (v(&["audit", "head"]), [true, true, true, true, false]),
         (v(&["audit", "seal"]), [false, false, false, true, false]),
+        (
+            v(&["publish", "--out", &s(&dir.path().join("site"))]),
+            [false, false, false, true, false],
+        ),
         (v(&["policy", "list"]), [true, true, true, true, false]),
         (
             v(&["rubric", "history", "data-cleaning"]),
@@ -439,6 +443,7 @@ fn an_upgraded_workspace_keeps_every_user_and_gains_admins() {
             "DELETE FROM users;
              INSERT INTO users VALUES ('lena', 'lead', 1, 'x'), ('amir', 'assessor', 1, 'x'),
                                       ('olga', 'lead', 1, 'x');
+             DROP TABLE pages;
              ALTER TABLE audit_log DROP COLUMN version;
              ALTER TABLE audit_log DROP COLUMN record;
              PRAGMA user_version = 7;",

@@ -10,6 +10,7 @@ mod import;
 mod issuer;
 mod passphrase;
 mod policy;
+mod publish;
 mod revoke;
 mod rubric;
 mod second_mark;
@@ -85,6 +86,8 @@ pub enum Command {
     Policy(policy::Cmd),
     /// Each deployment setting (merit.toml, the environment), and where it came from
     Config(config::Args),
+    /// Write the issuer's public site: status lists, achievements, a page per credential
+    Publish(publish::Args),
 }
 
 /// Global context every subcommand gets.
@@ -136,6 +139,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::StatusList(a)) => revoke::status_list(&ctx, a),
         Some(Command::Policy(c)) => policy::run(&ctx, c),
         Some(Command::Config(a)) => config::run(&ctx, a),
+        Some(Command::Publish(a)) => publish::run(&ctx, a),
         None => {
             let root = workspace::resolve(ctx.workspace.as_deref())?;
             merit::tui::run(&root, &ctx.actor()?)?;

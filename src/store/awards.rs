@@ -200,6 +200,7 @@ impl Store {
             if inserted {
                 tx.prepare_cached("UPDATE submissions SET status = 'approved' WHERE id = ?1")?
                     .execute([a.submission_id])?;
+                super::pages::create(&tx, &a.credential_id)?;
                 let detail = if own {
                     format!(
                         "{} (self-approved: the approver assessed it)",

@@ -202,6 +202,17 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE audit_log ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
     ALTER TABLE audit_log ADD COLUMN record TEXT NOT NULL DEFAULT '';
     "#,
+    // 10: each credential's public page (`merit publish`), at /c/<token>/: the token is
+    // random (128 bits), not the time-ordered credential id, so pages cannot be listed or
+    // guessed. A withdrawn page is taken down at the next publish; the credential stays valid.
+    r#"
+    CREATE TABLE pages (
+        credential_id TEXT PRIMARY KEY REFERENCES awards(credential_id),
+        token         TEXT NOT NULL UNIQUE,
+        withdrawn_at  INTEGER,
+        withdrawn_by  TEXT
+    );
+    "#,
 ];
 
 /// The migration that introduced the admin role.

@@ -1,0 +1,313 @@
+//! `merit publish`: the issuer's public site, a folder of static files to upload to the
+//! issuer's URL. Every URL a credential names resolves there: the status lists, the
+//! achievements, the issuer's profile, a did:web issuer's `did.json`; and each credential has
+//! a page of its own at `/c/<token>/`, reached only from the link its holder shares.
+//!
+//! Publishing is incremental and idempotent: a file is written only when its content changed
+//! (no page carries the time it was made), and a status list is signed again only when a
+//! revocation changed it. Nothing private is published: no learner's email, no assessor's
+//! comment or score, no page that lists or links other learners.
+
+mod html;
+pub mod site;
+
+use std::path::Path;
+
+use anyhow::{Context, Result, anyhow, bail};
+use ed25519_dalek::SigningKey;
+use serde_json::Value;
+
+use crate::credential::build::Issuer;
+use crate::credential::proof::Suite;
+use crate::credential::{bake, issuer, status};
+use crate::store::Store;
+use site::{Counts, Site};
+
+/// What a publish did.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct Report {
+    pub pages: usize,
+    pub withdrawn: usize,
+    pub lists_signed: usize,
+    pub files: Counts,
+}
+
+/// The path under the site of `url`, which must be on the issuer's site.
+fn site_path(issuer: &Issuer, url: &str) -> Result<String> {
+    let base = issuer.url.trim_end_matches('/');
+    url.strip_prefix(base)
+        .map(|p| p.trim_start_matches('/').to_string())
+        .filter(|p| !p.is_empty())
+        .ok_or_else(|| anyhow!("{url} is not on the issuer's site {base}"))
+}
+
+/// Where a did:web DID's document goes: `did:web:HOST` → `.well-known/did.json`,
+/// `did:web:HOST:PATH` → `PATH/did.json`; the host must be the site's.
+pub fn did_json_path(did: &str, site_url: &str) -> Result<String> {
+    let rest = did
+        .strip_prefix("did:web:")
+        .ok_or_else(|| anyhow!("{did} is not a did:web DID"))?;
+    let mut parts = rest.split(':');
+    let host = parts.next().unwrap_or_default().replace("%3A", ":");
+    let site_host = site_url
+        .split_once("://")
+        .map_or(site_url, |(_, r)| r)
+        .split('/')
+        .next()
+        .unwrap_or_default();
+    if !host.eq_ignore_ascii_case(site_host) {
+        bail!(
+            "the issuer's DID {did} names the host {host}, but the site is {site_url}: its \
+             did.json must be published on {host}, not here"
+        );
+    }
+    let path: Vec<&str> = parts.collect();
+    Ok(if path.is_empty() {
+        ".well-known/did.json".to_string()
+    } else {
+        format!("{}/did.json", path.join("/"))
+    })
+}
+
+/// A QR code, as SVG, of `text`.
+fn qr_svg(text: &str) -> Result<String> {
+    let code = qrcode::QrCode::new(text.as_bytes()).map_err(|e| anyhow!("QR code: {e}"))?;
+    let svg = code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(160, 160)
+        .quiet_zone(true)
+        .build();
+    // Inline in HTML: without the XML declaration, and named for screen readers.
+    let svg = svg.find("<svg").map_or(svg.as_str(), |i| &svg[i..]);
+    Ok(svg.replacen(
+        "<svg",
+        "<svg role=\"img\" aria-label=\"QR code of the credential's address\"",
+        1,
+    ))
+}
+
+/// LinkedIn's "add certification to profile" link.
+fn linkedin(cred: &Value, issuer: &Issuer, page_url: &str) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    q.append_pair("startTask", "CERTIFICATION_NAME");
+    q.append_pair(
+        "name",
+        cred["credentialSubject"]["achievement"]["name"]
+            .as_str()
+            .unwrap_or(""),
+    );
+    q.append_pair("organizationName", &issuer.name);
+    let ym = |k: &str| -> Option<(String, String)> {
+        let d = cred[k].as_str()?;
+        Some((
+            d.get(0..4)?.to_string(),
+            d.get(5..7)?.trim_start_matches('0').to_string(),
+        ))
+    };
+    if let Some((y, m)) = ym("validFrom") {
+        q.append_pair("issueYear", &y);
+        q.append_pair("issueMonth", &m);
+    }
+    if let Some((y, m)) = ym("validUntil") {
+        q.append_pair("expirationYear", &y);
+        q.append_pair("expirationMonth", &m);
+    }
+    q.append_pair("certUrl", page_url);
+    q.append_pair("certId", cred["id"].as_str().unwrap_or(""));
+    format!("https://www.linkedin.com/profile/add?{}", q.finish())
+}
+
+/// Publishes the workspace's site into `out`, as `actor` (an issuer). `key` is asked for only
+/// when a status list must be signed again.
+pub fn publish(
+    store: &mut Store,
+    actor: &str,
+    out: &Path,
+    key: &mut dyn FnMut() -> Result<SigningKey>,
+) -> Result<Report> {
+    let pages = store.pages(actor)?; // checks the Publish permission
+    let root = store.root().to_path_buf();
+    let issuer = issuer::load(&root)?;
+    let mut site = Site::new(out)?;
+    let mut report = Report::default();
+
+    // The status lists, at the URLs credentials name; signed again only when changed.
+    let revoked: Vec<u64> = store
+        .revoked_indexes()?
+        .into_iter()
+        .map(|i| i as u64)
+        .collect();
+    let next = store.next_status_index()?.max(0) as u64;
+    let mut signing: Option<SigningKey> = None;
+    for n in 0..status::lists_needed(next) {
+        let url = status::list_url(&issuer, n);
+        let rel = site_path(&issuer, &url)?;
+        let bits: Vec<u64> = revoked
+            .iter()
+            .filter(|&&i| status::locate(i).0 == n)
+            .map(|&i| status::locate(i).1)
+            .collect();
+        let wanted = status::encode(&bits, status::MIN_ENTRIES)?;
+        let current: Option<Value> = site
+            .read(&rel)
+            .and_then(|b| serde_json::from_slice(&b).ok());
+        let fresh = current.as_ref().is_some_and(|c| {
+            c["id"] == url.as_str() && c["credentialSubject"]["encodedList"] == wanted.as_str()
+        });
+        if !fresh {
+            let k = match &signing {
+                Some(k) => k.clone(),
+                None => signing.insert(key()?).clone(),
+            };
+            let now = crate::credential::issue::rfc3339(std::time::SystemTime::now());
+            let list = status::credentials(&issuer, &k, &revoked, next, &now, Suite::Rdfc)?
+                .into_iter()
+                .nth(n as usize)
+                .ok_or_else(|| anyhow!("no status list {n}"))?;
+            let text = serde_json::to_string_pretty(&list)?;
+            site.write(&rel, text.as_bytes())?;
+            // The workspace keeps a copy, which `merit verify` uses.
+            std::fs::write(
+                status::list_file(&issuer::dir(&root).join("status-list.json"), n),
+                &text,
+            )?;
+            report.lists_signed += 1;
+        } else {
+            site.counts.unchanged += 1;
+        }
+    }
+
+    // The issuer: its page, its profile, a did:web DID's document, the latest sealed head.
+    if issuer.did.starts_with("did:web:") {
+        let rel = did_json_path(&issuer.did, &issuer.url)?;
+        let doc = std::fs::read(issuer::did_doc_path(&root))
+            .with_context(|| "the issuer's did.json is missing from the workspace")?;
+        site.write(&rel, &doc)?;
+    }
+    let profile = issuer.profile();
+    site.write(
+        "issuer.json",
+        serde_json::to_string_pretty(&profile)?.as_bytes(),
+    )?;
+    let head = store.last_seal()?.map(|s| s.head());
+    if let Some(h) = &head {
+        site.write("audit-head.txt", format!("{h}\n").as_bytes())?;
+    }
+    site.write(
+        "index.html",
+        html::issuer(&profile, &issuer.did, head.as_deref()).as_bytes(),
+    )?;
+    site.write("robots.txt", b"User-agent: *\nDisallow: /\n")?;
+
+    // Credentials' pages and the achievements they name.
+    let mut achievements: std::collections::BTreeMap<String, Value> = Default::default();
+    let mut live = std::collections::HashSet::new();
+    for page in &pages {
+        let Some(award) = store.award(page.submission_id)? else {
+            continue;
+        };
+        let cred: Value = serde_json::from_str(&award.credential_json)?;
+        let ach = &cred["credentialSubject"]["achievement"];
+        if let Some(id) = ach["id"].as_str()
+            && let Ok(rel) = site_path(&issuer, id)
+        {
+            achievements.entry(rel).or_insert_with(|| ach.clone());
+        }
+        if page.withdrawn {
+            site.remove_dir(&format!("c/{}", page.token))?;
+            report.withdrawn += 1;
+            continue;
+        }
+        live.insert(page.token.clone());
+        let base = format!("{}/c/{}/", issuer.url.trim_end_matches('/'), page.token);
+        let json_url = format!("{base}credential.json");
+        let source = store.award_source(page.submission_id)?;
+        let status = cred["credentialStatus"]["statusListCredential"]
+            .as_str()
+            .and_then(|u| site_path(&issuer, u).ok())
+            .zip(
+                cred["credentialStatus"]["statusListIndex"]
+                    .as_str()
+                    .and_then(|i| i.parse().ok()),
+            )
+            .map(|(rel, i)| (format!("../../{rel}"), i));
+        let text = html::credential(&html::CredentialPage {
+            credential: &cred,
+            learner: Some(&source.learner_name),
+            issuer_name: &issuer.name,
+            issuer_url: &issuer.url,
+            page_url: &base,
+            json_url: &json_url,
+            revoked_on: award.revoked_at.map(crate::store::format_time),
+            status,
+            qr_svg: &qr_svg(&json_url)?,
+            linkedin: &linkedin(&cred, &issuer, &base),
+        });
+        let dir = format!("c/{}", page.token);
+        let name = ach["name"].as_str().unwrap_or("badge");
+        site.write(&format!("{dir}/index.html"), text.as_bytes())?;
+        site.write(
+            &format!("{dir}/credential.json"),
+            serde_json::to_string_pretty(&cred)?.as_bytes(),
+        )?;
+        site.write(
+            &format!("{dir}/badge.png"),
+            &bake::png(&award.credential_json, name)?,
+        )?;
+        site.write(
+            &format!("{dir}/badge.svg"),
+            bake::svg(&award.credential_json, name)?.as_bytes(),
+        )?;
+        report.pages += 1;
+    }
+    // Pages no credential has any more (a withdrawn one published by an older workspace).
+    for d in site.dirs("c")? {
+        if !live.contains(&d) {
+            site.remove_dir(&format!("c/{d}"))?;
+        }
+    }
+    for (rel, a) in &achievements {
+        site.write(
+            &format!("{rel}/index.html"),
+            html::achievement(a).as_bytes(),
+        )?;
+        site.write(
+            &format!("{rel}/achievement.json"),
+            serde_json::to_string_pretty(a)?.as_bytes(),
+        )?;
+    }
+    report.files = std::mem::take(&mut site.counts);
+    store.audit(
+        actor,
+        "site.publish",
+        &issuer.url,
+        &format!(
+            "{} page(s), {} withdrawn, {} list(s) signed, {} file(s) written",
+            report.pages, report.withdrawn, report.lists_signed, report.files.written
+        ),
+    )?;
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn did_web_documents_go_where_the_did_says() {
+        let site = "https://badges.example.org";
+        assert_eq!(
+            did_json_path("did:web:badges.example.org", site).unwrap(),
+            ".well-known/did.json"
+        );
+        assert_eq!(
+            did_json_path("did:web:badges.example.org:issuers:a", site).unwrap(),
+            "issuers/a/did.json"
+        );
+        let e = did_json_path("did:web:other.example.org", site).unwrap_err();
+        assert!(
+            e.to_string().contains("names the host other.example.org"),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,92 @@
+//! Each credential's public page: a random token (its URL, `/c/<token>/`), and whether the
+//! issuer withdrew it.
+
+use anyhow::{Result, anyhow, bail};
+use rusqlite::{Transaction, params};
+
+use super::{Store, audit, now};
+
+/// A fresh page token: 128 random bits, as 32 hex digits.
+pub fn new_token() -> Result<String> {
+    let mut b = [0u8; 16];
+    getrandom::fill(&mut b).map_err(|e| anyhow!("no random source: {e}"))?;
+    Ok(b.iter().map(|x| format!("{x:02x}")).collect())
+}
+
+/// Gives the credential its page token (inside the caller's transaction).
+pub(crate) fn create(tx: &Transaction<'_>, credential_id: &str) -> Result<()> {
+    tx.prepare_cached("INSERT OR IGNORE INTO pages (credential_id, token) VALUES (?1, ?2)")?
+        .execute(params![credential_id, new_token()?])?;
+    Ok(())
+}
+
+/// A credential's page.
+#[derive(Clone, Debug)]
+pub struct Page {
+    pub credential_id: String,
+    pub submission_id: i64,
+    pub token: String,
+    pub withdrawn: bool,
+}
+
+impl Store {
+    /// Every issued credential's page, each credential given a token if it has none yet
+    /// (credentials issued before pages existed).
+    pub fn pages(&mut self, actor: &str) -> Result<Vec<Page>> {
+        self.authorize(actor, crate::access::Action::Publish)?;
+        let tx = self.write()?;
+        let missing: Vec<String> = {
+            let mut stmt = tx.prepare(
+                "SELECT credential_id FROM awards w
+                 WHERE NOT EXISTS (SELECT 1 FROM pages p WHERE p.credential_id = w.credential_id)",
+            )?;
+            let rows = stmt.query_map([], |r| r.get(0))?;
+            rows.collect::<Result<_, _>>()?
+        };
+        for id in &missing {
+            create(&tx, id)?;
+        }
+        tx.commit()?;
+        let mut stmt = self.conn.prepare(
+            "SELECT w.credential_id, w.submission_id, p.token, p.withdrawn_at IS NOT NULL
+             FROM awards w JOIN pages p ON p.credential_id = w.credential_id ORDER BY w.id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Page {
+                credential_id: r.get(0)?,
+                submission_id: r.get(1)?,
+                token: r.get(2)?,
+                withdrawn: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Takes a credential's page down at the next publish (the credential stays valid).
+    pub fn withdraw_page(&mut self, credential_id: &str, actor: &str) -> Result<bool> {
+        self.authorize(actor, crate::access::Action::Publish)?;
+        let tx = self.write()?;
+        let known: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM awards WHERE credential_id = ?1)",
+            [credential_id],
+            |r| r.get(0),
+        )?;
+        if !known {
+            bail!(
+                "no credential `{}` was issued from this workspace",
+                crate::sanitize::line(credential_id)
+            );
+        }
+        create(&tx, credential_id)?;
+        let changed = tx.execute(
+            "UPDATE pages SET withdrawn_at = ?1, withdrawn_by = ?2
+             WHERE credential_id = ?3 AND withdrawn_at IS NULL",
+            params![now(), actor, credential_id],
+        )? == 1;
+        if changed {
+            audit::append(&tx, actor, "page.withdraw", credential_id, "")?;
+        }
+        tx.commit()?;
+        Ok(changed)
+    }
+}
