@@ -722,7 +722,7 @@ fn feedback_letters_explain_not_yet_and_escape_html() {
     }
     let csv = std::fs::read_to_string(out.join("data-2026-q2.csv")).unwrap();
     assert!(csv.starts_with(
-        "learner,learner_id,attempt,decision,total,max_total,credential_id,issued_at,revoked_at\n"
+        "learner,learner_id,attempt,decision,total,max_total,credential_id,issued_at,revoked_at,page_url\n"
     ));
 }
 

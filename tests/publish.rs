@@ -232,4 +232,35 @@ fn the_published_site_answers_every_url_a_credential_names() {
         .filter(|p| p.ends_with("credential.json"))
         .count();
     assert_eq!(after, before - 1);
+
+    // The registrar's CSV gives each published credential's page, the last column.
+    let out = dir.path().join("export");
+    let o = as_ines(
+        &ws,
+        &[
+            "export",
+            "--cohort",
+            "data-2026-q2",
+            "--out",
+            out.to_str().unwrap(),
+            "--format",
+            "csv",
+        ],
+    );
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let csv = std::fs::read_to_string(out.join("data-2026-q2.csv")).unwrap();
+    assert!(csv.lines().next().unwrap().ends_with(",page_url"));
+    let mut with_pages = 0;
+    for line in csv.lines().skip(1) {
+        let url = line.rsplit(',').next().unwrap().trim_matches('"');
+        if let Some(token) = url.strip_prefix(&format!("{site_url}/c/")) {
+            let page = site
+                .join("c")
+                .join(token.trim_end_matches('/'))
+                .join("index.html");
+            assert!(page.is_file(), "{url}");
+            with_pages += 1;
+        }
+    }
+    assert_eq!(with_pages, before - 1, "{csv}");
 }

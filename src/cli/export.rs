@@ -86,6 +86,9 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
     }
     let want = |f: &str| a.format.iter().any(|x| x == f);
     let (store, _) = ctx.open_for(merit::access::Action::Export)?;
+    let site_url = merit::credential::issuer::load(store.root())
+        .ok()
+        .map(|i| i.url);
     let subs = store.cohort_submissions(&a.cohort)?;
     if subs.is_empty() {
         bail!("cohort `{}` has no submissions", a.cohort);
@@ -93,7 +96,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
     std::fs::create_dir_all(&a.out)
         .with_context(|| format!("cannot create {}", a.out.display()))?;
     let mut csv = String::from(
-        "learner,learner_id,attempt,decision,total,max_total,credential_id,issued_at,revoked_at\n",
+        "learner,learner_id,attempt,decision,total,max_total,credential_id,issued_at,revoked_at,page_url\n",
     );
     let (mut credentials, mut letters, mut revoked) = (0, 0, 0);
     // The latest attempt of each learner.
@@ -187,8 +190,16 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
                 std::fs::write(dir.join("feedback.html"), letter.html())?;
                 letters += 1;
             }
+            // The credential's public page (`merit publish`), where it has one.
+            let page_url = match (&award, &site_url) {
+                (Some(w), Some(url)) => store
+                    .page_token(&w.credential_id)?
+                    .map(|t| format!("{}/c/{t}/", url.trim_end_matches('/')))
+                    .unwrap_or_default(),
+                _ => String::new(),
+            };
             csv.push_str(&format!(
-                "{},{},{},{},{},{},{},{},{}\n",
+                "{},{},{},{},{},{},{},{},{},{}\n",
                 csv_field(&src.learner_name),
                 csv_field(key),
                 attempt,
@@ -207,7 +218,8 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
                     .as_ref()
                     .and_then(|w| w.revoked_at)
                     .map(format_time)
-                    .unwrap_or_default()
+                    .unwrap_or_default(),
+                csv_field(&page_url)
             ));
             Ok(())
         };

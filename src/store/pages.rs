@@ -30,6 +30,19 @@ pub struct Page {
 }
 
 impl Store {
+    /// A credential's page token, if it has one and its page is not withdrawn.
+    pub fn page_token(&self, credential_id: &str) -> Result<Option<String>> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT token FROM pages WHERE credential_id = ?1 AND withdrawn_at IS NULL",
+                [credential_id],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// Every issued credential's page, each credential given a token if it has none yet
     /// (credentials issued before pages existed).
     pub fn pages(&mut self, actor: &str) -> Result<Vec<Page>> {
