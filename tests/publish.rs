@@ -134,6 +134,19 @@ fn the_published_site_answers_every_url_a_credential_names() {
     let local = |u: &str| u.replacen(&site_url, &base, 1);
     let (code, _) = get(&format!("{base}/issuer.json"));
     assert_eq!(code, 200);
+    // New credentials name a versioned achievement; the rubric's address lists its versions.
+    let first: Value = serde_json::from_slice(&std::fs::read(&pages[0]).unwrap()).unwrap();
+    let ach = first["credentialSubject"]["achievement"]["id"]
+        .as_str()
+        .unwrap();
+    let (parent, version) = ach.rsplit_once('/').unwrap();
+    assert!(
+        version.starts_with('v') && version[1..].parse::<u32>().is_ok(),
+        "{ach}"
+    );
+    let (code, body) = get(&local(&format!("{parent}/")));
+    assert_eq!(code, 200);
+    assert!(String::from_utf8_lossy(&body).contains(&format!("href=\"{version}/\"")));
     let (code, _) = get(&format!("{base}/"));
     assert_eq!(code, 200);
     for p in &pages {

@@ -32,11 +32,18 @@ impl Issuer {
         format!("{}/status/revocation", self.url.trim_end_matches('/'))
     }
 
-    pub fn achievement_url(&self, rubric_id: &str) -> String {
-        format!(
+    /// An achievement's id: `…/achievements/<rubric>/v<N>` for rubric version N, so that a
+    /// changed rubric never reuses an id with other criteria (credentials issued before
+    /// versions were in ids name `…/achievements/<rubric>`, which still resolves).
+    pub fn achievement_url(&self, rubric_id: &str, version: Option<i64>) -> String {
+        let base = format!(
             "{}/achievements/{rubric_id}",
             self.url.trim_end_matches('/')
-        )
+        );
+        match version {
+            Some(v) => format!("{base}/v{v}"),
+            None => base,
+        }
     }
 
     pub fn profile(&self) -> Value {
@@ -86,8 +93,13 @@ pub fn ni_uri(sha256_hex: &str) -> Option<String> {
 
 /// The `Achievement` of a rubric: what the badge certifies, its criteria and levels.
 pub fn achievement(issuer: &Issuer, r: &Rubric) -> Value {
+    achievement_of_version(issuer, r, None)
+}
+
+/// [`achievement`], its id naming rubric version `version`.
+pub fn achievement_of_version(issuer: &Issuer, r: &Rubric, version: Option<i64>) -> Value {
     let ach = &r.achievement;
-    let achievement_id = issuer.achievement_url(&r.id.value);
+    let achievement_id = issuer.achievement_url(&r.id.value, version);
     let results_id = |cid: &str| format!("{achievement_id}#criterion-{cid}");
     let result_descriptions: Vec<Value> = r
         .criteria
@@ -161,7 +173,15 @@ pub fn achievement(issuer: &Issuer, r: &Rubric) -> Value {
 pub fn build(a: &AwardInput<'_>) -> Value {
     let r = a.rubric;
     let ach = &r.achievement;
-    let achievement_id = a.issuer.achievement_url(&r.id.value);
+    let achievement = match a.achievement {
+        Some(v) => v.clone(),
+        None => achievement(a.issuer, r),
+    };
+    // Results name the achievement's own criteria, whatever version its id names.
+    let achievement_id = achievement["id"].as_str().map_or_else(
+        || a.issuer.achievement_url(&r.id.value, None),
+        str::to_string,
+    );
     let results_id = |cid: &str| format!("{achievement_id}#criterion-{cid}");
     let results: Vec<Value> = r
         .criteria
@@ -176,10 +196,6 @@ pub fn build(a: &AwardInput<'_>) -> Value {
             }))
         })
         .collect();
-    let achievement = match a.achievement {
-        Some(v) => v.clone(),
-        None => achievement(a.issuer, r),
-    };
     let (identity, identity_type) = match a.learner_email {
         Some(e) => (e.trim().to_lowercase(), "emailAddress"),
         None => (a.learner_name.to_string(), "name"),

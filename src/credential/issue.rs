@@ -259,7 +259,10 @@ fn prepare(
             Some((r, a)) => (Arc::clone(r), Arc::clone(a)),
             None => {
                 let r = Arc::new(store.load_rubric(&src.rubric_hash)?);
-                let a = build::achievement(issuer, &r);
+                let version = store
+                    .rubric_version_by_prefix(&src.rubric_hash)?
+                    .map(|v| v.version);
+                let a = build::achievement_of_version(issuer, &r, version);
                 let part = SharedPart::new(&a);
                 let a = Arc::new((a, part));
                 rubrics.insert(src.rubric_hash.clone(), (Arc::clone(&r), Arc::clone(&a)));

@@ -171,8 +171,33 @@ pub fn issuer(profile: &Value, did: &str, head: Option<&str>) -> String {
     page(s(profile, "name"), &b)
 }
 
-/// An achievement's page: what it certifies, its criteria, the rubric's levels, alignments.
-pub fn achievement(a: &Value) -> String {
+/// The versions of an achievement (`v1/`, `v2/`…), for the rubric's page.
+fn versions_list(versions: &[String]) -> String {
+    if versions.is_empty() {
+        return String::new();
+    }
+    let items: String = versions
+        .iter()
+        .map(|v| format!("<li><a href=\"{}/\">{}</a></li>\n", e(v), e(v)))
+        .collect();
+    format!("<h2>Versions</h2>\n<ul>\n{items}</ul>\n")
+}
+
+/// The page of an achievement's versions, when no credential names the unversioned id.
+pub fn versions_page(rubric: &str, versions: &[String]) -> String {
+    page(
+        rubric,
+        &format!(
+            "<h1>{}</h1>\n<p>The versions of this achievement that credentials name.</p>\n{}",
+            e(rubric),
+            versions_list(versions)
+        ),
+    )
+}
+
+/// An achievement's page: what it certifies, its criteria, the rubric's levels, alignments,
+/// and (for the rubric's own address) its versions.
+pub fn achievement(a: &Value, versions: &[String]) -> String {
     let mut b = format!(
         "<h1>{}</h1>\n<p>{}</p>\n",
         e(s(a, "name")),
@@ -211,5 +236,6 @@ pub fn achievement(a: &Value) -> String {
         b.push_str("</ul>\n");
     }
     b.push_str("<p><a href=\"achievement.json\">achievement.json</a></p>\n");
+    b.push_str(&versions_list(versions));
     page(s(a, "name"), &b)
 }

@@ -266,15 +266,39 @@ pub fn publish(
             site.remove_dir(&format!("c/{d}"))?;
         }
     }
+    // Each achievement at its id; a rubric's own address lists the versions named.
+    let mut versions: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for rel in achievements.keys() {
+        if let Some((parent, v)) = rel.rsplit_once('/')
+            && v.len() > 1
+            && v.starts_with('v')
+            && v[1..].chars().all(|c| c.is_ascii_digit())
+        {
+            versions
+                .entry(parent.to_string())
+                .or_default()
+                .push(v.to_string());
+        }
+    }
     for (rel, a) in &achievements {
+        let listed = versions.get(rel).map(Vec::as_slice).unwrap_or(&[]);
         site.write(
             &format!("{rel}/index.html"),
-            html::achievement(a).as_bytes(),
+            html::achievement(a, listed).as_bytes(),
         )?;
         site.write(
             &format!("{rel}/achievement.json"),
             serde_json::to_string_pretty(a)?.as_bytes(),
         )?;
+    }
+    for (parent, vs) in &versions {
+        if !achievements.contains_key(parent) {
+            let rubric = parent.rsplit('/').next().unwrap_or(parent);
+            site.write(
+                &format!("{parent}/index.html"),
+                html::versions_page(rubric, vs).as_bytes(),
+            )?;
+        }
     }
     report.files = std::mem::take(&mut site.counts);
     store.audit(
