@@ -13,7 +13,7 @@ pub fn page(title: &str, body: &str) -> String {
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
 <meta name=\"robots\" content=\"noindex, nofollow\">\
 <title>{}</title>\n<style>\
-body{{font-family:system-ui,sans-serif;max-width:46em;margin:0 auto;padding:1em;line-height:1.5;color:#1a1a1a;background:#fff}}\
+body{{font-family:system-ui,sans-serif;max-width:46em;margin:0 auto;padding:1em;line-height:1.5;color:#1a1a1a;background:#fff;overflow-wrap:anywhere}}\
 img.badge{{width:160px;height:160px}}dt{{font-weight:600}}dd{{margin:0 0 .6em 0}}\
 code{{word-break:break-all;font-size:.9em}}.status{{font-weight:600}}a{{color:#0645ad}}\
 </style></head><body>\n<main>\n{body}</main>\n</body></html>\n",
