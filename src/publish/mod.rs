@@ -8,7 +8,7 @@
 //! revocation changed it. Nothing private is published: no learner's email, no assessor's
 //! comment or score, no page that lists or links other learners.
 
-mod html;
+pub mod html;
 pub mod site;
 
 use std::path::Path;
@@ -70,7 +70,7 @@ pub fn did_json_path(did: &str, site_url: &str) -> Result<String> {
 }
 
 /// A QR code, as SVG, of `text`.
-fn qr_svg(text: &str) -> Result<String> {
+pub fn qr_svg(text: &str) -> Result<String> {
     let code = qrcode::QrCode::new(text.as_bytes()).map_err(|e| anyhow!("QR code: {e}"))?;
     let svg = code
         .render::<qrcode::render::svg::Color<'_>>()
@@ -87,7 +87,7 @@ fn qr_svg(text: &str) -> Result<String> {
 }
 
 /// LinkedIn's "add certification to profile" link.
-fn linkedin(cred: &Value, issuer: &Issuer, page_url: &str) -> String {
+pub fn linkedin(cred: &Value, issuer: &Issuer, page_url: &str) -> String {
     let mut q = form_urlencoded::Serializer::new(String::new());
     q.append_pair("startTask", "CERTIFICATION_NAME");
     q.append_pair(
