@@ -34,6 +34,8 @@ pub enum Action {
     Export,
     ApproveDryRun,
     ListSecondMarking,
+    /// Change a cohort's settings (`merit cohort set`).
+    ConfigureCohort,
     /// Reading the workspace: cohorts, users, the issuer, the audit log.
     Read,
 }
@@ -120,6 +122,11 @@ pub const TABLE: &[(Action, &str, Who)] = &[
         Action::AuditSeal,
         "seal the audit log",
         Who::AnyOf(&["issuer"]),
+    ),
+    (
+        Action::ConfigureCohort,
+        "change a cohort's settings",
+        Who::AnyOf(&["lead"]),
     ),
     (
         Action::Publish,

@@ -164,6 +164,10 @@ fn every_subcommand_as_every_role() {
             [false, true, false, false, false],
         ),
         (
+            v(&["cohort", "set", "data-2026-q2", "--no-page-names"]),
+            [false, true, false, false, false],
+        ),
+        (
             v(&[
                 "approve",
                 "--cohort",
@@ -444,6 +448,7 @@ fn an_upgraded_workspace_keeps_every_user_and_gains_admins() {
              INSERT INTO users VALUES ('lena', 'lead', 1, 'x'), ('amir', 'assessor', 1, 'x'),
                                       ('olga', 'lead', 1, 'x');
              DROP TABLE pages;
+             ALTER TABLE cohorts DROP COLUMN page_names;
              ALTER TABLE audit_log DROP COLUMN version;
              ALTER TABLE audit_log DROP COLUMN record;
              PRAGMA user_version = 7;",

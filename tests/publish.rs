@@ -276,4 +276,32 @@ fn the_published_site_answers_every_url_a_credential_names() {
         }
     }
     assert_eq!(with_pages, before - 1, "{csv}");
+
+    // A lead can keep names off the cohort's pages; the next publish rewrites them so.
+    let o = common::run(
+        &ws,
+        &[
+            "--as",
+            "lena",
+            "cohort",
+            "set",
+            "data-2026-q2",
+            "--no-page-names",
+        ],
+    );
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let o = as_ines(&ws, &["publish", "--out", site.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    for f in common::walk(&site.join("c"))
+        .into_iter()
+        .filter(|p| p.ends_with("index.html"))
+    {
+        let text = std::fs::read_to_string(&f).unwrap();
+        assert!(!text.contains("Awarded to"), "{}", f.display());
+        assert!(
+            !names.iter().any(|n| text.contains(n.as_str())),
+            "{}",
+            f.display()
+        );
+    }
 }

@@ -1,4 +1,4 @@
-//! `merit cohort list`.
+//! `merit cohort list | set`.
 
 use std::process::ExitCode;
 
@@ -14,10 +14,45 @@ pub enum Cmd {
         #[arg(long)]
         json: bool,
     },
+    /// Change a cohort's settings (leads)
+    Set {
+        /// The cohort's id
+        id: String,
+        /// Leave learners' names off the cohort's published credential pages
+        #[arg(long, conflicts_with = "page_names")]
+        no_page_names: bool,
+        /// Show learners' names on the pages again (the default)
+        #[arg(long)]
+        page_names: bool,
+    },
 }
 
 pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
-    let Cmd::List { json } = cmd;
+    let json = match cmd {
+        Cmd::List { json } => json,
+        Cmd::Set {
+            id,
+            no_page_names,
+            page_names,
+        } => {
+            let actor = ctx.actor()?;
+            let mut store = ctx.open()?;
+            if !no_page_names && !page_names {
+                anyhow::bail!("say what to set: --no-page-names or --page-names");
+            }
+            store.set_page_names(&id, page_names, &actor)?;
+            println!(
+                "{}: learners' names {} its credential pages (at the next `merit publish`)",
+                merit::sanitize::line(&id),
+                if page_names {
+                    "show on"
+                } else {
+                    "are left off"
+                }
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
     let (store, _) = ctx.open_for(merit::access::Action::Read)?;
     let cohorts = store.cohorts()?;
     if json {

@@ -233,7 +233,9 @@ pub fn publish(
             .map(|(rel, i)| (format!("../../{rel}"), i));
         let text = html::credential(&html::CredentialPage {
             credential: &cred,
-            learner: Some(&source.learner_name),
+            learner: store
+                .page_names(&source.cohort_id)?
+                .then_some(source.learner_name.as_str()),
             issuer_name: &issuer.name,
             issuer_url: &issuer.url,
             page_url: &base,

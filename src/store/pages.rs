@@ -30,6 +30,44 @@ pub struct Page {
 }
 
 impl Store {
+    /// Whether the pages of `cohort_id`'s credentials show the learner's name.
+    pub fn page_names(&self, cohort_id: &str) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT page_names FROM cohorts WHERE id = ?1",
+            [cohort_id],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Shows or hides learners' names on a cohort's credential pages (leads; audited).
+    pub fn set_page_names(&mut self, cohort_id: &str, show: bool, actor: &str) -> Result<()> {
+        self.authorize(actor, crate::access::Action::ConfigureCohort)?;
+        let tx = self.write()?;
+        let n = tx.execute(
+            "UPDATE cohorts SET page_names = ?1 WHERE id = ?2",
+            params![show, cohort_id],
+        )?;
+        if n == 0 {
+            bail!(
+                "no cohort `{}` (`merit cohort list` shows them)",
+                crate::sanitize::line(cohort_id)
+            );
+        }
+        audit::append(
+            &tx,
+            actor,
+            "cohort.set",
+            cohort_id,
+            if show {
+                "page names shown"
+            } else {
+                "page names hidden"
+            },
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
     /// A credential's page token, if it has one and its page is not withdrawn.
     pub fn page_token(&self, credential_id: &str) -> Result<Option<String>> {
         use rusqlite::OptionalExtension;

@@ -213,6 +213,10 @@ const MIGRATIONS: &[&str] = &[
         withdrawn_by  TEXT
     );
     "#,
+    // 11: whether a cohort's credential pages show the learner's name (`merit cohort set`).
+    r#"
+    ALTER TABLE cohorts ADD COLUMN page_names INTEGER NOT NULL DEFAULT 1;
+    "#,
 ];
 
 /// The migration that introduced the admin role.
