@@ -16,8 +16,58 @@ fn colour(seed: &str) -> [u8; 3] {
 }
 
 /// A 256×256 badge image (a ring and a disc in the achievement's colour) with the credential
-/// baked in.
+/// baked in: one uncompressed iTXt chunk right after the header. The image of an achievement
+/// is drawn and compressed once per process (a cohort's badges share it); only the chunk is
+/// new for each credential.
 pub fn png(credential_json: &str, achievement_name: &str) -> Result<Vec<u8>> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static BASES: OnceLock<Mutex<HashMap<String, Vec<u8>>>> = OnceLock::new();
+    let bases = BASES.get_or_init(Default::default);
+    let cached = bases
+        .lock()
+        .ok()
+        .and_then(|m| m.get(achievement_name).cloned());
+    let base = match cached {
+        Some(b) => b,
+        None => {
+            let b = base_png(achievement_name)?;
+            if let Ok(mut m) = bases.lock() {
+                if m.len() > 64 {
+                    m.clear();
+                }
+                m.insert(achievement_name.to_string(), b.clone());
+            }
+            b
+        }
+    };
+    // Signature (8 bytes) and IHDR (4 + 4 + 13 + 4), then the credential's chunk.
+    const AFTER_IHDR: usize = 8 + 25;
+    if base.len() < AFTER_IHDR || &base[12..16] != b"IHDR" {
+        bail!("cannot bake the PNG: the badge image has no header");
+    }
+    let mut data = Vec::with_capacity(PNG_KEYWORD.len() + 5 + credential_json.len());
+    data.extend_from_slice(PNG_KEYWORD.as_bytes());
+    // NUL, not compressed, method 0, empty language tag, empty translated keyword.
+    data.extend_from_slice(&[0, 0, 0, 0, 0]);
+    data.extend_from_slice(credential_json.as_bytes());
+    let len =
+        u32::try_from(data.len()).map_err(|_| anyhow!("the credential is too large to bake"))?;
+    let mut crc = flate2::Crc::new();
+    crc.update(b"iTXt");
+    crc.update(&data);
+    let mut out = Vec::with_capacity(base.len() + data.len() + 12);
+    out.extend_from_slice(&base[..AFTER_IHDR]);
+    out.extend_from_slice(&len.to_be_bytes());
+    out.extend_from_slice(b"iTXt");
+    out.extend_from_slice(&data);
+    out.extend_from_slice(&crc.sum().to_be_bytes());
+    out.extend_from_slice(&base[AFTER_IHDR..]);
+    Ok(out)
+}
+
+/// The 256×256 badge image (a ring and a disc in the achievement's colour), no credential.
+fn base_png(achievement_name: &str) -> Result<Vec<u8>> {
     let size = 256u32;
     let c = colour(achievement_name);
     let centre = f64::from(size) / 2.0;
@@ -42,8 +92,6 @@ pub fn png(credential_json: &str, achievement_name: &str) -> Result<Vec<u8>> {
         let mut enc = png::Encoder::new(&mut out, size, size);
         enc.set_color(png::ColorType::Rgba);
         enc.set_depth(png::BitDepth::Eight);
-        enc.add_itxt_chunk(PNG_KEYWORD.to_string(), credential_json.to_string())
-            .map_err(|e| anyhow!("cannot bake the PNG: {e}"))?;
         let mut w = enc
             .write_header()
             .map_err(|e| anyhow!("cannot write the PNG: {e}"))?;
@@ -216,5 +264,29 @@ pub fn extract_svg(text: &str) -> Result<String> {
             ),
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod baked_png_tests {
+    use super::*;
+
+    /// The assembled PNG is a valid image to an independent decoder (the png crate), carries
+    /// the credential in its iTXt chunk, and two credentials of one achievement share the image.
+    #[test]
+    fn the_baked_png_decodes_and_carries_the_credential() {
+        let a = png("{\"id\":\"a\"}", "Data Cleaning").unwrap();
+        let b = png("{\"id\":\"bb\"}", "Data Cleaning").unwrap();
+        for (bytes, json) in [(&a, "{\"id\":\"a\"}"), (&b, "{\"id\":\"bb\"}")] {
+            let decoder = png::Decoder::new(std::io::Cursor::new(bytes.as_slice()));
+            let mut reader = decoder.read_info().unwrap();
+            let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+            let frame = reader.next_frame(&mut buf).unwrap();
+            assert_eq!((frame.width, frame.height), (256, 256));
+            let text = reader.info().utf8_text[0].get_text().unwrap();
+            assert_eq!(text, json);
+            assert_eq!(extract_png(bytes).unwrap(), json);
+        }
+        assert_eq!(b.len() - a.len(), 1);
     }
 }

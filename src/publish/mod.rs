@@ -23,6 +23,29 @@ use crate::credential::{bake, issuer, status};
 use crate::store::Store;
 use site::{Counts, Site};
 
+/// Bumped whenever the pages' HTML changes, so that every page is made again.
+const RENDER_VERSION: u32 = 1;
+
+/// What the pages of one site folder were made from (kept in the workspace).
+#[derive(Default, serde::Serialize, serde::Deserialize)]
+struct State {
+    pages: std::collections::HashMap<String, Made>,
+    achievements: std::collections::BTreeMap<String, Value>,
+}
+
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+struct Made {
+    fingerprint: String,
+    achievement: Option<String>,
+}
+
+/// The workspace file remembering what was published into `out`.
+fn state_file(root: &Path, out: &Path) -> Result<std::path::PathBuf> {
+    let canonical = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
+    let key = crate::hash::sha256_hex(canonical.to_string_lossy().as_bytes());
+    Ok(issuer::dir(root).join(format!("published-{}.json", &key[..16])))
+}
+
 /// What a publish did.
 #[derive(Debug, Default, serde::Serialize)]
 pub struct Report {
@@ -199,29 +222,77 @@ pub fn publish(
     )?;
     site.write("robots.txt", b"User-agent: *\nDisallow: /\n")?;
 
-    // Credentials' pages and the achievements they name.
+    // Credentials' pages and the achievements they name. What each page was made from is
+    // remembered in the workspace (never on the site, where a list of pages would be an index
+    // of every learner): a page whose inputs did not change is not made again.
+    let state_path = state_file(&root, out)?;
+    let old: State = std::fs::read(&state_path)
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    let mut state = State::default();
     let mut achievements: std::collections::BTreeMap<String, Value> = Default::default();
     let mut live = std::collections::HashSet::new();
+    let mut names_shown: std::collections::HashMap<String, bool> = Default::default();
     for page in &pages {
-        let Some(award) = store.award(page.submission_id)? else {
-            continue;
-        };
-        let cred: Value = serde_json::from_str(&award.credential_json)?;
-        let ach = &cred["credentialSubject"]["achievement"];
-        if let Some(id) = ach["id"].as_str()
-            && let Ok(rel) = site_path(&issuer, id)
-        {
-            achievements.entry(rel).or_insert_with(|| ach.clone());
-        }
         if page.withdrawn {
             site.remove_dir(&format!("c/{}", page.token))?;
             report.withdrawn += 1;
             continue;
         }
+        let Some(award) = store.award(page.submission_id)? else {
+            continue;
+        };
         live.insert(page.token.clone());
+        let source = store.award_source(page.submission_id)?;
+        let show = match names_shown.get(&source.cohort_id) {
+            Some(s) => *s,
+            None => {
+                let s = store.page_names(&source.cohort_id)?;
+                names_shown.insert(source.cohort_id.clone(), s);
+                s
+            }
+        };
+        let learner = show.then_some(source.learner_name.as_str());
+        let dir = format!("c/{}", page.token);
+        let fingerprint = crate::hash::sha256_hex(
+            serde_json::json!([
+                RENDER_VERSION,
+                award.credential_json,
+                award.revoked_at,
+                learner,
+                issuer.name,
+                issuer.url
+            ])
+            .to_string()
+            .as_bytes(),
+        );
+        if let Some(done) = old.pages.get(&page.token)
+            && done.fingerprint == fingerprint
+            && site.path(&format!("{dir}/index.html"))?.is_file()
+        {
+            if let Some(rel) = &done.achievement
+                && let Some(a) = old.achievements.get(rel)
+            {
+                achievements.entry(rel.clone()).or_insert_with(|| a.clone());
+            }
+            state.pages.insert(page.token.clone(), done.clone());
+            site.counts.unchanged += 4;
+            report.pages += 1;
+            continue;
+        }
+        let cred: Value = serde_json::from_str(&award.credential_json)?;
+        let ach = &cred["credentialSubject"]["achievement"];
+        let ach_rel = ach["id"]
+            .as_str()
+            .and_then(|id| site_path(&issuer, id).ok());
+        if let Some(rel) = &ach_rel {
+            achievements
+                .entry(rel.clone())
+                .or_insert_with(|| ach.clone());
+        }
         let base = format!("{}/c/{}/", issuer.url.trim_end_matches('/'), page.token);
         let json_url = format!("{base}credential.json");
-        let source = store.award_source(page.submission_id)?;
         let status = cred["credentialStatus"]["statusListCredential"]
             .as_str()
             .and_then(|u| site_path(&issuer, u).ok())
@@ -233,9 +304,7 @@ pub fn publish(
             .map(|(rel, i)| (format!("../../{rel}"), i));
         let text = html::credential(&html::CredentialPage {
             credential: &cred,
-            learner: store
-                .page_names(&source.cohort_id)?
-                .then_some(source.learner_name.as_str()),
+            learner,
             issuer_name: &issuer.name,
             issuer_url: &issuer.url,
             page_url: &base,
@@ -245,7 +314,6 @@ pub fn publish(
             qr_svg: &qr_svg(&json_url)?,
             linkedin: &linkedin(&cred, &issuer, &base),
         });
-        let dir = format!("c/{}", page.token);
         let name = ach["name"].as_str().unwrap_or("badge");
         site.write(&format!("{dir}/index.html"), text.as_bytes())?;
         site.write(
@@ -260,8 +328,16 @@ pub fn publish(
             &format!("{dir}/badge.svg"),
             bake::svg(&award.credential_json, name)?.as_bytes(),
         )?;
+        state.pages.insert(
+            page.token.clone(),
+            Made {
+                fingerprint,
+                achievement: ach_rel,
+            },
+        );
         report.pages += 1;
     }
+    state.achievements = achievements.clone();
     // Pages no credential has any more (a withdrawn one published by an older workspace).
     for d in site.dirs("c")? {
         if !live.contains(&d) {
@@ -302,6 +378,7 @@ pub fn publish(
             )?;
         }
     }
+    std::fs::write(&state_path, serde_json::to_vec(&state)?)?;
     report.files = std::mem::take(&mut site.counts);
     store.audit(
         actor,

@@ -40,17 +40,24 @@ impl Site {
     /// Writes `bytes` at `rel` unless it already holds them.
     pub fn write(&mut self, rel: &str, bytes: &[u8]) -> Result<()> {
         let path = self.path(rel)?;
-        if std::fs::read(&path).is_ok_and(|old| old == bytes) {
+        let old = std::fs::read(&path).ok();
+        if old.as_deref() == Some(bytes) {
             self.counts.unchanged += 1;
             return Ok(());
         }
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
-        // Write then rename, so that a reader never sees half a file.
-        let tmp = path.with_extension("merit-tmp");
-        std::fs::write(&tmp, bytes).with_context(|| format!("cannot write {}", tmp.display()))?;
-        std::fs::rename(&tmp, &path)?;
+        if old.is_some() {
+            // Replace by writing then renaming, so that a reader never sees half a file.
+            let tmp = path.with_extension("merit-tmp");
+            std::fs::write(&tmp, bytes)
+                .with_context(|| format!("cannot write {}", tmp.display()))?;
+            std::fs::rename(&tmp, &path)?;
+        } else {
+            std::fs::write(&path, bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
         self.counts.written += 1;
         Ok(())
     }
