@@ -34,6 +34,8 @@ pub enum Action {
     Export,
     ApproveDryRun,
     ListSecondMarking,
+    /// E-mail learners their badges and feedback.
+    Notify,
     /// Change a cohort's settings (`merit cohort set`).
     ConfigureCohort,
     /// Reading the workspace: cohorts, users, the issuer, the audit log.
@@ -123,6 +125,7 @@ pub const TABLE: &[(Action, &str, Who)] = &[
         "seal the audit log",
         Who::AnyOf(&["issuer"]),
     ),
+    (Action::Notify, "e-mail learners", Who::AnyOf(&["issuer"])),
     (
         Action::ConfigureCohort,
         "change a cohort's settings",

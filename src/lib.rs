@@ -14,6 +14,7 @@ pub mod hash;
 pub mod identity;
 pub mod intake;
 pub mod letters;
+pub mod notify;
 pub mod publish;
 pub mod rubric;
 pub mod sanitize;

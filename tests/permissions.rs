@@ -214,6 +214,17 @@ fn every_subcommand_as_every_role() {
             v(&["publish", "--out", &s(&dir.path().join("site"))]),
             [false, false, false, true, false],
         ),
+        (
+            v(&[
+                "notify",
+                "--cohort",
+                "data-2026-q2",
+                "--dry-run",
+                "--out",
+                &s(&dir.path().join("eml")),
+            ]),
+            [false, false, false, true, false],
+        ),
         (v(&["policy", "list"]), [true, true, true, true, false]),
         (
             v(&["rubric", "history", "data-cleaning"]),
@@ -447,6 +458,7 @@ fn an_upgraded_workspace_keeps_every_user_and_gains_admins() {
             "DELETE FROM users;
              INSERT INTO users VALUES ('lena', 'lead', 1, 'x'), ('amir', 'assessor', 1, 'x'),
                                       ('olga', 'lead', 1, 'x');
+             DROP TABLE notifications;
              DROP TABLE pages;
              ALTER TABLE cohorts DROP COLUMN page_names;
              ALTER TABLE audit_log DROP COLUMN version;

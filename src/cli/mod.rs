@@ -8,6 +8,7 @@ mod demo;
 mod export;
 mod import;
 mod issuer;
+mod notify;
 mod passphrase;
 mod policy;
 mod publish;
@@ -88,6 +89,8 @@ pub enum Command {
     Config(config::Args),
     /// Write the issuer's public site: status lists, achievements, a page per credential
     Publish(publish::Args),
+    /// E-mail each learner of a cohort their badge or their feedback
+    Notify(notify::Args),
 }
 
 /// Global context every subcommand gets.
@@ -140,6 +143,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Policy(c)) => policy::run(&ctx, c),
         Some(Command::Config(a)) => config::run(&ctx, a),
         Some(Command::Publish(a)) => publish::run(&ctx, a),
+        Some(Command::Notify(a)) => notify::run(&ctx, a),
         None => {
             let root = workspace::resolve(ctx.workspace.as_deref())?;
             merit::tui::run(&root, &ctx.actor()?)?;

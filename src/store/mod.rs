@@ -7,6 +7,7 @@ pub mod audit;
 mod awards;
 mod bulk;
 mod cohorts;
+mod notifications;
 pub mod pages;
 pub mod policies;
 mod queue;

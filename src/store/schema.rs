@@ -217,6 +217,19 @@ const MIGRATIONS: &[&str] = &[
     r#"
     ALTER TABLE cohorts ADD COLUMN page_names INTEGER NOT NULL DEFAULT 1;
     "#,
+    // 12: messages to learners (`merit notify`), recorded when the server accepted them, so
+    // that running it again sends only what was not sent.
+    r#"
+    CREATE TABLE notifications (
+        submission_id INTEGER NOT NULL REFERENCES submissions(id),
+        kind          TEXT NOT NULL,
+        message_id    TEXT NOT NULL,
+        recipient     TEXT NOT NULL,
+        sent_at       INTEGER NOT NULL,
+        sent_by       TEXT NOT NULL,
+        PRIMARY KEY (submission_id, kind)
+    );
+    "#,
 ];
 
 /// The migration that introduced the admin role.

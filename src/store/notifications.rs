@@ -1,0 +1,47 @@
+//! Messages sent to learners: recorded when the server accepted them.
+
+use anyhow::Result;
+use rusqlite::params;
+
+use super::{Store, audit, now};
+
+impl Store {
+    /// Whether the `kind` message for a submission was accepted by the server already.
+    pub fn notified(&self, submission_id: i64, kind: &str) -> Result<bool> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM notifications WHERE submission_id = ?1 AND kind = ?2)",
+            params![submission_id, kind],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// Records that the server accepted a message (issuers; audited in the same transaction).
+    pub fn record_notification(
+        &mut self,
+        submission_id: i64,
+        kind: &str,
+        message_id: &str,
+        recipient: &str,
+        actor: &str,
+    ) -> Result<()> {
+        self.authorize(actor, crate::access::Action::Notify)?;
+        let tx = self.write()?;
+        let fresh = tx.execute(
+            "INSERT OR IGNORE INTO notifications
+                 (submission_id, kind, message_id, recipient, sent_at, sent_by)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![submission_id, kind, message_id, recipient, now(), actor],
+        )? == 1;
+        if fresh {
+            audit::append(
+                &tx,
+                actor,
+                "notify.sent",
+                &format!("submission {submission_id}"),
+                &format!("{kind} {message_id}"),
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}
