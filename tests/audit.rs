@@ -9,19 +9,6 @@ use std::path::{Path, PathBuf};
 use rusqlite::Connection;
 use sha2::{Digest, Sha256};
 
-const PASS: &str = "merit-demo";
-
-fn as_ines(ws: &Path, args: &[&str]) -> std::process::Output {
-    common::merit()
-        .arg("--workspace")
-        .arg(ws)
-        .args(["--as", "ines"])
-        .args(args)
-        .env("MERIT_PASSPHRASE", PASS)
-        .output()
-        .unwrap()
-}
-
 /// A demo workspace with an approval (which seals the log) and a later revocation (sealed
 /// too).
 fn workspace() -> (tempfile::TempDir, PathBuf) {
@@ -32,8 +19,9 @@ fn workspace() -> (tempfile::TempDir, PathBuf) {
         &["demo", "--no-tui", "--learners", "12", "--seed", "2"],
     );
     assert!(o.status.success(), "{}", common::stderr(&o));
-    let o = as_ines(
+    let o = common::merit_as(
         &ws,
+        "ines",
         &["approve", "--cohort", "data-2026-q2", "--all-meeting"],
     );
     assert!(o.status.success(), "{}", common::stderr(&o));
@@ -215,7 +203,7 @@ fn a_published_head_is_extended_not_rewritten() {
         .credential_id
         .clone();
     drop(store);
-    let o = as_ines(&ws, &["revoke", &cred, "--reason", "test"]);
+    let o = common::merit_as(&ws, "ines", &["revoke", &cred, "--reason", "test"]);
     assert!(o.status.success(), "{}", common::stderr(&o));
     let (code, out) = verify(&ws, &["--since-head", &head]);
     assert_eq!(code, 0, "{out}");

@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use merit::credential::approval::{Approver, OWN_WORK, Plan};
 use merit::store::Store;
@@ -12,17 +12,6 @@ use serde_json::Value;
 
 const PASS: &str = "merit-demo";
 const COHORT: &str = "teach-2026-spring";
-
-fn as_(ws: &Path, who: &str, args: &[&str]) -> std::process::Output {
-    common::merit()
-        .arg("--workspace")
-        .arg(ws)
-        .args(["--as", who])
-        .args(args)
-        .env("MERIT_PASSPHRASE", PASS)
-        .output()
-        .unwrap()
-}
 
 fn assess(store: &mut Store, id: i64, who: &str, meets: bool) {
     common::assess(store, id, who, meets).unwrap();
@@ -56,7 +45,7 @@ fn workspace() -> (tempfile::TempDir, PathBuf, i64) {
 fn an_issuer_cannot_approve_their_own_assessment() {
     let (_dir, ws, id) = workspace();
     // The preview names the reason.
-    let o = as_(
+    let o = common::merit_as(
         &ws,
         "ines",
         &[
@@ -80,7 +69,7 @@ fn an_issuer_cannot_approve_their_own_assessment() {
     );
     assert!(!plan["to_issue"].as_array().unwrap().iter().any(|x| x == id));
     // Approving everything leaves it out.
-    let o = as_(
+    let o = common::merit_as(
         &ws,
         "ines",
         &["approve", "--cohort", COHORT, "--all-meeting"],
@@ -94,7 +83,7 @@ fn an_issuer_cannot_approve_their_own_assessment() {
     // Another issuer may.
     let o = common::run(&ws, &["user", "add", "ivan", "--role", "issuer"]);
     assert!(o.status.success());
-    let o = as_(
+    let o = common::merit_as(
         &ws,
         "ivan",
         &[
@@ -146,11 +135,11 @@ fn the_store_refuses_it_even_when_a_caller_planned_it() {
 #[test]
 fn the_self_approval_policy_lets_it_through_and_says_so() {
     let (_dir, ws, id) = workspace();
-    let o = as_(&ws, "ines", &["policy", "set", "self-approval", "allowed"]);
+    let o = common::merit_as(&ws, "ines", &["policy", "set", "self-approval", "allowed"]);
     assert_eq!(o.status.code(), Some(1), "only an admin sets policies");
     let o = common::run(&ws, &["policy", "set", "self-approval", "allowed"]);
     assert!(o.status.success(), "{}", common::stderr(&o));
-    let o = as_(
+    let o = common::merit_as(
         &ws,
         "ines",
         &[

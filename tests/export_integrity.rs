@@ -7,19 +7,6 @@ use std::path::Path;
 
 use merit::store::{AssessmentInput, CriterionScore, Store};
 
-const PASS: &str = "merit-demo";
-
-fn merit_as(ws: &Path, who: &str, args: &[&str]) -> std::process::Output {
-    common::merit()
-        .arg("--workspace")
-        .arg(ws)
-        .args(["--as", who])
-        .args(args)
-        .env("MERIT_PASSPHRASE", PASS)
-        .output()
-        .unwrap()
-}
-
 /// A demo workspace (with its issuer) and a cohort `cohort` imported from a manifest whose
 /// rows are `learner_id,name,file name`.
 fn workspace(dir: &Path, cohort: &str, rows: &[(&str, &str, &str)]) -> std::path::PathBuf {
@@ -54,7 +41,7 @@ fn workspace(dir: &Path, cohort: &str, rows: &[(&str, &str, &str)]) -> std::path
         }
     }
     manifest.flush().unwrap();
-    let o = merit_as(
+    let o = common::merit_as(
         &ws,
         "lena",
         &[
@@ -111,7 +98,7 @@ fn every_learner_gets_a_folder_of_their_own_and_hostile_text_is_escaped() {
     ];
     let ws = workspace(dir.path(), "odd", &rows);
     assess_all(&ws, "odd");
-    let o = merit_as(
+    let o = common::merit_as(
         &ws,
         "ines",
         &["approve", "--cohort", "odd", "--all-meeting"],
@@ -123,7 +110,7 @@ fn every_learner_gets_a_folder_of_their_own_and_hostile_text_is_escaped() {
         common::stdout(&o)
     );
     let out = dir.path().join("out");
-    let o = merit_as(
+    let o = common::merit_as(
         &ws,
         "ines",
         &["export", "--cohort", "odd", "--out", out.to_str().unwrap()],
@@ -162,7 +149,7 @@ fn every_learner_gets_a_folder_of_their_own_and_hostile_text_is_escaped() {
     );
     let mut args = vec!["verify"];
     args.extend(files.iter().map(String::as_str));
-    let o = merit_as(&ws, "ines", &args);
+    let o = common::merit_as(&ws, "ines", &args);
     assert!(o.status.success(), "{}", common::stdout(&o));
 
     // The letters escape HTML and Markdown; no heading or link comes from the feedback.
@@ -197,7 +184,7 @@ fn two_ids_that_would_share_a_folder_stop_the_export_before_it_writes() {
     );
     assess_all(&ws, "twins");
     let out = dir.path().join("out");
-    let o = merit_as(
+    let o = common::merit_as(
         &ws,
         "ines",
         &[
@@ -227,7 +214,7 @@ fn one_learner_that_cannot_be_written_does_not_stop_the_others() {
     ];
     let ws = workspace(dir.path(), "three", &rows);
     assess_all(&ws, "three");
-    let o = merit_as(
+    let o = common::merit_as(
         &ws,
         "ines",
         &["approve", "--cohort", "three", "--all-meeting"],
@@ -237,7 +224,7 @@ fn one_learner_that_cannot_be_written_does_not_stop_the_others() {
     let out = dir.path().join("out");
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(out.join("bo"), "in the way").unwrap();
-    let o = merit_as(
+    let o = common::merit_as(
         &ws,
         "ines",
         &[
@@ -267,7 +254,7 @@ fn a_revoked_credential_is_not_exported_again() {
         &[("ada", "Ada", "log.md"), ("bo", "Bo", "log.md")],
     );
     assess_all(&ws, "rev");
-    let o = merit_as(
+    let o = common::merit_as(
         &ws,
         "ines",
         &["approve", "--cohort", "rev", "--all-meeting"],
@@ -275,7 +262,7 @@ fn a_revoked_credential_is_not_exported_again() {
     assert!(o.status.success(), "{}", common::stderr(&o));
     let out = dir.path().join("out");
     let export = || {
-        merit_as(
+        common::merit_as(
             &ws,
             "ines",
             &["export", "--cohort", "rev", "--out", out.to_str().unwrap()],
@@ -287,7 +274,7 @@ fn a_revoked_credential_is_not_exported_again() {
     let subs = store.cohort_submissions("rev").unwrap();
     let ada_sub = subs.iter().find(|s| s.1 == "ada").unwrap().0;
     let ada = store.award(ada_sub).unwrap().expect("ada's credential");
-    let o = merit_as(
+    let o = common::merit_as(
         &ws,
         "ines",
         &["revoke", &ada.credential_id, "--reason", "plagiarism"],

@@ -7,22 +7,9 @@ mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::Value;
-
-const PASS: &str = "merit-demo";
-
-fn as_ines(ws: &Path, args: &[&str]) -> std::process::Output {
-    common::merit()
-        .arg("--workspace")
-        .arg(ws)
-        .args(["--as", "ines"])
-        .args(args)
-        .env("MERIT_PASSPHRASE", PASS)
-        .output()
-        .unwrap()
-}
 
 /// Serves `root` on 127.0.0.1 for `requests` GETs (a directory answers with its index.html),
 /// then stops. Returns the base URL.
@@ -92,8 +79,9 @@ fn get(url: &str) -> (u16, Vec<u8>) {
 #[test]
 fn the_published_site_answers_every_url_a_credential_names() {
     let (dir, ws) = common::demo_workspace(18, 4);
-    let o = as_ines(
+    let o = common::merit_as(
         &ws,
+        "ines",
         &["approve", "--cohort", "data-2026-q2", "--all-meeting"],
     );
     assert!(o.status.success(), "{}", common::stderr(&o));
@@ -103,14 +91,14 @@ fn the_published_site_answers_every_url_a_credential_names() {
     let revoked_id = awards[0].credential_id.clone();
     let withdrawn_id = awards[1].credential_id.clone();
     drop(store);
-    let o = as_ines(&ws, &["revoke", &revoked_id, "--reason", "test"]);
+    let o = common::merit_as(&ws, "ines", &["revoke", &revoked_id, "--reason", "test"]);
     assert!(o.status.success(), "{}", common::stderr(&o));
     let site = dir.path().join("site");
-    let o = as_ines(&ws, &["publish", "--out", site.to_str().unwrap()]);
+    let o = common::merit_as(&ws, "ines", &["publish", "--out", site.to_str().unwrap()]);
     assert!(o.status.success(), "{}", common::stderr(&o));
 
     // Publishing again changes nothing.
-    let o = as_ines(&ws, &["publish", "--out", site.to_str().unwrap()]);
+    let o = common::merit_as(&ws, "ines", &["publish", "--out", site.to_str().unwrap()]);
     assert!(o.status.success(), "{}", common::stderr(&o));
     assert!(
         common::stdout(&o).contains("0 status list(s) signed; 0 file(s) written"),
@@ -229,8 +217,9 @@ fn the_published_site_answers_every_url_a_credential_names() {
 
     // A withdrawn page is gone at the next publish; the credential stays valid.
     let before = pages.len();
-    let o = as_ines(
+    let o = common::merit_as(
         &ws,
+        "ines",
         &[
             "publish",
             "--out",
@@ -248,8 +237,9 @@ fn the_published_site_answers_every_url_a_credential_names() {
 
     // The registrar's CSV gives each published credential's page, the last column.
     let out = dir.path().join("export");
-    let o = as_ines(
+    let o = common::merit_as(
         &ws,
+        "ines",
         &[
             "export",
             "--cohort",
@@ -290,7 +280,7 @@ fn the_published_site_answers_every_url_a_credential_names() {
         ],
     );
     assert!(o.status.success(), "{}", common::stderr(&o));
-    let o = as_ines(&ws, &["publish", "--out", site.to_str().unwrap()]);
+    let o = common::merit_as(&ws, "ines", &["publish", "--out", site.to_str().unwrap()]);
     assert!(o.status.success(), "{}", common::stderr(&o));
     for f in common::walk(&site.join("c"))
         .into_iter()

@@ -4,24 +4,11 @@
 
 mod common;
 
-use std::path::Path;
-
 use merit::rubric::Decision;
 use merit::store::{CohortRow, Store};
 use serde_json::Value;
 
 const COHORT: &str = "data-2026-q2";
-
-fn merit_as(ws: &Path, who: &str, args: &[&str]) -> std::process::Output {
-    common::merit()
-        .arg("--workspace")
-        .arg(ws)
-        .args(["--as", who])
-        .args(args)
-        .env("MERIT_PASSPHRASE", "merit-demo")
-        .output()
-        .unwrap()
-}
 
 fn row(store: &Store, id: i64) -> CohortRow {
     store
@@ -55,14 +42,14 @@ fn second_marking_agrees_or_goes_to_a_lead_and_nothing_waiting_is_signed() {
     let (agree, disagree) = (scored[0], scored[1]);
 
     // Only a lead sends work to second marking.
-    let o = merit_as(&ws, "amir", &["second-mark", "request", &agree.to_string()]);
+    let o = common::merit_as(&ws, "amir", &["second-mark", "request", &agree.to_string()]);
     assert!(!o.status.success());
     assert!(
         common::stderr(&o).contains("the lead role"),
         "{}",
         common::stderr(&o)
     );
-    let o = merit_as(
+    let o = common::merit_as(
         &ws,
         "lena",
         &[
@@ -79,7 +66,7 @@ fn second_marking_agrees_or_goes_to_a_lead_and_nothing_waiting_is_signed() {
         assert_eq!(r.can_issue(), Err("awaiting second marking"));
     }
     // Asking twice is refused, and says why.
-    let o = merit_as(&ws, "lena", &["second-mark", "request", &agree.to_string()]);
+    let o = common::merit_as(&ws, "lena", &["second-mark", "request", &agree.to_string()]);
     assert!(!o.status.success());
     assert!(
         common::stderr(&o).contains("before"),
@@ -97,7 +84,7 @@ fn second_marking_agrees_or_goes_to_a_lead_and_nothing_waiting_is_signed() {
         .unwrap()
         .learner_key;
     let out = dir.path().join("out");
-    let o = merit_as(
+    let o = common::merit_as(
         &ws,
         "lena",
         &[
@@ -182,7 +169,7 @@ fn second_marking_agrees_or_goes_to_a_lead_and_nothing_waiting_is_signed() {
     assert!(assess(&mut store, disagree, "ines", true).is_err());
 
     // A dry run of approval leaves both second-marked ones out until the lead decides.
-    let o = merit_as(
+    let o = common::merit_as(
         &ws,
         "ines",
         &[
@@ -203,7 +190,7 @@ fn second_marking_agrees_or_goes_to_a_lead_and_nothing_waiting_is_signed() {
     // The lead decides, with a reason; a decision without one is refused.
     let resolve = |note: &str| {
         let id = disagree.to_string();
-        merit_as(
+        common::merit_as(
             &ws,
             "lena",
             &[
@@ -264,7 +251,7 @@ fn second_marking_agrees_or_goes_to_a_lead_and_nothing_waiting_is_signed() {
     assert_eq!(marked, 2 + 2 * differing, "{lines:?}");
 
     // Where each stands.
-    let o = merit_as(
+    let o = common::merit_as(
         &ws,
         "lena",
         &["second-mark", "list", "--cohort", COHORT, "--json"],
@@ -273,7 +260,7 @@ fn second_marking_agrees_or_goes_to_a_lead_and_nothing_waiting_is_signed() {
     let list: Value = serde_json::from_slice(&o.stdout).unwrap();
     let list = list.as_array().unwrap();
     assert_eq!(list.len(), 2);
-    let text = common::stdout(&merit_as(
+    let text = common::stdout(&common::merit_as(
         &ws,
         "lena",
         &["second-mark", "list", "--cohort", COHORT],
@@ -286,7 +273,7 @@ fn second_marking_agrees_or_goes_to_a_lead_and_nothing_waiting_is_signed() {
 
     // Signed: the credential of the decided one carries the levels of the assessment that
     // meets (the first assessor's), not the later "not yet".
-    let o = merit_as(
+    let o = common::merit_as(
         &ws,
         "ines",
         &[
@@ -318,7 +305,7 @@ fn second_marking_agrees_or_goes_to_a_lead_and_nothing_waiting_is_signed() {
     assert!(store.award(agree).unwrap().is_some());
 
     // Everything is in the audit log.
-    let o = merit_as(&ws, "lena", &["audit", "verify"]);
+    let o = common::merit_as(&ws, "lena", &["audit", "verify"]);
     assert!(o.status.success(), "{}", common::stderr(&o));
     let conn = rusqlite::Connection::open(ws.join("merit.db")).unwrap();
     let actions: Vec<String> = conn
@@ -372,7 +359,7 @@ fn a_sample_is_drawn_from_assessed_unsigned_work() {
             "--seed",
             "1",
         ];
-        merit_as(&ws, "lena", &args)
+        common::merit_as(&ws, "lena", &args)
     };
     let o = sample("2");
     assert!(o.status.success(), "{}", common::stderr(&o));
@@ -392,7 +379,7 @@ fn a_sample_is_drawn_from_assessed_unsigned_work() {
     assert!(common::stderr(&o).contains("sending them all"));
     assert!(store.second_marking_candidates(COHORT).unwrap().is_empty());
     // New, unassessed work is never sent.
-    let o = merit_as(
+    let o = common::merit_as(
         &ws,
         "lena",
         &["second-mark", "list", "--cohort", COHORT, "--json"],

@@ -217,3 +217,15 @@ pub fn demo_workspace(learners: u32, seed: u32) -> (tempfile::TempDir, PathBuf) 
     assert!(o.status.success(), "{}", stderr(&o));
     (dir, ws)
 }
+
+/// Runs merit in `ws` as `who` (`--as`), with the demo issuer's passphrase at hand.
+pub fn merit_as(ws: &Path, who: &str, args: &[&str]) -> Output {
+    merit()
+        .arg("--workspace")
+        .arg(ws)
+        .args(["--as", who])
+        .args(args)
+        .env("MERIT_PASSPHRASE", "merit-demo")
+        .output()
+        .expect("merit runs")
+}
