@@ -238,6 +238,27 @@ fn every_subcommand_as_every_role() {
             v(&["rubric", "check", &s(&rubric)]),
             [true, true, true, true, true],
         ),
+        (
+            v(&["rubric", "diff", &s(&rubric), &s(&changed)]),
+            [true, true, true, true, true],
+        ),
+        (v(&["config"]), [true, true, true, true, false]),
+        (
+            v(&["policy", "unset", "editor"]),
+            [true, false, false, false, false],
+        ),
+        (
+            v(&[
+                "second-mark",
+                "resolve",
+                &scored,
+                "--decision",
+                "meets",
+                "--note",
+                "x",
+            ]),
+            [false, true, false, false, false],
+        ),
     ];
     let actors = ["adam", "lena", "amir", "ines", "nobody"];
     let mut checked = 0;
