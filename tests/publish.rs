@@ -149,6 +149,10 @@ fn the_published_site_answers_every_url_a_credential_names() {
                 .as_str()
                 .unwrap()
                 .to_string(),
+            cred["credentialSubject"]["achievement"]["image"]["id"]
+                .as_str()
+                .expect("the achievement names its image")
+                .to_string(),
             format!("{site_url}/c/{token}/"),
             format!("{site_url}/c/{token}/badge.png"),
         ] {

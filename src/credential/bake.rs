@@ -210,12 +210,25 @@ pub fn svg(credential_json: &str, achievement_name: &str) -> Result<String> {
     // `]]>` would end the CDATA section: split it there (`]]` ends one section, the next
     // begins with `>`); a reader joins the sections back into the same text.
     let credential_json = credential_json.replace("]]>", "]]]]><![CDATA[>");
+    Ok(drawing(
+        achievement_name,
+        &format!("<openbadges:credential><![CDATA[{credential_json}]]></openbadges:credential>\n"),
+    ))
+}
+
+/// The achievement's image, with no credential in it (`achievement.image`, published beside
+/// the achievement).
+pub fn image_svg(achievement_name: &str) -> String {
+    drawing(achievement_name, "")
+}
+
+/// The badge drawing, with `inside` (the baked credential, or nothing) after `<svg>`.
+fn drawing(achievement_name: &str, inside: &str) -> String {
     let c = colour(achievement_name);
     let name = xml_escape(achievement_name);
-    Ok(format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="{SVG_NAMESPACE}" width="256" height="256" viewBox="0 0 256 256">
-<openbadges:credential><![CDATA[{credential_json}]]></openbadges:credential>
-<title>{name}</title>
+    format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="{SVG_NAMESPACE}" width="256" height="256" viewBox="0 0 256 256" role="img" aria-label="{name}">
+{inside}<title>{name}</title>
 <circle cx="128" cy="128" r="118" fill="rgb({},{},{})"/>
 <circle cx="128" cy="128" r="102" fill="#ffffff"/>
 <circle cx="128" cy="128" r="94" fill="rgb({},{},{})"/>
@@ -228,7 +241,7 @@ pub fn svg(credential_json: &str, achievement_name: &str) -> Result<String> {
         c[0],
         c[1],
         c[2]
-    ))
+    )
 }
 
 /// The credential baked into an SVG.

@@ -139,6 +139,13 @@ pub fn achievement_of_version(issuer: &Issuer, r: &Rubric, version: Option<i64>)
     }
     if let Some(img) = &ach.image {
         achievement["image"] = json!({"id": img.value, "type": "Image"});
+    } else if version.is_some() {
+        // The badge's image, published beside the achievement (`merit publish`).
+        achievement["image"] = json!({
+            "id": format!("{achievement_id}/image.svg"),
+            "type": "Image",
+            "caption": ach.name.value,
+        });
     }
     if !ach.alignments.is_empty() {
         achievement["alignment"] = Value::Array(
@@ -277,4 +284,40 @@ pub fn build(a: &AwardInput<'_>) -> Value {
         cred["validUntil"] = Value::String(until.to_string());
     }
     cred
+}
+
+#[cfg(test)]
+mod image_tests {
+    use super::*;
+
+    fn issuer() -> Issuer {
+        Issuer {
+            did: "did:key:z6Mk".into(),
+            verification_method: "did:key:z6Mk#z6Mk".into(),
+            name: "I".into(),
+            url: "https://badges.example.org/".into(),
+            email: None,
+        }
+    }
+
+    /// New achievements name their image on the issuer's site, beside their versioned id;
+    /// a rubric's own image wins; the unversioned form (credentials issued before) names none.
+    #[test]
+    fn achievement_image() {
+        let (_, src) = crate::rubric::BUNDLED[1];
+        let mut r = crate::rubric::parse(src.as_bytes()).unwrap();
+        let a = achievement_of_version(&issuer(), &r, Some(3));
+        let id = a["id"].as_str().unwrap();
+        assert!(id.ends_with("/v3"), "{id}");
+        assert_eq!(a["image"]["id"], format!("{id}/image.svg"));
+        assert_eq!(a["image"]["type"], "Image");
+        assert!(achievement(&issuer(), &r).get("image").is_none());
+        let span = r.achievement.name.span;
+        r.achievement.image = Some(crate::rubric::Spanned::new(
+            "https://cdn.example.org/b.png".to_string(),
+            span,
+        ));
+        let a = achievement_of_version(&issuer(), &r, Some(3));
+        assert_eq!(a["image"]["id"], "https://cdn.example.org/b.png");
+    }
 }

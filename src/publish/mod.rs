@@ -368,6 +368,14 @@ pub fn publish(
             &format!("{rel}/achievement.json"),
             serde_json::to_string_pretty(a)?.as_bytes(),
         )?;
+        // The image the achievement names, when it is on this site.
+        if let Some(img) = a["image"]["id"].as_str()
+            && let Ok(img_rel) = site_path(&issuer, img)
+            && img_rel == format!("{rel}/image.svg")
+        {
+            let name = a["name"].as_str().unwrap_or("badge");
+            site.write(&img_rel, bake::image_svg(name).as_bytes())?;
+        }
     }
     for (parent, vs) in &versions {
         if !achievements.contains_key(parent) {
