@@ -7,68 +7,17 @@
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+mod support;
+
 use std::io::BufRead;
-use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
-use merit::credential::approval::{Approver, Plan, approve};
-use merit::credential::issuer;
-use merit::credential::proof::Suite;
 use merit::notify::{self, Delivery, Report, smtp};
-use merit::rubric;
-use merit::store::Store;
-
-const PASS: &str = "bench passphrase";
 
 fn main() -> anyhow::Result<()> {
-    let n: usize = std::env::var("MERIT_BENCH_SIZE")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(10_000);
+    let n = support::size(10_000);
     let dir = tempfile::tempdir()?;
-    let ws = dir.path().join("ws");
-    let mut store = Store::open(&ws)?;
-    let me = merit::identity::process_account()?;
-    for role in ["lead", "assessor", "issuer"] {
-        store.add_user("bench", role, &me)?;
-    }
-    let src = rubric::BUNDLED
-        .iter()
-        .find(|(f, _)| *f == "data-cleaning.yaml")
-        .map(|(_, s)| *s)
-        .ok_or_else(|| anyhow::anyhow!("no bundled rubric"))?;
-    let r = rubric::parse(src.as_bytes()).map_err(|p| anyhow::anyhow!("{}", p[0]))?;
-    store.import_rubric(&r, src, None, "bench")?;
-    store.bulk_scored_cohort("load", "data-cleaning", n, "amir")?;
-    issuer::init(
-        &ws,
-        "Bench Centre",
-        "https://badges.example.org",
-        None,
-        None,
-        PASS,
-    )?;
-    let iss = issuer::load(&ws)?;
-    let key = issuer::load_key(&ws, PASS)?;
-    let plan = Plan::for_cohort(
-        &store,
-        "load",
-        &Approver::new(&store, "bench")?,
-        1800,
-        merit::store::now(),
-        |_| true,
-    )?;
-    let cancel = AtomicBool::new(false);
-    approve(
-        &mut store,
-        &key,
-        &iss,
-        &plan,
-        Suite::Jcs,
-        "bench",
-        &cancel,
-        |_, _| {},
-    )?;
+    let (_ws, mut store, _issuer, _key) = support::approved(dir.path(), n)?;
     let from: lettre::message::Mailbox = "Badges <badges@example.org>".parse()?;
 
     let t = Instant::now();
