@@ -29,6 +29,7 @@ fn main() -> anyhow::Result<()> {
         name: "Bench Centre".into(),
         url: "https://badges.example.org".into(),
         email: None,
+        embed_images: false,
     };
     let (_, src) = rubric::BUNDLED
         .iter()

@@ -41,10 +41,32 @@ pub fn save(
     base_hash: &str,
     actor: &str,
 ) -> Result<SaveOutcome> {
-    let r = match rubric::parse(text.as_bytes()) {
+    let mut r = match rubric::parse(text.as_bytes()) {
         Ok(r) => r,
         Err(problems) => return Ok(SaveOutcome::Invalid(problems)),
     };
+    // The picture is read again from beside the rubric's file when there is one, else the
+    // current version's is kept.
+    let current = store.current_rubric(rubric_id)?;
+    let previous = match &current {
+        Some(c) => store.rubric_image(&c.hash)?,
+        None => None,
+    };
+    let folder = current
+        .as_ref()
+        .and_then(|c| c.source_path.as_deref())
+        .and_then(|p| Path::new(p).parent().map(Path::to_path_buf))
+        .filter(|f| f.is_dir());
+    if let Err(p) =
+        rubric::image::attach(&mut r, folder.as_deref(), previous.as_ref()).or_else(|e| {
+            match previous.is_some() {
+                true => rubric::image::attach(&mut r, None, previous.as_ref()),
+                false => Err(e),
+            }
+        })
+    {
+        return Ok(SaveOutcome::Invalid(vec![p]));
+    }
     if r.id.value != rubric_id {
         return Ok(SaveOutcome::Invalid(vec![
             Problem::new(
@@ -54,7 +76,6 @@ pub fn save(
             .with_hint("to start a new rubric from this one, save the YAML to a file and `merit rubric import` it"),
         ]));
     }
-    let current = store.current_rubric(rubric_id)?;
     if let Some(cur) = &current {
         if cur.hash == rubric::version_hash(&r) {
             return Ok(SaveOutcome::Unchanged(cur.clone()));

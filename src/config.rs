@@ -12,6 +12,8 @@
 //! url = "smtp://merit@mail.example.org:587"       # MERIT_SMTP_URL
 //! from = "Badges <badges@example.org>"            # MERIT_SMTP_FROM
 //! password_file = "/etc/merit/smtp-password"      # MERIT_SMTP_PASSWORD_FILE
+//! [badges]
+//! image = "url"        # MERIT_BADGE_IMAGE: "url" (on the site, default) or "data-uri"
 //! ```
 
 use std::io::Read;
@@ -31,6 +33,13 @@ struct FileModel {
     database: Option<Database>,
     site: Option<Site>,
     smtp: Option<Smtp>,
+    badges: Option<Badges>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Badges {
+    image: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -116,6 +125,7 @@ pub fn load(root: &Path) -> Result<Config> {
     let db = file.database.unwrap_or_default();
     let site = file.site.unwrap_or_default();
     let smtp = file.smtp.unwrap_or_default();
+    let badges = file.badges.unwrap_or_default();
     let setting = |name, var: &str, from_file: Option<String>, default: Option<&str>| {
         if let Some(v) = std::env::var(var).ok().filter(|v| !v.is_empty()) {
             return Setting {
@@ -154,7 +164,17 @@ pub fn load(root: &Path) -> Result<Config> {
                 smtp.password_file,
                 None,
             ),
+            setting("badges.image", "MERIT_BADGE_IMAGE", badges.image, Some("url")),
         ],
+    })
+    .and_then(|c: Config| {
+        let s = c.settings.iter().find(|s| s.name == "badges.image");
+        match s.and_then(|s| s.value.as_deref().map(|v| (v, &s.source))) {
+            Some(("url" | "data-uri", _)) | None => Ok(c),
+            Some((v, source)) => bail!(
+                "badges.image is `{v}` (from {source}); it is `url` (the picture on the issuer's site) or `data-uri` (inside each credential)"
+            ),
+        }
     })
 }
 

@@ -6,6 +6,7 @@
 //! them; none of them uses `tui`, and the command line (`src/cli`, in the binary) uses all.
 
 pub mod access;
+pub mod art;
 pub mod authoring;
 pub mod config;
 pub mod credential;

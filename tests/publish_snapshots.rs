@@ -19,6 +19,7 @@ fn issuer() -> Issuer {
         name: "Assessor <Example> & Co".into(),
         url: "https://assessor.example".into(),
         email: None,
+        embed_images: false,
     }
 }
 

@@ -405,6 +405,7 @@ fn status_lists_beyond_the_first_are_used_and_checked() {
         name: "Test issuer".into(),
         url: "https://issuer.example".into(),
         email: None,
+        embed_images: false,
     };
     let per = status::MIN_ENTRIES as u64;
     let index = per + 5;

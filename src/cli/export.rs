@@ -148,7 +148,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
                 revoked += 1;
             } else if let Some(award) = &award {
                 let cred: serde_json::Value = serde_json::from_str(&award.credential_json)?;
-                let name = cred["name"].as_str().unwrap_or("badge").to_string();
+                let picture = bake::picture_of(&store, &cred["credentialSubject"]["achievement"])?;
                 if want("json") {
                     // Stored compact; written for people to read too.
                     std::fs::write(
@@ -159,13 +159,13 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
                 if want("png") {
                     std::fs::write(
                         dir.join("badge.png"),
-                        bake::png(&award.credential_json, &name)?,
+                        bake::png(&award.credential_json, &picture)?,
                     )?;
                 }
                 if want("svg") {
                     std::fs::write(
                         dir.join("badge.svg"),
-                        bake::svg(&award.credential_json, &name)?,
+                        bake::svg(&award.credential_json, &picture)?,
                     )?;
                 }
                 credentials += 1;

@@ -235,7 +235,10 @@ fn load(path: &Path) -> Result<(Rubric, String), Vec<Problem>> {
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| at_start(format!("cannot read: {e}")))?;
-    let r = rubric::parse(&bytes)?;
+    let mut r = rubric::parse(&bytes)?;
+    // A picture the rubric names is read from beside it.
+    let folder = path.parent().unwrap_or(Path::new("."));
+    rubric::image::attach(&mut r, Some(folder), None).map_err(|p| vec![p])?;
     // parse() accepted it, so it is UTF-8.
     Ok((r, String::from_utf8_lossy(&bytes).into_owned()))
 }

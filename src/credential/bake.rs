@@ -4,43 +4,41 @@
 
 use anyhow::{Result, anyhow, bail};
 use quick_xml::events::Event;
-use sha2::{Digest, Sha256};
+use std::sync::Arc;
+
+use crate::art::Picture;
 
 pub const PNG_KEYWORD: &str = "openbadgecredential";
 pub const SVG_NAMESPACE: &str = "https://purl.imsglobal.org/ob/v3p0";
 
-/// A badge colour from the achievement's name, so that each badge looks its own.
-fn colour(seed: &str) -> [u8; 3] {
-    let h = Sha256::digest(seed.as_bytes());
-    [60 + h[0] % 140, 60 + h[1] % 140, 60 + h[2] % 140]
+/// The picture of the achievement a credential names (its `credentialSubject.achievement`):
+/// the own image of the rubric version its id names, else the generated badge.
+pub fn picture_of(
+    store: &crate::store::Store,
+    achievement: &serde_json::Value,
+) -> Result<Arc<Picture>> {
+    let name = achievement["name"].as_str().unwrap_or("badge");
+    let own = match achievement["id"].as_str().and_then(rubric_version_of) {
+        Some((rubric, version)) => store.rubric_image_of(rubric, version)?,
+        None => None,
+    };
+    crate::art::picture(name, own.as_ref())
+        .map_err(|e| anyhow!("cannot draw the badge of {name}: the picture {e}"))
 }
 
-/// A 256×256 badge image (a ring and a disc in the achievement's colour) with the credential
-/// baked in: one uncompressed iTXt chunk right after the header. The image of an achievement
-/// is drawn and compressed once per process (a cohort's badges share it); only the chunk is
-/// new for each credential.
-pub fn png(credential_json: &str, achievement_name: &str) -> Result<Vec<u8>> {
-    use std::collections::HashMap;
-    use std::sync::{Mutex, OnceLock};
-    static BASES: OnceLock<Mutex<HashMap<String, Vec<u8>>>> = OnceLock::new();
-    let bases = BASES.get_or_init(Default::default);
-    let cached = bases
-        .lock()
-        .ok()
-        .and_then(|m| m.get(achievement_name).cloned());
-    let base = match cached {
-        Some(b) => b,
-        None => {
-            let b = base_png(achievement_name)?;
-            if let Ok(mut m) = bases.lock() {
-                if m.len() > 64 {
-                    m.clear();
-                }
-                m.insert(achievement_name.to_string(), b.clone());
-            }
-            b
-        }
-    };
+/// The rubric and version an achievement id `…/achievements/<rubric>/v<N>` names.
+fn rubric_version_of(id: &str) -> Option<(&str, i64)> {
+    let (rest, v) = id.rsplit_once('/')?;
+    let n = v.strip_prefix('v')?.parse().ok()?;
+    let (parent, rubric) = rest.rsplit_once('/')?;
+    parent.ends_with("/achievements").then_some((rubric, n))
+}
+
+/// The badge picture's PNG with the credential baked in: one uncompressed iTXt chunk right
+/// after the header. The picture is drawn once per achievement ([`crate::art::picture`]);
+/// only the chunk is new for each credential.
+pub fn png(credential_json: &str, picture: &Picture) -> Result<Vec<u8>> {
+    let base = &picture.png;
     // Signature (8 bytes) and IHDR (4 + 4 + 13 + 4), then the credential's chunk.
     const AFTER_IHDR: usize = 8 + 25;
     if base.len() < AFTER_IHDR || &base[12..16] != b"IHDR" {
@@ -63,41 +61,6 @@ pub fn png(credential_json: &str, achievement_name: &str) -> Result<Vec<u8>> {
     out.extend_from_slice(&data);
     out.extend_from_slice(&crc.sum().to_be_bytes());
     out.extend_from_slice(&base[AFTER_IHDR..]);
-    Ok(out)
-}
-
-/// The 256×256 badge image (a ring and a disc in the achievement's colour), no credential.
-fn base_png(achievement_name: &str) -> Result<Vec<u8>> {
-    let size = 256u32;
-    let c = colour(achievement_name);
-    let centre = f64::from(size) / 2.0;
-    let mut pixels = Vec::with_capacity((size * size * 4) as usize);
-    for y in 0..size {
-        for x in 0..size {
-            let d = ((f64::from(x) - centre).powi(2) + (f64::from(y) - centre).powi(2)).sqrt();
-            let px = if d < 96.0 {
-                [c[0], c[1], c[2], 255]
-            } else if d < 104.0 {
-                [255, 255, 255, 255]
-            } else if d < 120.0 {
-                [c[0] / 2, c[1] / 2, c[2] / 2, 255]
-            } else {
-                [0, 0, 0, 0]
-            };
-            pixels.extend_from_slice(&px);
-        }
-    }
-    let mut out = Vec::new();
-    {
-        let mut enc = png::Encoder::new(&mut out, size, size);
-        enc.set_color(png::ColorType::Rgba);
-        enc.set_depth(png::BitDepth::Eight);
-        let mut w = enc
-            .write_header()
-            .map_err(|e| anyhow!("cannot write the PNG: {e}"))?;
-        w.write_image_data(&pixels)
-            .map_err(|e| anyhow!("cannot write the PNG: {e}"))?;
-    }
     Ok(out)
 }
 
@@ -198,50 +161,21 @@ fn itxt_text(data: &[u8], max: usize) -> Result<Option<String>> {
         .map_err(|_| anyhow!("the badge's credential text is not UTF-8"))
 }
 
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// An SVG badge with the credential baked in.
-pub fn svg(credential_json: &str, achievement_name: &str) -> Result<String> {
+/// The badge picture's SVG with the credential baked in, right after the `<svg>` tag.
+pub fn svg(credential_json: &str, picture: &Picture) -> Result<String> {
     // `]]>` would end the CDATA section: split it there (`]]` ends one section, the next
     // begins with `>`); a reader joins the sections back into the same text.
     let credential_json = credential_json.replace("]]>", "]]]]><![CDATA[>");
-    Ok(drawing(
-        achievement_name,
-        &format!("<openbadges:credential><![CDATA[{credential_json}]]></openbadges:credential>\n"),
+    let drawing = &picture.svg;
+    let open = drawing
+        .find("<svg")
+        .and_then(|s| drawing[s..].find('>').map(|e| s + e + 1))
+        .ok_or_else(|| anyhow!("cannot bake the SVG: the badge image has no <svg> element"))?;
+    Ok(format!(
+        "{}\n<openbadges:credential><![CDATA[{credential_json}]]></openbadges:credential>{}",
+        &drawing[..open],
+        &drawing[open..]
     ))
-}
-
-/// The achievement's image, with no credential in it (`achievement.image`, published beside
-/// the achievement).
-pub fn image_svg(achievement_name: &str) -> String {
-    drawing(achievement_name, "")
-}
-
-/// The badge drawing, with `inside` (the baked credential, or nothing) after `<svg>`.
-fn drawing(achievement_name: &str, inside: &str) -> String {
-    let c = colour(achievement_name);
-    let name = xml_escape(achievement_name);
-    format!(
-        r##"<svg xmlns="http://www.w3.org/2000/svg" xmlns:openbadges="{SVG_NAMESPACE}" width="256" height="256" viewBox="0 0 256 256" role="img" aria-label="{name}">
-{inside}<title>{name}</title>
-<circle cx="128" cy="128" r="118" fill="rgb({},{},{})"/>
-<circle cx="128" cy="128" r="102" fill="#ffffff"/>
-<circle cx="128" cy="128" r="94" fill="rgb({},{},{})"/>
-<text x="128" y="136" font-family="sans-serif" font-size="18" fill="#ffffff" text-anchor="middle">{name}</text>
-</svg>
-"##,
-        c[0] / 2,
-        c[1] / 2,
-        c[2] / 2,
-        c[0],
-        c[1],
-        c[2]
-    )
 }
 
 /// The credential baked into an SVG.
@@ -288,8 +222,9 @@ mod baked_png_tests {
     /// the credential in its iTXt chunk, and two credentials of one achievement share the image.
     #[test]
     fn the_baked_png_decodes_and_carries_the_credential() {
-        let a = png("{\"id\":\"a\"}", "Data Cleaning").unwrap();
-        let b = png("{\"id\":\"bb\"}", "Data Cleaning").unwrap();
+        let picture = crate::art::picture("Data Cleaning", None).unwrap();
+        let a = png("{\"id\":\"a\"}", &picture).unwrap();
+        let b = png("{\"id\":\"bb\"}", &picture).unwrap();
         for (bytes, json) in [(&a, "{\"id\":\"a\"}"), (&b, "{\"id\":\"bb\"}")] {
             let decoder = png::Decoder::new(std::io::Cursor::new(bytes.as_slice()));
             let mut reader = decoder.read_info().unwrap();
@@ -301,5 +236,16 @@ mod baked_png_tests {
             assert_eq!(extract_png(bytes).unwrap(), json);
         }
         assert_eq!(b.len() - a.len(), 1);
+    }
+
+    /// The baked SVG is the picture with the credential after `<svg>`, and gives it back
+    /// whole even when the JSON holds `]]>`.
+    #[test]
+    fn the_baked_svg_carries_the_credential() {
+        let picture = crate::art::picture("Data Cleaning", None).unwrap();
+        let json = "{\"note\":\"a]]>b\"}";
+        let s = svg(json, &picture).unwrap();
+        assert_eq!(extract_svg(&s).unwrap(), json);
+        assert!(s.contains("<title>Data Cleaning</title>"));
     }
 }

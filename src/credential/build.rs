@@ -24,6 +24,10 @@ pub struct Issuer {
     pub name: String,
     pub url: String,
     pub email: Option<String>,
+    /// Badge pictures inside credentials as `data:` URIs rather than published URLs
+    /// (`merit.toml` `[badges] image = "data-uri"`); not part of the profile.
+    #[serde(skip)]
+    pub embed_images: bool,
 }
 
 impl Issuer {
@@ -137,15 +141,25 @@ pub fn achievement_of_version(issuer: &Issuer, r: &Rubric, version: Option<i64>)
     if !ach.tags.is_empty() {
         achievement["tag"] = json!(ach.tags.iter().map(|t| t.value.clone()).collect::<Vec<_>>());
     }
-    if let Some(img) = &ach.image {
-        achievement["image"] = json!({"id": img.value, "type": "Image"});
-    } else if version.is_some() {
-        // The badge's image, published beside the achievement (`merit publish`).
-        achievement["image"] = json!({
-            "id": format!("{achievement_id}/image.svg"),
-            "type": "Image",
-            "caption": ach.name.value,
-        });
+    match &ach.image {
+        Some(img) if !crate::rubric::image::is_file_name(&img.value) => {
+            achievement["image"] = json!({"id": img.value, "type": "Image"});
+        }
+        _ if version.is_some() => {
+            // The badge's picture (the rubric's own file, else the generated one): published
+            // beside the achievement (`merit publish`), or inside it when the workspace asks.
+            let own = ach.image_file.as_ref();
+            let media = own.map_or("image/svg+xml", |o| o.media_type.as_str());
+            let ext = if media == "image/png" { "png" } else { "svg" };
+            let id = issuer
+                .embed_images
+                .then(|| crate::art::picture(&ach.name.value, own).ok())
+                .flatten()
+                .map(|p| p.data_uri(media))
+                .unwrap_or_else(|| format!("{achievement_id}/image.{ext}"));
+            achievement["image"] = json!({"id": id, "type": "Image", "caption": ach.name.value});
+        }
+        _ => {}
     }
     if !ach.alignments.is_empty() {
         achievement["alignment"] = Value::Array(
@@ -297,6 +311,7 @@ mod image_tests {
             name: "I".into(),
             url: "https://badges.example.org/".into(),
             email: None,
+            embed_images: false,
         }
     }
 

@@ -292,6 +292,7 @@ mod tests {
             name: "Centre \"Q\" <b>".into(),
             url: "https://badges.example.org".into(),
             email: Some("badges@example.org".into()),
+            embed_images: false,
         };
         let artifacts = vec![ArtifactRecord {
             name: "report\u{1f600}.pdf".into(),

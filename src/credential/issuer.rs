@@ -66,6 +66,7 @@ pub fn init(
         name: name.to_string(),
         url: url.to_string(),
         email: email.map(str::to_string),
+        embed_images: false,
     };
     keys::save(&key_path(root), &key, passphrase)?;
     fs::write(profile_path(root), serde_json::to_string_pretty(&issuer)?)?;
@@ -102,7 +103,10 @@ pub fn load(root: &Path) -> Result<Issuer> {
             path.display()
         )
     })?;
-    serde_json::from_str(&text).with_context(|| format!("{} is damaged", path.display()))
+    let mut issuer: Issuer =
+        serde_json::from_str(&text).with_context(|| format!("{} is damaged", path.display()))?;
+    issuer.embed_images = crate::config::load(root)?.get("badges.image") == Some("data-uri");
+    Ok(issuer)
 }
 
 pub fn load_key(root: &Path, passphrase: &str) -> Result<SigningKey> {

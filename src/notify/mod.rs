@@ -122,7 +122,8 @@ pub fn outgoing(
                     _ => None,
                 };
                 let (text, html) = meets_body(&src.learner_name, &name, page.as_deref());
-                let png = bake::png(&award.credential_json, &name)?;
+                let picture = bake::picture_of(store, &cred["credentialSubject"]["achievement"])?;
+                let png = bake::png(&award.credential_json, &picture)?;
                 builder.subject(format!("Your badge: {name}")).multipart(
                     MultiPart::mixed()
                         .multipart(MultiPart::alternative_plain_html(text, html))

@@ -314,7 +314,7 @@ pub fn publish(
             qr_svg: &qr_svg(&json_url)?,
             linkedin: &linkedin(&cred, &issuer, &base),
         });
-        let name = ach["name"].as_str().unwrap_or("badge");
+        let picture = bake::picture_of(store, &cred["credentialSubject"]["achievement"])?;
         site.write(&format!("{dir}/index.html"), text.as_bytes())?;
         site.write(
             &format!("{dir}/credential.json"),
@@ -322,11 +322,11 @@ pub fn publish(
         )?;
         site.write(
             &format!("{dir}/badge.png"),
-            &bake::png(&award.credential_json, name)?,
+            &bake::png(&award.credential_json, &picture)?,
         )?;
         site.write(
             &format!("{dir}/badge.svg"),
-            bake::svg(&award.credential_json, name)?.as_bytes(),
+            bake::svg(&award.credential_json, &picture)?.as_bytes(),
         )?;
         state.pages.insert(
             page.token.clone(),
@@ -368,13 +368,14 @@ pub fn publish(
             &format!("{rel}/achievement.json"),
             serde_json::to_string_pretty(a)?.as_bytes(),
         )?;
-        // The image the achievement names, when it is on this site.
+        // The picture the achievement names, when it is on this site (as SVG and as PNG).
         if let Some(img) = a["image"]["id"].as_str()
             && let Ok(img_rel) = site_path(&issuer, img)
-            && img_rel == format!("{rel}/image.svg")
+            && (img_rel == format!("{rel}/image.svg") || img_rel == format!("{rel}/image.png"))
         {
-            let name = a["name"].as_str().unwrap_or("badge");
-            site.write(&img_rel, bake::image_svg(name).as_bytes())?;
+            let picture = bake::picture_of(store, a)?;
+            site.write(&format!("{rel}/image.svg"), picture.svg.as_bytes())?;
+            site.write(&format!("{rel}/image.png"), &picture.png)?;
         }
     }
     for (parent, vs) in &versions {

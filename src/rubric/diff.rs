@@ -66,6 +66,12 @@ pub fn structural(a: &Rubric, b: &Rubric) -> Vec<Change> {
     let (x, y) = opt(&aa.image, &ba.image);
     if x != y {
         out.push(change("achievement", format!("image: {x} → {y}")));
+    } else if aa.image_file.as_ref().map(|f| &f.sha256) != ba.image_file.as_ref().map(|f| &f.sha256)
+    {
+        out.push(change(
+            "achievement",
+            format!("image: the picture in {x} changed"),
+        ));
     }
     let tags = |r: &Rubric| {
         r.achievement

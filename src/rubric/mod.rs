@@ -4,6 +4,7 @@ mod bundled;
 mod decode;
 pub mod diff;
 pub mod edit;
+pub mod image;
 mod model;
 mod problem;
 mod score;
@@ -12,7 +13,8 @@ pub mod yaml;
 
 pub use bundled::BUNDLED;
 pub use model::{
-    Achievement, Alignment, Criterion, EvidenceRequirement, Level, PassRule, Rubric, Spanned,
+    Achievement, Alignment, Criterion, EvidenceRequirement, ImageFile, Level, PassRule, Rubric,
+    Spanned,
 };
 pub use problem::{Problem, Span};
 pub use score::{Choices, Decision, Outcome, Shortfall, score};

@@ -56,7 +56,12 @@ pub struct Achievement {
     /// OB 3.0 `achievementType`, e.g. `MicroCredential`.
     #[serde(rename = "type")]
     pub achievement_type: Spanned<String>,
+    /// An http(s) URL, or a PNG or SVG file beside the rubric file (see [`ImageFile`]).
     pub image: Option<Spanned<String>>,
+    /// The file `image` names, once read (`rubric::image::attach`): part of the canonical
+    /// form by its hash, so a changed picture is a new version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub image_file: Option<ImageFile>,
     pub tags: Vec<Spanned<String>>,
     /// Badge expiry: credentials are valid this many days after issue.
     pub valid_for_days: Option<Spanned<u32>>,
@@ -146,4 +151,15 @@ impl Criterion {
         let req = self.required.as_ref()?;
         self.level(&req.value).map(|(i, _)| i)
     }
+}
+
+/// A rubric's own badge picture, read from the file its `image` names.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ImageFile {
+    /// `image/png` or `image/svg+xml`.
+    pub media_type: String,
+    /// SHA-256 (hex) of `bytes`.
+    pub sha256: String,
+    #[serde(skip)]
+    pub bytes: std::sync::Arc<Vec<u8>>,
 }

@@ -63,7 +63,15 @@ pub fn check(r: &Rubric, out: &mut Vec<Problem>) {
         );
     }
     if let Some(img) = &a.image {
-        url(img, "`image`", out);
+        if super::image::is_file_name(&img.value) {
+            if let Err(why) = super::image::check_file_name(&img.value) {
+                out.push(Problem::new(img.span, format!("`image` `{}` {why}", img.value)).with_hint(
+                    "name a .png or .svg file in the rubric's folder (or below it), or an https:// address",
+                ));
+            }
+        } else {
+            url(img, "`image`", out);
+        }
     }
     for al in &a.alignments {
         not_empty(&al.name, "alignment `name`", out);

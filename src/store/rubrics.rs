@@ -126,6 +126,13 @@ impl Store {
                         rubric::canonical_json(rubric)
                     ],
                 )?;
+                if let Some(img) = &rubric.achievement.image_file {
+                    tx.execute(
+                        "INSERT INTO rubric_images (version_hash, media_type, sha256, bytes)
+                         VALUES (?1, ?2, ?3, ?4)",
+                        params![v.hash, img.media_type, img.sha256, img.bytes.as_slice()],
+                    )?;
+                }
                 set_current(&tx, id, &hash)?;
                 audit::append(
                     &tx,
@@ -207,9 +214,49 @@ impl Store {
         let source = self
             .rubric_source(hash)?
             .ok_or_else(|| anyhow!("no rubric version {hash} in this workspace"))?;
-        rubric::parse(source.as_bytes())
+        let mut r = rubric::parse(source.as_bytes())
             .map_err(|ps| anyhow!("stored rubric {hash} no longer parses: {}", ps[0]))
-            .context("the workspace may have been edited by hand")
+            .context("the workspace may have been edited by hand")?;
+        r.achievement.image_file = self.rubric_image(hash)?;
+        Ok(r)
+    }
+
+    /// The picture stored with rubric version `hash`, if its `image` named a file.
+    pub fn rubric_image(&self, hash: &str) -> Result<Option<rubric::ImageFile>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT media_type, sha256, bytes FROM rubric_images WHERE version_hash = ?1",
+                [hash],
+                |r| {
+                    Ok(rubric::ImageFile {
+                        media_type: r.get(0)?,
+                        sha256: r.get(1)?,
+                        bytes: std::sync::Arc::new(r.get(2)?),
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// The picture of version `version` of rubric `rubric_id`, if it has its own.
+    pub fn rubric_image_of(
+        &self,
+        rubric_id: &str,
+        version: i64,
+    ) -> Result<Option<rubric::ImageFile>> {
+        let hash: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT hash FROM rubric_versions WHERE rubric_id = ?1 AND version = ?2",
+                params![rubric_id, version],
+                |r| r.get(0),
+            )
+            .optional()?;
+        match hash {
+            Some(h) => self.rubric_image(&h),
+            None => Ok(None),
+        }
     }
 }
 

@@ -230,6 +230,16 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (submission_id, kind)
     );
     "#,
+    // 13: a rubric version's own badge picture (`achievement.image` naming a file), kept
+    // with the version: the YAML names the file, its hash is in the canonical form.
+    r#"
+    CREATE TABLE rubric_images (
+        version_hash TEXT PRIMARY KEY REFERENCES rubric_versions(hash),
+        media_type   TEXT NOT NULL CHECK (media_type IN ('image/png', 'image/svg+xml')),
+        sha256       TEXT NOT NULL,
+        bytes        BLOB NOT NULL
+    );
+    "#,
 ];
 
 /// The migration that introduced the admin role.
