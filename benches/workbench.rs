@@ -11,9 +11,12 @@ use std::time::{Duration, Instant};
 
 use merit::rubric;
 use merit::store::{ArtifactRecord, LearnerInput, Store, SubmissionInput};
-use merit::tui::app::{App, Effect, Session};
-use merit::tui::event::{self, FrameWriter, Msg};
+use merit::tui::app::App;
+use merit::tui::context::Session;
+use merit::tui::effect::Effect;
+use merit::tui::event::{self, FrameWriter};
 use merit::tui::jobs;
+use merit::tui::message::Msg;
 use merit::tui::theme::Theme;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};

@@ -7,7 +7,9 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use merit::store::{AssessmentInput, CriterionScore, Store};
-use merit::tui::jobs::{DbReply, DbRequest, handle};
+use merit::tui::effect::DbRequest;
+use merit::tui::jobs::handle;
+use merit::tui::message::DbReply;
 use rusqlite::Connection;
 
 const PASS: &str = "merit-demo";
@@ -546,10 +548,10 @@ fn user_is_not_read_for_identity() {
 fn pump(
     app: &mut merit::tui::app::App,
     store: &mut Store,
-    mut effects: Vec<merit::tui::app::Effect>,
+    mut effects: Vec<merit::tui::effect::Effect>,
 ) {
-    use merit::tui::app::Effect;
-    use merit::tui::event::Msg;
+    use merit::tui::effect::Effect;
+    use merit::tui::message::Msg;
     let (user, lead) = (app.session.user.clone(), app.session.is_lead);
     for _ in 0..100 {
         let mut next = Vec::new();
@@ -569,8 +571,9 @@ fn pump(
 /// Through `update`, as a person at the keyboard: open each queued submission, pick levels,
 /// Ctrl-S and confirm. Returns how many assessments (drafts or submitted) `user` has after.
 fn drive(ws: &Path, user: &str, is_issuer: bool) -> i64 {
-    use merit::tui::app::{App, Session};
-    use merit::tui::event::Msg;
+    use merit::tui::app::App;
+    use merit::tui::context::Session;
+    use merit::tui::message::Msg;
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     let mut store = Store::open(ws).unwrap();
     let session = Session {

@@ -8,9 +8,11 @@ use common::tui::*;
 use merit::credential::issue::BatchReport;
 use merit::credential::proof::Suite;
 use merit::store::{CohortRow, CohortSummary, Flags};
-use merit::tui::app::{App, Effect};
-use merit::tui::event::{ApprovalEvent, Msg};
-use merit::tui::jobs::{DbReply, DbRequest};
+use merit::tui::app::App;
+use merit::tui::effect::DbRequest;
+use merit::tui::effect::Effect;
+use merit::tui::message::DbReply;
+use merit::tui::message::{ApprovalEvent, Msg};
 use merit::tui::widgets::popup::{FieldAction, Popup};
 use ratatui::crossterm::event::KeyCode;
 

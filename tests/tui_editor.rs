@@ -7,10 +7,12 @@ use common::tui::*;
 use merit::authoring::SaveOutcome;
 use merit::rubric;
 use merit::store::RubricVersion;
-use merit::tui::app::{App, Effect};
-use merit::tui::event::Msg;
-use merit::tui::jobs::{DbReply, DbRequest};
-use merit::tui::screens::editor::EditorOpen;
+use merit::tui::app::App;
+use merit::tui::effect::DbRequest;
+use merit::tui::effect::Effect;
+use merit::tui::message::DbReply;
+use merit::tui::message::EditorOpen;
+use merit::tui::message::Msg;
 use merit::tui::widgets::popup::{ConfirmAction, Popup};
 use ratatui::crossterm::event::KeyCode;
 

@@ -6,8 +6,8 @@ mod common;
 use common::tui::*;
 use merit::rubric;
 use merit::tui::app::App;
-use merit::tui::event::Msg;
-use merit::tui::jobs::DbReply;
+use merit::tui::message::DbReply;
+use merit::tui::message::Msg;
 use ratatui::crossterm::event::KeyCode;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];

@@ -5,16 +5,18 @@ use ratatui::Frame;
 use ratatui::crossterm::event::{KeyCode, KeyEvent};
 
 use crate::sanitize;
-use crate::store::ArtifactRecord;
 
 use std::cell::RefCell;
 
 use crate::authoring::SaveOutcome;
-use crate::tui::event::ApprovalEvent;
-use crate::tui::event::Msg;
+use crate::tui::context::{MIN_HEIGHT, MIN_WIDTH, Session};
+use crate::tui::effect::DbRequest;
+use crate::tui::effect::{Effect, Secret};
 use crate::tui::graphics::{Graphics, Placement};
-use crate::tui::jobs::{DbReply, DbRequest};
 use crate::tui::keymap::{self, Action, Mode};
+use crate::tui::message::ApprovalEvent;
+use crate::tui::message::DbReply;
+use crate::tui::message::Msg;
 use crate::tui::screens::Outcome;
 use crate::tui::screens::cohort::CohortScreen;
 use crate::tui::screens::cohorts::CohortsScreen;
@@ -28,60 +30,6 @@ use crate::tui::widgets::popup::{
 };
 use crate::tui::widgets::progress::ApprovalProgress;
 use crate::tui::widgets::{self, too_small};
-
-/// Smallest terminal the workbench draws in.
-pub const MIN_WIDTH: u16 = 60;
-pub const MIN_HEIGHT: u16 = 16;
-
-/// Work for the event loop to do.
-#[derive(Debug)]
-pub enum Effect {
-    Db(DbRequest),
-    LoadArtifact {
-        submission_id: i64,
-        index: usize,
-        record: ArtifactRecord,
-        path: Option<std::path::PathBuf>,
-    },
-    /// Check rubric text (on the validation thread).
-    Validate {
-        generation: u64,
-        text: String,
-    },
-    /// Hand the text to $EDITOR (the loop releases the terminal meanwhile).
-    ExternalEditor {
-        text: String,
-    },
-    /// Approve and sign in the background (progress comes back as [`Msg::Approval`]).
-    Approve {
-        approval: Approval,
-        passphrase: Secret,
-    },
-    /// Stop the running approval after the batch in hand.
-    CancelApproval,
-}
-
-/// A passphrase: never shown in debug output or logs.
-pub struct Secret(pub String);
-
-impl std::fmt::Debug for Secret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Secret(…)")
-    }
-}
-
-/// What screens need to know about the session.
-#[derive(Clone, Debug)]
-pub struct Session {
-    pub user: String,
-    pub is_lead: bool,
-    /// May approve work and sign credentials.
-    pub is_issuer: bool,
-    /// Claims idle longer than this expire.
-    pub claim_idle_secs: i64,
-    /// The workspace lets an issuer approve work they assessed (its `self-approval` policy).
-    pub self_approval: bool,
-}
 
 pub struct App {
     pub session: Session,

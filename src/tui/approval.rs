@@ -9,8 +9,8 @@ use std::time::Instant;
 
 use crate::credential::{approval, issuer};
 use crate::store::Store;
-use crate::tui::app::Secret;
-use crate::tui::event::{ApprovalEvent, Msg};
+use crate::tui::effect::Secret;
+use crate::tui::message::{ApprovalEvent, Msg};
 use crate::tui::widgets::popup::Approval;
 
 /// A running approval.

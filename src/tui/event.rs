@@ -7,53 +7,16 @@ use std::sync::{Arc, Condvar, Mutex};
 
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
-use ratatui::crossterm::event::{self, Event, KeyEvent, KeyEventKind};
+use ratatui::crossterm::event::{self, Event, KeyEventKind};
 use ratatui::crossterm::{queue, terminal};
 
-use crate::tui::app::{App, Effect};
-use crate::tui::artifact::ArtifactContent;
+use crate::tui::app::App;
+
+use crate::tui::effect::DbRequest;
+use crate::tui::effect::Effect;
 use crate::tui::graphics::KittyState;
-use crate::tui::jobs::{DbReply, DbRequest, spawn_artifact};
-
-#[derive(Debug)]
-pub enum Msg {
-    Key(KeyEvent),
-    Paste(String),
-    Resize(u16, u16),
-    /// SIGTERM, SIGHUP or SIGINT: leave now (drafts are already saved).
-    Quit,
-    Db(DbReply),
-    Artifact {
-        submission_id: i64,
-        index: usize,
-        content: Box<ArtifactContent>,
-    },
-    /// The database thread could not start.
-    Fatal(String),
-    /// The validation thread checked rubric text.
-    Validated {
-        generation: u64,
-        problems: Vec<crate::rubric::Problem>,
-        parsed: Option<Box<crate::rubric::Rubric>>,
-    },
-    /// $EDITOR finished: the new text, or why it could not run.
-    ExternalEdited(Result<String, String>),
-    /// News from the approval signing in the background.
-    Approval(ApprovalEvent),
-}
-
-#[derive(Debug)]
-pub enum ApprovalEvent {
-    Progress {
-        done: usize,
-        total: usize,
-        elapsed_ms: u64,
-    },
-    Finished {
-        result: Result<crate::credential::issue::BatchReport, String>,
-        elapsed_ms: u64,
-    },
-}
+use crate::tui::jobs::spawn_artifact;
+use crate::tui::message::Msg;
 
 /// Lets the loop stop the input thread from reading while another program (the lead's
 /// $EDITOR) owns the terminal.

@@ -3,10 +3,13 @@
 pub mod app;
 pub mod approval;
 pub mod artifact;
+pub mod context;
+pub mod effect;
 pub mod event;
 pub mod graphics;
 pub mod jobs;
 pub mod keymap;
+pub mod message;
 pub mod screens;
 pub mod term;
 pub mod theme;
@@ -22,8 +25,10 @@ use ratatui::backend::CrosstermBackend;
 
 use crate::store::{Store, now};
 
-use app::{App, Session};
-use event::{FrameWriter, Msg};
+use app::App;
+use context::Session;
+use event::FrameWriter;
+use message::Msg;
 
 /// Claims expire after this many idle minutes unless `MERIT_CLAIM_IDLE_MINUTES` says otherwise.
 pub const DEFAULT_CLAIM_IDLE_MINUTES: i64 = 30;

@@ -6,10 +6,13 @@ use std::path::Path;
 
 use merit::rubric;
 use merit::store::{ArtifactRecord, QueueRow, ReviewData};
-use merit::tui::app::{App, Effect, Session};
+use merit::tui::app::App;
 use merit::tui::artifact;
-use merit::tui::event::Msg;
-use merit::tui::jobs::{DbReply, DbRequest, PageMode};
+use merit::tui::context::Session;
+use merit::tui::effect::DbRequest;
+use merit::tui::effect::Effect;
+use merit::tui::message::Msg;
+use merit::tui::message::{DbReply, PageMode};
 use merit::tui::theme::Theme;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -210,7 +213,7 @@ pub fn png_fixture() -> Vec<u8> {
 
 /// An app with the rubric editor open on the bundled teaching-practice rubric.
 pub fn editor_app(w: u16, h: u16, lead: bool, source: Option<&str>) -> App {
-    use merit::tui::screens::editor::EditorOpen;
+    use merit::tui::message::EditorOpen;
     let mut a = queue_app(w, h, 5);
     a.session.is_lead = lead;
     let src = source.map(str::to_string).unwrap_or_else(|| {

@@ -7,8 +7,9 @@ use ratatui::widgets::Paragraph;
 
 use crate::sanitize;
 use crate::store::CohortSummary;
-use crate::tui::app::{Effect, Session};
-use crate::tui::jobs::DbRequest;
+use crate::tui::context::Session;
+use crate::tui::effect::DbRequest;
+use crate::tui::effect::Effect;
 use crate::tui::keymap::Action;
 use crate::tui::screens::Outcome;
 use crate::tui::theme::Theme;

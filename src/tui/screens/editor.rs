@@ -16,9 +16,9 @@ use unicode_width::UnicodeWidthStr;
 use crate::rubric::edit::{self, Edit, Scalar, Seg, key};
 use crate::rubric::{self, Choices, Problem, Rubric};
 use crate::sanitize;
-use crate::tui::app::Effect;
-use crate::tui::jobs::DbRequest;
+use crate::tui::effect::{DbRequest, Effect};
 use crate::tui::keymap::{self, Action, Mode};
+use crate::tui::message::EditorOpen;
 use crate::tui::screens::Outcome;
 use crate::tui::theme::{CodeClass, Theme};
 use crate::tui::widgets::popup::{ConfirmAction, Field, FieldAction, Popup};
@@ -33,21 +33,6 @@ pub enum Panel {
     Problems,
     Preview,
     Structure,
-}
-
-/// What the editor opened with.
-#[derive(Clone, Debug)]
-pub struct EditorOpen {
-    pub rubric_id: String,
-    pub version: i64,
-    pub base_hash: String,
-    pub source: String,
-    pub file: Option<String>,
-    /// Other leads editing this rubric now.
-    pub others: Vec<String>,
-    /// An unsaved edit from an earlier session, and when it was written.
-    pub recovery: Option<(String, String)>,
-    pub read_only: bool,
 }
 
 /// A row of the structure panel: a value to edit or an item to add, move, delete or rename.

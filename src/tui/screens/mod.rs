@@ -7,7 +7,7 @@ pub mod queue;
 pub mod review;
 pub mod rubrics;
 
-use crate::tui::app::Effect;
+use crate::tui::effect::Effect;
 use crate::tui::widgets::popup::Popup;
 
 /// What a screen asks of the app after a key.

@@ -11,9 +11,12 @@ use unicode_width::UnicodeWidthStr;
 use crate::sanitize;
 use crate::store::{PageFrom, QueueQuery, QueueRow, QueueSort, status_label};
 
-use crate::tui::app::{Effect, Session};
-use crate::tui::jobs::{DbRequest, PageMode};
+use crate::tui::effect::Effect;
+
+use crate::tui::context::Session;
+use crate::tui::effect::DbRequest;
 use crate::tui::keymap::Action;
+use crate::tui::message::PageMode;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::popup::Popup;
 use crate::tui::widgets::{fit, pad};

@@ -13,10 +13,10 @@ use crate::rubric::{self, Choices, Decision};
 use crate::sanitize;
 use crate::store::{AssessmentInput, CriterionScore, ReviewData};
 
-use crate::tui::app::Effect;
 use crate::tui::artifact::{ArtifactContent, human_size};
+use crate::tui::effect::DbRequest;
+use crate::tui::effect::Effect;
 use crate::tui::graphics::{Graphics, Placement};
-use crate::tui::jobs::DbRequest;
 use crate::tui::keymap::{Action, Mode};
 use crate::tui::screens::Outcome;
 use crate::tui::theme::Theme;

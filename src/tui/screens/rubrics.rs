@@ -8,8 +8,9 @@ use ratatui::widgets::Paragraph;
 
 use crate::sanitize;
 use crate::store::{RubricOverview, format_time};
-use crate::tui::app::{Effect, Session};
-use crate::tui::jobs::DbRequest;
+use crate::tui::context::Session;
+use crate::tui::effect::DbRequest;
+use crate::tui::effect::Effect;
 use crate::tui::keymap::Action;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{fit, fit_line, pad};

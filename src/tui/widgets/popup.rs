@@ -10,6 +10,7 @@ use ratatui_textarea::TextArea;
 
 use crate::sanitize;
 
+pub use crate::tui::effect::Approval;
 use crate::tui::keymap::{self, Mode};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{centered, fit, pad};
@@ -108,13 +109,6 @@ pub enum FieldAction {
         submission_id: i64,
         decision: crate::rubric::Decision,
     },
-}
-
-/// An approval waiting for the issuer's go-ahead.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Approval {
-    pub plan: crate::credential::approval::Plan,
-    pub suite: crate::credential::proof::Suite,
 }
 
 impl Field {

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::tui::app::{MIN_HEIGHT, MIN_WIDTH};
+use crate::tui::context::{MIN_HEIGHT, MIN_WIDTH};
 use crate::tui::theme::Theme;
 
 pub fn draw(f: &mut Frame<'_>, area: Rect, theme: Theme) {

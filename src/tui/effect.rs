@@ -1,0 +1,141 @@
+//! Effects: what `update` asks the event loop to do (database requests, loads, $EDITOR,
+//! signing). A leaf of the workbench: it imports no screen, no `app`, no loop.
+
+use crate::rubric::Decision;
+use crate::store::{ArtifactRecord, AssessmentInput, QueueQuery};
+use crate::tui::message::PageMode;
+
+/// Work for the event loop to do.
+#[derive(Debug)]
+pub enum Effect {
+    Db(DbRequest),
+    LoadArtifact {
+        submission_id: i64,
+        index: usize,
+        record: ArtifactRecord,
+        path: Option<std::path::PathBuf>,
+    },
+    /// Check rubric text (on the validation thread).
+    Validate {
+        generation: u64,
+        text: String,
+    },
+    /// Hand the text to $EDITOR (the loop releases the terminal meanwhile).
+    ExternalEditor {
+        text: String,
+    },
+    /// Approve and sign in the background (progress comes back as [`Msg::Approval`]).
+    Approve {
+        approval: Approval,
+        passphrase: Secret,
+    },
+    /// Stop the running approval after the batch in hand.
+    CancelApproval,
+}
+
+/// A passphrase: never shown in debug output or logs.
+pub struct Secret(pub String);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(…)")
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum DbRequest {
+    Queue {
+        generation: u64,
+        query: QueueQuery,
+        mode: PageMode,
+    },
+    Counts {
+        claim_idle_secs: i64,
+    },
+    Open {
+        submission_id: i64,
+        claim_idle_secs: i64,
+    },
+    SaveDraft(AssessmentInput),
+    Submit(AssessmentInput),
+    /// Leave a review: release the claim unless the draft has work in it.
+    Leave {
+        submission_id: i64,
+        keep_claim: bool,
+    },
+    Release {
+        submission_id: i64,
+    },
+    RubricOverview,
+    OpenRubric {
+        rubric_id: String,
+    },
+    SaveRubric {
+        rubric_id: String,
+        text: String,
+        base_hash: String,
+    },
+    MoveUnscored {
+        rubric_id: String,
+        hash: String,
+    },
+    /// Keep (or, with `None`, drop) the recovery copy of an edit, and say we are editing.
+    Recovery {
+        rubric_id: String,
+        base_hash: String,
+        text: Option<String>,
+    },
+    EndEdit {
+        rubric_id: String,
+        discard_recovery: bool,
+    },
+    /// The difference from version `from` to `text` (or to the current version).
+    RubricDiff {
+        rubric_id: String,
+        from: String,
+        text: Option<String>,
+    },
+    /// The difference between two versions.
+    RubricCompare {
+        rubric_id: String,
+        a: String,
+        b: String,
+    },
+    RubricHistory {
+        rubric_id: String,
+    },
+    Cohorts,
+    /// One row per submission of a cohort, and who would sign.
+    CohortRows {
+        cohort_id: String,
+        claim_idle_secs: i64,
+        now: i64,
+    },
+    /// The submitted assessments of a submission, for a pager.
+    Assessments {
+        submission_id: i64,
+        learner: String,
+    },
+    /// An issuer revokes a credential.
+    Revoke {
+        credential_id: String,
+        reason: String,
+    },
+    /// A lead sends a submission to second marking.
+    RequestSecondMarking {
+        submission_id: i64,
+    },
+    /// A lead decides a second marking whose assessors disagree.
+    ResolveSecondMarking {
+        submission_id: i64,
+        decision: Decision,
+        note: String,
+    },
+}
+
+/// An approval waiting for the issuer's go-ahead.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Approval {
+    pub plan: crate::credential::approval::Plan,
+    pub suite: crate::credential::proof::Suite,
+}
