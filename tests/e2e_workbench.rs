@@ -369,3 +369,19 @@ fn colours_are_the_16_ansi_ones_by_default() {
     // And colours there are: the test must not pass on a screen without any.
     assert!(colours > 0, "no colour was sent at all");
 }
+
+/// In a real terminal, Ctrl-W (0x17) deletes the filter's last word and Ctrl-H (0x08)
+/// deletes a character, as PuTTY and `stty erase ^H` send it; neither types a letter.
+#[test]
+fn ctrl_w_and_ctrl_h_edit_the_queue_filter() {
+    let dir = demo_workspace();
+    let mut p = workbench(&dir.path().join("ws"), &common::me(), &[]);
+    p.wait_text("Queue");
+    p.send("/");
+    p.send("data cleaning");
+    p.wait_text("filter: data cleaning▏");
+    p.send("\x17");
+    p.wait_text("filter: data ▏");
+    p.send("\x08");
+    p.wait_text("filter: data▏");
+}

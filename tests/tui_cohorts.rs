@@ -131,7 +131,7 @@ fn cohort_app(w: u16, h: u16) -> App {
 }
 
 fn selected(a: &App) -> Vec<i64> {
-    a.cohort
+    a.cohort()
         .as_ref()
         .unwrap()
         .selection
@@ -220,7 +220,7 @@ fn approval_progress() {
     let mut a = progress_app(80, 24);
     a.update(key('q'));
     a.update(key('q'));
-    assert!(a.cohorts.is_none());
+    assert!(a.cohorts().is_none());
     let screen = render(&a);
     assert!(
         screen.contains("signing data-2026-q2: 512/1200 credentials · 128/s · 6 s left"),
@@ -243,7 +243,7 @@ fn space_and_a_select_and_the_filter_narrows() {
         a.update(key(c));
     }
     a.update(code(KeyCode::Enter));
-    assert_eq!(a.cohort.as_ref().unwrap().visible.len(), 1);
+    assert_eq!(a.cohort().unwrap().visible.len(), 1);
     a.update(key('a'));
     assert_eq!(selected(&a), vec![9]);
     // Space toggles the row under the cursor.
@@ -251,7 +251,7 @@ fn space_and_a_select_and_the_filter_narrows() {
     assert!(selected(&a).is_empty());
     a.update(key('/'));
     a.update(code(KeyCode::Esc));
-    assert_eq!(a.cohort.as_ref().unwrap().visible.len(), 12);
+    assert_eq!(a.cohort().unwrap().visible.len(), 12);
     a.update(key('g'));
     a.update(key(' '));
     a.update(key(' '));
@@ -261,7 +261,7 @@ fn space_and_a_select_and_the_filter_narrows() {
 #[test]
 fn the_preview_counts_what_will_be_issued_returned_and_excluded() {
     let mut a = preview_app(80, 24);
-    let Some(Popup::Confirm { text, .. }) = &a.popup else {
+    let Some(Popup::Confirm { text, .. }) = a.popup() else {
         panic!("a preview");
     };
     assert!(text.contains("4 credential(s) to issue, signed with eddsa-rdfc-2022 as did:key:"));
@@ -269,7 +269,7 @@ fn the_preview_counts_what_will_be_issued_returned_and_excluded() {
     assert!(text.contains("1 excluded: 1 assessors disagree"));
     // n goes back without signing anything.
     assert!(a.update(key('n')).is_empty());
-    assert!(a.popup.is_none());
+    assert!(a.popup().is_none());
     // The suite can be switched before approving.
     a.update(key('t'));
     a.update(key('A'));
@@ -302,7 +302,10 @@ fn the_preview_counts_what_will_be_issued_returned_and_excluded() {
     a.update(key('y'));
     a.update(key('p'));
     assert!(a.update(code(KeyCode::Enter)).is_empty());
-    assert!(matches!(&a.popup, Some(Popup::Message { error: true, .. })));
+    assert!(matches!(
+        a.popup(),
+        Some(Popup::Message { error: true, .. })
+    ));
 }
 
 #[test]
@@ -311,7 +314,7 @@ fn only_issuers_approve_and_only_with_an_issuer_key() {
     a.session.is_issuer = false;
     a.update(key('a'));
     a.update(key('A'));
-    let Some(Popup::Message { title, error, .. }) = &a.popup else {
+    let Some(Popup::Message { title, error, .. }) = a.popup() else {
         panic!("an error");
     };
     assert!(*error && title.contains("Only issuers"));
@@ -323,21 +326,21 @@ fn only_issuers_approve_and_only_with_an_issuer_key() {
         issuer: Err("this workspace has no issuer yet".into()),
     }));
     a.update(key('A'));
-    let Some(Popup::Message { text, .. }) = &a.popup else {
+    let Some(Popup::Message { text, .. }) = a.popup() else {
         panic!("an error");
     };
     assert!(text.contains("no issuer yet"));
     // Nothing selected: nothing to preview.
     let mut a = cohort_app(80, 24);
     a.update(key('A'));
-    assert!(matches!(&a.popup, Some(Popup::Message { title, .. }) if title == "Nothing selected"));
+    assert!(matches!(a.popup(), Some(Popup::Message { title, .. }) if title == "Nothing selected"));
 }
 
 #[test]
 fn cancelling_asks_then_stops_and_the_end_reloads_the_cohort() {
     let mut a = progress_app(80, 24);
     a.update(key('x'));
-    assert!(matches!(&a.popup, Some(Popup::Confirm { .. })));
+    assert!(matches!(a.popup(), Some(Popup::Confirm { .. })));
     let effects = a.update(key('y'));
     assert!(matches!(&effects[..], [Effect::CancelApproval]));
     assert!(a.approval.as_ref().unwrap().cancelling);
@@ -351,7 +354,7 @@ fn cancelling_asks_then_stops_and_the_end_reloads_the_cohort() {
         elapsed_ms: 4100,
     }));
     assert!(a.approval.is_none());
-    let Some(Popup::Message { title, text, .. }) = &a.popup else {
+    let Some(Popup::Message { title, text, .. }) = a.popup() else {
         panic!("a summary");
     };
     assert_eq!(title, "Approval cancelled");
@@ -377,7 +380,7 @@ fn a_wrong_passphrase_says_so_and_nothing_runs() {
         elapsed_ms: 0,
     }));
     assert!(a.approval.is_none());
-    let Some(Popup::Message { text, error, .. }) = &a.popup else {
+    let Some(Popup::Message { text, error, .. }) = a.popup() else {
         panic!("an error");
     };
     assert!(*error && text.contains("wrong passphrase") && text.contains("Nothing was signed"));
@@ -387,10 +390,10 @@ fn a_wrong_passphrase_says_so_and_nothing_runs() {
 fn quitting_while_signing_asks_first_and_cancels() {
     let mut a = progress_app(80, 24);
     a.update(key('q')); // back to the cohorts
-    assert!(a.cohort.is_none());
+    assert!(a.cohort().is_none());
     a.update(ctrl('c'));
     assert!(!a.quit);
-    assert!(matches!(&a.popup, Some(Popup::Confirm { .. })));
+    assert!(matches!(a.popup(), Some(Popup::Confirm { .. })));
     let effects = a.update(key('y'));
     assert!(a.quit);
     assert!(matches!(&effects[..], [Effect::CancelApproval]));
@@ -399,7 +402,7 @@ fn quitting_while_signing_asks_first_and_cancels() {
 #[test]
 fn the_passphrase_field_is_the_approval() {
     let a = passphrase_app(80, 24);
-    let Some(Popup::Field(f)) = &a.popup else {
+    let Some(Popup::Field(f)) = a.popup() else {
         panic!("the passphrase field");
     };
     assert!(matches!(f.action, FieldAction::Approve(_)));
@@ -412,7 +415,7 @@ fn leads_send_work_to_second_marking_and_decide_disagreements() {
     // Not a lead: refused, and told how to become one.
     a.session.is_lead = false;
     a.update(key('2'));
-    let Some(Popup::Message { title, text, error }) = &a.popup else {
+    let Some(Popup::Message { title, text, error }) = a.popup() else {
         panic!("an error");
     };
     assert!(
@@ -424,7 +427,7 @@ fn leads_send_work_to_second_marking_and_decide_disagreements() {
 
     // Amara meets the rubric: `2` asks first, naming whose assessment stays unseen.
     a.update(key('2'));
-    let Some(Popup::Confirm { text, .. }) = &a.popup else {
+    let Some(Popup::Confirm { text, .. }) = a.popup() else {
         panic!("a confirmation");
     };
     assert!(
@@ -447,7 +450,7 @@ fn leads_send_work_to_second_marking_and_decide_disagreements() {
         result: Ok("sent".into()),
     }));
     assert!(matches!(
-        &a.popup,
+        a.popup(),
         Some(Popup::Message { error: false, .. })
     ));
     assert!(
@@ -461,7 +464,7 @@ fn leads_send_work_to_second_marking_and_decide_disagreements() {
         result: Err("submission 1 has been sent to second marking before".into()),
     }));
     assert!(
-        matches!(&a.popup, Some(Popup::Message { error: true, text, .. }) if text.contains("before"))
+        matches!(a.popup(), Some(Popup::Message { error: true, text, .. }) if text.contains("before"))
     );
     a.update(code(KeyCode::Esc));
 
@@ -471,12 +474,14 @@ fn leads_send_work_to_second_marking_and_decide_disagreements() {
     }
     a.update(key('2'));
     assert!(
-        matches!(&a.popup, Some(Popup::Message { title, error: false, .. }) if title == "Cannot be second-marked")
+        matches!(a.popup(), Some(Popup::Message { title, error: false, .. }) if title == "Cannot be second-marked")
     );
     a.update(code(KeyCode::Esc));
     // Nothing to decide where the assessors do not disagree.
     a.update(key('M'));
-    assert!(matches!(&a.popup, Some(Popup::Message { title, .. }) if title == "Nothing to decide"));
+    assert!(
+        matches!(a.popup(), Some(Popup::Message { title, .. }) if title == "Nothing to decide")
+    );
     a.update(code(KeyCode::Esc));
 
     // Dagny's second marking disagrees: M and N ask why, and Enter decides.
@@ -490,7 +495,7 @@ fn leads_send_work_to_second_marking_and_decide_disagreements() {
     a.update(key('k'));
     for (k, decision) in [('M', Decision::Meets), ('N', Decision::NotYet)] {
         a.update(key(k));
-        assert!(matches!(&a.popup, Some(Popup::Field(_))), "{k}");
+        assert!(matches!(a.popup(), Some(Popup::Field(_))), "{k}");
         for c in "the log covers it".chars() {
             a.update(key(c));
         }
@@ -521,14 +526,16 @@ fn v_shows_the_assessments_side_by_side() {
         title: "Assessments: Amara Okafor".into(),
         lines: vec![('*', "amir: meets (14 of 21)".into())],
     }));
-    assert!(matches!(&a.popup, Some(Popup::Pager(_))));
+    assert!(matches!(a.popup(), Some(Popup::Pager(_))));
     a.update(code(KeyCode::Esc));
     // Emeka's work is new: nothing to show.
     for _ in 0..4 {
         a.update(key('j'));
     }
     assert!(a.update(key('v')).is_empty());
-    assert!(matches!(&a.popup, Some(Popup::Message { title, .. }) if title == "No assessment yet"));
+    assert!(
+        matches!(a.popup(), Some(Popup::Message { title, .. }) if title == "No assessment yet")
+    );
 }
 
 #[test]
@@ -540,7 +547,7 @@ fn issuers_revoke_an_issued_credential_with_a_reason() {
     }
     a.update(key('R'));
     assert!(
-        matches!(&a.popup, Some(Popup::Field(_))),
+        matches!(a.popup(), Some(Popup::Field(_))),
         "a reason is asked for"
     );
     for c in "plagiarism".chars() {
@@ -571,19 +578,99 @@ fn issuers_revoke_an_issued_credential_with_a_reason() {
     }
     a.update(key('R'));
     assert!(
-        matches!(&a.popup, Some(Popup::Message { text, .. }) if text.contains("revoked already"))
+        matches!(a.popup(), Some(Popup::Message { text, .. }) if text.contains("revoked already"))
     );
     a.update(code(KeyCode::Esc));
     a.update(key('g'));
     a.update(key('R'));
     assert!(
-        matches!(&a.popup, Some(Popup::Message { text, .. }) if text.contains("no credential"))
+        matches!(a.popup(), Some(Popup::Message { text, .. }) if text.contains("no credential"))
     );
     a.update(code(KeyCode::Esc));
     // Not an issuer: refused.
     a.session.is_issuer = false;
     a.update(key('R'));
     assert!(
-        matches!(&a.popup, Some(Popup::Message { title, error: true, .. }) if title == "Only issuers revoke")
+        matches!(a.popup(), Some(Popup::Message { title, error: true, .. }) if title == "Only issuers revoke")
     );
+}
+
+/// An empty reason is refused inside the prompt, which stays open: what is typed next goes
+/// into the reason, never runs as commands (`t` would switch the suite, Space select rows).
+#[test]
+fn an_empty_revoke_reason_is_refused_inside_the_prompt() {
+    let mut a = cohort_app(80, 24);
+    for _ in 0..6 {
+        a.update(key('j'));
+    }
+    a.update(key('R'));
+    let effects = a.update(code(KeyCode::Enter));
+    assert!(effects.is_empty(), "{effects:?}");
+    let Some(Popup::Field(f)) = a.popup() else {
+        panic!("the prompt stays open")
+    };
+    assert!(f.error.as_deref().unwrap_or("").contains("reason"));
+    assert_eq!(a.popups.len(), 1, "no second box");
+    let suite = a.cohort().unwrap().suite;
+    for c in " tx".chars() {
+        a.update(key(c));
+    }
+    assert_eq!(a.cohort().unwrap().suite, suite);
+    assert!(selected(&a).is_empty());
+    let effects = a.update(code(KeyCode::Enter));
+    assert!(
+        matches!(&effects[..], [Effect::Db(DbRequest::Revoke { reason, .. })] if reason == " tx"),
+        "{effects:?}"
+    );
+}
+
+/// A finished approval does not replace a prompt being typed: its result waits in front,
+/// and closing it shows the prompt again with what was typed.
+#[test]
+fn a_finished_approval_waits_above_a_prompt_being_typed() {
+    let mut a = cohort_app(80, 24);
+    for _ in 0..6 {
+        a.update(key('j'));
+    }
+    a.update(key('R'));
+    for c in "dupl".chars() {
+        a.update(key(c));
+    }
+    a.update(Msg::Approval(ApprovalEvent::Finished {
+        result: Err("the key is locked".into()),
+        elapsed_ms: 10,
+    }));
+    assert!(matches!(a.popup(), Some(Popup::Message { title, .. }) if title == "Not approved"));
+    // Typing on at the message does not close it.
+    a.update(key('i'));
+    assert!(matches!(a.popup(), Some(Popup::Message { .. })));
+    a.update(code(KeyCode::Enter));
+    let Some(Popup::Field(f)) = a.popup() else {
+        panic!("the prompt is back")
+    };
+    assert_eq!(f.text(), "dupl");
+}
+
+/// The cohort filter is the same line input: Ctrl-W deletes a word, Ctrl-U the rest.
+#[test]
+fn the_cohort_filter_takes_readline_keys() {
+    let mut a = cohort_app(80, 24);
+    a.update(key('/'));
+    for c in "novak goran".chars() {
+        a.update(key(c));
+    }
+    a.update(ctrl('w'));
+    assert_eq!(a.cohort().unwrap().filter.text(), "novak ");
+    a.update(Msg::Key(ratatui::crossterm::event::KeyEvent::new(
+        KeyCode::Char('h'),
+        ratatui::crossterm::event::KeyModifiers::CONTROL,
+    )));
+    assert_eq!(a.cohort().unwrap().filter.text(), "novak");
+    assert_eq!(a.cohort().unwrap().visible.len(), 1);
+    a.update(ctrl('u'));
+    assert_eq!(a.cohort().unwrap().filter.text(), "");
+    a.update(Msg::Paste("rossi\n".into()));
+    assert_eq!(a.cohort().unwrap().filter.text(), "rossi ");
+    a.update(ctrl('c'));
+    assert!(a.quit, "Ctrl-C quits, it does not type");
 }

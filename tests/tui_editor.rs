@@ -17,7 +17,7 @@ use merit::tui::widgets::popup::{ConfirmAction, Popup};
 use ratatui::crossterm::event::KeyCode;
 
 fn editor(a: &App) -> &merit::tui::screens::editor::EditorScreen {
-    a.editor.as_ref().expect("the editor is open")
+    a.editor().expect("the editor is open")
 }
 
 fn typed(a: &mut App, s: &str) -> Vec<Effect> {
@@ -69,7 +69,7 @@ fn saving_refuses_problems_and_sends_valid_text() {
     typed(&mut a, "x");
     let e = a.update(ctrl('s'));
     assert!(e.is_empty(), "nothing goes to the database");
-    match &a.popup {
+    match a.popup() {
         Some(Popup::Message { title, text, .. }) => {
             assert_eq!(title, "Not saved");
             assert!(
@@ -99,7 +99,7 @@ fn a_saved_version_offers_to_move_unscored_work() {
     }));
     assert_eq!(editor(&a).version, 4);
     assert!(!editor(&a).dirty());
-    match &a.popup {
+    match a.popup() {
         Some(Popup::Confirm {
             text,
             action: ConfirmAction::MoveUnscored { hash, .. },
@@ -128,7 +128,7 @@ fn a_conflict_is_refused_with_a_diff() {
             current_source: String::new(),
         }),
     }));
-    assert!(matches!(&a.popup, Some(Popup::Message { title, text, .. })
+    assert!(matches!(a.popup(), Some(Popup::Message { title, text, .. })
         if title.contains("someone saved first") && text.contains("bea saved version 4")));
     assert!(e.iter().any(
         |e| matches!(e, Effect::Db(DbRequest::RubricDiff { from, .. }) if *from == "c".repeat(64))
@@ -146,17 +146,17 @@ fn leaving_with_unsaved_changes_asks() {
     typed(&mut a, "# note\n");
     a.update(code(KeyCode::Esc));
     assert!(matches!(
-        &a.popup,
+        a.popup(),
         Some(Popup::Confirm {
             action: ConfirmAction::LeaveEditor,
             ..
         })
     ));
     a.update(key('n'));
-    assert!(a.editor.is_some());
+    assert!(a.editor().is_some());
     a.update(code(KeyCode::Esc));
     let e = a.update(key('y'));
-    assert!(a.editor.is_none());
+    assert!(a.editor().is_none());
     assert!(e.iter().any(|e| matches!(
         e,
         Effect::Db(DbRequest::EndEdit {
@@ -205,14 +205,25 @@ fn a_recovery_copy_is_offered_and_can_be_restored_or_discarded() {
         .1
         .replacen("min_total: 14", "min_total: 13", 1);
     let mut a = open_with_recovery(&recovered);
+    // Both are said: the notice that bea is editing in front, the recovery offer behind it
+    // (one popup no longer hides another).
+    assert_eq!(a.popups.len(), 2);
     assert!(
-        matches!(&a.popup, Some(Popup::Confirm { action: ConfirmAction::Recovery(_), text, .. }) if text.contains("did not save"))
+        matches!(a.popup(), Some(Popup::Message { title, .. }) if title == "Someone else is editing")
+    );
+    // A message closes only with the keys it names: `y` typed at it does nothing.
+    a.update(key('y'));
+    assert_eq!(a.popups.len(), 2);
+    a.update(code(KeyCode::Enter));
+    assert!(
+        matches!(a.popup(), Some(Popup::Confirm { action: ConfirmAction::Recovery(_), text, .. }) if text.contains("did not save"))
     );
     a.update(key('y'));
     assert!(editor(&a).text().contains("min_total: 13"));
     assert!(editor(&a).dirty());
 
     let mut a = open_with_recovery(&recovered);
+    a.update(code(KeyCode::Esc));
     let e = a.update(key('n'));
     assert!(
         e.iter()
@@ -240,7 +251,7 @@ fn structured_field_edit_keeps_the_rest() {
     let before = editor(&a).text();
     structure_select(&mut a, "pass mark (min_total)");
     a.update(code(KeyCode::Enter));
-    assert!(matches!(a.popup, Some(Popup::Field(_))));
+    assert!(matches!(a.popup(), Some(Popup::Field(_))));
     a.update(code(KeyCode::Backspace));
     a.update(code(KeyCode::Backspace));
     let e = typed(&mut a, "16");
@@ -259,7 +270,7 @@ fn structured_field_edit_keeps_the_rest() {
     a.update(code(KeyCode::Enter));
     typed(&mut a, "x");
     a.update(code(KeyCode::Enter));
-    assert!(matches!(&a.popup, Some(Popup::Message { title, .. }) if title == "Not a number"));
+    assert!(matches!(a.popup(), Some(Popup::Message { title, .. }) if title == "Not a number"));
 }
 
 #[test]
@@ -292,7 +303,7 @@ fn add_move_and_delete_criteria() {
     assert_eq!(r.criteria[1].id.value, "checking-learning");
     a.update(key('d'));
     assert!(matches!(
-        &a.popup,
+        a.popup(),
         Some(Popup::Confirm {
             action: ConfirmAction::Delete(_),
             ..
@@ -317,7 +328,7 @@ fn assessors_can_read_but_not_change() {
     assert!(e.is_empty());
     assert_eq!(editor(&a).text(), before);
     a.update(ctrl('s'));
-    assert!(matches!(&a.popup, Some(Popup::Message { title, .. }) if title == "Read only"));
+    assert!(matches!(a.popup(), Some(Popup::Message { title, .. }) if title == "Read only"));
 }
 
 #[test]
@@ -349,7 +360,7 @@ fn rubrics_screen_compares_any_two_versions() {
         versions: vec![v(1), v(2), v(3)],
     }])));
     a.update(key('d'));
-    assert!(matches!(a.popup, Some(Popup::Field(_))));
+    assert!(matches!(a.popup(), Some(Popup::Field(_))));
     for _ in 0..5 {
         a.update(code(KeyCode::Backspace));
     }
@@ -364,8 +375,12 @@ fn rubrics_screen_compares_any_two_versions() {
         a.update(code(KeyCode::Backspace));
     }
     typed(&mut a, "1 9");
-    a.update(code(KeyCode::Enter));
-    assert!(matches!(&a.popup, Some(Popup::Message { text, .. }) if text.contains("no version 9")));
+    let e = a.update(code(KeyCode::Enter));
+    // The problem shows inside the prompt, which stays open with what was typed.
+    assert!(e.is_empty());
+    assert!(
+        matches!(a.popup(), Some(Popup::Field(f)) if f.error.as_deref().is_some_and(|e| e.contains("no version 9")) && f.text() == "1 9")
+    );
     // History asks the database for every version's changes.
     a.update(code(KeyCode::Esc));
     let e = a.update(key('h'));

@@ -105,7 +105,7 @@ fn typing_a_filter_reloads_and_stale_pages_are_dropped() {
     assert_eq!(a.queue.rows[0].id, 900);
     a.update(code(KeyCode::Enter));
     assert!(!a.queue.filtering);
-    assert_eq!(a.queue.filter, "am");
+    assert_eq!(a.queue.filter.text(), "am");
     // Esc in filter mode clears it.
     a.update(key('/'));
     let e = a.update(code(KeyCode::Esc));
@@ -185,7 +185,7 @@ fn opening_loads_the_first_artifact_and_restores_nothing_for_a_fresh_submission(
         e.as_slice(),
         [Effect::LoadArtifact { index: 0, .. }]
     ));
-    let r = a.review.as_ref().unwrap();
+    let r = a.review().unwrap();
     assert!(r.choices.is_empty());
     assert_eq!(r.focus, merit::tui::screens::review::Pane::Rubric);
 }
@@ -239,7 +239,7 @@ fn submit_refuses_unscored_criteria() {
     a.update(key('3'));
     let e = a.update(ctrl('s'));
     assert!(e.is_empty());
-    match &a.popup {
+    match a.popup() {
         Some(Popup::Message {
             title,
             text,
@@ -267,7 +267,7 @@ fn not_yet_needs_feedback_on_each_shortfall() {
     open_review(&mut a, review_data(dir.path()));
     score_all(&mut a, '1');
     a.update(ctrl('s'));
-    match &a.popup {
+    match a.popup() {
         Some(Popup::Message { title, text, .. }) => {
             assert_eq!(title, "Feedback needed");
             assert!(text.contains("Learning goals"), "{text}");
@@ -278,7 +278,7 @@ fn not_yet_needs_feedback_on_each_shortfall() {
     // Comment on each required criterion (goals, checking-learning, reflection-evidence).
     a.update(key('g'));
     for target in [0, 1, 3] {
-        while a.review.as_ref().unwrap().criterion < target {
+        while a.review().unwrap().criterion < target {
             a.update(key('j'));
         }
         a.update(key('c'));
@@ -288,7 +288,7 @@ fn not_yet_needs_feedback_on_each_shortfall() {
         a.update(code(KeyCode::Esc));
     }
     a.update(ctrl('s'));
-    assert!(matches!(&a.popup, Some(Popup::Confirm { text, .. }) if text.contains("NOT YET")));
+    assert!(matches!(a.popup(), Some(Popup::Confirm { text, .. }) if text.contains("NOT YET")));
     let e = a.update(key('y'));
     let submitted = e.iter().find_map(|e| match e {
         Effect::Db(DbRequest::Submit(a)) => Some(a.clone()),
@@ -306,10 +306,10 @@ fn meets_confirms_then_submits_and_returns_to_the_queue() {
     open_review(&mut a, review_data(dir.path()));
     score_all(&mut a, '3');
     a.update(ctrl('s'));
-    assert!(matches!(&a.popup, Some(Popup::Confirm { text, .. }) if text.contains("MEETS")));
+    assert!(matches!(a.popup(), Some(Popup::Confirm { text, .. }) if text.contains("MEETS")));
     // "n" keeps working.
     a.update(key('n'));
-    assert!(a.popup.is_none() && a.review.is_some());
+    assert!(a.popup().is_none() && a.review().is_some());
     a.update(ctrl('s'));
     let e = a.update(key('y'));
     assert!(
@@ -317,8 +317,8 @@ fn meets_confirms_then_submits_and_returns_to_the_queue() {
             .any(|e| matches!(e, Effect::Db(DbRequest::Submit(_))))
     );
     let e = a.update(Msg::Db(DbReply::Submitted(Ok((Decision::Meets, false)))));
-    assert!(a.review.is_none());
-    assert!(matches!(&a.popup, Some(Popup::Message { title, .. }) if title == "Submitted"));
+    assert!(a.review().is_none());
+    assert!(matches!(a.popup(), Some(Popup::Message { title, .. }) if title == "Submitted"));
     assert!(queue_request(&e).is_some(), "the queue refreshes");
 }
 
@@ -328,7 +328,7 @@ fn comment_editor_saves_while_typing() {
     let mut a = app(80, 24);
     open_review(&mut a, review_data(dir.path()));
     a.update(key('c'));
-    assert!(matches!(a.popup, Some(Popup::Editor(_))));
+    assert!(matches!(a.popup(), Some(Popup::Editor(_))));
     let e = a.update(key('H'));
     let comment = e.iter().find_map(|e| match e {
         Effect::Db(DbRequest::SaveDraft(a)) => Some(a.scores[0].comment.clone()),
@@ -337,10 +337,10 @@ fn comment_editor_saves_while_typing() {
     assert_eq!(comment.as_deref(), Some("H"));
     // q types a q in the editor; it does not leave.
     a.update(key('q'));
-    assert!(a.review.is_some());
+    assert!(a.review().is_some());
     a.update(code(KeyCode::Esc));
-    assert!(a.popup.is_none());
-    assert_eq!(a.review.as_ref().unwrap().comments["goals"], "Hq");
+    assert!(a.popup().is_none());
+    assert_eq!(a.review().unwrap().comments["goals"], "Hq");
 }
 
 #[test]
@@ -349,10 +349,10 @@ fn feedback_bank_inserts_a_comment() {
     let mut a = app(80, 24);
     open_review(&mut a, review_data(dir.path()));
     a.update(key('f'));
-    assert!(matches!(a.popup, Some(Popup::Picker(_))));
+    assert!(matches!(a.popup(), Some(Popup::Picker(_))));
     a.update(key('j'));
     a.update(code(KeyCode::Enter));
-    let r = a.review.as_ref().unwrap();
+    let r = a.review().unwrap();
     assert!(r.comments["goals"].starts_with("Show learners the success criteria"));
 }
 
@@ -374,7 +374,7 @@ fn drafts_restore_exactly() {
     });
     let mut a = app(80, 24);
     open_review(&mut a, data);
-    let r = a.review.as_ref().unwrap();
+    let r = a.review().unwrap();
     assert_eq!(r.choices["engagement"], "developing");
     assert_eq!(r.comments["engagement"], "Mostly recall tasks.");
     assert_eq!(r.overall, "Promising.");
@@ -392,7 +392,7 @@ fn time_spent_counts_activity_but_not_long_pauses() {
     a.update(key('k'));
     a.now += 20;
     a.update(key('j'));
-    assert_eq!(a.review.as_ref().unwrap().time_spent, 60);
+    assert_eq!(a.review().unwrap().time_spent, 60);
 }
 
 #[test]
@@ -402,11 +402,11 @@ fn read_only_submissions_cannot_be_scored() {
     data.read_only = Some("in progress by bea".into());
     let mut a = app(80, 24);
     open_review(&mut a, data);
-    assert!(matches!(&a.popup, Some(Popup::Message { title, .. }) if title == "Read only"));
+    assert!(matches!(a.popup(), Some(Popup::Message { title, .. }) if title == "Read only"));
     a.update(code(KeyCode::Esc));
     let e = a.update(key('2'));
     assert!(saved_levels(&e).is_none());
-    assert!(a.review.as_ref().unwrap().choices.is_empty());
+    assert!(a.review().unwrap().choices.is_empty());
     a.update(code(KeyCode::Esc));
     let e = a.update(key('q'));
     assert!(
@@ -429,7 +429,7 @@ fn leaving_keeps_the_claim_only_when_there_is_work() {
             ..
         })
     )));
-    assert!(a.review.is_none());
+    assert!(a.review().is_none());
     open_review(&mut a, review_data(dir.path()));
     a.update(key('2'));
     let e = a.update(code(KeyCode::Esc));
@@ -449,29 +449,29 @@ fn evidence_pane_switches_tabs_scrolls_and_searches() {
     open_review(&mut a, review_data(dir.path()));
     a.update(code(KeyCode::Tab));
     a.update(key(']'));
-    assert_eq!(a.review.as_ref().unwrap().tab, 1);
+    assert_eq!(a.review().unwrap().tab, 1);
     a.update(key('['));
     a.update(key('/'));
     for ch in "unseen".chars() {
         a.update(key(ch));
     }
     a.update(code(KeyCode::Enter));
-    let r = a.review.as_ref().unwrap();
+    let r = a.review().unwrap();
     let v = &r.views[0];
     assert_eq!(v.matches.len(), 1);
     assert_eq!(v.scroll, v.matches[0]);
     let wrap = v.wrap;
     a.update(key('w'));
-    assert_ne!(a.review.as_ref().unwrap().views[0].wrap, wrap);
+    assert_ne!(a.review().unwrap().views[0].wrap, wrap);
 }
 
 #[test]
 fn help_quit_and_ctrl_c() {
     let mut a = queue_app(80, 24, 3);
     a.update(key('?'));
-    assert!(matches!(a.popup, Some(Popup::Help(Mode::Queue))));
+    assert!(matches!(a.popup(), Some(Popup::Help(Mode::Queue))));
     a.update(code(KeyCode::Esc));
-    assert!(a.popup.is_none());
+    assert!(a.popup().is_none());
     a.update(ctrl('c'));
     assert!(a.quit);
     let mut a = queue_app(80, 24, 3);
@@ -492,7 +492,10 @@ fn release_needs_a_lead_for_someone_elses_claim() {
     );
     let e = a.update(key('R'));
     assert!(e.is_empty());
-    assert!(matches!(&a.popup, Some(Popup::Message { error: true, .. })));
+    assert!(matches!(
+        a.popup(),
+        Some(Popup::Message { error: true, .. })
+    ));
     a.update(code(KeyCode::Esc));
     a.session.is_lead = true;
     let e = a.update(key('R'));
@@ -527,4 +530,28 @@ fn footer_and_help_come_from_the_same_keymap() {
             }
         }
     }
+}
+
+/// The queue filter is a line input with readline keys; unknown Ctrl keys never type, and
+/// Ctrl-C quits from inside it.
+#[test]
+fn the_queue_filter_takes_readline_keys_and_paste() {
+    let mut a = queue_app(80, 24, 20);
+    a.update(key('/'));
+    for c in "status:new bea".chars() {
+        a.update(key(c));
+    }
+    let e = a.update(ctrl('w'));
+    assert_eq!(queue_request(&e).unwrap().2, "status:new ");
+    a.update(ctrl('h'));
+    assert_eq!(a.queue.filter.text(), "status:new");
+    a.update(ctrl('a'));
+    a.update(ctrl('k'));
+    assert_eq!(a.queue.filter.text(), "");
+    a.update(ctrl('x'));
+    assert_eq!(a.queue.filter.text(), "");
+    let e = a.update(Msg::Paste("am\u{1b}[2J".into()));
+    assert_eq!(queue_request(&e).unwrap().2, "am[2J");
+    a.update(ctrl('c'));
+    assert!(a.quit);
 }

@@ -9,7 +9,7 @@ use crate::sanitize;
 use std::cell::RefCell;
 
 use crate::authoring::SaveOutcome;
-use crate::tui::context::{MIN_HEIGHT, MIN_WIDTH, Session};
+use crate::tui::context::{Ctx, MIN_HEIGHT, MIN_WIDTH, Session};
 use crate::tui::effect::DbRequest;
 use crate::tui::effect::{Effect, Secret};
 use crate::tui::graphics::{Graphics, Placement};
@@ -17,13 +17,13 @@ use crate::tui::keymap::{self, Action, Mode};
 use crate::tui::message::ApprovalEvent;
 use crate::tui::message::DbReply;
 use crate::tui::message::Msg;
-use crate::tui::screens::Outcome;
 use crate::tui::screens::cohort::CohortScreen;
 use crate::tui::screens::cohorts::CohortsScreen;
 use crate::tui::screens::editor::EditorScreen;
 use crate::tui::screens::queue::QueueScreen;
 use crate::tui::screens::review::ReviewScreen;
-use crate::tui::screens::rubrics::{RubricsOutcome, RubricsScreen};
+use crate::tui::screens::rubrics::RubricsScreen;
+use crate::tui::screens::{Outcome, Screen, Screens};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::popup::{
     Approval, ConfirmAction, Field, FieldAction, Pager, Popup, PopupOutcome,
@@ -37,15 +37,15 @@ pub struct App {
     pub size: (u16, u16),
     /// Seconds since the epoch, as of the last message (set by the loop; fixed in tests).
     pub now: i64,
+    /// The bottom of the screen stack, always there.
     pub queue: QueueScreen,
-    pub review: Option<ReviewScreen>,
-    pub rubrics: Option<RubricsScreen>,
-    pub editor: Option<EditorScreen>,
-    pub cohorts: Option<CohortsScreen>,
-    pub cohort: Option<CohortScreen>,
+    /// The screens opened above the queue; the last is in front.
+    pub screens: Screens,
     /// The approval signing in the background, if one is.
     pub approval: Option<ApprovalProgress>,
-    pub popup: Option<Popup>,
+    /// Popups, the last in front: a new one waits above the others rather than replacing
+    /// them, and closing one shows the one below again.
+    pub popups: Vec<Popup>,
     pub quit: bool,
     /// Test hook: pressing this key panics (to test terminal restoration).
     pub panic_key: Option<char>,
@@ -63,17 +63,52 @@ impl App {
             size,
             now,
             queue: QueueScreen::default(),
-            review: None,
-            rubrics: None,
-            editor: None,
-            cohorts: None,
-            cohort: None,
+            screens: Screens::default(),
             approval: None,
-            popup: None,
+            popups: Vec::new(),
             quit: false,
             panic_key: None,
             graphics: Graphics::HalfBlocks,
             placement: RefCell::new(None),
+        }
+    }
+
+    /// The popup in front, if any.
+    pub fn popup(&self) -> Option<&Popup> {
+        self.popups.last()
+    }
+
+    /// The review screen, if one is open.
+    pub fn review(&self) -> Option<&ReviewScreen> {
+        self.screens.review()
+    }
+
+    /// The rubric editor, if open.
+    pub fn editor(&self) -> Option<&EditorScreen> {
+        self.screens.editor()
+    }
+
+    /// The cohort view, if open.
+    pub fn cohort(&self) -> Option<&CohortScreen> {
+        self.screens.cohort()
+    }
+
+    /// The cohorts list, if open.
+    pub fn cohorts(&self) -> Option<&CohortsScreen> {
+        self.screens.cohorts()
+    }
+
+    /// The rubrics list, if open.
+    pub fn rubrics(&self) -> Option<&RubricsScreen> {
+        self.screens.rubrics()
+    }
+
+    fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            session: &self.session,
+            theme: self.theme,
+            size: self.size,
+            now: self.now,
         }
     }
 
@@ -88,34 +123,13 @@ impl App {
     }
 
     fn mode(&self) -> Mode {
-        if let Some(e) = &self.editor {
-            return e.mode();
-        }
-        if let Some(r) = &self.review {
-            return r.mode();
-        }
-        if self.rubrics.is_some() {
-            return Mode::Rubrics;
-        }
-        if self.cohort.is_some() {
-            return Mode::Cohort;
-        }
-        if self.cohorts.is_some() {
-            return Mode::Cohorts;
-        }
-        Mode::Queue
+        self.screens.top().map_or(Mode::Queue, Screen::mode)
     }
 
     pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
         match msg {
             Msg::Key(k) => self.key(k),
-            Msg::Paste(text) => {
-                if let Some(Popup::Editor(ed)) = &mut self.popup {
-                    ed.paste(&text);
-                    return self.editor_changed();
-                }
-                Vec::new()
-            }
+            Msg::Paste(text) => self.paste(&text),
             Msg::Resize(w, h) => {
                 self.size = (w, h);
                 self.queue.follow(self.rows_height());
@@ -126,7 +140,8 @@ impl App {
                 Vec::new()
             }
             Msg::Fatal(e) => {
-                self.popup = Some(Popup::error("Cannot open the workspace", e));
+                self.popups
+                    .push(Popup::error("Cannot open the workspace", e));
                 Vec::new()
             }
             Msg::Db(reply) => self.db(reply),
@@ -135,7 +150,7 @@ impl App {
                 problems,
                 parsed,
             } => {
-                if let Some(e) = &mut self.editor {
+                if let Some(e) = self.screens.editor_mut() {
                     e.validated(generation, problems, parsed.map(|b| *b));
                 }
                 Vec::new()
@@ -147,11 +162,37 @@ impl App {
                 index,
                 content,
             } => {
-                if let Some(r) = &mut self.review {
+                if let Some(r) = self.screens.review_mut() {
                     r.artifact_loaded(submission_id, index, *content);
                 }
                 Vec::new()
             }
+        }
+    }
+
+    /// Pasted text goes to what is taking text: the popup in front, else the screen.
+    fn paste(&mut self, text: &str) -> Vec<Effect> {
+        match self.popups.last_mut() {
+            Some(Popup::Editor(ed)) => {
+                ed.paste(text);
+                return self.editor_changed();
+            }
+            Some(Popup::Field(f)) => {
+                f.input.paste(text);
+                return Vec::new();
+            }
+            _ => {}
+        }
+        if !self.popups.is_empty() {
+            return Vec::new();
+        }
+        let ctx_size = self.rows_height();
+        if self.screens.is_empty() {
+            return self.queue.paste(text, &self.session, ctx_size);
+        }
+        match self.screens.top_mut().and_then(|s| s.paste(text)) {
+            Some(outcome) => self.outcome(outcome),
+            None => Vec::new(),
         }
     }
 
@@ -161,32 +202,41 @@ impl App {
         {
             panic!("test panic requested with key {c:?}");
         }
-        if let Some(r) = &mut self.review {
+        if let Some(r) = self.screens.review_mut() {
             r.touch(self.now);
         }
-        if let Some(popup) = &mut self.popup {
+        if let Some(popup) = self.popups.last_mut() {
             return match popup.key(k) {
                 PopupOutcome::Stay => Vec::new(),
                 PopupOutcome::Close => {
-                    self.popup = None;
+                    self.popups.pop();
                     Vec::new()
                 }
                 PopupOutcome::Edited => self.editor_changed(),
                 PopupOutcome::Confirmed(action) => {
-                    self.popup = None;
+                    self.popups.pop();
                     self.confirmed(action, true)
                 }
                 PopupOutcome::Declined(action) => {
-                    self.popup = None;
+                    self.popups.pop();
                     self.confirmed(action, false)
                 }
-                PopupOutcome::Entered(action, text) => {
-                    self.popup = None;
-                    self.field_entered(action, text)
-                }
+                PopupOutcome::Entered(action, text) => match self.field_problem(&action, &text) {
+                    // The prompt stays open, saying what is wrong with what was typed.
+                    Some(why) => {
+                        if let Some(Popup::Field(f)) = self.popups.last_mut() {
+                            f.error = Some(why);
+                        }
+                        Vec::new()
+                    }
+                    None => {
+                        self.popups.pop();
+                        self.field_entered(action, text)
+                    }
+                },
                 PopupOutcome::Picked(text) => {
-                    self.popup = None;
-                    match &mut self.review {
+                    self.popups.pop();
+                    match self.screens.review_mut() {
                         Some(r) => r.insert_feedback(&text),
                         None => Vec::new(),
                     }
@@ -194,38 +244,33 @@ impl App {
             };
         }
         // The editor takes every key (it types text); its commands are Ctrl and F keys.
-        if let Some(e) = &mut self.editor {
-            if k.code == KeyCode::Char('c')
-                && k.modifiers
-                    .contains(ratatui::crossterm::event::KeyModifiers::CONTROL)
-            {
-                // Leave at once; the recovery copy keeps unsaved work for next time.
-                let out = e.end(false);
-                self.quit = true;
-                return out;
-            }
-            let outcome = e.key(k, self.size);
-            return self.editor_outcome(outcome);
-        }
-        // Typing into a filter or search box takes every printable key.
-        if let Some(c) = &mut self.cohort
-            && c.filtering
+        if let Some(Screen::Editor(e)) = self.screens.top()
+            && k.code == KeyCode::Char('c')
+            && k.modifiers
+                .contains(ratatui::crossterm::event::KeyModifiers::CONTROL)
         {
-            c.filter_key(k);
-            return Vec::new();
+            // Leave at once; the recovery copy keeps unsaved work for next time.
+            let out = e.end(false);
+            self.quit = true;
+            return out;
         }
-        if self.review.is_none()
-            && self.rubrics.is_none()
-            && self.cohorts.is_none()
+        // A screen taking text (a filter, a search, the editor) sees the key first.
+        let ctx_height = self.rows_height();
+        if self.screens.is_empty()
             && self.queue.filtering
+            && let Some(effects) = self.queue.filter_key(k, &self.session, ctx_height)
         {
-            return self.queue.filter_key(k, &self.session, self.rows_height());
+            return effects;
         }
-        if let Some(r) = &mut self.review
-            && r.searching()
-        {
-            r.search_key(k, self.size);
-            return Vec::new();
+        let session = self.session.clone();
+        let ctx = Ctx {
+            session: &session,
+            theme: self.theme,
+            size: self.size,
+            now: self.now,
+        };
+        if let Some(outcome) = self.screens.top_mut().and_then(|s| s.text_key(k, &ctx)) {
+            return self.outcome(outcome);
         }
         let mode = self.mode();
         let Some(action) = keymap::action(mode, &k) else {
@@ -233,11 +278,11 @@ impl App {
         };
         match action {
             Action::Help => {
-                self.popup = Some(Popup::Help(mode));
+                self.popups.push(Popup::Help(mode));
                 return Vec::new();
             }
             Action::Quit if self.approval.is_some() => {
-                self.popup = Some(Popup::Confirm {
+                self.popups.push(Popup::Confirm {
                     title: "An approval is running".into(),
                     text: "Quit anyway? Signing stops after the batch in hand: every credential stored so far is complete, and approving again continues where it stopped.\ny: quit · n: stay".into(),
                     action: ConfirmAction::QuitDuringApproval,
@@ -245,118 +290,93 @@ impl App {
                 return Vec::new();
             }
             Action::Quit => {
-                if let Some(r) = self.review.take() {
-                    let mut out = r.leave();
-                    self.quit = true;
-                    return std::mem::take(&mut out);
-                }
+                let out = self.screens.iter().flat_map(Screen::leave).collect();
                 self.quit = true;
-                return Vec::new();
+                return out;
+            }
+            Action::CancelApproval if matches!(self.screens.top(), Some(Screen::Cohort(_))) => {
+                return self.ask_cancel();
             }
             _ => {}
         }
-        if let Some(r) = &mut self.review {
-            let outcome = r.action(action, self.size, self.theme);
-            return self.review_outcome(outcome);
-        }
-        if let Some(r) = &mut self.rubrics {
-            return match r.action(action, &self.session) {
-                RubricsOutcome::Effects(e) => e,
-                RubricsOutcome::Popup(p) => {
-                    self.popup = Some(p);
-                    Vec::new()
-                }
-                RubricsOutcome::Close => {
-                    self.rubrics = None;
-                    Vec::new()
-                }
-            };
-        }
-        if let Some(c) = &mut self.cohort {
-            if action == Action::CancelApproval {
-                return self.ask_cancel();
-            }
-            let page = usize::from(self.size.1.saturating_sub(8)).max(1);
-            let outcome = c.action(action, &self.session, self.now, page);
-            return self.outcome(outcome, |app| {
-                app.cohort = None;
-                vec![Effect::Db(DbRequest::Cohorts)]
-            });
-        }
-        if let Some(c) = &mut self.cohorts {
-            if action == Action::Open {
-                let Some(summary) = c.current().cloned() else {
-                    return Vec::new();
-                };
-                let (screen, effects) = CohortScreen::open(summary, &self.session, self.now);
-                self.cohort = Some(screen);
-                return effects;
-            }
-            let outcome = c.action(action);
-            return self.outcome(outcome, |app| {
-                app.cohorts = None;
-                app.queue.refresh(&app.session, app.rows_height())
-            });
+        if let Some(top) = self.screens.top_mut() {
+            let outcome = top.action(action, &ctx);
+            return self.outcome(outcome);
         }
         if action == Action::OpenCohorts {
             let (screen, effects) = CohortsScreen::open();
-            self.cohorts = Some(screen);
+            self.screens.push(Screen::Cohorts(Box::new(screen)));
             return effects;
         }
         if action == Action::OpenRubrics {
             let (screen, effects) = RubricsScreen::open();
-            self.rubrics = Some(screen);
+            self.screens.push(Screen::Rubrics(Box::new(screen)));
             return effects;
         }
-        self.queue
-            .action(action, &self.session, self.rows_height(), &mut self.popup)
+        let outcome = self.queue.action(action, &self.session, ctx_height);
+        self.outcome(outcome)
     }
 
-    fn editor_outcome(&mut self, outcome: Outcome) -> Vec<Effect> {
-        self.outcome(outcome, |app| {
-            app.editor = None;
-            vec![Effect::Db(DbRequest::RubricOverview)]
-        })
-    }
-
-    /// Effects and popups go where they always go; `close` says what leaving the screen means.
-    fn outcome(
-        &mut self,
-        outcome: Outcome,
-        close: impl FnOnce(&mut App) -> Vec<Effect>,
-    ) -> Vec<Effect> {
+    /// Effects and popups go where they always go; a closed screen is popped and the one
+    /// below it, now in front, is read again.
+    fn outcome(&mut self, outcome: Outcome) -> Vec<Effect> {
         match outcome {
             Outcome::Effects(e) => e,
             Outcome::Popup(p) => {
-                self.popup = Some(p);
+                self.popups.push(p);
                 Vec::new()
             }
             Outcome::Close(mut effects) => {
-                effects.extend(close(self));
+                self.screens.pop();
+                effects.extend(self.reload_top());
                 effects
             }
+            Outcome::Push(screen, effects) => {
+                self.screens.push(screen);
+                effects
+            }
+        }
+    }
+
+    /// What the screen in front needs when it is shown again.
+    fn reload_top(&mut self) -> Vec<Effect> {
+        match self.screens.top() {
+            None => self.queue.refresh(&self.session, self.rows_height()),
+            Some(Screen::Cohorts(_)) => vec![Effect::Db(DbRequest::Cohorts)],
+            Some(Screen::Rubrics(_)) => vec![Effect::Db(DbRequest::RubricOverview)],
+            Some(Screen::Cohort(c)) => c.reload(&self.session, self.now),
+            Some(_) => Vec::new(),
+        }
+    }
+
+    /// Closes the screens `is` picks (and any above them), then reads again the one in front.
+    fn close(&mut self, is: impl Fn(&Screen) -> bool) -> Vec<Effect> {
+        if self.screens.close(is) {
+            self.reload_top()
+        } else {
+            Vec::new()
         }
     }
 
     /// A confirmation was answered (`yes` or not).
     fn confirmed(&mut self, action: ConfirmAction, yes: bool) -> Vec<Effect> {
         match action {
-            ConfirmAction::Submit if yes => match &mut self.review {
+            ConfirmAction::Submit if yes => match self.screens.review_mut() {
                 Some(r) => r.confirmed_submit(),
                 None => Vec::new(),
             },
             ConfirmAction::MoveUnscored { rubric_id, hash } if yes => {
                 vec![Effect::Db(DbRequest::MoveUnscored { rubric_id, hash })]
             }
-            ConfirmAction::LeaveEditor if yes => match self.editor.take() {
+            ConfirmAction::LeaveEditor if yes => match self.screens.editor() {
                 Some(e) => {
                     let mut out = e.end(true);
-                    out.push(Effect::Db(DbRequest::RubricOverview));
+                    out.extend(self.close(|s| matches!(s, Screen::Editor(_))));
                     out
                 }
                 None => Vec::new(),
             },
-            ConfirmAction::Recovery(text) => match &mut self.editor {
+            ConfirmAction::Recovery(text) => match self.screens.editor_mut() {
                 Some(e) if yes => e.replace(&text),
                 Some(e) => vec![Effect::Db(DbRequest::Recovery {
                     rubric_id: e.rubric_id.clone(),
@@ -365,16 +385,16 @@ impl App {
                 })],
                 None => Vec::new(),
             },
-            ConfirmAction::ExternalAgain if yes => match &self.editor {
+            ConfirmAction::ExternalAgain if yes => match self.screens.editor() {
                 Some(e) => vec![Effect::ExternalEditor { text: e.text() }],
                 None => Vec::new(),
             },
-            ConfirmAction::Delete(path) if yes => match &mut self.editor {
+            ConfirmAction::Delete(path) if yes => match self.screens.editor_mut() {
                 Some(e) => e.delete(path),
                 None => Vec::new(),
             },
             ConfirmAction::Approve(approval) if yes => {
-                self.popup = Some(Popup::Field(Box::new(Field::secret(
+                self.popups.push(Popup::Field(Box::new(Field::secret(
                     "Passphrase of the issuer key (never shown or stored)".into(),
                     FieldAction::Approve(approval),
                 ))));
@@ -397,6 +417,24 @@ impl App {
                 vec![Effect::CancelApproval]
             }
             _ => Vec::new(),
+        }
+    }
+
+    /// What is wrong with a prompt's text, said inside the prompt (which stays open).
+    fn field_problem(&self, action: &FieldAction, text: &str) -> Option<String> {
+        match action {
+            FieldAction::Revoke { .. } if text.trim().is_empty() => {
+                Some("Give a reason: it is kept with the revocation in the audit log.".into())
+            }
+            FieldAction::Approve(_) if text.is_empty() => {
+                Some("The passphrase is empty; type it, or Esc to sign nothing.".into())
+            }
+            FieldAction::Compare(id) => self
+                .screens
+                .rubrics()
+                .and_then(|r| r.rubrics.iter().find(|x| x.id == *id))
+                .and_then(|r| crate::tui::screens::rubrics::pick_versions(r, text).err()),
+            _ => None,
         }
     }
 
@@ -423,8 +461,8 @@ impl App {
         }
         if let FieldAction::Compare(id) = &action {
             let picked = self
-                .rubrics
-                .as_ref()
+                .screens
+                .rubrics()
                 .and_then(|r| r.rubrics.iter().find(|x| x.id == *id))
                 .map(|r| crate::tui::screens::rubrics::pick_versions(r, &text));
             return match picked {
@@ -434,16 +472,16 @@ impl App {
                     b,
                 })],
                 Some(Err(why)) => {
-                    self.popup = Some(Popup::error("Cannot compare", why));
+                    self.popups.push(Popup::error("Cannot compare", why));
                     Vec::new()
                 }
                 None => Vec::new(),
             };
         }
-        match &mut self.editor {
+        match self.screens.editor_mut() {
             Some(e) => {
                 let outcome = e.field_entered(action, text);
-                self.editor_outcome(outcome)
+                self.outcome(outcome)
             }
             None => Vec::new(),
         }
@@ -451,19 +489,19 @@ impl App {
 
     /// $EDITOR returned.
     fn external_edited(&mut self, result: Result<String, String>) -> Vec<Effect> {
-        let Some(e) = &mut self.editor else {
+        let Some(e) = self.screens.editor_mut() else {
             return Vec::new();
         };
         match result {
             Err(why) => {
-                self.popup = Some(Popup::error("$EDITOR did not run", why));
+                self.popups.push(Popup::error("$EDITOR did not run", why));
                 Vec::new()
             }
             Ok(text) => {
                 let effects = e.replace(&text);
                 if let Err(problems) = crate::rubric::parse(text.as_bytes()) {
                     let p = &problems[0];
-                    self.popup = Some(Popup::Confirm {
+                    self.popups.push(Popup::Confirm {
                         title: "Still not valid".into(),
                         text: format!(
                             "{} problem(s); the first at line {}, column {}: {}\ny opens $EDITOR again; n fixes it here.",
@@ -482,7 +520,7 @@ impl App {
 
     fn start_approval(&mut self, approval: Approval, passphrase: String) -> Vec<Effect> {
         if let Some(p) = &self.approval {
-            self.popup = Some(Popup::error(
+            self.popups.push(Popup::error(
                 "An approval is running",
                 format!(
                     "Cohort {} is being signed ({}). Wait for it or cancel it with x.",
@@ -493,7 +531,7 @@ impl App {
             return Vec::new();
         }
         if passphrase.is_empty() {
-            self.popup = Some(Popup::error(
+            self.popups.push(Popup::error(
                 "Not approved",
                 "The passphrase is empty; nothing was signed.".into(),
             ));
@@ -511,7 +549,7 @@ impl App {
     }
 
     fn ask_cancel(&mut self) -> Vec<Effect> {
-        self.popup = Some(match &self.approval {
+        self.popups.push(match &self.approval {
             Some(p) if !p.cancelling => Popup::Confirm {
                 title: "Cancel the approval?".into(),
                 text: format!(
@@ -543,7 +581,7 @@ impl App {
             ApprovalEvent::Finished { result, elapsed_ms } => {
                 let progress = self.approval.take();
                 let suite = progress.as_ref().map_or("", |p| p.suite.name());
-                self.popup = Some(match result {
+                self.popups.push(match result {
                     Ok(r) => {
                         let secs = (elapsed_ms as f64 / 1000.0).max(0.001);
                         let mut text = format!(
@@ -585,7 +623,7 @@ impl App {
                     ),
                 });
                 let mut out = vec![Effect::Db(DbRequest::Cohorts)];
-                if let Some(c) = &self.cohort {
+                if let Some(c) = self.screens.cohort() {
                     out.extend(c.reload(&self.session, self.now));
                 }
                 out
@@ -593,15 +631,9 @@ impl App {
         }
     }
 
-    fn review_outcome(&mut self, outcome: Outcome) -> Vec<Effect> {
-        self.outcome(outcome, |app| {
-            app.review = None;
-            app.queue.refresh(&app.session, app.rows_height())
-        })
-    }
-
     fn editor_changed(&mut self) -> Vec<Effect> {
-        let (Some(Popup::Editor(ed)), Some(r)) = (&self.popup, &mut self.review) else {
+        let (Some(Popup::Editor(ed)), Some(r)) = (self.popups.last(), self.screens.review_mut())
+        else {
             return Vec::new();
         };
         r.set_text(&ed.target, ed.text())
@@ -623,7 +655,7 @@ impl App {
                     // Nothing new is coming: Enter acts on what is shown again.
                     self.queue.stale = false;
                     self.queue.open_when_loaded = false;
-                    self.popup = Some(Popup::error("Cannot load the queue", e));
+                    self.popups.push(Popup::error("Cannot load the queue", e));
                     Vec::new()
                 }
             },
@@ -634,21 +666,22 @@ impl App {
             DbReply::Opened(Ok(data)) => {
                 let (screen, effects) = ReviewScreen::open(*data, self.now);
                 if let Some(why) = &screen.read_only {
-                    self.popup = Some(Popup::info(
+                    self.popups.push(Popup::info(
                         "Read only",
                         format!("This submission is {why}; you can read it but not score it."),
                     ));
                 }
-                self.review = Some(screen);
+                self.screens.push(Screen::Review(Box::new(screen)));
                 effects
             }
             DbReply::Opened(Err(e)) => {
-                self.popup = Some(Popup::error("Cannot open the submission", e));
+                self.popups
+                    .push(Popup::error("Cannot open the submission", e));
                 Vec::new()
             }
             DbReply::DraftSaved(Ok(())) | DbReply::Left => Vec::new(),
             DbReply::DraftSaved(Err(e)) => {
-                self.popup = Some(Popup::error(
+                self.popups.push(Popup::error(
                     "The draft was not saved",
                     format!("{e}\n\nYour work is still on screen; try again or copy it out."),
                 ));
@@ -656,12 +689,12 @@ impl App {
             }
             DbReply::Submitted(Ok((decision, awaiting_lead))) => {
                 let who = self
-                    .review
-                    .as_ref()
+                    .screens
+                    .review()
                     .map(|r| r.data.learner_name.clone())
                     .unwrap_or_default();
-                self.review = None;
-                self.popup = Some(Popup::info(
+                self.screens.close(|s| matches!(s, Screen::Review(_)));
+                self.popups.push(Popup::info(
                     "Submitted",
                     if awaiting_lead {
                         format!(
@@ -676,40 +709,38 @@ impl App {
                 self.queue.refresh(&self.session, self.rows_height())
             }
             DbReply::Submitted(Err(e)) => {
-                self.popup = Some(Popup::error("Not submitted", e));
+                self.popups.push(Popup::error("Not submitted", e));
                 Vec::new()
             }
             DbReply::Rubrics(list) => {
-                if let Some(r) = &mut self.rubrics {
+                if let Some(r) = self.screens.rubrics_mut() {
                     r.loaded(list);
                 }
                 Vec::new()
             }
             DbReply::RubricOpened(Ok(open)) => {
                 let (screen, effects, popup) = EditorScreen::open(*open);
-                self.editor = Some(screen);
-                if popup.is_some() {
-                    self.popup = popup;
-                }
+                self.screens.push(Screen::Editor(Box::new(screen)));
+                self.popups.extend(popup);
                 effects
             }
             DbReply::RubricOpened(Err(e)) => {
-                self.popup = Some(Popup::error("Cannot open the rubric", e));
+                self.popups.push(Popup::error("Cannot open the rubric", e));
                 Vec::new()
             }
             DbReply::RubricSaved { text, result } => self.rubric_saved(text, result),
             DbReply::CohortChanged { title, result } => {
-                self.popup = Some(match result {
+                self.popups.push(match result {
                     Ok(done) => Popup::info(title, done),
                     Err(e) => Popup::error(title, e),
                 });
-                match &self.cohort {
+                match self.screens.cohort() {
                     Some(c) => c.reload(&self.session, self.now),
                     None => Vec::new(),
                 }
             }
             DbReply::Moved(r) => {
-                self.popup = Some(match r {
+                self.popups.push(match r {
                     Ok(n) => Popup::info(
                         "Moved",
                         format!("{n} submission(s) not yet scored now use the new version."),
@@ -719,18 +750,19 @@ impl App {
                 vec![Effect::Db(DbRequest::RubricOverview)]
             }
             DbReply::Pager { title, lines } => {
-                self.popup = Some(Popup::Pager(pager(&title, lines, self.theme)));
+                self.popups
+                    .push(Popup::Pager(pager(&title, lines, self.theme)));
                 Vec::new()
             }
             DbReply::Done => Vec::new(),
             DbReply::Cohorts(Ok(list)) => {
-                if let Some(c) = &mut self.cohorts {
+                if let Some(c) = self.screens.cohorts_mut() {
                     c.loaded(list);
                 }
                 Vec::new()
             }
             DbReply::Cohorts(Err(e)) => {
-                self.popup = Some(Popup::error("Cannot list the cohorts", e));
+                self.popups.push(Popup::error("Cannot list the cohorts", e));
                 Vec::new()
             }
             DbReply::CohortRows {
@@ -738,7 +770,7 @@ impl App {
                 rows,
                 issuer,
             } => {
-                if let Some(c) = &mut self.cohort
+                if let Some(c) = self.screens.cohort_mut()
                     && c.cohort.id == cohort_id
                 {
                     c.loaded(rows, issuer);
@@ -746,7 +778,7 @@ impl App {
                 Vec::new()
             }
             DbReply::Released(r) => {
-                self.popup = Some(match r {
+                self.popups.push(match r {
                     Ok(true) => Popup::info("Released", "The claim is released.".to_string()),
                     Ok(false) => {
                         Popup::info("Nothing to release", "No claim was held.".to_string())
@@ -759,24 +791,24 @@ impl App {
     }
 
     fn rubric_saved(&mut self, text: String, result: Result<SaveOutcome, String>) -> Vec<Effect> {
-        let Some(e) = &mut self.editor else {
+        let Some(e) = self.screens.editor_mut() else {
             return Vec::new();
         };
         match result {
             Err(err) => {
-                self.popup = Some(Popup::error("Not saved", err));
+                self.popups.push(Popup::error("Not saved", err));
                 Vec::new()
             }
             Ok(SaveOutcome::Invalid(problems)) => {
                 let p = &problems[0];
                 let msg = format!("line {}, column {}: {}", p.span.line, p.span.col, p.message);
                 e.problems = problems;
-                self.popup = Some(Popup::error("Not saved", msg));
+                self.popups.push(Popup::error("Not saved", msg));
                 Vec::new()
             }
             Ok(SaveOutcome::Unchanged(v)) => {
                 e.saved(v.hash, v.version, &text);
-                self.popup = Some(Popup::info(
+                self.popups.push(Popup::info(
                     "Nothing to save",
                     format!(
                         "This means the same as version {} (comments and layout do not make a version).",
@@ -787,7 +819,7 @@ impl App {
             }
             Ok(SaveOutcome::Conflict { current, .. }) => {
                 let who = sanitize::line(&current.created_by);
-                self.popup = Some(Popup::error(
+                self.popups.push(Popup::error(
                     "Not saved: someone saved first",
                     format!(
                         "{who} saved version {} after you started from version {}. Nothing was overwritten.\nF7 shows how your text differs from the version you started from; reopen the rubric to start from version {} and apply your changes there.",
@@ -817,7 +849,7 @@ impl App {
                         sanitize::line(&why)
                     ),
                 };
-                self.popup = Some(if unscored > 0 {
+                self.popups.push(if unscored > 0 {
                     Popup::Confirm {
                         title: format!("Saved as version {}", version.version),
                         text: format!(
@@ -844,64 +876,49 @@ impl App {
             too_small::draw(f, area, self.theme);
             return;
         }
+        let ctx = self.ctx();
         let [body, footer] = widgets::split_footer(area);
-        if let Some(e) = &self.editor {
-            e.draw(f, body, self.theme);
-        } else if let Some(r) = &self.rubrics.as_ref().filter(|_| self.review.is_none()) {
-            r.draw(f, body, self.theme, &self.session);
-        } else if self.cohort.is_some() || self.cohorts.is_some() {
-            // Signing in the background: its progress takes the bottom of the screen.
-            let (list, panel) = match &self.approval {
-                Some(_) => {
-                    let [list, panel] = ratatui::layout::Layout::vertical([
-                        ratatui::layout::Constraint::Min(1),
-                        ratatui::layout::Constraint::Length(ApprovalProgress::HEIGHT),
-                    ])
-                    .areas(body);
-                    (list, Some(panel))
-                }
-                None => (body, None),
-            };
-            match (&self.cohort, &self.cohorts) {
-                (Some(c), _) => c.draw(f, list, self.theme, &self.session),
-                (None, Some(c)) => c.draw(f, list, self.theme, &self.session),
-                (None, None) => {}
-            }
-            if let (Some(p), Some(panel)) = (&self.approval, panel) {
-                p.draw(f, panel, self.theme);
-            }
-        } else {
-            match &self.review {
-                Some(r) => {
-                    // A popup covers the image; terminal graphics would draw over the popup.
-                    let placement = r.draw(f, body, self.theme, self.graphics);
-                    if self.popup.is_none() {
-                        self.placement.replace(placement);
+        match self.screens.top() {
+            None => self.queue.draw(f, body, &ctx),
+            Some(s @ (Screen::Cohort(_) | Screen::Cohorts(_))) => {
+                // Signing in the background: its progress takes the bottom of the screen.
+                let (list, panel) = match &self.approval {
+                    Some(_) => {
+                        let [list, panel] = ratatui::layout::Layout::vertical([
+                            ratatui::layout::Constraint::Min(1),
+                            ratatui::layout::Constraint::Length(ApprovalProgress::HEIGHT),
+                        ])
+                        .areas(body);
+                        (list, Some(panel))
                     }
+                    None => (body, None),
+                };
+                s.draw(f, list, &ctx, self.graphics);
+                if let (Some(p), Some(panel)) = (&self.approval, panel) {
+                    p.draw(f, panel, self.theme);
                 }
-                None => self
-                    .queue
-                    .draw(f, body, self.theme, &self.session, self.now),
+            }
+            Some(s) => {
+                let placement = s.draw(f, body, &ctx, self.graphics);
+                // A popup covers the image; terminal graphics would draw over the popup.
+                if self.popups.is_empty() {
+                    self.placement.replace(placement);
+                }
             }
         }
         widgets::footer::draw(f, footer, self.mode(), self.theme, self.status_hint());
-        if let Some(p) = &self.popup {
+        for p in &self.popups {
             p.draw(f, area, self.theme);
         }
     }
 
     fn status_hint(&self) -> Option<String> {
-        if let Some(c) = &self.cohort
-            && c.filtering
-        {
-            return Some(format!(
-                "filter: {}▏  Enter keep · Esc clear",
-                sanitize::line(&c.filter)
-            ));
+        if let Some(h) = self.screens.top().and_then(Screen::status_hint) {
+            return Some(h);
         }
         if let Some(p) = &self.approval
-            && self.cohort.is_none()
-            && self.cohorts.is_none()
+            && self.screens.cohort().is_none()
+            && self.screens.cohorts().is_none()
         {
             return Some(format!(
                 "signing {}: {}",
@@ -909,13 +926,13 @@ impl App {
                 p.summary()
             ));
         }
-        if self.review.is_none() && self.queue.filtering {
+        if self.screens.is_empty() && self.queue.filtering {
             return Some(format!(
-                "filter: {}▏  Enter keep · Esc clear",
-                sanitize::line(&self.queue.filter)
+                "filter: {}  Enter keep · Esc clear",
+                self.queue.filter.display()
             ));
         }
-        self.review.as_ref().and_then(|r| r.status_hint())
+        None
     }
 }
 

@@ -17,3 +17,14 @@ pub struct Session {
     /// The workspace lets an issuer approve work they assessed (its `self-approval` policy).
     pub self_approval: bool,
 }
+
+/// What a screen's keys and drawing may read: one argument for every screen.
+#[derive(Clone, Copy)]
+pub struct Ctx<'a> {
+    pub session: &'a Session,
+    pub theme: crate::tui::theme::Theme,
+    /// The terminal's size (columns, rows).
+    pub size: (u16, u16),
+    /// Seconds since the epoch, as of the last message.
+    pub now: i64,
+}

@@ -101,7 +101,8 @@ pub fn run(root: &Path, user: &str) -> Result<()> {
     let size = ratatui::crossterm::terminal::size().unwrap_or((80, 24));
     let mut app = App::new(session, theme, size, now());
     if let Some(text) = no_roles_notice {
-        app.popup = Some(crate::tui::widgets::popup::Popup::info("Read only", text));
+        app.popups
+            .push(crate::tui::widgets::popup::Popup::info("Read only", text));
     }
     app.graphics = graphics::Graphics::detect();
     app.panic_key = std::env::var("MERIT_TEST_PANIC_KEY")

@@ -15,12 +15,12 @@ use crate::credential::proof::Suite;
 use crate::rubric::fmt_num;
 use crate::sanitize;
 use crate::store::{CohortRow, CohortSummary};
-use crate::tui::context::Session;
+use crate::tui::context::{Ctx, Session};
 use crate::tui::effect::DbRequest;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::Action;
 use crate::tui::screens::Outcome;
-use crate::tui::theme::Theme;
+use crate::tui::widgets::line_input::{InputEvent, LineInput};
 use crate::tui::widgets::popup::{Approval, ConfirmAction, FieldAction, Popup};
 use crate::tui::widgets::{fit, fit_line, pad};
 
@@ -35,7 +35,7 @@ pub struct CohortScreen {
     pub selection: BTreeSet<i64>,
     /// Position in `visible`.
     pub cursor: usize,
-    pub filter: String,
+    pub filter: LineInput,
     pub filtering: bool,
     pub suite: Suite,
     /// The issuer's DID, or why there is none.
@@ -52,7 +52,7 @@ impl CohortScreen {
             visible: Vec::new(),
             selection: BTreeSet::new(),
             cursor: 0,
-            filter: String::new(),
+            filter: LineInput::new(100),
             filtering: false,
             suite: Suite::Rdfc,
             issuer: None,
@@ -106,7 +106,7 @@ impl CohortScreen {
     }
 
     fn refilter(&mut self, keep: Option<i64>) {
-        let needle = self.filter.to_lowercase();
+        let needle = self.filter.text().to_lowercase();
         self.visible = self
             .rows
             .iter()
@@ -131,7 +131,9 @@ impl CohortScreen {
             .filter(|r| self.selection.contains(&r.submission_id))
     }
 
-    pub fn action(&mut self, action: Action, session: &Session, now: i64, page: usize) -> Outcome {
+    pub fn action(&mut self, action: Action, ctx: &Ctx) -> Outcome {
+        let (session, now) = (ctx.session, ctx.now);
+        let page = usize::from(ctx.size.1.saturating_sub(8)).max(1);
         let last = self.visible.len().saturating_sub(1);
         match action {
             Action::Down => self.cursor = (self.cursor + 1).min(last),
@@ -324,39 +326,56 @@ impl CohortScreen {
         }
     }
 
-    pub fn filter_key(&mut self, k: KeyEvent) {
+    /// While the filter line is open it takes the keys (not the ones it does not know:
+    /// those go to the app, Ctrl-C quits).
+    pub fn text_key(&mut self, k: KeyEvent) -> Option<Outcome> {
+        if !self.filtering {
+            return None;
+        }
         let keep = self.current().map(|r| r.submission_id);
-        match k.code {
-            KeyCode::Enter => self.filtering = false,
-            KeyCode::Esc => {
+        match self.filter.key(k) {
+            InputEvent::Submit => self.filtering = false,
+            InputEvent::Cancel => {
                 self.filtering = false;
                 self.filter.clear();
+                self.refilter(keep);
             }
-            KeyCode::Backspace => {
-                self.filter.pop();
-            }
-            KeyCode::Down => {
-                self.cursor = (self.cursor + 1).min(self.visible.len().saturating_sub(1));
-                return;
-            }
-            KeyCode::Up => {
-                self.cursor = self.cursor.saturating_sub(1);
-                return;
-            }
-            KeyCode::Char(c) if !c.is_control() && self.filter.chars().count() < 100 => {
-                self.filter.push(c);
-            }
-            _ => return,
+            InputEvent::Changed => self.refilter(keep),
+            InputEvent::Moved => {}
+            InputEvent::Ignored => match k.code {
+                KeyCode::Down => {
+                    self.cursor = (self.cursor + 1).min(self.visible.len().saturating_sub(1))
+                }
+                KeyCode::Up => self.cursor = self.cursor.saturating_sub(1),
+                _ => return None,
+            },
         }
-        self.refilter(keep);
+        Some(Outcome::Effects(Vec::new()))
     }
 
-    pub fn draw(&self, f: &mut Frame<'_>, area: Rect, theme: Theme, session: &Session) {
+    pub fn paste(&mut self, text: &str) -> Option<Outcome> {
+        if !self.filtering {
+            return None;
+        }
+        let keep = self.current().map(|r| r.submission_id);
+        if self.filter.paste(text) == InputEvent::Changed {
+            self.refilter(keep);
+        }
+        Some(Outcome::Effects(Vec::new()))
+    }
+
+    pub fn status_hint(&self) -> Option<String> {
+        self.filtering
+            .then(|| format!("filter: {}  Enter keep · Esc clear", self.filter.display()))
+    }
+
+    pub fn draw(&self, f: &mut Frame<'_>, area: Rect, ctx: &Ctx) {
+        let (theme, session) = (ctx.theme, ctx.session);
         let width = usize::from(area.width);
         let filter = if self.filter.is_empty() {
             String::new()
         } else {
-            format!(" · filter “{}”", sanitize::line(&self.filter))
+            format!(" · filter “{}”", sanitize::line(&self.filter.text()))
         };
         let mut lines = vec![Line::from(vec![
             Span::styled(" Merit ", theme.selected()),

@@ -7,12 +7,12 @@ use ratatui::widgets::Paragraph;
 
 use crate::sanitize;
 use crate::store::CohortSummary;
-use crate::tui::context::Session;
+use crate::tui::context::Ctx;
 use crate::tui::effect::DbRequest;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::Action;
-use crate::tui::screens::Outcome;
-use crate::tui::theme::Theme;
+use crate::tui::screens::cohort::CohortScreen;
+use crate::tui::screens::{Outcome, Screen};
 use crate::tui::widgets::{fit, fit_line, pad};
 
 #[derive(Debug, Default)]
@@ -64,8 +64,7 @@ impl CohortsScreen {
         self.cohorts.get(self.selected)
     }
 
-    /// Handles an action; opening a cohort is the app's (it needs the session and the time).
-    pub fn action(&mut self, action: Action) -> Outcome {
+    pub fn action(&mut self, action: Action, ctx: &Ctx) -> Outcome {
         let last = self.cohorts.len().saturating_sub(1);
         match action {
             Action::Down => self.selected = (self.selected + 1).min(last),
@@ -74,12 +73,19 @@ impl CohortsScreen {
             Action::Bottom | Action::PageDown => self.selected = last,
             Action::Refresh => return Outcome::Effects(vec![Effect::Db(DbRequest::Cohorts)]),
             Action::Back => return Outcome::Close(Vec::new()),
+            Action::Open => {
+                if let Some(summary) = self.current().cloned() {
+                    let (screen, effects) = CohortScreen::open(summary, ctx.session, ctx.now);
+                    return Outcome::Push(Screen::Cohort(Box::new(screen)), effects);
+                }
+            }
             _ => {}
         }
         Outcome::Effects(Vec::new())
     }
 
-    pub fn draw(&self, f: &mut Frame<'_>, area: Rect, theme: Theme, session: &Session) {
+    pub fn draw(&self, f: &mut Frame<'_>, area: Rect, ctx: &Ctx) {
+        let (theme, session) = (ctx.theme, ctx.session);
         let width = usize::from(area.width);
         let counts_w: usize = COLUMNS.iter().map(|(h, _)| col_width(h) + 1).sum();
         let name_w = width.saturating_sub(2 + counts_w).clamp(8, 40);

@@ -16,6 +16,7 @@ use unicode_width::UnicodeWidthStr;
 use crate::rubric::edit::{self, Edit, Scalar, Seg, key};
 use crate::rubric::{self, Choices, Problem, Rubric};
 use crate::sanitize;
+use crate::tui::context::Ctx;
 use crate::tui::effect::{DbRequest, Effect};
 use crate::tui::keymap::{self, Action, Mode};
 use crate::tui::message::EditorOpen;
@@ -76,7 +77,9 @@ pub struct EditorScreen {
 }
 
 impl EditorScreen {
-    pub fn open(o: EditorOpen) -> (EditorScreen, Vec<Effect>, Option<Popup>) {
+    /// The screen, its first effects, and the popups it opens with (the one to read first
+    /// last: in front).
+    pub fn open(o: EditorOpen) -> (EditorScreen, Vec<Effect>, Vec<Popup>) {
         let mut screen = EditorScreen {
             rubric_id: o.rubric_id.clone(),
             version: o.version,
@@ -96,18 +99,13 @@ impl EditorScreen {
             structure_selected: 0,
         };
         screen.set_text(&o.source);
-        let mut popup = None;
-        if !o.others.is_empty() && !o.read_only {
-            popup = Some(Popup::info(
-                "Someone else is editing",
-                format!(
-                    "{} also has this rubric open. Whoever saves second will be shown the difference instead of overwriting.",
-                    o.others.join(", ")
-                ),
-            ));
-        }
-        if let Some((text, when)) = o.recovery.filter(|(t, _)| *t != o.source && !o.read_only) {
-            popup = Some(Popup::Confirm {
+        let mut popups = Vec::new();
+        if let Some((text, when)) = o
+            .recovery
+            .clone()
+            .filter(|(t, _)| *t != o.source && !o.read_only)
+        {
+            popups.push(Popup::Confirm {
                 title: "Unsaved changes found".into(),
                 text: format!(
                     "You were editing rubric `{}` on {when} and did not save.\ny restores that text; n discards it.",
@@ -116,8 +114,17 @@ impl EditorScreen {
                 action: ConfirmAction::Recovery(text),
             });
         }
+        if !o.others.is_empty() && !o.read_only {
+            popups.push(Popup::info(
+                "Someone else is editing",
+                format!(
+                    "{} also has this rubric open. Whoever saves second will be shown the difference instead of overwriting.",
+                    o.others.join(", ")
+                ),
+            ));
+        }
         let effects = screen.changed(false);
-        (screen, effects, popup)
+        (screen, effects, popups)
     }
 
     pub fn text(&self) -> String {
@@ -814,7 +821,13 @@ impl EditorScreen {
 
     // ---- drawing ----
 
-    pub fn draw(&self, f: &mut Frame<'_>, area: Rect, theme: Theme) {
+    /// The editor takes every key through [`EditorScreen::key`]; no action reaches it.
+    pub fn action(&mut self, _action: Action, _ctx: &Ctx) -> Outcome {
+        Outcome::Effects(Vec::new())
+    }
+
+    pub fn draw(&self, f: &mut Frame<'_>, area: Rect, ctx: &Ctx) {
+        let theme = ctx.theme;
         let [head, body] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
         let state = if self.read_only {

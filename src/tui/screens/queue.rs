@@ -13,11 +13,12 @@ use crate::store::{PageFrom, QueueQuery, QueueRow, QueueSort, status_label};
 
 use crate::tui::effect::Effect;
 
-use crate::tui::context::Session;
+use crate::tui::context::{Ctx, Session};
 use crate::tui::effect::DbRequest;
 use crate::tui::keymap::Action;
 use crate::tui::message::PageMode;
-use crate::tui::theme::Theme;
+use crate::tui::screens::Outcome;
+use crate::tui::widgets::line_input::{InputEvent, LineInput};
 use crate::tui::widgets::popup::Popup;
 use crate::tui::widgets::{fit, pad};
 
@@ -26,7 +27,7 @@ pub const CHUNK: usize = 100;
 /// Rows kept in memory at most; the rest is dropped and fetched again when needed.
 pub const MAX_ROWS: usize = 300;
 
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct QueueScreen {
     /// A window of the queue, in sort order (text already sanitized).
     pub rows: Vec<QueueRow>,
@@ -35,7 +36,7 @@ pub struct QueueScreen {
     /// Whether `rows` reaches the first / last submission of the queue.
     pub at_start: bool,
     pub at_end: bool,
-    pub filter: String,
+    pub filter: LineInput,
     pub filtering: bool,
     pub sort: QueueSort,
     pub counts: Vec<(String, i64)>,
@@ -49,12 +50,14 @@ pub struct QueueScreen {
     pub stale: bool,
     /// `Enter` was pressed while stale: open the first row of the new page when it comes.
     pub open_when_loaded: bool,
+    /// A notice an action raised, handed to the app with the action's outcome.
+    notice: Option<Popup>,
 }
 
 impl QueueScreen {
     fn query(&self, session: &Session, from: PageFrom, limit: usize) -> QueueQuery {
         QueueQuery {
-            filter: self.filter.clone(),
+            filter: self.filter.text(),
             sort: self.sort,
             from,
             limit,
@@ -154,13 +157,11 @@ impl QueueScreen {
         Vec::new()
     }
 
-    pub fn action(
-        &mut self,
-        action: Action,
-        session: &Session,
-        height: usize,
-        popup: &mut Option<Popup>,
-    ) -> Vec<Effect> {
+    pub fn action(&mut self, action: Action, session: &Session, height: usize) -> Outcome {
+        Outcome::Effects(self.act(action, session, height)).or_popup(self.notice.take())
+    }
+
+    fn act(&mut self, action: Action, session: &Session, height: usize) -> Vec<Effect> {
         let last = self.rows.len().saturating_sub(1);
         match action {
             Action::Down => self.selected = (self.selected + 1).min(last),
@@ -215,13 +216,13 @@ impl QueueScreen {
                 };
                 match &r.claimed_by {
                     None => {
-                        *popup = Some(Popup::info(
+                        self.notice = Some(Popup::info(
                             "Not claimed",
                             "Nobody is working on this submission.".into(),
                         ))
                     }
                     Some(holder) if *holder != session.user && !session.is_lead => {
-                        *popup = Some(Popup::error(
+                        self.notice = Some(Popup::error(
                             "Only a lead can do that",
                             format!(
                                 "{holder} holds this claim. A lead can release it, or it expires after {} minutes idle.",
@@ -242,43 +243,43 @@ impl QueueScreen {
         self.prefetch(session, height)
     }
 
-    /// Keys while typing a filter.
-    pub fn filter_key(&mut self, k: KeyEvent, session: &Session, height: usize) -> Vec<Effect> {
-        match k.code {
-            KeyCode::Enter => {
+    /// Pasted text, into the filter while one is typed.
+    pub fn paste(&mut self, text: &str, session: &Session, height: usize) -> Vec<Effect> {
+        if !self.filtering || self.filter.paste(text) != InputEvent::Changed {
+            return Vec::new();
+        }
+        self.reload(session, height, None)
+    }
+
+    /// Keys while typing a filter; None for a key the filter does not take (it goes to the
+    /// app: Ctrl-C quits).
+    pub fn filter_key(
+        &mut self,
+        k: KeyEvent,
+        session: &Session,
+        height: usize,
+    ) -> Option<Vec<Effect>> {
+        Some(match self.filter.key(k) {
+            InputEvent::Submit => {
                 self.filtering = false;
                 Vec::new()
             }
-            KeyCode::Esc => {
+            InputEvent::Cancel => {
                 self.filtering = false;
                 if self.filter.is_empty() {
-                    return Vec::new();
+                    return Some(Vec::new());
                 }
                 self.filter.clear();
                 self.reload(session, height, None)
             }
-            KeyCode::Backspace => {
-                if self.filter.pop().is_some() {
-                    self.reload(session, height, None)
-                } else {
-                    Vec::new()
-                }
-            }
-            KeyCode::Down | KeyCode::Up => {
-                let a = if k.code == KeyCode::Down {
-                    Action::Down
-                } else {
-                    Action::Up
-                };
-                let mut none = None;
-                self.action(a, session, height, &mut none)
-            }
-            KeyCode::Char(c) if !c.is_control() && self.filter.chars().count() < 100 => {
-                self.filter.push(c);
-                self.reload(session, height, None)
-            }
-            _ => Vec::new(),
-        }
+            InputEvent::Changed => self.reload(session, height, None),
+            InputEvent::Moved => Vec::new(),
+            InputEvent::Ignored => match k.code {
+                KeyCode::Down => self.act(Action::Down, session, height),
+                KeyCode::Up => self.act(Action::Up, session, height),
+                _ => return None,
+            },
+        })
     }
 
     /// A page arrived.
@@ -362,20 +363,20 @@ impl QueueScreen {
         if fresh {
             self.stale = false;
             if std::mem::take(&mut self.open_when_loaded) {
-                let mut none = None;
-                return self.action(Action::Open, session, height, &mut none);
+                return self.act(Action::Open, session, height);
             }
         }
         Vec::new()
     }
 
-    pub fn draw(&self, f: &mut Frame<'_>, area: Rect, theme: Theme, session: &Session, now: i64) {
+    pub fn draw(&self, f: &mut Frame<'_>, area: Rect, ctx: &Ctx) {
+        let (theme, session, now) = (ctx.theme, ctx.session, ctx.now);
         let width = usize::from(area.width);
         let mut lines: Vec<Line<'static>> = Vec::with_capacity(usize::from(area.height));
         let filter = if self.filter.is_empty() {
             String::new()
         } else {
-            format!(" · filter “{}”", sanitize::line(&self.filter))
+            format!(" · filter “{}”", sanitize::line(&self.filter.text()))
         };
         lines.push(Line::from(vec![
             Span::styled(" Merit ", theme.selected()),

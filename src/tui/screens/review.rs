@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use ratatui::Frame;
-use ratatui::crossterm::event::{KeyCode, KeyEvent};
+use ratatui::crossterm::event::KeyEvent;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
@@ -14,6 +14,7 @@ use crate::sanitize;
 use crate::store::{AssessmentInput, CriterionScore, ReviewData};
 
 use crate::tui::artifact::{ArtifactContent, human_size};
+use crate::tui::context::Ctx;
 use crate::tui::effect::DbRequest;
 use crate::tui::effect::Effect;
 use crate::tui::graphics::{Graphics, Placement};
@@ -21,6 +22,7 @@ use crate::tui::keymap::{Action, Mode};
 use crate::tui::screens::Outcome;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::fit;
+use crate::tui::widgets::line_input::{InputEvent, LineInput};
 use crate::tui::widgets::popup::{ConfirmAction, EditTarget, Editor, Picker, Popup};
 use crate::tui::widgets::rubric_pane::{self, RubricView, sanitize_for_display};
 
@@ -60,7 +62,7 @@ pub struct ReviewScreen {
     pub last_activity: i64,
     pub read_only: Option<String>,
     /// The search being typed, if any.
-    pub search_input: Option<String>,
+    pub search_input: Option<LineInput>,
 }
 
 impl ReviewScreen {
@@ -250,7 +252,8 @@ impl ReviewScreen {
         c.level(l).map(|(i, _)| i)
     }
 
-    pub fn action(&mut self, action: Action, size: (u16, u16), _theme: Theme) -> Outcome {
+    pub fn action(&mut self, action: Action, ctx: &Ctx) -> Outcome {
+        let size = ctx.size;
         let page = usize::from(size.1 / 2).max(1);
         let n_criteria = self.data.rubric.criteria.len();
         match (self.focus, action) {
@@ -339,7 +342,7 @@ impl ReviewScreen {
                 self.tab = (self.tab + count - 1) % count;
                 return self.load_current();
             }
-            Action::Search => self.search_input = Some(String::new()),
+            Action::Search => self.search_input = Some(LineInput::new(200)),
             _ => {}
         }
         let Some(v) = self.views.get_mut(self.tab) else {
@@ -372,46 +375,54 @@ impl ReviewScreen {
         self.search_input.is_some()
     }
 
-    pub fn search_key(&mut self, k: KeyEvent, _size: (u16, u16)) {
-        let Some(input) = &mut self.search_input else {
-            return;
-        };
-        match k.code {
-            KeyCode::Esc => self.search_input = None,
-            KeyCode::Backspace => {
-                input.pop();
-            }
-            KeyCode::Enter => {
-                let query = std::mem::take(input);
+    /// While the search line is open it takes the keys (not the ones it does not know:
+    /// those go to the app, Ctrl-C quits).
+    pub fn text_key(&mut self, k: KeyEvent) -> Option<Outcome> {
+        let input = self.search_input.as_mut()?;
+        match input.key(k) {
+            InputEvent::Cancel => self.search_input = None,
+            InputEvent::Submit => {
+                let query = input.text();
                 self.search_input = None;
-                if let Some(v) = self.views.get_mut(self.tab) {
-                    let needle = query.to_lowercase();
-                    v.matches = match &v.content {
-                        Some(c) if !needle.is_empty() => c
-                            .plain
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, l)| l.to_lowercase().contains(&needle))
-                            .map(|(i, _)| i)
-                            .collect(),
-                        _ => Vec::new(),
-                    };
-                    v.query = query;
-                    v.current_match = v.matches.iter().position(|m| *m >= v.scroll).unwrap_or(0);
-                    if let Some(m) = v.matches.get(v.current_match) {
-                        v.scroll = *m;
-                    }
-                }
+                self.find(query);
             }
-            KeyCode::Char(c) if !c.is_control() && input.chars().count() < 200 => input.push(c),
-            _ => {}
+            InputEvent::Changed | InputEvent::Moved => {}
+            InputEvent::Ignored => return None,
+        }
+        Some(Outcome::Effects(Vec::new()))
+    }
+
+    pub fn paste(&mut self, text: &str) -> Option<Outcome> {
+        self.search_input.as_mut()?.paste(text);
+        Some(Outcome::Effects(Vec::new()))
+    }
+
+    /// Finds `query` in the artifact shown, from the line in view.
+    fn find(&mut self, query: String) {
+        if let Some(v) = self.views.get_mut(self.tab) {
+            let needle = query.to_lowercase();
+            v.matches = match &v.content {
+                Some(c) if !needle.is_empty() => c
+                    .plain
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, l)| l.to_lowercase().contains(&needle))
+                    .map(|(i, _)| i)
+                    .collect(),
+                _ => Vec::new(),
+            };
+            v.query = query;
+            v.current_match = v.matches.iter().position(|m| *m >= v.scroll).unwrap_or(0);
+            if let Some(m) = v.matches.get(v.current_match) {
+                v.scroll = *m;
+            }
         }
     }
 
     pub fn status_hint(&self) -> Option<String> {
         self.search_input
             .as_ref()
-            .map(|s| format!("search: {}▏  Enter find · Esc cancel", sanitize::line(s)))
+            .map(|s| format!("search: {}  Enter find · Esc cancel", s.display()))
     }
 
     fn submit(&mut self) -> Outcome {
@@ -480,9 +491,10 @@ impl ReviewScreen {
         &self,
         f: &mut Frame<'_>,
         area: Rect,
-        theme: Theme,
+        ctx: &Ctx,
         graphics: Graphics,
     ) -> Option<Placement> {
+        let theme = ctx.theme;
         let [head, body] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
         let ro = match &self.read_only {

@@ -8,11 +8,11 @@ use ratatui::widgets::Paragraph;
 
 use crate::sanitize;
 use crate::store::{RubricOverview, format_time};
-use crate::tui::context::Session;
+use crate::tui::context::Ctx;
 use crate::tui::effect::DbRequest;
 use crate::tui::effect::Effect;
 use crate::tui::keymap::Action;
-use crate::tui::theme::Theme;
+use crate::tui::screens::Outcome;
 use crate::tui::widgets::{fit, fit_line, pad};
 
 #[derive(Debug, Default)]
@@ -20,12 +20,6 @@ pub struct RubricsScreen {
     pub rubrics: Vec<RubricOverview>,
     pub selected: usize,
     pub loaded: bool,
-}
-
-pub enum RubricsOutcome {
-    Effects(Vec<Effect>),
-    Popup(crate::tui::widgets::popup::Popup),
-    Close,
 }
 
 impl RubricsScreen {
@@ -48,7 +42,7 @@ impl RubricsScreen {
         self.loaded = true;
     }
 
-    pub fn action(&mut self, action: Action, _session: &Session) -> RubricsOutcome {
+    pub fn action(&mut self, action: Action, _ctx: &Ctx) -> Outcome {
         let last = self.rubrics.len().saturating_sub(1);
         let id = self.rubrics.get(self.selected).map(|r| r.id.clone());
         match action {
@@ -56,12 +50,10 @@ impl RubricsScreen {
             Action::Up => self.selected = self.selected.saturating_sub(1),
             Action::Top | Action::PageUp => self.selected = 0,
             Action::Bottom | Action::PageDown => self.selected = last,
-            Action::Back => return RubricsOutcome::Close,
+            Action::Back => return Outcome::Close(Vec::new()),
             Action::Open => {
                 if let Some(rubric_id) = id {
-                    return RubricsOutcome::Effects(vec![Effect::Db(DbRequest::OpenRubric {
-                        rubric_id,
-                    })]);
+                    return Outcome::Effects(vec![Effect::Db(DbRequest::OpenRubric { rubric_id })]);
                 }
             }
             Action::ShowDiff => {
@@ -72,28 +64,29 @@ impl RubricsScreen {
                     } else {
                         "1 1".into()
                     };
-                    return RubricsOutcome::Popup(crate::tui::widgets::popup::Popup::Field(
-                        Box::new(crate::tui::widgets::popup::Field::new(
+                    return Outcome::Popup(crate::tui::widgets::popup::Popup::Field(Box::new(
+                        crate::tui::widgets::popup::Field::new(
                             format!("Compare two versions of {} (e.g. 1 {n})", r.id),
                             &hint,
                             crate::tui::widgets::popup::FieldAction::Compare(r.id.clone()),
-                        )),
-                    ));
+                        ),
+                    )));
                 }
             }
             Action::History => {
                 if let Some(rubric_id) = id {
-                    return RubricsOutcome::Effects(vec![Effect::Db(DbRequest::RubricHistory {
+                    return Outcome::Effects(vec![Effect::Db(DbRequest::RubricHistory {
                         rubric_id,
                     })]);
                 }
             }
             _ => {}
         }
-        RubricsOutcome::Effects(Vec::new())
+        Outcome::Effects(Vec::new())
     }
 
-    pub fn draw(&self, f: &mut Frame<'_>, area: Rect, theme: Theme, session: &Session) {
+    pub fn draw(&self, f: &mut Frame<'_>, area: Rect, ctx: &Ctx) {
+        let (theme, session) = (ctx.theme, ctx.session);
         let width = usize::from(area.width);
         let role = if session.is_lead {
             "lead: Enter edits"

@@ -1,6 +1,7 @@
 //! Reusable pieces of the workbench.
 
 pub mod footer;
+pub mod line_input;
 pub mod popup;
 pub mod progress;
 pub mod rubric_pane;

@@ -11,6 +11,10 @@ use ratatui_textarea::TextArea;
 use crate::sanitize;
 
 pub use crate::tui::effect::Approval;
+use crate::tui::widgets::line_input::{InputEvent, LineInput};
+
+/// The most characters a prompt takes.
+const FIELD_MAX: usize = 1000;
 use crate::tui::keymap::{self, Mode};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{centered, fit, pad};
@@ -81,11 +85,13 @@ pub enum ConfirmAction {
     QuitDuringApproval,
 }
 
-/// A one-line input (a rubric field in the structured editor).
+/// A one-line prompt (a rubric field, a reason, a passphrase). A problem with what was
+/// typed shows inside it, and it stays open.
 pub struct Field {
     pub title: String,
-    pub area: TextArea<'static>,
+    pub input: LineInput,
     pub action: FieldAction,
+    pub error: Option<String>,
 }
 
 /// What a field input changes.
@@ -113,24 +119,24 @@ pub enum FieldAction {
 
 impl Field {
     pub fn new(title: String, value: &str, action: FieldAction) -> Field {
-        let mut area = TextArea::new(vec![value.replace('\n', " ")]);
-        area.move_cursor(ratatui_textarea::CursorMove::End);
         Field {
             title,
-            area,
+            input: LineInput::with_text(value, FIELD_MAX),
             action,
+            error: None,
         }
     }
 
     /// A field whose text is never shown (a passphrase).
     pub fn secret(title: String, action: FieldAction) -> Field {
-        let mut f = Field::new(title, "", action);
-        f.area.set_mask_char('•');
-        f
+        Field {
+            input: LineInput::masked(FIELD_MAX),
+            ..Field::new(title, "", action)
+        }
     }
 
     pub fn text(&self) -> String {
-        self.area.lines().join(" ")
+        self.input.text()
     }
 }
 
@@ -197,12 +203,19 @@ impl Popup {
     pub fn key(&mut self, k: KeyEvent) -> PopupOutcome {
         let ctrl_c = k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
         match self {
-            Popup::Help(_) | Popup::Message { .. } => match k.code {
+            Popup::Help(_) => match k.code {
                 KeyCode::Esc
                 | KeyCode::Enter
+                | KeyCode::F(1)
                 | KeyCode::Char('q')
-                | KeyCode::Char('?')
-                | KeyCode::Char(' ') => PopupOutcome::Close,
+                | KeyCode::Char('?') => PopupOutcome::Close,
+                _ if ctrl_c => PopupOutcome::Close,
+                _ => PopupOutcome::Stay,
+            },
+            // A message closes only with the keys it names, so that the rest of something
+            // being typed when it appeared does not close it and run as commands.
+            Popup::Message { .. } => match k.code {
+                KeyCode::Esc | KeyCode::Enter => PopupOutcome::Close,
                 _ if ctrl_c => PopupOutcome::Close,
                 _ => PopupOutcome::Stay,
             },
@@ -216,13 +229,11 @@ impl Popup {
                 },
                 _ => PopupOutcome::Stay,
             },
-            Popup::Field(field) => match k.code {
-                KeyCode::Esc => PopupOutcome::Close,
-                KeyCode::Enter => PopupOutcome::Entered(field.action.clone(), field.text()),
-                _ => {
-                    field.area.input(k);
-                    PopupOutcome::Stay
-                }
+            Popup::Field(field) => match field.input.key(k) {
+                InputEvent::Cancel => PopupOutcome::Close,
+                InputEvent::Submit => PopupOutcome::Entered(field.action.clone(), field.text()),
+                InputEvent::Ignored if ctrl_c => PopupOutcome::Close,
+                _ => PopupOutcome::Stay,
             },
             Popup::Pager(p) => match k.code {
                 KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter => PopupOutcome::Close,
@@ -301,15 +312,27 @@ impl Popup {
             }
             Popup::Field(field) => {
                 let w = area.width.saturating_sub(6).min(90);
-                let r = centered(area, w, 3);
-                framed_textarea(
-                    f,
-                    r,
-                    &field.title,
-                    " Enter apply · Esc cancel ",
-                    &field.area,
-                    theme,
-                );
+                let mut lines = vec![field.input.line(
+                    ratatui::style::Style::default(),
+                    theme.selected(),
+                    usize::from(w.saturating_sub(2)),
+                )];
+                if let Some(e) = &field.error {
+                    lines.push(Line::styled(sanitize::line(e), theme.bad()));
+                }
+                let r = centered(area, w, 2 + lines.len() as u16);
+                f.render_widget(Clear, r);
+                let block = Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(theme.focus_border())
+                    .title(Span::styled(
+                        format!(" {} ", sanitize::line(&field.title)),
+                        theme.title(),
+                    ))
+                    .title_bottom(Line::styled(" Enter apply · Esc cancel ", theme.dim()));
+                let inner = block.inner(r);
+                f.render_widget(block, r);
+                f.render_widget(Paragraph::new(lines), inner);
             }
             Popup::Pager(p) => {
                 let w = area.width.saturating_sub(2);
