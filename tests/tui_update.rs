@@ -555,3 +555,16 @@ fn the_queue_filter_takes_readline_keys_and_paste() {
     a.update(ctrl('c'));
     assert!(a.quit);
 }
+
+/// F1 opens help on every screen, as `?` does where it is not text.
+#[test]
+fn f1_opens_help_everywhere() {
+    let mut a = queue_app(80, 24, 5);
+    a.update(code(KeyCode::F(1)));
+    assert!(matches!(a.popup(), Some(Popup::Help(Mode::Queue))));
+    a.update(code(KeyCode::F(1)));
+    assert!(a.popup().is_none());
+    a.update(key('c'));
+    a.update(code(KeyCode::F(1)));
+    assert!(matches!(a.popup(), Some(Popup::Help(Mode::Cohorts))));
+}

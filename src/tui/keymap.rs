@@ -122,13 +122,17 @@ const BACK_TO_QUEUE: Binding = b!(
     [(KeyCode::Char('q'), NONE), (KeyCode::Esc, NONE)]
 );
 
-/// `?`: every screen with a help overlay has it.
+/// `?` and F1: every screen has them (the editor, where `?` types, has F1 only).
 const HELP: Binding = b!(
     "?",
     Action::Help,
-    "show all keys",
+    "show all keys (F1 too, on every screen)",
     Some("help"),
-    [(KeyCode::Char('?'), NONE), (KeyCode::Char('?'), SHIFT)]
+    [
+        (KeyCode::Char('?'), NONE),
+        (KeyCode::Char('?'), SHIFT),
+        (KeyCode::F(1), NONE)
+    ]
 );
 
 const MOVES: [Binding; 6] = [
