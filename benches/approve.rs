@@ -36,7 +36,7 @@ fn main() -> anyhow::Result<()> {
     };
     let ws = dir.path();
     {
-        let mut store = Store::open(ws)?;
+        let mut store = Store::create(ws)?;
         // The bench's own name gets the roles it acts with, from the workspace's creator.
         for role in ["lead", "assessor", "issuer"] {
             store.add_user("bench", role, &merit::identity::process_account()?)?;
@@ -64,7 +64,7 @@ fn main() -> anyhow::Result<()> {
         for suite in &suites {
             let cohort = format!("{suite}-{n}");
             let t = Instant::now();
-            Store::open(ws)?.bulk_scored_cohort(&cohort, "data-cleaning", n, "bench")?;
+            Store::create(ws)?.bulk_scored_cohort(&cohort, "data-cleaning", n, "bench")?;
             eprintln!("(seeded {n} in {:.1} s)", t.elapsed().as_secs_f64());
             let out = std::process::Command::new(&args[0])
                 .arg("--child")
@@ -97,7 +97,7 @@ fn child(ws: &Path, cohort: &str, suite: &str) -> anyhow::Result<()> {
     let key = issuer::load_key(ws, PASS)?;
     // Deriving the key takes 64 MiB (Argon2id); count the approval's own peak from here.
     let _ = std::fs::write("/proc/self/clear_refs", "5");
-    let mut store = Store::open(ws)?;
+    let mut store = Store::create(ws)?;
     let t = Instant::now();
     let cpu0 = cpu_secs();
     let approver = merit::credential::approval::Approver::new(&store, "bench")?;

@@ -37,7 +37,7 @@ fn main() -> anyhow::Result<()> {
     );
 
     let ws = dir.path().join("ws");
-    let mut store = Store::open(&ws)?;
+    let mut store = Store::create(&ws)?;
     // The bench's own name gets the roles it acts with, from the workspace's creator.
     for role in ["lead", "assessor", "issuer"] {
         store.add_user("bench", role, &merit::identity::process_account()?)?;

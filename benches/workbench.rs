@@ -66,7 +66,7 @@ fn main() -> anyhow::Result<()> {
 }
 
 fn generate(ws: &Path, n: usize) -> anyhow::Result<()> {
-    let mut store = Store::open(ws)?;
+    let mut store = Store::create(ws)?;
     // The bench's own name gets the roles it acts with, from the workspace's creator.
     for role in ["lead", "assessor", "issuer"] {
         store.add_user("bench", role, &merit::identity::process_account()?)?;
@@ -207,7 +207,7 @@ fn measure(ws: &Path) -> anyhow::Result<()> {
         claim_idle_secs: 1800,
         self_approval: false,
     };
-    let store = Store::open(ws)?;
+    let store = Store::create(ws)?;
     let bytes = Counter::default();
     // A fixed 80×24 viewport: there is no real terminal to ask for its size here (crossterm
     // would fall back to running `tput` on every frame, which the real app never does).

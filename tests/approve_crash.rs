@@ -58,7 +58,7 @@ fn a_10000_cohort_killed_mid_approval_ends_with_exactly_one_verifying_credential
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", common::stderr(&o));
-    let ids = Store::open(ws)
+    let ids = Store::create(ws)
         .unwrap()
         .bulk_scored_cohort("load", "data-cleaning", N, "amir")
         .unwrap();
@@ -95,7 +95,7 @@ fn a_10000_cohort_killed_mid_approval_ends_with_exactly_one_verifying_credential
         N as i64 - partial
     );
 
-    let store = Store::open(ws).unwrap();
+    let store = Store::create(ws).unwrap();
     let all = store.cohort_awards("load").unwrap();
     assert_eq!(all.len(), N);
     let subs: HashSet<i64> = all.iter().map(|a| a.submission_id).collect();

@@ -198,7 +198,7 @@ fn a_published_head_is_extended_not_rewritten() {
     let head = common::stdout(&common::run(&ws, &["audit", "head"]));
     let head = head.lines().next().unwrap().trim().to_string();
     // The log goes on: a revocation (sealed again).
-    let store = merit::store::Store::open(&ws).unwrap();
+    let store = merit::store::Store::create(&ws).unwrap();
     let cred = store.cohort_awards("data-2026-q2").unwrap()[0]
         .credential_id
         .clone();

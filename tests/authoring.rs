@@ -20,7 +20,7 @@ fn setup() -> (tempfile::TempDir, Store, String) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("dc.yaml");
     std::fs::write(&file, src()).unwrap();
-    let mut store = Store::open(&dir.path().join("ws")).unwrap();
+    let mut store = Store::create(&dir.path().join("ws")).unwrap();
     common::grant(&mut store, "lena", &["lead"]);
     common::grant(&mut store, "lou", &["lead"]);
     let r = rubric::parse(src().as_bytes()).unwrap();

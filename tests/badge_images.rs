@@ -132,7 +132,7 @@ fn a_rubrics_own_picture_is_the_badge() {
         common::stdout(&o)
     );
 
-    let mut store = merit::store::Store::open(&ws).unwrap();
+    let mut store = merit::store::Store::create(&ws).unwrap();
     let v2 = store.current_rubric("data-cleaning").unwrap().unwrap();
     assert_eq!(v2.version, 2);
     let moved = store

@@ -8,7 +8,7 @@ use merit::store::{ArtifactRecord, LearnerInput, Store, SubmissionInput};
 
 fn workspace() -> (tempfile::TempDir, Store, i64) {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path()).unwrap();
+    let mut store = Store::create(dir.path()).unwrap();
     common::grant(&mut store, "t", &["lead"]);
     common::grant(&mut store, "lena", &["lead"]);
     common::grant(&mut store, "amir", &["assessor"]);

@@ -68,7 +68,7 @@ fn global_flags_work_before_and_after_the_subcommand() {
         format!("amir\tassessor\nbea\tlead\nlena\tadmin\n{me}\tadmin,lead\n")
     );
     // The actor recorded in the audit log is --as.
-    let store = Store::open(ws.path()).unwrap();
+    let store = Store::create(ws.path()).unwrap();
     let tail = store.audit_tail(10).unwrap();
     let by_lena: Vec<&str> = tail
         .iter()
@@ -107,7 +107,7 @@ fn demo_creates_a_realistic_workspace() {
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("40 learners"), "{out}");
-    let store = Store::open(&ws).unwrap();
+    let store = Store::create(&ws).unwrap();
     let cohorts = store.cohorts().unwrap();
     assert_eq!(cohorts.len(), 3);
     assert_eq!(cohorts.iter().map(|c| c.learners).sum::<i64>(), 40);
@@ -157,7 +157,7 @@ fn demo_creates_a_realistic_workspace() {
 
 /// Everything the demo generated, minus timestamps: learners, artifacts, levels.
 fn fingerprint(ws: &std::path::Path) -> Vec<String> {
-    let store = Store::open(ws).unwrap();
+    let store = Store::create(ws).unwrap();
     let mut out = Vec::new();
     for c in store.cohorts().unwrap() {
         for (id, learner, attempt, status) in store.cohort_submissions(&c.id).unwrap() {
@@ -199,6 +199,7 @@ fn demo_is_deterministic_for_a_seed() {
 #[test]
 fn workbench_refuses_to_start_without_a_terminal() {
     let ws = tempfile::tempdir().unwrap();
+    assert!(run(ws.path(), &["workspace", "init"]).status.success());
     let o = merit().arg("--workspace").arg(ws.path()).output().unwrap();
     assert_eq!(o.status.code(), Some(1));
     assert!(
@@ -212,7 +213,7 @@ fn workbench_refuses_to_start_without_a_terminal() {
 #[test]
 fn config_shows_each_setting_and_its_source_never_a_password() {
     let ws = tempfile::tempdir().unwrap();
-    assert!(run(ws.path(), &["user", "list"]).status.success());
+    assert!(run(ws.path(), &["workspace", "init"]).status.success());
     std::fs::write(
         ws.path().join("merit.toml"),
         "[site]\nurl = \"https://badges.example.org\"\n[smtp]\nurl = \"smtp://merit:s3cret@mail.example.org:587\"\n",
@@ -250,5 +251,159 @@ fn config_shows_each_setting_and_its_source_never_a_password() {
         stderr(&o).contains("merit.toml:2:1: unknown field `colour`"),
         "{}",
         stderr(&o)
+    );
+}
+
+/// Opening a workspace never creates one: every command that works on a workspace refuses a
+/// folder that is not one, says how to make one, and leaves nothing behind.
+#[test]
+fn commands_refuse_a_folder_that_is_not_a_workspace() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("nothing-here");
+    let f = dir.path().join("x.json");
+    let f = f.to_str().unwrap();
+    let commands: &[&[&str]] = &[
+        &[],
+        &["rubric", "history", "data-cleaning"],
+        &["import", "--cohort", "c", "--rubric", "r", f],
+        &["cohort", "list"],
+        &["cohort", "set", "c", "--no-page-names"],
+        &["user", "list"],
+        &["user", "remove", "bea"],
+        &["second-mark", "list"],
+        &["audit", "verify"],
+        &["audit", "head"],
+        &[
+            "issuer",
+            "init",
+            "--name",
+            "X",
+            "--url",
+            "https://x.example",
+        ],
+        &["approve", "--cohort", "c", "--all-meeting"],
+        &["export", "--cohort", "c", "--out", f],
+        &["revoke", "urn:uuid:1", "--reason", "x"],
+        &["status-list", "--out", f],
+        &["policy", "list"],
+        &["config"],
+        &["publish", "--out", f],
+        &["notify", "--cohort", "c"],
+    ];
+    // Every command is either above or one that needs no workspace.
+    let help = stdout(&merit().arg("--help").output().unwrap());
+    let listed: Vec<&str> = help
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert!(listed.len() > 15, "{help}");
+    for name in listed {
+        let covered = commands.iter().any(|c| c.first() == Some(&name))
+            || ["demo", "workspace", "verify", "help"].contains(&name);
+        assert!(
+            covered,
+            "`merit {name}` is not checked on a folder that is not a workspace"
+        );
+    }
+    for args in commands {
+        let o = run(&ws, args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("is not a Merit workspace (create one with `merit workspace init"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        assert!(!ws.exists(), "{args:?} created the folder");
+    }
+    // The commands that make one.
+    let o = run(&ws, &["workspace", "init"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(ws.join("merit.db").is_file());
+    let o = run(&ws, &["workspace", "init"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("is a Merit workspace already"));
+    let other = dir.path().join("set-up");
+    assert!(
+        run(&other, &["user", "add", "bea", "--role", "assessor"])
+            .status
+            .success()
+    );
+    assert!(other.join("merit.db").is_file());
+}
+
+/// An unknown cohort is refused the same way by every command that takes one.
+#[test]
+fn an_unknown_cohort_says_no_cohort_everywhere() {
+    let (dir, ws) = common::demo_workspace(6, 3);
+    let out = dir.path().join("out");
+    let out = out.to_str().unwrap();
+    for args in [
+        &["approve", "--cohort", "nope", "--all-meeting"][..],
+        &["export", "--cohort", "nope", "--out", out],
+        &["notify", "--cohort", "nope", "--dry-run", "--out", out],
+    ] {
+        let o = common::merit_as(&ws, "ines", args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}");
+        assert!(
+            stderr(&o).contains("no cohort `nope` in this workspace"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
+}
+
+/// Every argument and option of every command says what it is in `--help`.
+#[test]
+fn every_argument_in_help_has_a_description() {
+    fn walk(path: &mut Vec<String>, missing: &mut Vec<String>) {
+        let o = merit().args(path.iter()).arg("-h").output().unwrap();
+        let text = stdout(&o);
+        let mut section = "";
+        let mut subcommands = Vec::new();
+        for line in text.lines() {
+            if let Some(s) = ["Commands:", "Arguments:", "Options:"]
+                .iter()
+                .find(|s| line.starts_with(**s))
+            {
+                section = s;
+                continue;
+            }
+            if line.trim().is_empty() {
+                continue;
+            }
+            if !line.starts_with(' ') {
+                section = "";
+                continue;
+            }
+            let item = line.trim();
+            match section {
+                "Commands:" => {
+                    let name = item.split_whitespace().next().unwrap_or("");
+                    if name != "help" {
+                        subcommands.push(name.to_string());
+                    }
+                }
+                // "  -x, --flag <V>  What it is": two spaces part the name from the text.
+                "Arguments:" | "Options:" if item.starts_with(['-', '<']) && !item.contains("  ") => {
+                    missing.push(format!("merit {} {item}", path.join(" ")));
+                }
+                _ => {}
+            }
+        }
+        for s in subcommands {
+            path.push(s);
+            walk(path, missing);
+            path.pop();
+        }
+    }
+    let mut missing = Vec::new();
+    walk(&mut Vec::new(), &mut missing);
+    assert!(
+        missing.is_empty(),
+        "no description:\n{}",
+        missing.join("\n")
     );
 }

@@ -24,7 +24,7 @@ fn flags_show_what_needs_a_second_look_and_keep_it_from_being_signed() {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("ws");
     common::demo(&ws);
-    let mut store = Store::open(&ws).unwrap();
+    let mut store = Store::create(&ws).unwrap();
     let now = merit::store::now();
     let rows = store.cohort_rows(COHORT, 1800, now).unwrap();
     let meeting: Vec<i64> = rows
@@ -177,7 +177,7 @@ fn a_new_rubric_version_flags_work_scored_on_the_old_one() {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("ws");
     common::demo(&ws);
-    let mut store = Store::open(&ws).unwrap();
+    let mut store = Store::create(&ws).unwrap();
     let src = merit::rubric::BUNDLED
         .iter()
         .find(|(f, _)| *f == "data-cleaning.yaml")

@@ -44,7 +44,7 @@ fn parallel_processes_on_a_new_workspace_all_succeed() {
         })
         .collect();
     wait_all(children);
-    let store = Store::open(&ws).unwrap();
+    let store = Store::create(&ws).unwrap();
     // The eight, and the account that created the workspace (its admin).
     assert_eq!(store.users().unwrap().len(), 9);
     drop(store);
@@ -96,7 +96,7 @@ fn parallel_processes_on_a_new_workspace_all_succeed() {
     ));
     wait_all(children);
 
-    let store = Store::open(&ws).unwrap();
+    let store = Store::create(&ws).unwrap();
     let cohorts = store.cohorts().unwrap();
     assert_eq!(cohorts.len(), 6);
     for c in &cohorts {

@@ -683,7 +683,7 @@ fn the_spec_examples_pass_both_schemas() {
 fn feedback_letters_explain_not_yet_and_escape_html() {
     let (dir, ws) = issued();
     // Make one learner's name hostile to HTML; the letter must not carry it raw.
-    let store = merit::store::Store::open(&ws).unwrap();
+    let store = merit::store::Store::create(&ws).unwrap();
     store
         .raw_connection()
         .execute(
@@ -780,7 +780,7 @@ fn two_approvals_at_once_issue_each_credential_exactly_once() {
         common::stderr(&a),
         common::stderr(&b)
     );
-    let store = merit::store::Store::open(&ws).unwrap();
+    let store = merit::store::Store::create(&ws).unwrap();
     let awards = store.cohort_awards("data-2026-q2").unwrap();
     // Each signed credential names its own status entry, the one its row holds. (The table's
     // UNIQUE constraints keep rows apart; this checks what was signed.)
@@ -867,7 +867,7 @@ fn a_killed_approval_resumes_without_duplicates() {
         .success()
     );
     let awards = |ws: &Path| {
-        merit::store::Store::open(ws)
+        merit::store::Store::create(ws)
             .unwrap()
             .cohort_awards("data-2026-q2")
             .unwrap()
@@ -939,7 +939,7 @@ fn a_killed_approval_resumes_without_duplicates() {
     let mut subs: Vec<i64> = all.iter().map(|w| w.submission_id).collect();
     subs.dedup();
     assert_eq!(subs.len(), all.len(), "a submission has two credentials");
-    let store = merit::store::Store::open(&ws).unwrap();
+    let store = merit::store::Store::create(&ws).unwrap();
     assert!(store.awaiting_award("data-2026-q2").unwrap().is_empty());
     // Every stored credential verifies.
     let out = dir.path().join("out");
@@ -979,7 +979,7 @@ fn status_indexes_past_the_first_list_use_the_next_one() {
     let (dir, ws) = issued();
     // As if 131,071 credentials had been issued before.
     {
-        let store = merit::store::Store::open(&ws).unwrap();
+        let store = merit::store::Store::create(&ws).unwrap();
         store
             .raw_connection()
             .execute(
@@ -993,7 +993,7 @@ fn status_indexes_past_the_first_list_use_the_next_one() {
     for cohort in ["data-2026-q2", "teach-2026-spring", "appsec-2026-1"] {
         let o = merit(&ws, &["approve", "--cohort", cohort, "--all-meeting"]);
         assert!(o.status.success(), "{}", common::stderr(&o));
-        let store = merit::store::Store::open(&ws).unwrap();
+        let store = merit::store::Store::create(&ws).unwrap();
         awards.extend(store.cohort_awards(cohort).unwrap());
     }
     assert!(

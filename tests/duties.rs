@@ -29,7 +29,7 @@ fn workspace() -> (tempfile::TempDir, PathBuf, i64) {
     assert!(o.status.success(), "{}", common::stderr(&o));
     let o = common::run(&ws, &["user", "add", "ines", "--role", "assessor"]);
     assert!(o.status.success());
-    let mut store = Store::open(&ws).unwrap();
+    let mut store = Store::create(&ws).unwrap();
     let id = store
         .cohort_rows(COHORT, 1800, merit::store::now())
         .unwrap()
@@ -75,7 +75,7 @@ fn an_issuer_cannot_approve_their_own_assessment() {
         &["approve", "--cohort", COHORT, "--all-meeting"],
     );
     assert!(o.status.success(), "{}", common::stderr(&o));
-    let store = Store::open(&ws).unwrap();
+    let store = Store::create(&ws).unwrap();
     assert!(
         store.award(id).unwrap().is_none(),
         "ines approved her own work"
@@ -101,7 +101,7 @@ fn an_issuer_cannot_approve_their_own_assessment() {
 #[test]
 fn the_store_refuses_it_even_when_a_caller_planned_it() {
     let (_dir, ws, id) = workspace();
-    let mut store = Store::open(&ws).unwrap();
+    let mut store = Store::create(&ws).unwrap();
     // A plan made as if self-approval were allowed (it is not).
     let lax = Approver {
         name: "ines".into(),
@@ -151,7 +151,7 @@ fn the_self_approval_policy_lets_it_through_and_says_so() {
         ],
     );
     assert!(o.status.success(), "{}", common::stderr(&o));
-    let store = Store::open(&ws).unwrap();
+    let store = Store::create(&ws).unwrap();
     let award = store.award(id).unwrap().expect("issued");
     let tail = store.audit_tail(20).unwrap();
     let entry = tail
@@ -165,7 +165,7 @@ fn the_self_approval_policy_lets_it_through_and_says_so() {
 #[test]
 fn a_lead_cannot_decide_a_disagreement_including_their_own_assessment() {
     let (_dir, ws, _) = workspace();
-    let mut store = Store::open(&ws).unwrap();
+    let mut store = Store::create(&ws).unwrap();
     let o = common::run(&ws, &["user", "add", "lena", "--role", "assessor"]);
     assert!(o.status.success());
     let id = store

@@ -28,7 +28,7 @@ fn an_issuer_approves_a_demo_cohort_and_every_credential_verifies() {
     );
     assert!(o.status.success(), "{}", common::stderr(&o));
     let expected = {
-        let store = Store::open(&ws).unwrap();
+        let store = Store::create(&ws).unwrap();
         let rows = store
             .cohort_rows(COHORT, 1800, merit::store::now())
             .unwrap();
@@ -68,7 +68,7 @@ fn an_issuer_approves_a_demo_cohort_and_every_credential_verifies() {
     assert!(p.wait_exit().success());
 
     // Exactly one credential per approved submission, all recorded as issued by "you".
-    let store = Store::open(&ws).unwrap();
+    let store = Store::create(&ws).unwrap();
     let awards = store.cohort_awards(COHORT).unwrap();
     assert_eq!(awards.len(), expected);
     assert!(awards.iter().all(|a| a.issued_by == "you"));

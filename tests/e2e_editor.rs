@@ -52,7 +52,7 @@ fn open_editor(ws: &Path, env: &[(&str, &str)]) -> Pty {
 }
 
 fn versions(ws: &Path) -> Vec<merit::store::RubricVersion> {
-    Store::open(ws)
+    Store::create(ws)
         .unwrap()
         .rubric_versions("data-cleaning")
         .unwrap()
@@ -99,7 +99,7 @@ fn a_refused_save_then_a_good_one() {
 
     let vs = versions(&ws);
     assert_eq!(vs.len(), 3);
-    let store = Store::open(&ws).unwrap();
+    let store = Store::create(&ws).unwrap();
     assert_eq!(
         store
             .current_rubric("data-cleaning")
@@ -207,7 +207,7 @@ fn editing_in_external_editor_and_back() {
     p.send("q");
     p.send("q");
     p.wait_exit();
-    let store = Store::open(&ws).unwrap();
+    let store = Store::create(&ws).unwrap();
     let cur = store.current_rubric("data-cleaning").unwrap().unwrap();
     assert_eq!(
         store.load_rubric(&cur.hash).unwrap().pass.min_total.value,
@@ -296,7 +296,7 @@ fn policies_are_for_admins_and_audited() {
         list.contains(&format!("editor\trvim\t(set by {me}")),
         "{list}"
     );
-    let store = Store::open(&ws).unwrap();
+    let store = Store::create(&ws).unwrap();
     let tail = store.audit_tail(5).unwrap();
     assert!(
         tail.iter()

@@ -33,7 +33,7 @@ fn a_lead_sends_work_to_second_marking_and_decides_the_disagreement() {
     common::demo(&ws);
     let w = ws_arg(&ws);
     let (target, first) = {
-        let store = Store::open(&ws).unwrap();
+        let store = Store::create(&ws).unwrap();
         let rows = store
             .cohort_rows(COHORT, 1800, merit::store::now())
             .unwrap();
@@ -60,7 +60,7 @@ fn a_lead_sends_work_to_second_marking_and_decides_the_disagreement() {
 
     // The other assessor: the queue shows it; it opens blind and editable.
     let rubric = {
-        let store = Store::open(&ws).unwrap();
+        let store = Store::create(&ws).unwrap();
         store
             .load_rubric(&store.submission_rubric(target.submission_id).unwrap())
             .unwrap()
@@ -128,7 +128,7 @@ fn a_lead_sends_work_to_second_marking_and_decides_the_disagreement() {
     p.send("\r");
     quit(p);
 
-    let store = Store::open(&ws).unwrap();
+    let store = Store::create(&ws).unwrap();
     let row = store
         .cohort_rows(COHORT, 1800, merit::store::now())
         .unwrap()

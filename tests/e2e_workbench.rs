@@ -54,7 +54,7 @@ fn open_first_new(p: &mut Pty) {
 fn wait_db<T>(ws: &Path, what: &str, f: impl Fn(&Store) -> Option<T>) -> T {
     let deadline = Instant::now() + common::pty::PATIENCE;
     loop {
-        let store = Store::open(ws).unwrap();
+        let store = Store::create(ws).unwrap();
         if let Some(v) = f(&store) {
             return v;
         }
@@ -103,7 +103,7 @@ fn score_a_submission_entirely_by_keystrokes() {
     let status = p.wait_exit();
     assert!(status.success(), "exit {status:?}");
 
-    let store = Store::open(&ws).unwrap();
+    let store = Store::create(&ws).unwrap();
     let mine = drafts(&store, "tess");
     let submitted: Vec<_> = mine
         .iter()
@@ -150,7 +150,7 @@ fn a_killed_session_leaves_its_draft_intact() {
     open_first_new(&mut p);
     let screen = p.wait_text("✎");
     let after = {
-        let store = Store::open(&ws).unwrap();
+        let store = Store::create(&ws).unwrap();
         store.load_assessment(before.0, "bea").unwrap().unwrap()
     };
     assert_eq!(
@@ -306,7 +306,7 @@ fn sighup_restores_the_terminal_and_keeps_the_draft() {
     assert!(status.success(), "{status:?}");
     assert_terminal_restored(&p);
     // After the hang-up the draft is still there, still amir's, with the level chosen.
-    let store = Store::open(&ws).unwrap();
+    let store = Store::create(&ws).unwrap();
     let after = store
         .load_assessment(id, "amir")
         .unwrap()

@@ -59,7 +59,7 @@ fn workspace(dir: &Path, cohort: &str, rows: &[(&str, &str, &str)]) -> std::path
 
 /// Every submission of `cohort` assessed as meeting the rubric, with hostile feedback.
 fn assess_all(ws: &Path, cohort: &str) {
-    let mut store = Store::open(ws).unwrap();
+    let mut store = Store::create(ws).unwrap();
     let subs = store.cohort_submissions(cohort).unwrap();
     for (id, _, _, _) in subs {
         let rubric = store
@@ -270,7 +270,7 @@ fn a_revoked_credential_is_not_exported_again() {
     };
     assert!(export().status.success());
     assert!(out.join("ada/badge.png").is_file());
-    let store = Store::open(&ws).unwrap();
+    let store = Store::create(&ws).unwrap();
     let subs = store.cohort_submissions("rev").unwrap();
     let ada_sub = subs.iter().find(|s| s.1 == "ada").unwrap().0;
     let ada = store.award(ada_sub).unwrap().expect("ada's credential");

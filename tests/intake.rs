@@ -52,7 +52,10 @@ fn import(ws: &Path, src: &Path, cohort: &str) -> std::process::Output {
 }
 
 fn submissions(ws: &Path, cohort: &str) -> Vec<(i64, String, i64, String)> {
-    Store::open(ws).unwrap().cohort_submissions(cohort).unwrap()
+    Store::create(ws)
+        .unwrap()
+        .cohort_submissions(cohort)
+        .unwrap()
 }
 
 #[test]
@@ -63,7 +66,7 @@ fn folder_import_then_reimport_changes_nothing() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(stdout(&o).contains("3 new submissions, 0 new attempts, 0 unchanged; 9 artifacts"));
 
-    let store = Store::open(ws.path()).unwrap();
+    let store = Store::create(ws.path()).unwrap();
     let subs = store.cohort_submissions("c1").unwrap();
     assert_eq!(subs.len(), 3);
     let arts = store.submission_artifacts(subs[0].0).unwrap();
@@ -232,7 +235,7 @@ fn manifest_import_with_a_bad_row_skips_only_that_learner() {
     );
     assert!(err.contains("submission of learner `bo` skipped"), "{err}");
     assert!(stdout(&o).contains("1 new submissions"), "{}", stdout(&o));
-    let store = Store::open(ws.path()).unwrap();
+    let store = Store::create(ws.path()).unwrap();
     let subs = store.cohort_submissions("m1").unwrap();
     assert_eq!(subs.len(), 1);
     assert_eq!(subs[0].1, "ada");

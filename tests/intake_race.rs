@@ -33,7 +33,7 @@ type Outcome = (
 fn run_with_swap(swap: &(dyn Fn(&Path) + Sync)) -> Outcome {
     let ws = common::workspace_with_rubrics();
     let src = source();
-    let mut store = Store::open(ws.path()).unwrap();
+    let mut store = Store::create(ws.path()).unwrap();
     common::grant(&mut store, "tester", &["lead"]);
     let report = import(
         &mut store,

@@ -267,7 +267,7 @@ fn dry_run_writes_eml_files_and_sends_nothing() {
         assert!(m.contains("\r\n\r\n"), "headers end before the body");
     }
     // Nothing was recorded: a real run would still send them all.
-    let store = merit::store::Store::open(&ws).unwrap();
+    let store = merit::store::Store::create(&ws).unwrap();
     let sent: i64 = rusqlite::Connection::open(ws.join("merit.db"))
         .unwrap()
         .query_row("SELECT COUNT(*) FROM notifications", [], |r| r.get(0))

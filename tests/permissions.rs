@@ -32,7 +32,7 @@ fn base() -> (tempfile::TempDir, PathBuf, String) {
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", common::stderr(&o));
-    let store = Store::open(&ws).unwrap();
+    let store = Store::create(&ws).unwrap();
     let cred = store.cohort_awards("data-2026-q2").unwrap()[0]
         .credential_id
         .clone();
@@ -111,7 +111,7 @@ fn every_subcommand_as_every_role() {
     std::fs::create_dir_all(&src).unwrap();
     std::fs::write(src.join("notes.md"), "hi\n").unwrap();
     let credential = dir.path().join("credential.json");
-    let store = Store::open(&base_ws).unwrap();
+    let store = Store::create(&base_ws).unwrap();
     std::fs::write(
         &credential,
         &store.cohort_awards("data-2026-q2").unwrap()[0].credential_json,
@@ -330,7 +330,7 @@ fn refusals_are_logged_once_per_actor_and_action() {
 #[test]
 fn the_workbench_path_checks_the_same_table() {
     let (_dir, ws, cred) = base();
-    let mut store = Store::open(&ws).unwrap();
+    let mut store = Store::create(&ws).unwrap();
     let new = store
         .cohort_rows("teach-2026-spring", 1800, merit::store::now())
         .unwrap()
@@ -473,7 +473,7 @@ fn user_remove_keeps_history_and_never_the_last_admin() {
 fn an_upgraded_workspace_keeps_every_user_and_gains_admins() {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("ws");
-    drop(Store::open(&ws).unwrap());
+    drop(Store::create(&ws).unwrap());
     // Back to schema 7: no admin role, two users added then.
     {
         let conn = Connection::open(ws.join("merit.db")).unwrap();
@@ -491,7 +491,7 @@ fn an_upgraded_workspace_keeps_every_user_and_gains_admins() {
         )
         .unwrap();
     }
-    let store = Store::open(&ws).unwrap();
+    let store = Store::create(&ws).unwrap();
     let users = store.users().unwrap();
     let roles = |n: &str| {
         users
@@ -575,7 +575,7 @@ fn drive(ws: &Path, user: &str, is_issuer: bool) -> i64 {
     use merit::tui::context::Session;
     use merit::tui::message::Msg;
     use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-    let mut store = Store::open(ws).unwrap();
+    let mut store = Store::create(ws).unwrap();
     let session = Session {
         user: user.into(),
         is_lead: false,

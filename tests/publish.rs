@@ -85,7 +85,7 @@ fn the_published_site_answers_every_url_a_credential_names() {
         &["approve", "--cohort", "data-2026-q2", "--all-meeting"],
     );
     assert!(o.status.success(), "{}", common::stderr(&o));
-    let store = merit::store::Store::open(&ws).unwrap();
+    let store = merit::store::Store::create(&ws).unwrap();
     let awards = store.cohort_awards("data-2026-q2").unwrap();
     assert!(awards.len() >= 2, "{}", awards.len());
     let revoked_id = awards[0].credential_id.clone();
@@ -184,7 +184,7 @@ fn the_published_site_answers_every_url_a_credential_names() {
     }
 
     // Nothing private: no learner's email, no assessor's comment, one learner per page.
-    let store = merit::store::Store::open(&ws).unwrap();
+    let store = merit::store::Store::create(&ws).unwrap();
     let mut emails = Vec::new();
     let mut names = Vec::new();
     for (id, ..) in store.cohort_submissions("data-2026-q2").unwrap() {

@@ -31,7 +31,7 @@ fn second_marking_agrees_or_goes_to_a_lead_and_nothing_waiting_is_signed() {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("ws");
     common::demo(&ws);
-    let mut store = Store::open(&ws).unwrap();
+    let mut store = Store::create(&ws).unwrap();
     let candidates = store.second_marking_candidates(COHORT).unwrap();
     let scored: Vec<i64> = candidates
         .iter()
@@ -345,7 +345,7 @@ fn a_sample_is_drawn_from_assessed_unsigned_work() {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("ws");
     common::demo(&ws);
-    let store = Store::open(&ws).unwrap();
+    let store = Store::create(&ws).unwrap();
     let before = store.second_marking_candidates(COHORT).unwrap();
     assert!(before.len() >= 3);
     let sample = |n: &str| {

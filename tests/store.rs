@@ -11,7 +11,7 @@ use merit::store::{RubricImport, Store, schema_version};
 fn migrates_an_empty_database_file() {
     let ws = tempfile::tempdir().unwrap();
     fs::write(ws.path().join("merit.db"), b"").unwrap();
-    let store = Store::open(ws.path()).unwrap();
+    let store = Store::create(ws.path()).unwrap();
     assert_eq!(store.schema_version().unwrap(), schema_version());
     let tables: Vec<String> = store
         .raw_connection()
@@ -51,7 +51,7 @@ fn migrates_an_empty_database_file() {
     assert_eq!(fk, 1);
     drop(store);
     // Opening again is a no-op.
-    let again = Store::open(ws.path()).unwrap();
+    let again = Store::create(ws.path()).unwrap();
     assert_eq!(again.schema_version().unwrap(), schema_version());
 }
 
@@ -59,20 +59,22 @@ fn migrates_an_empty_database_file() {
 fn refuses_a_database_from_a_newer_merit() {
     let ws = tempfile::tempdir().unwrap();
     {
-        let store = Store::open(ws.path()).unwrap();
+        let store = Store::create(ws.path()).unwrap();
         store
             .raw_connection()
             .pragma_update(None, "user_version", schema_version() + 1)
             .unwrap();
     }
-    let err = Store::open(ws.path()).err().expect("newer schema refused");
+    let err = Store::create(ws.path())
+        .err()
+        .expect("newer schema refused");
     assert!(format!("{err:#}").contains("newer Merit"), "{err:#}");
 }
 
 #[test]
 fn rubric_versions_are_immutable_and_keyed_by_content() {
     let ws = tempfile::tempdir().unwrap();
-    let mut store = Store::open(ws.path()).unwrap();
+    let mut store = Store::create(ws.path()).unwrap();
     common::grant(&mut store, "lena", &["lead"]);
     let src = rubric::BUNDLED[1].1;
     let r1 = rubric::parse(src.as_bytes()).unwrap();
@@ -118,7 +120,7 @@ fn rubric_versions_are_immutable_and_keyed_by_content() {
 #[test]
 fn artifacts_are_content_addressed_and_complete() {
     let ws = tempfile::tempdir().unwrap();
-    let store = Store::open(ws.path()).unwrap();
+    let store = Store::create(ws.path()).unwrap();
     let a = store.artifacts();
     // Larger than the 64 KiB copy buffer, to exercise streaming across chunks.
     let big: Vec<u8> = (0..1_000_000u32).map(|i| (i % 251) as u8).collect();
@@ -138,7 +140,7 @@ fn artifacts_are_content_addressed_and_complete() {
 #[test]
 fn audit_chain_detects_an_edited_entry() {
     let ws = tempfile::tempdir().unwrap();
-    let mut store = Store::open(ws.path()).unwrap();
+    let mut store = Store::create(ws.path()).unwrap();
     store.add_user("lena", "lead", &common::me()).unwrap();
     store.add_user("amir", "assessor", &common::me()).unwrap();
     store.add_user("ines", "issuer", &common::me()).unwrap();
@@ -174,7 +176,7 @@ fn audit_chain_detects_an_edited_entry() {
 #[test]
 fn audit_chain_detects_a_deleted_entry() {
     let ws = tempfile::tempdir().unwrap();
-    let mut store = Store::open(ws.path()).unwrap();
+    let mut store = Store::create(ws.path()).unwrap();
     for name in ["a", "b", "c", "d"] {
         store.add_user(name, "assessor", &common::me()).unwrap();
     }
@@ -208,7 +210,7 @@ fn audit_verify_command_exits_1_on_a_broken_chain() {
     assert_eq!(o.status.code(), Some(0));
     assert!(common::stdout(&o).contains("2 entries, chain verified"));
     {
-        let store = Store::open(ws.path()).unwrap();
+        let store = Store::create(ws.path()).unwrap();
         let conn = store.raw_connection();
         conn.execute_batch("DROP TRIGGER audit_log_no_update")
             .unwrap();
@@ -225,7 +227,7 @@ fn audit_verify_command_exits_1_on_a_broken_chain() {
 fn artifacts_are_readable_by_the_other_assessors() {
     use std::os::unix::fs::PermissionsExt;
     let ws = tempfile::tempdir().unwrap();
-    let store = Store::open(ws.path()).unwrap();
+    let store = Store::create(ws.path()).unwrap();
     let s = store.artifacts().put_bytes(b"shared").unwrap();
     let mode = fs::metadata(store.artifacts().path_of(&s.sha256))
         .unwrap()

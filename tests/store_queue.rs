@@ -28,7 +28,7 @@ fn input(key: &str, name: &str, content: &str) -> SubmissionInput {
 
 fn workspace() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path()).unwrap();
+    let mut store = Store::create(dir.path()).unwrap();
     common::grant(&mut store, "t", &["lead"]);
     common::grant(&mut store, "bea", &["assessor"]);
     common::grant(&mut store, "amir", &["assessor"]);

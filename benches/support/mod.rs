@@ -27,7 +27,7 @@ pub fn size(default: usize) -> usize {
 /// A workspace in `dir` with `n` scored submissions in cohort `load`, assessed by `assessor`.
 pub fn scored(dir: &std::path::Path, n: usize, assessor: &str) -> anyhow::Result<(PathBuf, Store)> {
     let ws = dir.join("ws");
-    let mut store = Store::open(&ws)?;
+    let mut store = Store::create(&ws)?;
     let me = merit::identity::process_account()?;
     for role in ["lead", "assessor", "issuer"] {
         store.add_user("bench", role, &me)?;

@@ -17,6 +17,7 @@ use super::{Ctx, passphrase};
 
 #[derive(clap::Args)]
 pub struct Args {
+    /// The cohort to approve
     #[arg(long, value_name = "ID")]
     cohort: String,
     /// Every submission scored as meeting the rubric and not yet approved
@@ -30,6 +31,7 @@ pub struct Args {
     /// Say what would happen; sign nothing
     #[arg(long)]
     dry_run: bool,
+    /// Print JSON instead of text
     #[arg(long)]
     json: bool,
 }
@@ -46,12 +48,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
     })?;
     let issuer = issuer::load(&root)?;
     let suite = Suite::parse(&a.suite).unwrap_or(Suite::Rdfc);
-    if !store.cohorts()?.iter().any(|c| c.id == a.cohort) {
-        bail!(
-            "no cohort `{}` in this workspace; `merit cohort list` shows them",
-            safe(&a.cohort)
-        );
-    }
+    super::require_cohort(&store, &a.cohort)?;
     let wanted: std::collections::HashSet<i64> = a.submission.iter().copied().collect();
     let mut found = std::collections::HashSet::new();
     let approver = merit::credential::approval::Approver::new(&store, &actor)?;

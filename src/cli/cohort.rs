@@ -11,6 +11,7 @@ use super::Ctx;
 pub enum Cmd {
     /// One cohort a line: id, name, rubric, then counts
     List {
+        /// Print JSON instead of text
         #[arg(long)]
         json: bool,
     },

@@ -16,8 +16,10 @@ use super::Ctx;
 
 #[derive(clap::Args)]
 pub struct Args {
+    /// The cohort to export
     #[arg(long, value_name = "ID")]
     cohort: String,
+    /// The folder to write (one subfolder per learner, and the CSV)
     #[arg(long, value_name = "DIR")]
     out: PathBuf,
     /// Any of json, png, svg (the credential), letter (Markdown and HTML), csv
@@ -89,6 +91,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
     let site_url = merit::credential::issuer::load(store.root())
         .ok()
         .map(|i| i.url);
+    super::require_cohort(&store, &a.cohort)?;
     let subs = store.cohort_submissions(&a.cohort)?;
     if subs.is_empty() {
         bail!("cohort `{}` has no submissions", a.cohort);

@@ -15,11 +15,13 @@ use super::{Ctx, passphrase};
 pub enum Cmd {
     /// Create the issuer's Ed25519 key (encrypted with a passphrase) and public profile
     Init {
+        /// The issuer's name, as credentials and pages show it
         #[arg(long)]
         name: String,
         /// The issuer's web page (credentials link to it; achievements and the status list live under it)
         #[arg(long)]
         url: String,
+        /// A contact address for the issuer's profile (public)
         #[arg(long)]
         email: Option<String>,
         /// Use did:web:DOMAIN instead of did:key (writes issuer/did.json to publish)
@@ -28,6 +30,7 @@ pub enum Cmd {
     },
     /// Print the issuer's DID, public key and profile
     Show {
+        /// Print JSON instead of text
         #[arg(long)]
         json: bool,
     },

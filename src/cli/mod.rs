@@ -17,6 +17,7 @@ mod rubric;
 mod second_mark;
 mod user;
 mod verify;
+mod workspace_cmd;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -52,6 +53,9 @@ pub struct Cli {
 pub enum Command {
     /// Create a demo workspace with generated learners and open it
     Demo(demo::Args),
+    /// Make a new, empty workspace (`merit workspace init DIR`)
+    #[command(subcommand)]
+    Workspace(workspace_cmd::Cmd),
     /// Check, import and list rubrics
     #[command(subcommand)]
     Rubric(rubric::Cmd),
@@ -119,6 +123,40 @@ impl Ctx {
         let root = workspace::resolve(self.workspace.as_deref())?;
         Store::open(&root)
     }
+
+    /// Opens the workspace, creating it when there is none (the set-up commands).
+    pub fn open_or_create(&self) -> Result<Store> {
+        let root = workspace::resolve(self.workspace.as_deref())?;
+        Store::create(&root)
+    }
+}
+
+/// Refuses a cohort id the workspace does not have, the same way for every command.
+pub fn require_cohort(store: &Store, id: &str) -> Result<()> {
+    if !store.cohorts()?.iter().any(|c| c.id == id) {
+        anyhow::bail!(
+            "no cohort `{}` in this workspace; `merit cohort list` shows them",
+            merit::sanitize::line(id)
+        );
+    }
+    Ok(())
+}
+
+/// Whether a command works on an existing workspace. Those that do not: `demo` and
+/// `workspace init` (they make one), `rubric import` and `user add` (the set-up commands,
+/// which make one when needed), `verify` (an employer's, needing none), and `rubric check`
+/// and `rubric diff` of files.
+fn needs_workspace(c: &Command) -> bool {
+    !matches!(
+        c,
+        Command::Demo(_)
+            | Command::Workspace(_)
+            | Command::Verify(_)
+            | Command::Rubric(
+                rubric::Cmd::Check { .. } | rubric::Cmd::Diff { .. } | rubric::Cmd::Import { .. }
+            )
+            | Command::User(user::Cmd::Add { .. })
+    )
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -126,8 +164,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         workspace: cli.workspace,
         as_user: cli.as_user,
     };
+    if cli.command.as_ref().is_none_or(needs_workspace) {
+        let root = workspace::resolve(ctx.workspace.as_deref())?;
+        if !workspace::exists(&root) {
+            return Err(workspace::not_a_workspace(&root));
+        }
+    }
     match cli.command {
         Some(Command::Demo(a)) => demo::run(&ctx, a),
+        Some(Command::Workspace(c)) => workspace_cmd::run(&ctx, c),
         Some(Command::Rubric(c)) => rubric::run(&ctx, c),
         Some(Command::Import(a)) => import::run(&ctx, a),
         Some(Command::Cohort(c)) => cohort::run(&ctx, c),

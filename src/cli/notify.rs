@@ -41,6 +41,7 @@ fn progress_bar(len: usize) -> indicatif::ProgressBar {
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
     let (mut store, actor) = ctx.open_for(merit::access::Action::Notify)?;
+    super::require_cohort(&store, &a.cohort)?;
     let root = workspace::resolve(ctx.workspace.as_deref())?;
     let cfg = merit::config::load(&root)?;
     let from = cfg

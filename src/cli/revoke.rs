@@ -16,7 +16,9 @@ use super::{Ctx, passphrase};
 
 #[derive(clap::Args)]
 pub struct RevokeArgs {
+    /// The credential's id (urn:uuid:…)
     credential_id: String,
+    /// Why: kept in the audit log
     #[arg(long)]
     reason: String,
 }
@@ -42,6 +44,7 @@ pub fn revoke(ctx: &Ctx, a: RevokeArgs) -> Result<ExitCode> {
 
 #[derive(clap::Args)]
 pub struct StatusListArgs {
+    /// Where to write the signed status list (JSON)
     #[arg(long, value_name = "FILE")]
     out: PathBuf,
 }

@@ -16,24 +16,30 @@ use super::Ctx;
 pub enum Cmd {
     /// Validate rubric files; every problem as FILE:LINE:COLUMN: message (exit 1 if any)
     Check {
+        /// Rubric YAML files
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
     /// Load rubrics into the workspace (a new version when the content changed)
     Import {
+        /// Rubric YAML files
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
     },
     /// Compare two rubrics: each a file, ID@VERSION, or a version hash prefix
     Diff {
+        /// The older side: a file, ID@VERSION, or a version hash prefix
         #[arg(value_name = "FILE_OR_VERSION")]
         a: String,
+        /// The newer side: a file, ID@VERSION, or a version hash prefix
         #[arg(value_name = "FILE_OR_VERSION")]
         b: String,
     },
     /// List the versions of a rubric
     History {
+        /// The rubric id
         id: String,
+        /// Print JSON instead of text
         #[arg(long)]
         json: bool,
     },
@@ -76,7 +82,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
                 return Ok(ExitCode::from(1));
             }
             let actor = ctx.actor()?;
-            let mut store = ctx.open()?;
+            let mut store = ctx.open_or_create()?;
             for (f, (r, source)) in loaded {
                 // Absolute, so that the workbench can write the file back from anywhere.
                 let path = f

@@ -35,6 +35,7 @@ pub enum Cmd {
     },
     /// Decide a second-marked submission whose assessors disagree
     Resolve {
+        /// The submission id (shown in the cohort view and `second-mark list`)
         id: i64,
         #[arg(long, value_enum)]
         decision: DecisionArg,
@@ -44,11 +45,13 @@ pub enum Cmd {
     },
     /// Submissions sent to second marking, and where each stands
     List {
+        /// Only this cohort
         #[arg(long, value_name = "COHORT")]
         cohort: Option<String>,
         /// List the submissions that could be sent instead (needs --cohort)
         #[arg(long, requires = "cohort")]
         candidates: bool,
+        /// Print JSON instead of text
         #[arg(long)]
         json: bool,
     },

@@ -30,25 +30,32 @@ impl Role {
 pub enum Cmd {
     /// Give a person a role (run once per role)
     Add {
+        /// The person's account name (as they log in)
         name: String,
         #[arg(long, value_enum)]
         role: Role,
     },
     /// Take a role (or, without --role, every role) from a person; what they did stays
     Remove {
+        /// The person's account name (as they log in)
         name: String,
         #[arg(long, value_enum)]
         role: Option<Role>,
     },
     /// List people and their roles
     List {
+        /// Print JSON instead of text
         #[arg(long)]
         json: bool,
     },
 }
 
 pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
-    let mut store = ctx.open()?;
+    // Adding the first users is part of setting up: it makes the workspace if there is none.
+    let mut store = match cmd {
+        Cmd::Add { .. } => ctx.open_or_create()?,
+        _ => ctx.open()?,
+    };
     match cmd {
         Cmd::Add { name, role } => {
             let actor = ctx.actor()?;

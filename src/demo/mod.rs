@@ -72,7 +72,7 @@ const ASSESSORS: &[&str] = &["amir", "bea"];
 /// Creates the demo in `root` (which should not hold a workspace yet). `user` is the person
 /// running it; they get every role so they can try every screen.
 pub fn create(root: &Path, opts: &DemoOptions, user: &str) -> Result<DemoSummary> {
-    let mut store = Store::open(root)?;
+    let mut store = Store::create(root)?;
     // The account creating the workspace is its admin and lead, and builds the demo.
     let creator = crate::identity::process_account()?;
     let creator = creator.as_str();

@@ -100,7 +100,17 @@ fn enable_wal(conn: &Connection) -> rusqlite::Result<()> {
 
 impl Store {
     /// Opens (creating if needed) the workspace at `root` and brings its schema up to date.
+    /// Opens the workspace at `root`; a folder that is not one is refused, never created.
     pub fn open(root: &Path) -> Result<Store> {
+        if !workspace::exists(root) {
+            return Err(workspace::not_a_workspace(root));
+        }
+        Store::create(root)
+    }
+
+    /// Opens the workspace at `root`, creating it (the folder, `artifacts/`, `merit.db`) when
+    /// there is none: for `merit demo`, `merit workspace init` and the set-up commands.
+    pub fn create(root: &Path) -> Result<Store> {
         workspace::create(root)?;
         let db = root.join(workspace::DB_FILE);
         let mut conn = Connection::open_with_flags(

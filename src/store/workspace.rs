@@ -25,6 +25,22 @@ pub fn resolve(flag: Option<&Path>) -> Result<PathBuf> {
     }
 }
 
+/// The settings file whose presence also makes a folder a workspace.
+pub const CONFIG_FILE: &str = "merit.toml";
+
+/// Whether `root` is a Merit workspace: a folder holding `merit.db` or `merit.toml`.
+pub fn exists(root: &Path) -> bool {
+    root.join(DB_FILE).is_file() || root.join(CONFIG_FILE).is_file()
+}
+
+/// The error for a folder that is not a workspace, saying how to make one.
+pub fn not_a_workspace(root: &Path) -> anyhow::Error {
+    let d = root.display();
+    anyhow::anyhow!(
+        "{d} is not a Merit workspace (create one with `merit workspace init {d}` or `merit demo`)"
+    )
+}
+
 /// Creates the workspace folder (and `artifacts/`) if needed.
 pub fn create(root: &Path) -> Result<()> {
     std::fs::create_dir_all(root.join(ARTIFACTS_DIR))
