@@ -39,6 +39,109 @@ struct Made {
     achievement: Option<String>,
 }
 
+/// A credential page to draw and write.
+struct PageJob {
+    token: String,
+    credential_json: String,
+    credential: Value,
+    revoked_at: Option<i64>,
+    learner: Option<String>,
+    picture: std::sync::Arc<crate::art::Picture>,
+}
+
+/// Draws and writes `jobs`' pages on as many threads as there are cores.
+fn write_pages(site: &Site, issuer: &Issuer, jobs: Vec<PageJob>) -> Result<site::Counts> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 8);
+    let per = jobs.len().div_ceil(threads).max(1);
+    let mut chunks: Vec<Vec<PageJob>> = Vec::new();
+    let mut jobs = jobs.into_iter().peekable();
+    while jobs.peek().is_some() {
+        chunks.push(jobs.by_ref().take(per).collect());
+    }
+    let results: Vec<Result<site::Counts>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|chunk| {
+                scope.spawn(move || {
+                    let mut counts = site::Counts::default();
+                    for job in chunk {
+                        write_page(site, issuer, &job, &mut counts)?;
+                    }
+                    Ok(counts)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|_| Err(anyhow::anyhow!("a page writer failed")))
+            })
+            .collect()
+    });
+    let mut total = site::Counts::default();
+    for r in results {
+        let c = r?;
+        total.written += c.written;
+        total.unchanged += c.unchanged;
+    }
+    Ok(total)
+}
+
+/// One credential's page folder: the page, `credential.json`, the baked PNG and SVG.
+fn write_page(
+    site: &Site,
+    issuer: &Issuer,
+    job: &PageJob,
+    counts: &mut site::Counts,
+) -> Result<()> {
+    let cred = &job.credential;
+    let dir = format!("c/{}", job.token);
+    let base = format!("{}/c/{}/", issuer.url.trim_end_matches('/'), job.token);
+    let json_url = format!("{base}credential.json");
+    let status = cred["credentialStatus"]["statusListCredential"]
+        .as_str()
+        .and_then(|u| site_path(issuer, u).ok())
+        .zip(
+            cred["credentialStatus"]["statusListIndex"]
+                .as_str()
+                .and_then(|i| i.parse().ok()),
+        )
+        .map(|(rel, i)| (format!("../../{rel}"), i));
+    let text = html::credential(&html::CredentialPage {
+        credential: cred,
+        learner: job.learner.as_deref(),
+        issuer_name: &issuer.name,
+        issuer_url: &issuer.url,
+        page_url: &base,
+        json_url: &json_url,
+        revoked_on: job.revoked_at.map(crate::store::format_time),
+        status,
+        qr_svg: &qr_svg(&json_url)?,
+        linkedin: &linkedin(cred, issuer, &base),
+    });
+    let files: [(&str, Vec<u8>); 4] = [
+        ("index.html", text.into_bytes()),
+        ("credential.json", serde_json::to_string_pretty(cred)?.into_bytes()),
+        ("badge.png", bake::png(&job.credential_json, &job.picture)?),
+        (
+            "badge.svg",
+            bake::svg(&job.credential_json, &job.picture)?.into_bytes(),
+        ),
+    ];
+    for (name, bytes) in files {
+        if site.put(&format!("{dir}/{name}"), &bytes)? {
+            counts.written += 1;
+        } else {
+            counts.unchanged += 1;
+        }
+    }
+    Ok(())
+}
+
 /// The workspace file remembering what was published into `out`.
 fn state_file(root: &Path, out: &Path) -> Result<std::path::PathBuf> {
     let canonical = out.canonicalize().unwrap_or_else(|_| out.to_path_buf());
@@ -234,6 +337,9 @@ pub fn publish(
     let mut achievements: std::collections::BTreeMap<String, Value> = Default::default();
     let mut live = std::collections::HashSet::new();
     let mut names_shown: std::collections::HashMap<String, bool> = Default::default();
+    let mut pictures: std::collections::HashMap<String, std::sync::Arc<crate::art::Picture>> =
+        Default::default();
+    let mut todo = Vec::new();
     for page in &pages {
         if page.withdrawn {
             site.remove_dir(&format!("c/{}", page.token))?;
@@ -291,43 +397,15 @@ pub fn publish(
                 .entry(rel.clone())
                 .or_insert_with(|| ach.clone());
         }
-        let base = format!("{}/c/{}/", issuer.url.trim_end_matches('/'), page.token);
-        let json_url = format!("{base}credential.json");
-        let status = cred["credentialStatus"]["statusListCredential"]
-            .as_str()
-            .and_then(|u| site_path(&issuer, u).ok())
-            .zip(
-                cred["credentialStatus"]["statusListIndex"]
-                    .as_str()
-                    .and_then(|i| i.parse().ok()),
-            )
-            .map(|(rel, i)| (format!("../../{rel}"), i));
-        let text = html::credential(&html::CredentialPage {
-            credential: &cred,
-            learner,
-            issuer_name: &issuer.name,
-            issuer_url: &issuer.url,
-            page_url: &base,
-            json_url: &json_url,
-            revoked_on: award.revoked_at.map(crate::store::format_time),
-            status,
-            qr_svg: &qr_svg(&json_url)?,
-            linkedin: &linkedin(&cred, &issuer, &base),
-        });
-        let picture = bake::picture_of(store, &cred["credentialSubject"]["achievement"])?;
-        site.write(&format!("{dir}/index.html"), text.as_bytes())?;
-        site.write(
-            &format!("{dir}/credential.json"),
-            serde_json::to_string_pretty(&cred)?.as_bytes(),
-        )?;
-        site.write(
-            &format!("{dir}/badge.png"),
-            &bake::png(&award.credential_json, &picture)?,
-        )?;
-        site.write(
-            &format!("{dir}/badge.svg"),
-            bake::svg(&award.credential_json, &picture)?.as_bytes(),
-        )?;
+        let key = ach["id"].as_str().unwrap_or("").to_string();
+        let picture = match pictures.get(&key) {
+            Some(p) => std::sync::Arc::clone(p),
+            None => {
+                let p = bake::picture_of(store, ach)?;
+                pictures.insert(key, std::sync::Arc::clone(&p));
+                p
+            }
+        };
         state.pages.insert(
             page.token.clone(),
             Made {
@@ -336,7 +414,19 @@ pub fn publish(
             },
         );
         report.pages += 1;
+        todo.push(PageJob {
+            token: page.token.clone(),
+            credential_json: award.credential_json,
+            credential: cred,
+            revoked_at: award.revoked_at,
+            learner: learner.map(str::to_string),
+            picture,
+        });
     }
+    // The pages themselves: drawn and written on every core (each is independent).
+    let counts = write_pages(&site, &issuer, todo)?;
+    site.counts.written += counts.written;
+    site.counts.unchanged += counts.unchanged;
     state.achievements = achievements.clone();
     // Pages no credential has any more (a withdrawn one published by an older workspace).
     for d in site.dirs("c")? {

@@ -37,13 +37,23 @@ impl Site {
         Ok(self.root.join(p))
     }
 
-    /// Writes `bytes` at `rel` unless it already holds them.
+    /// Writes `bytes` at `rel` unless it already holds them, and counts it.
     pub fn write(&mut self, rel: &str, bytes: &[u8]) -> Result<()> {
+        if self.put(rel, bytes)? {
+            self.counts.written += 1;
+        } else {
+            self.counts.unchanged += 1;
+        }
+        Ok(())
+    }
+
+    /// Writes `bytes` at `rel` unless it already holds them; says whether it wrote. Takes
+    /// `&self`, so that pages are written from several threads (each its own files).
+    pub fn put(&self, rel: &str, bytes: &[u8]) -> Result<bool> {
         let path = self.path(rel)?;
         let old = std::fs::read(&path).ok();
         if old.as_deref() == Some(bytes) {
-            self.counts.unchanged += 1;
-            return Ok(());
+            return Ok(false);
         }
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
@@ -58,8 +68,7 @@ impl Site {
             std::fs::write(&path, bytes)
                 .with_context(|| format!("cannot write {}", path.display()))?;
         }
-        self.counts.written += 1;
-        Ok(())
+        Ok(true)
     }
 
     /// Removes the folder `rel` if it exists.
