@@ -22,3 +22,4 @@ pub mod sanitize;
 pub mod seam;
 pub mod store;
 pub mod tui;
+pub mod vocabulary;

@@ -138,5 +138,5 @@ fn a_submission_under_someone_elses_claim_cannot_be_decided() {
     mine.assessor = "amir".into();
     assert!(store.submit_assessment(&mine).is_ok());
     let err = store.submit_assessment(&mine).unwrap_err().to_string();
-    assert!(err.contains("already scored"), "{err}");
+    assert!(err.contains("decided already (meets)"), "{err}");
 }

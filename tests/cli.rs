@@ -111,7 +111,7 @@ fn demo_creates_a_realistic_workspace() {
     let cohorts = store.cohorts().unwrap();
     assert_eq!(cohorts.len(), 3);
     assert_eq!(cohorts.iter().map(|c| c.learners).sum::<i64>(), 40);
-    let scored: i64 = cohorts.iter().map(|c| c.scored + c.not_yet).sum();
+    let scored: i64 = cohorts.iter().map(|c| c.meets + c.not_yet).sum();
     assert!(scored > 0, "some submissions are scored");
     assert!(
         cohorts.iter().map(|c| c.new).sum::<i64>() > 0,
@@ -387,7 +387,9 @@ fn every_argument_in_help_has_a_description() {
                     }
                 }
                 // "  -x, --flag <V>  What it is": two spaces part the name from the text.
-                "Arguments:" | "Options:" if item.starts_with(['-', '<']) && !item.contains("  ") => {
+                "Arguments:" | "Options:"
+                    if item.starts_with(['-', '<']) && !item.contains("  ") =>
+                {
                     missing.push(format!("merit {} {item}", path.join(" ")));
                 }
                 _ => {}

@@ -55,7 +55,7 @@ fn a_lead_sends_work_to_second_marking_and_decides_the_disagreement() {
     p.send("y");
     p.wait_text("waits for a second assessor");
     p.send("\r");
-    p.wait_text("2nd marking");
+    p.wait_text("second marking");
     quit(p);
 
     // The other assessor: the queue shows it; it opens blind and editable.
@@ -74,7 +74,7 @@ fn a_lead_sends_work_to_second_marking_and_decides_the_disagreement() {
     let name = target.learner_name.clone();
     p.wait_for("the learner's row under the cursor", |s| {
         s.lines()
-            .any(|l| l.contains(&format!("▶{name}")) && l.contains("needs second marking"))
+            .any(|l| l.contains(&format!("▶{name}")) && l.contains("second marking"))
     });
     p.send("\r");
     let review = p.wait_text("unscored");
@@ -106,7 +106,7 @@ fn a_lead_sends_work_to_second_marking_and_decides_the_disagreement() {
     let told = p.wait_text("a lead decides");
     assert!(told.contains("not yet"), "{told}");
     p.send("\r");
-    p.wait_text("assessors disagree");
+    p.wait_text("disputed");
     p.send("q");
     assert!(p.wait_exit().success());
 

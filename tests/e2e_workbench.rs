@@ -36,10 +36,10 @@ fn open_first_new(p: &mut Pty) {
             && s.lines()
                 .nth(3)
                 .is_some_and(|row| row.contains(" new ") || row.contains("by you"))
-            && s.lines().any(|row| row.contains(" scored "))
+            && s.lines().any(|row| row.contains(" meets "))
             && {
                 let rows: Vec<&str> = s.lines().skip(3).filter(|l| l.contains(" 1 ")).collect();
-                let first_scored = rows.iter().position(|r| r.contains(" scored "));
+                let first_scored = rows.iter().position(|r| r.contains(" meets "));
                 let last_new = rows
                     .iter()
                     .rposition(|r| r.contains(" new ") || r.contains("by you"));
@@ -212,7 +212,7 @@ fn escape_sequences_never_reach_the_terminal() {
 
     let mut p = workbench(&ws, "amir", &[]);
     let queue = p.wait_text("Eve");
-    assert!(queue.contains("Eve ␛␛Red␛ ⟨U+202E⟩gnp.exe"), "{queue}");
+    assert!(queue.contains("Eve ␛␛Red␛ ⟨U+202E⟩gnp"), "{queue}");
     p.send("\r");
     p.wait_text("Rubric:");
     p.send("\t"); // evidence pane: change-log.md

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use clap::Subcommand;
+use merit::vocabulary::Status;
 
 use super::Ctx;
 
@@ -65,20 +66,28 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
     }
     for c in cohorts {
         println!(
-            "{}\t{}\trubric {}\t{} learners\t{} submissions\t{} new\t{} in progress\t{} scored\t{} not yet\t{} second marking\t{} approved\t{} issued\t{} revoked",
+            "{}\t{}\trubric {}\t{} learners\t{} submissions\t{} {}\t{} {}\t{} {}\t{} {}\t{} {}\t{} {}\t{} {}\t{} {}",
             merit::sanitize::line(&c.id),
             merit::sanitize::line(&c.name),
             merit::sanitize::line(&c.rubric_id),
             c.learners,
             c.submissions,
             c.new,
+            Status::New.word(),
             c.in_progress,
-            c.scored,
+            Status::InProgress.word(),
+            c.meets,
+            Status::Meets.word(),
             c.not_yet,
+            Status::NotYet.word(),
             c.second_marking,
+            Status::SecondMarking.word(),
             c.approved,
+            Status::Approved.word(),
             c.issued,
-            c.revoked
+            Status::Issued.word(),
+            c.revoked,
+            Status::Revoked.word()
         );
     }
     Ok(ExitCode::SUCCESS)

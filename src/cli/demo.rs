@@ -88,8 +88,8 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
             summary.learners, summary.submissions, summary.second_attempts, summary.artifacts
         );
         println!(
-            "  {} scored ({} not yet); the rest wait in the queue",
-            summary.scored, summary.not_yet
+            "  {} assessed ({} not yet); the rest wait in the queue",
+            summary.assessed, summary.not_yet
         );
         if summary.second_marking > 0 {
             println!(

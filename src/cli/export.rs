@@ -131,11 +131,11 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
                         .collect();
                     let o = rubric::score(&rubric, &choices);
                     (
-                        asm.decision.clone().unwrap_or_default().replace('_', " "),
+                        status_label(asm.decision.as_deref().unwrap_or("")).to_string(),
                         fmt_num(o.total),
                     )
                 }
-                None => (status.replace('_', " "), String::new()),
+                None => (status_label(status).to_string(), String::new()),
             };
             if assessment.is_some() || award.is_some() {
                 std::fs::create_dir_all(&dir)?;

@@ -37,7 +37,7 @@ pub struct DemoSummary {
     pub learners: usize,
     pub submissions: usize,
     pub artifacts: usize,
-    pub scored: usize,
+    pub assessed: usize,
     pub not_yet: usize,
     pub second_attempts: usize,
     /// Sent to second marking by the lead (one of them with assessors who disagree).
@@ -183,7 +183,7 @@ pub fn create(root: &Path, opts: &DemoOptions, user: &str) -> Result<DemoSummary
             let assessor = ASSESSORS[n / 2 % ASSESSORS.len()];
             let input = assessment(rubric, *sub_id, assessor, l.quality, &mut rng);
             let decision = store.submit_assessment(&input)?;
-            summary.scored += 1;
+            summary.assessed += 1;
             if decision == rubric::Decision::NotYet {
                 summary.not_yet += 1;
                 if rng.bool() {

@@ -125,7 +125,10 @@ fn write_page(
     });
     let files: [(&str, Vec<u8>); 4] = [
         ("index.html", text.into_bytes()),
-        ("credential.json", serde_json::to_string_pretty(cred)?.into_bytes()),
+        (
+            "credential.json",
+            serde_json::to_string_pretty(cred)?.into_bytes(),
+        ),
         ("badge.png", bake::png(&job.credential_json, &job.picture)?),
         (
             "badge.svg",

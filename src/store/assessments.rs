@@ -74,7 +74,7 @@ impl Store {
         }
         if status != "new" && !second {
             bail!(
-                "submission {} is already {}; it cannot be decided again",
+                "submission {} is decided already ({}); it cannot be decided again",
                 a.submission_id,
                 super::status_label(&status)
             );

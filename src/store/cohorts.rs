@@ -17,8 +17,8 @@ pub struct CohortSummary {
     pub submissions: i64,
     pub new: i64,
     pub in_progress: i64,
-    /// Scored and waiting for approval ("meets", not yet approved).
-    pub scored: i64,
+    /// Decided "meets", not approved yet.
+    pub meets: i64,
     pub not_yet: i64,
     pub second_marking: i64,
     pub approved: i64,
@@ -30,12 +30,7 @@ pub struct CohortSummary {
 impl CohortSummary {
     /// Submissions with a decision (meets, approved or not yet).
     pub fn decided(&self) -> i64 {
-        self.scored + self.approved + self.not_yet
-    }
-
-    /// Submissions that meet the rubric, approved or not.
-    pub fn meets(&self) -> i64 {
-        self.scored + self.approved
+        self.meets + self.approved + self.not_yet
     }
 }
 
@@ -148,7 +143,7 @@ impl Store {
                 submissions: r.get(4)?,
                 new: r.get(5)?,
                 in_progress: r.get(6)?,
-                scored: r.get(7)?,
+                meets: r.get(7)?,
                 not_yet: r.get(8)?,
                 second_marking: r.get(9)?,
                 approved: r.get(10)?,

@@ -270,17 +270,7 @@ impl Store {
     }
 }
 
-/// How a status reads to a person.
+/// How a status reads to a person (the one vocabulary: [`crate::vocabulary`]).
 pub fn status_label(status: &str) -> &str {
-    match status {
-        "new" => "new",
-        "in_progress" => "in progress",
-        "scored" => "scored",
-        "second_marking" => "needs second marking",
-        "disputed" => "assessors disagree",
-        "approved" => "approved",
-        "not_yet" => "not yet",
-        "superseded" => "superseded",
-        other => other,
-    }
+    crate::vocabulary::word(status)
 }

@@ -668,7 +668,7 @@ impl App {
                 if let Some(why) = &screen.read_only {
                     self.popups.push(Popup::info(
                         "Read only",
-                        format!("This submission is {why}; you can read it but not score it."),
+                        format!("You can read this submission but not score it: {why}."),
                     ));
                 }
                 self.screens.push(Screen::Review(Box::new(screen)));

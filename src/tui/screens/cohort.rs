@@ -23,6 +23,7 @@ use crate::tui::screens::Outcome;
 use crate::tui::widgets::line_input::{InputEvent, LineInput};
 use crate::tui::widgets::popup::{Approval, ConfirmAction, FieldAction, Popup};
 use crate::tui::widgets::{fit, fit_line, pad};
+use crate::vocabulary::Status;
 
 #[derive(Debug)]
 pub struct CohortScreen {
@@ -455,20 +456,16 @@ impl CohortScreen {
 /// What a row shows as its decision.
 pub fn decision(r: &CohortRow) -> &'static str {
     if r.revoked {
-        return "revoked";
+        return Status::Revoked.word();
     }
     if r.credential_id.is_some() {
-        return "issued";
+        return Status::Issued.word();
     }
-    match r.status.as_str() {
-        "scored" => "meets",
-        "not_yet" => "not yet",
-        "second_marking" => "2nd marking",
-        "approved" => "approved",
-        "in_progress" => "in progress",
-        "new" if !r.assessors.is_empty() => "in progress",
-        "new" => "new",
-        _ => "superseded",
+    match Status::of_stored(&r.status) {
+        Some(Status::SecondMarking) if r.flags.assessors_disagree => Status::Disputed.word(),
+        Some(Status::New) if !r.assessors.is_empty() => Status::InProgress.word(),
+        Some(s) => s.word(),
+        None => Status::Superseded.word(),
     }
 }
 
@@ -490,10 +487,26 @@ struct Cols {
     assessors: usize,
 }
 
+/// The decision column: as wide as the longest status word.
+const DECISION_W: usize = {
+    let mut w = 0;
+    let mut i = 0;
+    while i < crate::vocabulary::ALL.len() {
+        let n = crate::vocabulary::ALL[i].word().len();
+        if n > w {
+            w = n;
+        }
+        i += 1;
+    }
+    w
+};
+/// The attempt column: as wide as its name.
+const ATTEMPT_W: usize = crate::vocabulary::ATTEMPT.len();
+
 impl Cols {
     fn new(width: usize) -> Cols {
-        // ▶ [x]  learner  att  decision(11)  assessors  total(7)  flags
-        let fixed = 1 + 4 + 1 + 4 + 12 + 1 + 8 + 1;
+        // ▶ [x]  learner  attempt  decision  assessors  total(7)  flags
+        let fixed = 1 + 4 + 1 + (ATTEMPT_W + 1) + (DECISION_W + 1) + 1 + 8 + 1;
         let spare = width.saturating_sub(fixed + 18);
         Cols {
             learner: (spare * 3 / 5).clamp(12, 32),
@@ -503,10 +516,10 @@ impl Cols {
 
     fn header(&self) -> String {
         format!(
-            "      {} {:>3} {} {} {:>7} flags",
+            "      {} {} {} {} {:>7} flags",
             pad("learner", self.learner),
-            "try",
-            pad("decision", 11),
+            crate::vocabulary::ATTEMPT,
+            pad("decision", DECISION_W),
             pad("assessor(s)", self.assessors),
             "total"
         )
@@ -517,11 +530,12 @@ impl Cols {
         (
             pad(&fit(&r.learner_name, self.learner), self.learner),
             format!(
-                " {:>3} {} {} {:>7} ",
+                " {:>w$} {} {} {:>7} ",
                 r.attempt,
-                pad(decision(r), 11),
+                pad(decision(r), DECISION_W),
                 pad(&fit(&r.assessors, self.assessors), self.assessors),
-                fit(&total, 7)
+                fit(&total, 7),
+                w = ATTEMPT_W
             ),
         )
     }

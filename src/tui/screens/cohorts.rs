@@ -14,6 +14,7 @@ use crate::tui::keymap::Action;
 use crate::tui::screens::cohort::CohortScreen;
 use crate::tui::screens::{Outcome, Screen};
 use crate::tui::widgets::{fit, fit_line, pad};
+use crate::vocabulary::Status;
 
 #[derive(Debug, Default)]
 pub struct CohortsScreen {
@@ -26,15 +27,15 @@ pub struct CohortsScreen {
 /// The count columns: heading and value.
 type Count = fn(&CohortSummary) -> i64;
 
-const COLUMNS: [(&str, Count); 8] = [
-    ("subm.", |c| c.submissions),
-    ("scored", CohortSummary::decided),
-    ("meets", CohortSummary::meets),
-    ("not yet", |c| c.not_yet),
-    ("2nd mk", |c| c.second_marking),
-    ("apprvd", |c| c.approved),
-    ("issued", |c| c.issued),
-    ("revkd", |c| c.revoked),
+/// The count columns, headed by the statuses' own words (the submissions column first).
+const COLUMNS: [(&str, Count); 7] = [
+    ("submissions", |c| c.submissions),
+    (Status::Meets.word(), |c| c.meets),
+    (Status::NotYet.word(), |c| c.not_yet),
+    (Status::SecondMarking.word(), |c| c.second_marking),
+    (Status::Approved.word(), |c| c.approved),
+    (Status::Issued.word(), |c| c.issued),
+    (Status::Revoked.word(), |c| c.revoked),
 ];
 
 fn col_width(heading: &str) -> usize {

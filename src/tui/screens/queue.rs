@@ -453,6 +453,9 @@ impl QueueScreen {
     }
 }
 
+/// The attempt column: as wide as its name.
+const ATTEMPT_W: usize = crate::vocabulary::ATTEMPT.len();
+
 /// Column widths for the queue table at a given terminal width.
 struct Columns {
     learner: usize,
@@ -464,8 +467,9 @@ struct Columns {
 impl Columns {
     fn new(width: usize, wide: bool) -> Self {
         let (cohort, rubric, status) = if wide { (20, 20, 24) } else { (18, 0, 20) };
-        // marker(1) + learner + ' ' + cohort + ' ' + [rubric + ' '] + att(3) + ' ' + status + ' ' + age(5)
-        let fixed = 1 + 1 + cohort + 1 + if wide { rubric + 1 } else { 0 } + 3 + 1 + status + 1 + 5;
+        // marker(1) + learner + ' ' + cohort + ' ' + [rubric + ' '] + attempt + ' ' + status + ' ' + age(5)
+        let fixed =
+            1 + 1 + cohort + 1 + if wide { rubric + 1 } else { 0 } + ATTEMPT_W + 1 + status + 1 + 5;
         Columns {
             learner: width.saturating_sub(fixed).max(8),
             cohort,
@@ -475,7 +479,14 @@ impl Columns {
     }
 
     fn header(&self) -> String {
-        let (learner, rest) = self.join("learner", "cohort", "rubric", "att", "status", "age");
+        let (learner, rest) = self.join(
+            "learner",
+            "cohort",
+            "rubric",
+            crate::vocabulary::ATTEMPT,
+            "status",
+            "age",
+        );
         format!(" {learner}{rest}")
     }
 
@@ -508,8 +519,8 @@ impl Columns {
             s.push_str(&pad(&fit(rubric, self.rubric), self.rubric));
             s.push(' ');
         }
-        let att = fit(att, 3);
-        s.push_str(&" ".repeat(3usize.saturating_sub(att.width())));
+        let att = fit(att, ATTEMPT_W);
+        s.push_str(&" ".repeat(ATTEMPT_W.saturating_sub(att.width())));
         s.push_str(&att);
         s.push(' ');
         s.push_str(&pad(&fit(status, self.status), self.status));

@@ -107,7 +107,7 @@ impl RubricsScreen {
                         pad("title", title_width(width)),
                         "now",
                         "subm.",
-                        "scored",
+                        "assessed",
                         pad("by", 10),
                         "changed"
                     ),

@@ -1,0 +1,125 @@
+//! The words Merit uses for where a submission stands, and the column names around them:
+//! defined once here, and used by the screens, the CLI's text and `--json` keys, the
+//! registrar's CSV and README. The database keeps its own stored values (`scored` for
+//! "meets"); nothing shows them.
+
+use serde::Serialize;
+
+/// Where a submission (or its credential) stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Waiting for an assessor.
+    New,
+    /// An assessor has started on it.
+    InProgress,
+    /// Decided: it meets the rubric; not approved yet.
+    Meets,
+    /// Decided: not yet (feedback, and a next attempt).
+    NotYet,
+    /// Waiting for a second assessor.
+    SecondMarking,
+    /// The two assessors disagree: a lead decides.
+    Disputed,
+    /// Approved by an issuer; its credential is being signed.
+    Approved,
+    /// Its credential is issued.
+    Issued,
+    /// Its credential was revoked.
+    Revoked,
+    /// Replaced by a later attempt before it was assessed.
+    Superseded,
+}
+
+/// Every status, in the order work moves through them.
+pub const ALL: [Status; 10] = [
+    Status::New,
+    Status::InProgress,
+    Status::Meets,
+    Status::NotYet,
+    Status::SecondMarking,
+    Status::Disputed,
+    Status::Approved,
+    Status::Issued,
+    Status::Revoked,
+    Status::Superseded,
+];
+
+/// The column of a learner's attempt number (1, 2, …).
+pub const ATTEMPT: &str = "attempt";
+
+impl Status {
+    /// The word people read: `new`, `in progress`, `meets`, `not yet`, `second marking`,
+    /// `disputed`, `approved`, `issued`, `revoked`, `superseded`.
+    pub const fn word(self) -> &'static str {
+        match self {
+            Status::New => "new",
+            Status::InProgress => "in progress",
+            Status::Meets => "meets",
+            Status::NotYet => "not yet",
+            Status::SecondMarking => "second marking",
+            Status::Disputed => "disputed",
+            Status::Approved => "approved",
+            Status::Issued => "issued",
+            Status::Revoked => "revoked",
+            Status::Superseded => "superseded",
+        }
+    }
+
+    /// The word as a JSON key or CSV value: the same word, `_` for the space.
+    pub const fn key(self) -> &'static str {
+        match self {
+            Status::InProgress => "in_progress",
+            Status::NotYet => "not_yet",
+            Status::SecondMarking => "second_marking",
+            other => other.word(),
+        }
+    }
+
+    /// The status a stored value means (`scored` is stored for "meets").
+    pub fn of_stored(stored: &str) -> Option<Status> {
+        Some(match stored {
+            "new" => Status::New,
+            "in_progress" => Status::InProgress,
+            // Stored for a submission's status ("scored") and for a decision ("meets").
+            "scored" | "meets" => Status::Meets,
+            "not_yet" => Status::NotYet,
+            "second_marking" => Status::SecondMarking,
+            "disputed" => Status::Disputed,
+            "approved" => Status::Approved,
+            "issued" => Status::Issued,
+            "revoked" => Status::Revoked,
+            "superseded" => Status::Superseded,
+            _ => return None,
+        })
+    }
+}
+
+/// The word for a stored status value (an unknown value as it is).
+pub fn word(stored: &str) -> &str {
+    match Status::of_stored(stored) {
+        Some(s) => s.word(),
+        None => stored,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_status_has_one_word_and_one_key() {
+        let words: std::collections::HashSet<_> = ALL.iter().map(|s| s.word()).collect();
+        let keys: std::collections::HashSet<_> = ALL.iter().map(|s| s.key()).collect();
+        assert_eq!(words.len(), ALL.len());
+        assert_eq!(keys.len(), ALL.len());
+        for s in ALL {
+            assert_eq!(s.key().replace('_', " "), s.word());
+            assert_eq!(
+                serde_json::to_value(s).unwrap(),
+                serde_json::Value::String(s.key().into())
+            );
+        }
+        assert_eq!(word("scored"), "meets");
+    }
+}
