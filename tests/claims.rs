@@ -140,3 +140,37 @@ fn a_submission_under_someone_elses_claim_cannot_be_decided() {
     let err = store.submit_assessment(&mine).unwrap_err().to_string();
     assert!(err.contains("decided already (meets)"), "{err}");
 }
+
+/// The next submission after one is submitted: the oldest new one of the same rubric that
+/// nobody else holds; none when the only one is claimed by someone else.
+#[test]
+fn the_next_submission_is_one_nobody_else_holds() {
+    let (_dir, mut store, id) = workspace();
+    let rubric_id = rubric::parse(rubric::BUNDLED[1].1.as_bytes())
+        .unwrap()
+        .id
+        .value;
+    assert_eq!(
+        store.next_waiting(&rubric_id, "amir", 1800, -1).unwrap(),
+        Some(id)
+    );
+    assert_eq!(
+        store.next_waiting(&rubric_id, "amir", 1800, id).unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .next_waiting("other-rubric", "amir", 1800, -1)
+            .unwrap(),
+        None
+    );
+    store.claim(id, "bea", 1800).unwrap();
+    assert_eq!(
+        store.next_waiting(&rubric_id, "amir", 1800, -1).unwrap(),
+        None
+    );
+    assert_eq!(
+        store.next_waiting(&rubric_id, "bea", 1800, -1).unwrap(),
+        Some(id)
+    );
+}

@@ -318,8 +318,45 @@ fn meets_confirms_then_submits_and_returns_to_the_queue() {
     );
     let e = a.update(Msg::Db(DbReply::Submitted(Ok((Decision::Meets, false)))));
     assert!(a.review().is_none());
-    assert!(matches!(a.popup(), Some(Popup::Message { title, .. }) if title == "Submitted"));
+    assert!(matches!(a.popup(), Some(Popup::Next { title, .. }) if title == "Submitted"));
+    assert_eq!(a.popups.len(), 1, "one box, not two");
     assert!(queue_request(&e).is_some(), "the queue refreshes");
+    // `n` (search's next match elsewhere) does nothing here; Enter asks for the next one of
+    // the same rubric, after this submission.
+    a.update(key('n'));
+    assert!(matches!(a.popup(), Some(Popup::Next { .. })));
+    let e = a.update(code(KeyCode::Enter));
+    assert!(a.popup().is_none());
+    assert!(
+        e.iter().any(
+            |e| matches!(e, Effect::Db(DbRequest::OpenNext { rubric_id, after, .. })
+            if rubric_id == "teaching-practice" && *after == 42)
+        ),
+        "{e:?}"
+    );
+    // Nothing waiting is said, and Esc on the box goes back to the queue.
+    a.update(Msg::Db(DbReply::Notice {
+        title: "Nothing else waiting",
+        text: "No other new submission of teaching-practice waits for an assessor.".into(),
+    }));
+    assert!(
+        matches!(a.popup(), Some(Popup::Message { title, .. }) if title == "Nothing else waiting")
+    );
+}
+
+/// "Not yet" without the comments it needs: the cursor goes to the first criterion missing one.
+#[test]
+fn a_refused_not_yet_moves_the_cursor_to_the_missing_comment() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app(80, 24);
+    open_review(&mut a, review_data(dir.path()));
+    score_all(&mut a, '1');
+    a.update(key('g'));
+    a.update(key('j'));
+    a.update(key('j'));
+    a.update(ctrl('s'));
+    assert!(matches!(a.popup(), Some(Popup::Message { title, .. }) if title == "Feedback needed"));
+    assert_eq!(a.review().unwrap().criterion, 0);
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The assessor's queue: pages of submissions by keyset, never the whole table.
 
 use anyhow::Result;
+use rusqlite::OptionalExtension;
 use rusqlite::{ToSql, params};
 
 use super::{Store, now};
@@ -104,6 +105,29 @@ fn like_pattern(filter: &str) -> String {
 }
 
 impl Store {
+    /// The oldest new submission of rubric `rubric_id` (by its cohort) that `user` could
+    /// take now: not `after`, and not under someone else's live claim.
+    pub fn next_waiting(
+        &self,
+        rubric_id: &str,
+        user: &str,
+        claim_idle_secs: i64,
+        after: i64,
+    ) -> Result<Option<i64>> {
+        let cutoff = now() - claim_idle_secs;
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT s.id FROM submissions s JOIN cohorts c ON c.id = s.cohort_id
+                 WHERE c.rubric_id = ?1 AND s.status = 'new' AND s.id != ?2
+                   AND (s.claimed_by IS NULL OR s.claimed_by = ?3 OR s.claimed_at < ?4)
+                 ORDER BY s.created_at, s.id LIMIT 1",
+                params![rubric_id, after, user, cutoff],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
     /// One page of the queue (superseded attempts are left out).
     pub fn queue_page(&self, q: &QueueQuery) -> Result<Vec<QueueRow>> {
         // The inner query pages over one covering index (see schema migration 2); only the

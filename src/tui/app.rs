@@ -412,6 +412,13 @@ impl App {
                     submission_id,
                 })]
             }
+            ConfirmAction::OpenNext { rubric_id, after } if yes => {
+                vec![Effect::Db(DbRequest::OpenNext {
+                    rubric_id,
+                    after,
+                    claim_idle_secs: self.session.claim_idle_secs,
+                })]
+            }
             ConfirmAction::QuitDuringApproval if yes => {
                 self.quit = true;
                 vec![Effect::CancelApproval]
@@ -688,15 +695,23 @@ impl App {
                 Vec::new()
             }
             DbReply::Submitted(Ok((decision, awaiting_lead))) => {
-                let who = self
+                let (who, rubric_id, after) = self
                     .screens
                     .review()
-                    .map(|r| r.data.learner_name.clone())
+                    .map(|r| {
+                        (
+                            r.data.learner_name.clone(),
+                            r.data.rubric.id.value.clone(),
+                            r.data.submission_id,
+                        )
+                    })
                     .unwrap_or_default();
                 self.screens.close(|s| matches!(s, Screen::Review(_)));
-                self.popups.push(Popup::info(
-                    "Submitted",
-                    if awaiting_lead {
+                // One box: what was decided, and Enter for the next piece of work.
+                self.popups.push(Popup::Next {
+                    title: "Submitted".into(),
+                    next: ConfirmAction::OpenNext { rubric_id, after },
+                    text: if awaiting_lead {
                         format!(
                             "Your decision for {who}: {}. The first assessor decided otherwise, \
                              so a lead decides.",
@@ -705,7 +720,7 @@ impl App {
                     } else {
                         format!("Decision for {who}: {}.", decision.label())
                     },
-                ));
+                });
                 self.queue.refresh(&self.session, self.rows_height())
             }
             DbReply::Submitted(Err(e)) => {
@@ -755,6 +770,10 @@ impl App {
                 Vec::new()
             }
             DbReply::Done => Vec::new(),
+            DbReply::Notice { title, text } => {
+                self.popups.push(Popup::info(title, text));
+                Vec::new()
+            }
             DbReply::Cohorts(Ok(list)) => {
                 if let Some(c) = self.screens.cohorts_mut() {
                     c.loaded(list);

@@ -66,6 +66,13 @@ pub enum DbRequest {
     Release {
         submission_id: i64,
     },
+    /// Open the next submission of `rubric_id` that waits for this assessor (oldest first,
+    /// not `after`); nothing waiting is said.
+    OpenNext {
+        rubric_id: String,
+        after: i64,
+        claim_idle_secs: i64,
+    },
     RubricOverview,
     OpenRubric {
         rubric_id: String,

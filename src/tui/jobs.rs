@@ -52,6 +52,26 @@ pub fn handle(store: &mut Store, user: &str, is_lead: bool, req: DbRequest) -> D
                 .map(Box::new)
                 .map_err(err),
         ),
+        DbRequest::OpenNext {
+            rubric_id,
+            after,
+            claim_idle_secs,
+        } => match store.next_waiting(&rubric_id, user, claim_idle_secs, after) {
+            Ok(Some(id)) => DbReply::Opened(
+                store
+                    .open_review(id, user, claim_idle_secs)
+                    .map(Box::new)
+                    .map_err(err),
+            ),
+            Ok(None) => DbReply::Notice {
+                title: "Nothing else waiting",
+                text: format!(
+                    "No other new submission of {} waits for an assessor.",
+                    crate::sanitize::line(&rubric_id)
+                ),
+            },
+            Err(e) => DbReply::Opened(Err(err(e))),
+        },
         // The assessor is always the session's user, whatever the screen sent.
         DbRequest::SaveDraft(mut a) => {
             a.assessor = user.to_string();

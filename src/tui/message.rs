@@ -101,6 +101,11 @@ pub enum DbReply {
         title: String,
         lines: Vec<(char, String)>,
     },
+    /// A note to show (nothing went wrong, nothing to do).
+    Notice {
+        title: &'static str,
+        text: String,
+    },
     Done,
 }
 

@@ -392,10 +392,15 @@ impl CohortScreen {
         ])];
         let to_issue = self.rows.iter().filter(|r| r.can_issue().is_ok()).count();
         let flagged = self.rows.iter().filter(|r| r.flags.any()).count();
+        // The id the CLI takes (`approve --submission`, `second-mark`), as plain text to copy.
+        let current = self
+            .current()
+            .map(|r| format!(" submission {} ·", r.submission_id))
+            .unwrap_or_default();
         lines.push(Line::styled(
             fit(
                 &format!(
-                    " {} of {} shown · {to_issue} ready · {flagged} flagged · {} selected · {} (t switches)",
+                    "{current} {} of {} shown · {to_issue} ready · {flagged} flagged · {} selected · {} (t switches)",
                     self.visible.len(),
                     self.rows.len(),
                     self.selection.len(),

@@ -446,7 +446,7 @@ impl ReviewScreen {
             ));
         };
         if decision == Decision::NotYet {
-            let missing: Vec<String> = o
+            let missing_ids: Vec<&str> = o
                 .shortfalls
                 .iter()
                 .filter(|s| {
@@ -454,9 +454,24 @@ impl ReviewScreen {
                         .get(&s.criterion)
                         .is_none_or(|c| c.trim().is_empty())
                 })
-                .filter_map(|s| self.data.rubric.criterion(&s.criterion))
+                .map(|s| s.criterion.as_str())
+                .collect();
+            let missing: Vec<String> = missing_ids
+                .iter()
+                .filter_map(|id| self.data.rubric.criterion(id))
                 .map(|c| c.title.value.clone())
                 .collect();
+            // The cursor goes to the first criterion that needs its comment.
+            if let Some(i) = missing_ids.first().and_then(|id| {
+                self.data
+                    .rubric
+                    .criteria
+                    .iter()
+                    .position(|c| c.id.value == *id)
+            }) {
+                self.criterion = i;
+                self.focus = Pane::Rubric;
+            }
             if !missing.is_empty() {
                 return Outcome::Popup(Popup::error(
                     "Feedback needed",
@@ -505,7 +520,8 @@ impl ReviewScreen {
             Span::styled(" Merit ", theme.selected()),
             Span::styled(format!(" {}", self.data.learner_name), theme.title()),
             Span::raw(format!(
-                " · {} · attempt {} · {} v{}{ro}",
+                " · submission {} · {} · attempt {} · {} v{}{ro}",
+                self.data.submission_id,
                 self.data.cohort_name,
                 self.data.attempt,
                 self.data.rubric.title.value,

@@ -83,6 +83,8 @@ pub enum ConfirmAction {
     SecondMarking(i64),
     /// Quit although an approval is running (it stops after the batch in hand).
     QuitDuringApproval,
+    /// Open the next submission of this rubric waiting to be assessed (after this one).
+    OpenNext { rubric_id: String, after: i64 },
 }
 
 /// A one-line prompt (a rubric field, a reason, a passphrase). A problem with what was
@@ -169,6 +171,12 @@ pub enum Popup {
     Picker(Picker),
     Field(Box<Field>),
     Pager(Pager),
+    /// Done: Enter goes on to `next` (the next piece of work), Esc back.
+    Next {
+        title: String,
+        text: String,
+        next: ConfirmAction,
+    },
 }
 
 pub enum PopupOutcome {
@@ -216,6 +224,12 @@ impl Popup {
             // being typed when it appeared does not close it and run as commands.
             Popup::Message { .. } => match k.code {
                 KeyCode::Esc | KeyCode::Enter => PopupOutcome::Close,
+                _ if ctrl_c => PopupOutcome::Close,
+                _ => PopupOutcome::Stay,
+            },
+            Popup::Next { next, .. } => match k.code {
+                KeyCode::Enter => PopupOutcome::Confirmed(next.clone()),
+                KeyCode::Esc => PopupOutcome::Close,
                 _ if ctrl_c => PopupOutcome::Close,
                 _ => PopupOutcome::Stay,
             },
@@ -300,6 +314,18 @@ impl Popup {
     pub fn draw(&self, f: &mut Frame<'_>, area: Rect, theme: Theme) {
         match self {
             Popup::Help(mode) => help(f, area, *mode, theme),
+            Popup::Next { title, text, .. } => {
+                let mut lines: Vec<Line<'static>> = text
+                    .split('\n')
+                    .map(|l| Line::raw(sanitize::line(l)))
+                    .collect();
+                lines.push(Line::raw(""));
+                lines.push(Line::styled(
+                    "Enter: the next submission of this rubric · Esc: the queue",
+                    theme.dim(),
+                ));
+                boxed(f, area, title, theme.title(), lines, 64);
+            }
             Popup::Message { title, text, error } => {
                 let style = if *error { theme.bad() } else { theme.title() };
                 let mut lines: Vec<Line<'static>> = text
