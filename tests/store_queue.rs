@@ -188,3 +188,25 @@ fn by_name_sorted(rows: &[QueueRow]) -> Vec<QueueRow> {
     v.sort_by_key(|r| key(QueueSort::Cohort, r));
     v
 }
+
+/// The counts follow the filter: the same submissions the rows show.
+#[test]
+fn counts_follow_the_filter() {
+    let (_d, mut store) = workspace();
+    let total = |c: &[(String, i64)]| c.iter().map(|(_, n)| n).sum::<i64>();
+    assert_eq!(total(&store.queue_counts(1800, "").unwrap()), 3 * 83);
+    assert_eq!(total(&store.queue_counts(1800, "learner 1 4").unwrap()), 11);
+    assert_eq!(
+        total(&store.queue_counts(1800, "data-cleaning").unwrap()),
+        83
+    );
+    let id = walk_forward(&store, QueueSort::Age, "learner 1 40")[0].id;
+    store.claim(id, "bea", 1800).unwrap();
+    let c = store.queue_counts(1800, "learner 1 40").unwrap();
+    assert!(c.contains(&("in_progress".to_string(), 1)), "{c:?}");
+    assert!(c.contains(&("new".to_string(), 0)), "{c:?}");
+    assert_eq!(
+        total(&store.queue_counts(1800, "nobody-matches").unwrap()),
+        0
+    );
+}

@@ -605,3 +605,35 @@ fn f1_opens_help_everywhere() {
     a.update(code(KeyCode::F(1)));
     assert!(matches!(a.popup(), Some(Popup::Help(Mode::Cohorts))));
 }
+
+/// The count line says what the filter matches and never cuts a count in half at 80 columns.
+#[test]
+fn the_count_line_fits_and_follows_the_filter() {
+    let mut a = queue_app(80, 24, 20);
+    a.update(Msg::Db(DbReply::Counts(vec![
+        ("new".into(), 61_204),
+        ("in_progress".into(), 12),
+        ("scored".into(), 30_110),
+        ("second_marking".into(), 1_234),
+        ("not_yet".into(), 8_674),
+        ("approved".into(), 999_999),
+    ])));
+    let screen = render(&a);
+    let line = screen.lines().nth(1).unwrap().trim_matches('"').trim_end();
+    assert!(line.contains("submissions · 61204 new"), "{line}");
+    assert!(line.ends_with(" · …"), "{line}");
+    a.update(key('/'));
+    let e = a.update(key('x'));
+    assert!(
+        e.iter()
+            .any(|e| matches!(e, Effect::Db(DbRequest::Counts { filter, .. }) if filter == "x")),
+        "{e:?}"
+    );
+    assert!(
+        render(&a)
+            .lines()
+            .nth(1)
+            .unwrap()
+            .contains("match the filter")
+    );
+}

@@ -203,18 +203,31 @@ impl Store {
     }
 
     /// Submissions per status for the queue header; live claims count as "in progress".
-    pub fn queue_counts(&self, claim_idle_secs: i64) -> Result<Vec<(String, i64)>> {
-        // Both counts read only indexes: status from `submissions_by_status`, live claims
-        // from the partial index of claimed submissions.
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT status, COUNT(*) FROM submissions WHERE status != 'superseded' GROUP BY status",
-        )?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+    /// Submissions per status, of those `filter` matches (all when it is empty), live claims
+    /// on new work counted as in progress.
+    pub fn queue_counts(&self, claim_idle_secs: i64, filter: &str) -> Result<Vec<(String, i64)>> {
+        // Unfiltered, both counts read only indexes: status from `submissions_by_status`, live
+        // claims from the partial index of claimed submissions.
+        let pattern = like_pattern(&filter.to_lowercase());
+        let filtered = !filter.trim().is_empty();
+        let cond = if filtered {
+            " AND search LIKE ?1 ESCAPE '\\'"
+        } else {
+            " AND ?1 IS NOT NULL"
+        };
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT status, COUNT(*) FROM submissions WHERE status != 'superseded'{cond} GROUP BY status"
+        ))?;
+        let rows = stmt.query_map([&pattern], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })?;
         let mut counts: Vec<(String, i64)> = rows.collect::<Result<_, _>>()?;
         let claimed: i64 = self.conn.query_row(
-            "SELECT COUNT(*) FROM submissions
-             WHERE claimed_by IS NOT NULL AND claimed_at >= ?1 AND status = 'new'",
-            params![now() - claim_idle_secs],
+            &format!(
+                "SELECT COUNT(*) FROM submissions
+                 WHERE claimed_by IS NOT NULL AND claimed_at >= ?2 AND status = 'new'{cond}"
+            ),
+            params![pattern, now() - claim_idle_secs],
             |r| r.get(0),
         )?;
         if claimed > 0 {

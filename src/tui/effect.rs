@@ -49,8 +49,10 @@ pub enum DbRequest {
         query: QueueQuery,
         mode: PageMode,
     },
+    /// The queue's counts per status, of the submissions the filter matches.
     Counts {
         claim_idle_secs: i64,
+        filter: String,
     },
     Open {
         submission_id: i64,

@@ -40,9 +40,14 @@ pub fn handle(store: &mut Store, user: &str, is_lead: bool, req: DbRequest) -> D
                 .map_err(err),
             cohort_id,
         },
-        DbRequest::Counts { claim_idle_secs } => {
-            DbReply::Counts(store.queue_counts(claim_idle_secs).unwrap_or_default())
-        }
+        DbRequest::Counts {
+            claim_idle_secs,
+            filter,
+        } => DbReply::Counts(
+            store
+                .queue_counts(claim_idle_secs, &filter)
+                .unwrap_or_default(),
+        ),
         DbRequest::Open {
             submission_id,
             claim_idle_secs,

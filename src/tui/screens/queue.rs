@@ -106,12 +106,11 @@ impl QueueScreen {
         };
         let limit = (height * 2).max(CHUNK);
         let mut out = vec![self.request(session, from, mode, limit)];
-        // Counts do not depend on the filter or the order; they change when work is done.
-        if keep.is_some() || !self.loaded {
-            out.push(Effect::Db(DbRequest::Counts {
-                claim_idle_secs: session.claim_idle_secs,
-            }));
-        }
+        // Counts follow the filter (not the order); they change when work is done too.
+        out.push(Effect::Db(DbRequest::Counts {
+            claim_idle_secs: session.claim_idle_secs,
+            filter: self.filter.text(),
+        }));
         out
     }
 
@@ -387,7 +386,7 @@ impl QueueScreen {
                 self.sort.label()
             )),
         ]));
-        lines.push(Line::styled(self.counts_line(), theme.dim()));
+        lines.push(Line::styled(self.counts_line(width), theme.dim()));
         let wide = width >= 100;
         let cols = Columns::new(width, wide);
         lines.push(Line::styled(cols.header(), theme.title()));
@@ -428,7 +427,8 @@ impl QueueScreen {
         f.render_widget(Paragraph::new(lines), area);
     }
 
-    fn counts_line(&self) -> String {
+    /// The counts that fit in `width` columns: whole parts only, `…` for the ones left out.
+    fn counts_line(&self, width: usize) -> String {
         let order = [
             "new",
             "in_progress",
@@ -449,7 +449,23 @@ impl QueueScreen {
             .filter(|s| **s == "new" || count(s) > 0)
             .map(|s| format!("{} {}", count(s), status_label(s)))
             .collect();
-        format!(" {total} submissions · {}", parts.join(" · "))
+        let what = if self.filter.is_empty() {
+            "submissions"
+        } else {
+            "match the filter"
+        };
+        let mut line = format!(" {total} {what}");
+        for (i, p) in parts.iter().enumerate() {
+            let more = i + 1 < parts.len();
+            let room = width.saturating_sub(if more { 4 } else { 0 });
+            if line.width() + 3 + p.width() > room {
+                line.push_str(" · …");
+                break;
+            }
+            line.push_str(" · ");
+            line.push_str(p);
+        }
+        line
     }
 }
 
