@@ -105,8 +105,10 @@ fn a_lead_sends_work_to_second_marking_and_decides_the_disagreement() {
     p.send("y");
     let told = p.wait_text("a lead decides");
     assert!(told.contains("not yet"), "{told}");
-    p.send("\r");
-    p.wait_text("disputed");
+    p.send("\x1b");
+    p.wait_for("the queue", |s| {
+        !s.contains("Enter: the next submission") && s.contains("disputed")
+    });
     p.send("q");
     assert!(p.wait_exit().success());
 

@@ -98,7 +98,11 @@ fn score_a_submission_entirely_by_keystrokes() {
     p.wait_text("Submit the decision?");
     p.send("y");
     p.wait_text("Submitted");
-    p.send("\r");
+    // Esc: back to the queue (Enter would open the next submission of the rubric).
+    p.send("\x1b");
+    p.wait_for("the box to close", |s| {
+        !s.contains("Enter: the next submission")
+    });
     p.send("q");
     let status = p.wait_exit();
     assert!(status.success(), "exit {status:?}");
