@@ -95,6 +95,15 @@ impl Status {
     }
 }
 
+impl Status {
+    /// The status a person typed: its word, its key, or the word with `-` for the space
+    /// (`status:not-yet`), in any case.
+    pub fn parse(typed: &str) -> Option<Status> {
+        let t = typed.trim().to_lowercase().replace(['-', '_'], " ");
+        ALL.into_iter().find(|s| s.word() == t)
+    }
+}
+
 /// The word for a stored status value (an unknown value as it is).
 pub fn word(stored: &str) -> &str {
     match Status::of_stored(stored) {

@@ -210,3 +210,34 @@ fn counts_follow_the_filter() {
         0
     );
 }
+
+/// Filter tokens: `status:`, `assessor:`, `cohort:`, `rubric:` and plain words together.
+#[test]
+fn filter_tokens_narrow_by_status_assessor_cohort_and_rubric() {
+    let (_d, mut store) = workspace();
+    let rows = |store: &Store, f: &str| walk_forward(store, QueueSort::Age, f);
+    assert_eq!(rows(&store, "cohort:c1").len(), 83);
+    assert_eq!(rows(&store, "rubric:data-cleaning").len(), 83);
+    assert_eq!(rows(&store, "rubric:data-cleaning cohort:c0").len(), 0);
+    assert_eq!(rows(&store, "status:new").len(), 3 * 83);
+    assert_eq!(rows(&store, "status:new cohort:c2 learner 2 4").len(), 11);
+    let id = rows(&store, "cohort:c0 learner 0 7")[0].id;
+    store.claim(id, "bea", 1800).unwrap();
+    assert_eq!(rows(&store, "assessor:bea").len(), 1);
+    assert_eq!(rows(&store, "status:in-progress").len(), 1);
+    assert_eq!(rows(&store, "STATUS:In_Progress assessor:bea")[0].id, id);
+    assert_eq!(rows(&store, "status:new").len(), 3 * 83 - 1);
+    assert_eq!(rows(&store, "assessor:amir").len(), 0);
+    assert_eq!(rows(&store, "status:meets").len(), 0);
+    // The counts take the same filter.
+    let total: i64 = store
+        .queue_counts(1800, "assessor:bea")
+        .unwrap()
+        .iter()
+        .map(|(_, n)| n)
+        .sum();
+    assert_eq!(total, 1);
+    let f = merit::store::QueueFilter::parse("status:maybe colour:red  Ada  Lovelace");
+    assert_eq!(f.text, "Ada Lovelace");
+    assert_eq!(f.unknown, ["status:maybe", "colour:red"]);
+}

@@ -674,3 +674,26 @@ fn the_cohort_filter_takes_readline_keys() {
     a.update(ctrl('c'));
     assert!(a.quit, "Ctrl-C quits, it does not type");
 }
+
+/// The cohort view's filter speaks the queue's tokens: `status:` (the decision word),
+/// `assessor:`, and text.
+#[test]
+fn the_cohort_filter_takes_status_and_assessor_tokens() {
+    let mut a = cohort_app(80, 24);
+    a.update(key('/'));
+    a.update(Msg::Paste("status:meets".into()));
+    // Amara, Chen, Dagny, Farah, Ifeoma, Jonas (attempt 2).
+    assert_eq!(a.cohort().unwrap().visible.len(), 6);
+    a.update(Msg::Paste(" assessor:bea".into()));
+    // Dagny (amir, bea), Farah, Ifeoma.
+    assert_eq!(a.cohort().unwrap().visible.len(), 3);
+    a.update(ctrl('u'));
+    a.update(Msg::Paste("status:issued".into()));
+    assert_eq!(a.cohort().unwrap().visible.len(), 1);
+    a.update(ctrl('u'));
+    a.update(Msg::Paste("status:not-yet kofi".into()));
+    assert_eq!(a.cohort().unwrap().visible.len(), 1);
+    a.update(ctrl('u'));
+    a.update(Msg::Paste("cohort:appsec-2026-1".into()));
+    assert_eq!(a.cohort().unwrap().visible.len(), 0);
+}

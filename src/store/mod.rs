@@ -31,7 +31,7 @@ pub use assessments::{AssessmentInput, CriterionScore};
 pub use audit::{AuditEntry, AuditReport};
 pub use awards::{Award, AwardSource, IssueSource, SharedPart, SignedAward, share_parts};
 pub use cohorts::{CohortRow, CohortSummary, Flags};
-pub use queue::{PageFrom, QueueQuery, QueueRow, QueueSort};
+pub use queue::{PageFrom, QueueFilter, QueueQuery, QueueRow, QueueSort};
 pub use review::{ReviewData, SavedAssessment, status_label};
 pub use rubrics::{EDIT_PRESENCE_SECS, RubricImport, RubricOverview, RubricVersion, VersionUse};
 pub use schema::latest as schema_version;

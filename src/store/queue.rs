@@ -92,6 +92,104 @@ pub struct QueueQuery {
     pub claim_idle_secs: i64,
 }
 
+/// A queue filter as typed: `status:WORD`, `assessor:NAME`, `cohort:ID` and `rubric:ID`
+/// tokens (each at most once; the last wins), and the rest as text matched against the
+/// learner's name and id, the cohort and the rubric.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct QueueFilter {
+    pub text: String,
+    pub status: Option<crate::vocabulary::Status>,
+    pub assessor: Option<String>,
+    pub cohort: Option<String>,
+    pub rubric: Option<String>,
+    /// Tokens not understood (`colour:red`, `status:maybe`), for the screen to point out.
+    pub unknown: Vec<String>,
+}
+
+impl QueueFilter {
+    pub fn parse(typed: &str) -> QueueFilter {
+        let mut f = QueueFilter::default();
+        let mut text: Vec<&str> = Vec::new();
+        for word in typed.split_whitespace() {
+            match word.split_once(':') {
+                Some((k, v)) if !v.is_empty() => match k.to_lowercase().as_str() {
+                    "status" => match crate::vocabulary::Status::parse(v) {
+                        Some(s) => f.status = Some(s),
+                        None => f.unknown.push(word.to_string()),
+                    },
+                    "assessor" => f.assessor = Some(v.to_string()),
+                    "cohort" => f.cohort = Some(v.to_string()),
+                    "rubric" => f.rubric = Some(v.to_string()),
+                    _ => f.unknown.push(word.to_string()),
+                },
+                _ => text.push(word),
+            }
+        }
+        f.text = text.join(" ");
+        f
+    }
+
+    /// SQL conditions on `submissions s` (each starting ` AND`), with their parameters
+    /// numbered from `?{next}`; `?1` is the claim cutoff.
+    fn sql(&self, next: usize) -> (String, Vec<Box<dyn ToSql>>) {
+        use crate::vocabulary::Status;
+        let mut sql = String::new();
+        let mut args: Vec<Box<dyn ToSql>> = Vec::new();
+        let param = |v: Box<dyn ToSql>, args: &mut Vec<Box<dyn ToSql>>| {
+            args.push(v);
+            format!("?{}", next + args.len() - 1)
+        };
+        if !self.text.is_empty() {
+            let p = param(Box::new(like_pattern(&self.text.to_lowercase())), &mut args);
+            sql.push_str(&format!(" AND s.search LIKE {p} ESCAPE '\\'"));
+        }
+        if let Some(c) = &self.cohort {
+            let p = param(Box::new(c.clone()), &mut args);
+            sql.push_str(&format!(" AND s.cohort_id = {p}"));
+        }
+        if let Some(r) = &self.rubric {
+            let p = param(Box::new(r.clone()), &mut args);
+            sql.push_str(&format!(
+                " AND s.cohort_id IN (SELECT id FROM cohorts WHERE rubric_id = {p})"
+            ));
+        }
+        if let Some(a) = &self.assessor {
+            let p = param(Box::new(a.clone()), &mut args);
+            sql.push_str(&format!(
+                " AND (EXISTS (SELECT 1 FROM assessments a WHERE a.submission_id = s.id
+                       AND a.assessor = {p})
+                       OR (s.claimed_by = {p} AND s.claimed_at >= ?1))"
+            ));
+        }
+        let submitted = "(SELECT COUNT(*) FROM assessments a WHERE a.submission_id = s.id \
+                         AND a.state = 'submitted')";
+        let awarded = "EXISTS (SELECT 1 FROM awards w WHERE w.submission_id = s.id";
+        if let Some(st) = self.status {
+            sql.push_str(&match st {
+                Status::New => {
+                    " AND s.status = 'new' AND (s.claimed_by IS NULL OR s.claimed_at < ?1)".into()
+                }
+                Status::InProgress => " AND (s.status = 'in_progress' OR (s.status = 'new' \
+                     AND s.claimed_by IS NOT NULL AND s.claimed_at >= ?1))"
+                    .into(),
+                Status::Meets => " AND s.status = 'scored'".into(),
+                Status::NotYet => " AND s.status = 'not_yet'".into(),
+                Status::SecondMarking => {
+                    format!(" AND s.status = 'second_marking' AND {submitted} < 2")
+                }
+                Status::Disputed => {
+                    format!(" AND s.status = 'second_marking' AND {submitted} >= 2")
+                }
+                Status::Approved => format!(" AND s.status = 'approved' AND NOT {awarded})"),
+                Status::Issued => format!(" AND {awarded} AND w.revoked_at IS NULL)"),
+                Status::Revoked => format!(" AND {awarded} AND w.revoked_at IS NOT NULL)"),
+                Status::Superseded => " AND s.status = 'superseded'".into(),
+            });
+        }
+        (sql, args)
+    }
+}
+
 fn like_pattern(filter: &str) -> String {
     let mut p = String::from("%");
     for c in filter.trim().chars() {
@@ -136,10 +234,9 @@ impl Store {
             String::from("SELECT s.id FROM submissions s WHERE s.status != 'superseded'");
         let cutoff = now() - q.claim_idle_secs;
         let mut args: Vec<Box<dyn ToSql>> = vec![Box::new(cutoff)];
-        if !q.filter.trim().is_empty() {
-            inner.push_str(" AND s.search LIKE ?2 ESCAPE '\\'");
-            args.push(Box::new(like_pattern(&q.filter.to_lowercase())));
-        }
+        let (cond, filter_args) = QueueFilter::parse(&q.filter).sql(2);
+        inner.push_str(&cond);
+        args.extend(filter_args);
         let (anchor, cmp, desc) = match &q.from {
             PageFrom::Start => (None, "", false),
             PageFrom::End => (None, "", true),
@@ -208,26 +305,24 @@ impl Store {
     pub fn queue_counts(&self, claim_idle_secs: i64, filter: &str) -> Result<Vec<(String, i64)>> {
         // Unfiltered, both counts read only indexes: status from `submissions_by_status`, live
         // claims from the partial index of claimed submissions.
-        let pattern = like_pattern(&filter.to_lowercase());
-        let filtered = !filter.trim().is_empty();
-        let cond = if filtered {
-            " AND search LIKE ?1 ESCAPE '\\'"
-        } else {
-            " AND ?1 IS NOT NULL"
-        };
+        let (cond, filter_args) = QueueFilter::parse(filter).sql(2);
+        let mut args: Vec<Box<dyn ToSql>> = vec![Box::new(now() - claim_idle_secs)];
+        args.extend(filter_args);
+        let refs: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT status, COUNT(*) FROM submissions WHERE status != 'superseded'{cond} GROUP BY status"
+            "SELECT s.status, COUNT(*) FROM submissions s
+             WHERE s.status != 'superseded' AND ?1 IS NOT NULL{cond} GROUP BY s.status"
         ))?;
-        let rows = stmt.query_map([&pattern], |r| {
+        let rows = stmt.query_map(refs.as_slice(), |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
         })?;
         let mut counts: Vec<(String, i64)> = rows.collect::<Result<_, _>>()?;
         let claimed: i64 = self.conn.query_row(
             &format!(
-                "SELECT COUNT(*) FROM submissions
-                 WHERE claimed_by IS NOT NULL AND claimed_at >= ?2 AND status = 'new'{cond}"
+                "SELECT COUNT(*) FROM submissions s
+                 WHERE s.claimed_by IS NOT NULL AND s.claimed_at >= ?1 AND s.status = 'new'{cond}"
             ),
-            params![pattern, now() - claim_idle_secs],
+            refs.as_slice(),
             |r| r.get(0),
         )?;
         if claimed > 0 {

@@ -107,12 +107,23 @@ impl CohortScreen {
     }
 
     fn refilter(&mut self, keep: Option<i64>) {
-        let needle = self.filter.text().to_lowercase();
+        // The queue's filter language: `status:`, `assessor:`, `cohort:` tokens and text.
+        let f = crate::store::QueueFilter::parse(&self.filter.text());
+        let needle = f.text.to_lowercase();
+        let cohort_ok = f.cohort.as_ref().is_none_or(|c| *c == self.cohort.id)
+            && f.rubric.as_ref().is_none_or(|r| *r == self.cohort.rubric_id);
         self.visible = self
             .rows
             .iter()
             .enumerate()
-            .filter(|(_, r)| needle.is_empty() || haystack(r).contains(&needle))
+            .filter(|(_, r)| {
+                cohort_ok
+                    && (needle.is_empty() || haystack(r).contains(&needle))
+                    && f.status.is_none_or(|s| decision(r) == s.word())
+                    && f.assessor.as_ref().is_none_or(|a| {
+                        r.assessors.split(", ").any(|x| x.eq_ignore_ascii_case(a))
+                    })
+            })
             .map(|(i, _)| i)
             .collect();
         self.cursor = keep
