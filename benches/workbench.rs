@@ -312,6 +312,16 @@ fn measure(ws: &Path) -> anyhow::Result<()> {
     }
     stats("filter keystroke (query + draw)", &mut filter);
 
+    // Tokens: each keystroke of `status:new assessor:bea` re-runs the page and the counts.
+    let mut tokens = Vec::new();
+    for c in "status:new assessor:bea".chars() {
+        tokens.push(h.key(KeyCode::Char(c)).0);
+    }
+    for _ in 0..23 {
+        tokens.push(h.key(KeyCode::Backspace).0);
+    }
+    stats("filter keystroke with tokens (query + counts + draw)", &mut tokens);
+
     // The UI thread's share: a keystroke without the database work (as in the real loop,
     // where queries run on the database thread).
     let mut ui = Vec::new();
