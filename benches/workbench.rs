@@ -320,7 +320,10 @@ fn measure(ws: &Path) -> anyhow::Result<()> {
     for _ in 0..23 {
         tokens.push(h.key(KeyCode::Backspace).0);
     }
-    stats("filter keystroke with tokens (query + counts + draw)", &mut tokens);
+    stats(
+        "filter keystroke with tokens (query + counts + draw)",
+        &mut tokens,
+    );
 
     // The UI thread's share: a keystroke without the database work (as in the real loop,
     // where queries run on the database thread).

@@ -40,7 +40,7 @@ fn an_issuer_approves_a_demo_cohort_and_every_credential_verifies() {
     // The demo's own user is an issuer.
     let mut p = data_cohort_view(&w, "you", 80, 24);
     p.wait_text(&format!("{expected} ready"));
-    p.send("a");
+    p.send("*");
     p.wait_text(&format!("{expected} selected"));
     p.send("A");
     let preview = p.wait_text("Preview");

@@ -143,7 +143,7 @@ fn selected(a: &App) -> Vec<i64> {
 /// Every meeting row selected with `a`, plus a not-yet and a flagged one by hand.
 fn selecting_app(w: u16, h: u16) -> App {
     let mut a = cohort_app(w, h);
-    a.update(key('a'));
+    a.update(key('*'));
     a.update(key('j')); // Bilal Haddad, not yet
     a.update(key(' '));
     a.update(key('j')); // past Chen, to Dagny (assessors disagree)
@@ -231,7 +231,7 @@ fn approval_progress() {
 #[test]
 fn space_and_a_select_and_the_filter_narrows() {
     let mut a = cohort_app(80, 24);
-    a.update(key('a'));
+    a.update(key('*'));
     // Only clean meeting work without a credential: not the disagreement, the missing
     // evidence, the issued or revoked ones, the not-yet or new ones.
     assert_eq!(selected(&a), vec![1, 3, 9, 11]);
@@ -244,7 +244,7 @@ fn space_and_a_select_and_the_filter_narrows() {
     }
     a.update(code(KeyCode::Enter));
     assert_eq!(a.cohort().unwrap().visible.len(), 1);
-    a.update(key('a'));
+    a.update(key('*'));
     assert_eq!(selected(&a), vec![9]);
     // Space toggles the row under the cursor.
     a.update(key(' '));
@@ -312,7 +312,7 @@ fn the_preview_counts_what_will_be_issued_returned_and_excluded() {
 fn only_issuers_approve_and_only_with_an_issuer_key() {
     let mut a = cohort_app(80, 24);
     a.session.is_issuer = false;
-    a.update(key('a'));
+    a.update(key('*'));
     a.update(key('A'));
     let Some(Popup::Message { title, error, .. }) = a.popup() else {
         panic!("an error");

@@ -301,7 +301,7 @@ fn add_move_and_delete_criteria() {
     validate_now(&mut a, &e);
     let r = rubric::parse(editor(&a).text().as_bytes()).unwrap();
     assert_eq!(r.criteria[1].id.value, "checking-learning");
-    a.update(key('d'));
+    a.update(key('D'));
     assert!(matches!(
         a.popup(),
         Some(Popup::Confirm {
@@ -383,7 +383,7 @@ fn rubrics_screen_compares_any_two_versions() {
     );
     // History asks the database for every version's changes.
     a.update(code(KeyCode::Esc));
-    let e = a.update(key('h'));
+    let e = a.update(key('H'));
     assert!(
         e.iter()
             .any(|e| matches!(e, Effect::Db(DbRequest::RubricHistory { .. })))

@@ -12,7 +12,7 @@ use merit::tui::message::Msg;
 use merit::tui::message::{DbReply, PageMode};
 use merit::tui::screens::queue::{CHUNK, MAX_ROWS};
 use merit::tui::widgets::popup::Popup;
-use ratatui::crossterm::event::KeyCode;
+use ratatui::crossterm::event::{KeyCode, KeyModifiers};
 
 fn queue_request(effects: &[Effect]) -> Option<(&PageFrom, PageMode, String)> {
     effects.iter().find_map(|e| match e {
@@ -527,7 +527,7 @@ fn release_needs_a_lead_for_someone_elses_claim() {
         a.queue.selected_row().unwrap().claimed_by.as_deref(),
         Some("bea")
     );
-    let e = a.update(key('R'));
+    let e = a.update(key('U'));
     assert!(e.is_empty());
     assert!(matches!(
         a.popup(),
@@ -535,11 +535,47 @@ fn release_needs_a_lead_for_someone_elses_claim() {
     ));
     a.update(code(KeyCode::Esc));
     a.session.is_lead = true;
-    let e = a.update(key('R'));
+    // Releasing asks first, and says what becomes of bea's draft.
+    let e = a.update(key('U'));
+    assert!(e.is_empty());
+    assert!(
+        matches!(a.popup(), Some(Popup::Confirm { text, .. }) if text.contains("bea's draft stays saved"))
+    );
+    let e = a.update(key('y'));
     assert!(
         e.iter()
             .any(|e| matches!(e, Effect::Db(DbRequest::Release { submission_id: 4 })))
     );
+}
+
+/// Each key means one thing: R revokes (cohort view) and no longer releases a claim in the
+/// queue; h moves left or a level down and no longer opens history (H does); d compares
+/// and no longer deletes (D does); a adds and no longer selects (* does).
+#[test]
+fn a_key_means_one_thing_across_screens() {
+    use merit::tui::keymap::Action;
+    let find = |mode: Mode, c: char| {
+        keymap::action(
+            mode,
+            &ratatui::crossterm::event::KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE),
+        )
+    };
+    for mode in [
+        Mode::Queue,
+        Mode::Cohorts,
+        Mode::Cohort,
+        Mode::Rubrics,
+        Mode::Structure,
+    ] {
+        assert_ne!(find(mode, 'R'), Some(Action::ReleaseClaim), "{mode:?}");
+        assert_ne!(find(mode, 'h'), Some(Action::History), "{mode:?}");
+        assert_ne!(find(mode, 'd'), Some(Action::Delete), "{mode:?}");
+        assert_ne!(find(mode, 'a'), Some(Action::SelectMeeting), "{mode:?}");
+    }
+    assert_eq!(find(Mode::Queue, 'U'), Some(Action::ReleaseClaim));
+    assert_eq!(find(Mode::Rubrics, 'H'), Some(Action::History));
+    assert_eq!(find(Mode::Structure, 'D'), Some(Action::Delete));
+    assert_eq!(find(Mode::Cohort, '*'), Some(Action::SelectMeeting));
 }
 
 #[test]

@@ -412,6 +412,9 @@ impl App {
                     submission_id,
                 })]
             }
+            ConfirmAction::Release(submission_id) if yes => {
+                vec![Effect::Db(DbRequest::Release { submission_id })]
+            }
             ConfirmAction::OpenNext { rubric_id, after } if yes => {
                 vec![Effect::Db(DbRequest::OpenNext {
                     rubric_id,

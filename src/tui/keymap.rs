@@ -208,11 +208,11 @@ const QUEUE: &[Binding] = &[
     ),
     REFRESH,
     b!(
-        "R",
+        "U",
         Action::ReleaseClaim,
-        "release the claim on a submission (leads)",
+        "unclaim: release the claim on a submission (yours, or anyone's for leads; asks)",
         F,
-        [(KeyCode::Char('R'), SHIFT), (KeyCode::Char('R'), NONE)]
+        [(KeyCode::Char('U'), SHIFT), (KeyCode::Char('U'), NONE)]
     ),
     HELP,
     b!(
@@ -370,11 +370,11 @@ const RUBRICS: &[Binding] = &[
         [(KeyCode::Enter, NONE)]
     ),
     b!(
-        "h",
+        "H",
         Action::History,
         "versions and what changed in each",
         Some("history"),
-        [(KeyCode::Char('h'), NONE)]
+        [(KeyCode::Char('H'), SHIFT), (KeyCode::Char('H'), NONE)]
     ),
     b!(
         "d",
@@ -462,11 +462,11 @@ const STRUCTURE: &[Binding] = &[
         [(KeyCode::Char('a'), NONE)]
     ),
     b!(
-        "d",
+        "D",
         Action::Delete,
-        "delete this criterion, level or comment",
+        "delete this criterion, level or comment (asks)",
         Some("delete"),
-        [(KeyCode::Char('d'), NONE)]
+        [(KeyCode::Char('D'), SHIFT), (KeyCode::Char('D'), NONE)]
     ),
     b!(
         "K",
@@ -520,11 +520,11 @@ const COHORT: &[Binding] = &[
         [(KeyCode::Char(' '), NONE)]
     ),
     b!(
-        "a",
+        "*",
         Action::SelectMeeting,
         "select every shown submission that meets the rubric",
         Some("all meeting"),
-        [(KeyCode::Char('a'), NONE)]
+        [(KeyCode::Char('*'), NONE), (KeyCode::Char('*'), SHIFT)]
     ),
     b!(
         "u",

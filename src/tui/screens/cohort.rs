@@ -111,7 +111,9 @@ impl CohortScreen {
         let f = crate::store::QueueFilter::parse(&self.filter.text());
         let needle = f.text.to_lowercase();
         let cohort_ok = f.cohort.as_ref().is_none_or(|c| *c == self.cohort.id)
-            && f.rubric.as_ref().is_none_or(|r| *r == self.cohort.rubric_id);
+            && f.rubric
+                .as_ref()
+                .is_none_or(|r| *r == self.cohort.rubric_id);
         self.visible = self
             .rows
             .iter()
@@ -120,9 +122,9 @@ impl CohortScreen {
                 cohort_ok
                     && (needle.is_empty() || haystack(r).contains(&needle))
                     && f.status.is_none_or(|s| decision(r) == s.word())
-                    && f.assessor.as_ref().is_none_or(|a| {
-                        r.assessors.split(", ").any(|x| x.eq_ignore_ascii_case(a))
-                    })
+                    && f.assessor
+                        .as_ref()
+                        .is_none_or(|a| r.assessors.split(", ").any(|x| x.eq_ignore_ascii_case(a)))
             })
             .map(|(i, _)| i)
             .collect();

@@ -19,7 +19,7 @@ use crate::tui::keymap::Action;
 use crate::tui::message::PageMode;
 use crate::tui::screens::Outcome;
 use crate::tui::widgets::line_input::{InputEvent, LineInput};
-use crate::tui::widgets::popup::Popup;
+use crate::tui::widgets::popup::{ConfirmAction, Popup};
 use crate::tui::widgets::{fit, pad};
 
 /// Rows fetched per request.
@@ -229,10 +229,26 @@ impl QueueScreen {
                             ),
                         ))
                     }
-                    Some(_) => {
-                        return vec![Effect::Db(DbRequest::Release {
-                            submission_id: r.id,
-                        })];
+                    Some(holder) => {
+                        // Destructive: it asks, and says what becomes of the holder's work.
+                        let whose = if *holder == session.user {
+                            "your".to_string()
+                        } else {
+                            format!("{holder}'s")
+                        };
+                        self.notice = Some(Popup::Confirm {
+                            title: "Release the claim?".into(),
+                            text: format!(
+                                "{} is in progress by {holder}. Releasing lets anyone take it; {whose} draft stays saved and comes back when {} open it again.\ny: release · n: keep the claim",
+                                r.learner,
+                                if *holder == session.user {
+                                    "you"
+                                } else {
+                                    "they"
+                                },
+                            ),
+                            action: ConfirmAction::Release(r.id),
+                        });
                     }
                 }
             }

@@ -83,6 +83,8 @@ pub enum ConfirmAction {
     SecondMarking(i64),
     /// Quit although an approval is running (it stops after the batch in hand).
     QuitDuringApproval,
+    /// Release the claim on this submission.
+    Release(i64),
     /// Open the next submission of this rubric waiting to be assessed (after this one).
     OpenNext { rubric_id: String, after: i64 },
 }
