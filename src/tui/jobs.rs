@@ -411,16 +411,33 @@ fn coalesce(first: DbRequest, rx: &Receiver<DbRequest>) -> Vec<DbRequest> {
             _ => {}
         }
     }
-    batch
+    // Typing a filter asks for a page and the counts at each key: a page of an older
+    // generation would be dropped by the UI, and only the last counts matter. The counts (a
+    // scan when the filter has text) go after the pages, so the rows come first.
+    let newest_page = batch
+        .iter()
+        .filter_map(|r| match r {
+            DbRequest::Queue { generation, .. } => Some(*generation),
+            _ => None,
+        })
+        .max();
+    let last_counts = batch
+        .iter()
+        .rposition(|r| matches!(r, DbRequest::Counts { .. }));
+    let (mut kept, counts): (Vec<_>, Vec<_>) = batch
         .into_iter()
         .enumerate()
         .filter(|(i, r)| match r {
             DbRequest::SaveDraft(a) => last_draft.get(&a.submission_id) == Some(i),
             DbRequest::Recovery { rubric_id, .. } => last_recovery.get(rubric_id) == Some(i),
+            DbRequest::Queue { generation, .. } => Some(*generation) == newest_page,
+            DbRequest::Counts { .. } => Some(*i) == last_counts,
             _ => true,
         })
         .map(|(_, r)| r)
-        .collect()
+        .partition(|r| !matches!(r, DbRequest::Counts { .. }));
+    kept.extend(counts);
+    kept
 }
 
 /// Loads an artifact on its own thread.
@@ -475,4 +492,46 @@ pub fn spawn_validator(out: Sender<Msg>) -> Sender<(u64, String)> {
         }
     });
     tx
+}
+
+#[cfg(test)]
+mod coalesce_tests {
+    use super::*;
+    use crate::store::{PageFrom, QueueQuery, QueueSort};
+    use crate::tui::message::PageMode;
+
+    fn page(generation: u64) -> DbRequest {
+        DbRequest::Queue {
+            generation,
+            query: QueueQuery {
+                filter: format!("f{generation}"),
+                sort: QueueSort::Age,
+                from: PageFrom::Start,
+                limit: 10,
+                claim_idle_secs: 1800,
+            },
+            mode: PageMode::Replace,
+        }
+    }
+
+    fn counts(filter: &str) -> DbRequest {
+        DbRequest::Counts {
+            claim_idle_secs: 1800,
+            filter: filter.into(),
+        }
+    }
+
+    /// Keys typed while the database was busy: only the newest page and the last counts
+    /// run, the page first.
+    #[test]
+    fn a_burst_of_filter_keys_runs_one_page_then_one_count() {
+        let (tx, rx) = channel();
+        for r in [counts("a"), page(2), counts("ab"), page(3), counts("abc")] {
+            tx.send(r).unwrap();
+        }
+        let out = coalesce(page(1), &rx);
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert!(matches!(&out[0], DbRequest::Queue { generation: 3, .. }));
+        assert!(matches!(&out[1], DbRequest::Counts { filter, .. } if filter == "abc"));
+    }
 }
