@@ -697,3 +697,88 @@ fn the_cohort_filter_takes_status_and_assessor_tokens() {
     a.update(Msg::Paste("cohort:appsec-2026-1".into()));
     assert_eq!(a.cohort().unwrap().visible.len(), 0);
 }
+
+/// The `:` command line: Tab completes commands and ids, Enter goes there, a mistake is said
+/// on the line, which stays.
+#[test]
+fn the_command_line_goes_anywhere_and_completes_ids() {
+    let mut a = queue_app(80, 24, 10);
+    issuer_session(&mut a);
+    let e = a.update(key(':'));
+    assert!(matches!(a.popup(), Some(Popup::Command(_))));
+    assert!(
+        e.iter()
+            .any(|e| matches!(e, Effect::Db(DbRequest::Cohorts)))
+    );
+    a.update(Msg::Db(DbReply::Cohorts(Ok(cohorts()))));
+    for c in "coh".chars() {
+        a.update(key(c));
+    }
+    a.update(code(KeyCode::Tab));
+    let Some(Popup::Command(line)) = a.popup() else {
+        panic!()
+    };
+    assert_eq!(line.input.text(), "cohort");
+    assert!(line.note.as_deref().unwrap_or("").contains("cohorts"));
+    for c in " data".chars() {
+        a.update(key(c));
+    }
+    a.update(code(KeyCode::Tab));
+    let Some(Popup::Command(line)) = a.popup() else {
+        panic!()
+    };
+    assert_eq!(line.input.text(), "cohort data-2026-q2");
+    let e = a.update(code(KeyCode::Enter));
+    assert!(a.popup().is_none());
+    assert_eq!(
+        a.cohort().map(|c| c.cohort.id.as_str()),
+        Some("data-2026-q2")
+    );
+    assert!(e.iter().any(|e| matches!(e, Effect::Db(DbRequest::CohortRows { cohort_id, .. }) if cohort_id == "data-2026-q2")));
+
+    // Back to the queue, then a submission by id.
+    a.update(key(':'));
+    a.update(Msg::Paste("queue".into()));
+    a.update(code(KeyCode::Enter));
+    assert!(a.cohort().is_none() && a.cohorts().is_none());
+    a.update(key(':'));
+    a.update(Msg::Paste("submission 42".into()));
+    let e = a.update(code(KeyCode::Enter));
+    assert!(e.iter().any(|e| matches!(
+        e,
+        Effect::Db(DbRequest::Open {
+            submission_id: 42,
+            ..
+        })
+    )));
+
+    // Mistakes stay on the line.
+    a.update(key(':'));
+    a.update(Msg::Paste("cohort nope".into()));
+    a.update(code(KeyCode::Enter));
+    let Some(Popup::Command(line)) = a.popup() else {
+        panic!("the line stays")
+    };
+    assert!(
+        line.note
+            .as_deref()
+            .unwrap_or("")
+            .contains("no cohort `nope`")
+    );
+    a.update(ctrl('u'));
+    a.update(Msg::Paste("frobnicate".into()));
+    a.update(code(KeyCode::Enter));
+    let Some(Popup::Command(line)) = a.popup() else {
+        panic!()
+    };
+    assert!(
+        line.note
+            .as_deref()
+            .unwrap_or("")
+            .contains("unknown command")
+    );
+    a.update(ctrl('u'));
+    a.update(Msg::Paste("q".into()));
+    a.update(code(KeyCode::Enter));
+    assert!(a.quit);
+}

@@ -53,7 +53,23 @@ pub struct App {
     pub graphics: Graphics,
     /// The image the last frame wants shown with terminal graphics (set while drawing).
     pub placement: RefCell<Option<Placement>>,
+    /// The cohorts and rubric ids last read, for the command line's Tab and `:cohort ID`.
+    pub known_cohorts: Vec<crate::store::CohortSummary>,
+    pub known_rubrics: Vec<String>,
 }
+
+/// The command line's commands, and whether each takes an id.
+const COMMANDS: [(&str, bool); 9] = [
+    ("queue", false),
+    ("cohorts", false),
+    ("cohort", true),
+    ("learner", true),
+    ("submission", true),
+    ("rubric", true),
+    ("rubrics", false),
+    ("help", false),
+    ("q", false),
+];
 
 impl App {
     pub fn new(session: Session, theme: Theme, size: (u16, u16), now: i64) -> App {
@@ -70,6 +86,8 @@ impl App {
             panic_key: None,
             graphics: Graphics::HalfBlocks,
             placement: RefCell::new(None),
+            known_cohorts: Vec::new(),
+            known_rubrics: Vec::new(),
         }
     }
 
@@ -181,6 +199,10 @@ impl App {
                 f.input.paste(text);
                 return Vec::new();
             }
+            Some(Popup::Command(c)) => {
+                c.input.paste(text);
+                return Vec::new();
+            }
             _ => {}
         }
         if !self.popups.is_empty() {
@@ -205,8 +227,28 @@ impl App {
         if let Some(r) = self.screens.review_mut() {
             r.touch(self.now);
         }
+        if let Some(Popup::Command(_)) = self.popups.last()
+            && k.code == KeyCode::Tab
+        {
+            self.complete_command();
+            return Vec::new();
+        }
         if let Some(popup) = self.popups.last_mut() {
             return match popup.key(k) {
+                PopupOutcome::Command(text) => {
+                    let Some(Popup::Command(mut line)) = self.popups.pop() else {
+                        return Vec::new();
+                    };
+                    match self.run_command(&text) {
+                        Ok(effects) => effects,
+                        // Refused: the line stays, saying why.
+                        Err(why) => {
+                            line.note = Some(why);
+                            self.popups.push(Popup::Command(line));
+                            Vec::new()
+                        }
+                    }
+                }
                 PopupOutcome::Stay => Vec::new(),
                 PopupOutcome::Close => {
                     self.popups.pop();
@@ -280,6 +322,19 @@ impl App {
             Action::Help => {
                 self.popups.push(Popup::Help(mode));
                 return Vec::new();
+            }
+            Action::Command => {
+                self.popups.push(Popup::Command(Box::new(
+                    crate::tui::widgets::popup::CommandLine {
+                        input: crate::tui::widgets::line_input::LineInput::new(200),
+                        note: None,
+                    },
+                )));
+                // The ids Tab completes.
+                return vec![
+                    Effect::Db(DbRequest::Cohorts),
+                    Effect::Db(DbRequest::RubricOverview),
+                ];
             }
             Action::Quit if self.approval.is_some() => {
                 self.popups.push(Popup::Confirm {
@@ -356,6 +411,174 @@ impl App {
         } else {
             Vec::new()
         }
+    }
+
+    /// Tab on the command line: completes the command, or the id after it; several
+    /// candidates are listed above the line.
+    fn complete_command(&mut self) {
+        let Some(Popup::Command(line)) = self.popups.last() else {
+            return;
+        };
+        let text = line.input.text();
+        let (head, candidates): (String, Vec<String>) = match text.split_once(' ') {
+            None => (
+                String::new(),
+                COMMANDS
+                    .iter()
+                    .filter(|(c, _)| c.starts_with(text.as_str()))
+                    .map(|(c, arg)| format!("{c}{}", if *arg { " " } else { "" }))
+                    .collect(),
+            ),
+            Some((cmd, arg)) => {
+                let ids: Vec<String> = match cmd {
+                    "cohort" => self.known_cohorts.iter().map(|c| c.id.clone()).collect(),
+                    "rubric" => self.known_rubrics.clone(),
+                    _ => Vec::new(),
+                };
+                (
+                    format!("{cmd} "),
+                    ids.into_iter()
+                        .filter(|i| i.starts_with(arg.trim()))
+                        .collect(),
+                )
+            }
+        };
+        let common = candidates.iter().skip(1).fold(
+            candidates.first().cloned().unwrap_or_default(),
+            |acc, c| {
+                acc.chars()
+                    .zip(c.chars())
+                    .take_while(|(a, b)| a == b)
+                    .map(|(a, _)| a)
+                    .collect()
+            },
+        );
+        let Some(Popup::Command(line)) = self.popups.last_mut() else {
+            return;
+        };
+        if !common.is_empty() {
+            line.input.set(&format!("{head}{common}"));
+        }
+        line.note = match candidates.len() {
+            0 => Some("nothing to complete".into()),
+            1 => None,
+            _ => Some(
+                candidates
+                    .iter()
+                    .take(12)
+                    .map(|c| c.trim().to_string())
+                    .collect::<Vec<_>>()
+                    .join("  "),
+            ),
+        };
+    }
+
+    /// Runs a command line; Err says why not (shown on the line, which stays).
+    fn run_command(&mut self, text: &str) -> Result<Vec<Effect>, String> {
+        let mut words = text.split_whitespace();
+        let cmd = words.next().unwrap_or("");
+        let arg = words.next();
+        if words.next().is_some() {
+            return Err(format!("`{}`: one id at most", sanitize::line(text)));
+        }
+        let usage = "commands: queue, cohorts, cohort ID, learner ID, submission ID, rubric ID, rubrics, help, q";
+        // Going elsewhere leaves the screens open now; an open editor is left by hand (it
+        // may hold unsaved text).
+        let navigates = !matches!(cmd, "help" | "q" | "quit");
+        if navigates && self.screens.editor().is_some() {
+            return Err("leave the rubric editor first (Esc; it asks about unsaved work)".into());
+        }
+        let mut out: Vec<Effect> = Vec::new();
+        let leave = |app: &mut App| {
+            let effects: Vec<Effect> = app.screens.iter().flat_map(Screen::leave).collect();
+            app.screens.close(|_| true);
+            effects
+        };
+        match (cmd, arg) {
+            ("q" | "quit", None) => {
+                return Ok(self.key(KeyEvent::new(
+                    KeyCode::Char('c'),
+                    ratatui::crossterm::event::KeyModifiers::CONTROL,
+                )));
+            }
+            ("help", None) => self.popups.push(Popup::Help(self.mode())),
+            ("queue", None) => {
+                out.extend(leave(self));
+                out.extend(self.queue.refresh(&self.session, self.rows_height()));
+            }
+            ("cohorts", None) => {
+                out.extend(leave(self));
+                let (screen, effects) = CohortsScreen::open();
+                self.screens.push(Screen::Cohorts(Box::new(screen)));
+                out.extend(effects);
+            }
+            ("rubrics", None) => {
+                out.extend(leave(self));
+                let (screen, effects) = RubricsScreen::open();
+                self.screens.push(Screen::Rubrics(Box::new(screen)));
+                out.extend(effects);
+            }
+            ("cohort", Some(id)) => {
+                let Some(summary) = self.known_cohorts.iter().find(|c| c.id == id).cloned() else {
+                    return Err(format!(
+                        "no cohort `{}` (Tab completes the ids)",
+                        sanitize::line(id)
+                    ));
+                };
+                out.extend(leave(self));
+                let (mut list, effects) = CohortsScreen::open();
+                list.loaded(self.known_cohorts.clone());
+                out.extend(effects);
+                self.screens.push(Screen::Cohorts(Box::new(list)));
+                let (screen, effects) = CohortScreen::open(summary, &self.session, self.now);
+                self.screens.push(Screen::Cohort(Box::new(screen)));
+                out.extend(effects);
+            }
+            ("rubric", Some(id)) => {
+                if !self.known_rubrics.iter().any(|r| r == id) {
+                    return Err(format!(
+                        "no rubric `{}` (Tab completes the ids)",
+                        sanitize::line(id)
+                    ));
+                }
+                out.extend(leave(self));
+                let (screen, effects) = RubricsScreen::open();
+                self.screens.push(Screen::Rubrics(Box::new(screen)));
+                out.extend(effects);
+                out.push(Effect::Db(DbRequest::OpenRubric {
+                    rubric_id: id.to_string(),
+                }));
+            }
+            ("submission", Some(n)) => {
+                let Ok(submission_id) = n.trim_start_matches('#').parse::<i64>() else {
+                    return Err(format!(
+                        "`{}` is not a submission id (a number)",
+                        sanitize::line(n)
+                    ));
+                };
+                out.extend(leave(self));
+                out.push(Effect::Db(DbRequest::Open {
+                    submission_id,
+                    claim_idle_secs: self.session.claim_idle_secs,
+                }));
+            }
+            ("learner", Some(id)) => {
+                out.extend(leave(self));
+                self.queue.filter.set(id);
+                out.extend(self.queue.reload(&self.session, self.rows_height(), None));
+            }
+            ("", None) => {}
+            (c, _) if COMMANDS.iter().any(|(n, arg)| *n == c && *arg) => {
+                return Err(format!("`{c}` takes an id: `{c} ID` (Tab completes)"));
+            }
+            _ => {
+                return Err(format!(
+                    "unknown command `{}`; {usage}",
+                    sanitize::line(text)
+                ));
+            }
+        }
+        Ok(out)
     }
 
     /// A confirmation was answered (`yes` or not).
@@ -731,6 +954,7 @@ impl App {
                 Vec::new()
             }
             DbReply::Rubrics(list) => {
+                self.known_rubrics = list.iter().map(|r| r.id.clone()).collect();
                 if let Some(r) = self.screens.rubrics_mut() {
                     r.loaded(list);
                 }
@@ -778,6 +1002,7 @@ impl App {
                 Vec::new()
             }
             DbReply::Cohorts(Ok(list)) => {
+                self.known_cohorts = list.clone();
                 if let Some(c) = self.screens.cohorts_mut() {
                     c.loaded(list);
                 }

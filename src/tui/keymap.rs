@@ -5,6 +5,8 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
+    /// The `:` command line.
+    Command,
     Up,
     Down,
     Top,
@@ -656,8 +658,21 @@ pub fn bindings(mode: Mode) -> Vec<&'static Binding> {
             out.extend(MOVES.iter().take(4));
         }
     }
+    // The command line, wherever `:` does not type text.
+    if mode != Mode::Editor {
+        out.push(&COMMAND);
+    }
     out
 }
+
+/// `:` opens the command line (`:cohort ID`, `:submission ID`, `:q`, …).
+const COMMAND: Binding = b!(
+    ":",
+    Action::Command,
+    "command line: queue, cohorts, cohort ID, learner ID, submission ID, rubric ID, help, q (Tab completes)",
+    F,
+    [(KeyCode::Char(':'), NONE), (KeyCode::Char(':'), SHIFT)]
+);
 
 /// The action a key has in a mode. Ctrl-C always quits.
 pub fn action(mode: Mode, key: &KeyEvent) -> Option<Action> {

@@ -78,6 +78,12 @@ impl LineInput {
         self.cursor
     }
 
+    /// Replaces the text, the cursor at its end.
+    pub fn set(&mut self, text: &str) {
+        self.clear();
+        self.insert(text);
+    }
+
     pub fn clear(&mut self) {
         self.chars.clear();
         self.cursor = 0;

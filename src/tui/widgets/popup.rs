@@ -173,6 +173,8 @@ pub enum Popup {
     Picker(Picker),
     Field(Box<Field>),
     Pager(Pager),
+    /// The `:` command line, at the bottom of the screen.
+    Command(Box<CommandLine>),
     /// Done: Enter goes on to `next` (the next piece of work), Esc back.
     Next {
         title: String,
@@ -181,7 +183,16 @@ pub enum Popup {
     },
 }
 
+/// What is typed after `:`, and what the last Tab or Enter had to say.
+pub struct CommandLine {
+    pub input: LineInput,
+    /// Completions offered, or why the command was refused.
+    pub note: Option<String>,
+}
+
 pub enum PopupOutcome {
+    /// A command line was entered.
+    Command(String),
     Stay,
     Close,
     /// The editor's text changed.
@@ -227,6 +238,16 @@ impl Popup {
             Popup::Message { .. } => match k.code {
                 KeyCode::Esc | KeyCode::Enter => PopupOutcome::Close,
                 _ if ctrl_c => PopupOutcome::Close,
+                _ => PopupOutcome::Stay,
+            },
+            Popup::Command(c) => match c.input.key(k) {
+                InputEvent::Submit => PopupOutcome::Command(c.input.text()),
+                InputEvent::Cancel => PopupOutcome::Close,
+                InputEvent::Ignored if ctrl_c => PopupOutcome::Close,
+                InputEvent::Changed => {
+                    c.note = None;
+                    PopupOutcome::Stay
+                }
                 _ => PopupOutcome::Stay,
             },
             Popup::Next { next, .. } => match k.code {
@@ -316,6 +337,32 @@ impl Popup {
     pub fn draw(&self, f: &mut Frame<'_>, area: Rect, theme: Theme) {
         match self {
             Popup::Help(mode) => help(f, area, *mode, theme),
+            Popup::Command(c) => {
+                // The bottom line(s), over the footer: `:` and the text, a note above it.
+                let rows = if c.note.is_some() { 2 } else { 1 };
+                let r = Rect {
+                    x: area.x,
+                    y: area.y + area.height.saturating_sub(rows),
+                    width: area.width,
+                    height: rows.min(area.height),
+                };
+                f.render_widget(Clear, r);
+                let mut lines = Vec::new();
+                if let Some(n) = &c.note {
+                    lines.push(Line::styled(
+                        fit(&sanitize::line(n), usize::from(area.width)),
+                        theme.dim(),
+                    ));
+                }
+                let mut spans = vec![Span::styled(":", theme.key())];
+                spans.extend(c.input.spans(
+                    ratatui::style::Style::default(),
+                    theme.selected(),
+                    usize::from(area.width.saturating_sub(1)),
+                ));
+                lines.push(Line::from(spans));
+                f.render_widget(Paragraph::new(lines), r);
+            }
             Popup::Next { title, text, .. } => {
                 let mut lines: Vec<Line<'static>> = text
                     .split('\n')
