@@ -8,7 +8,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 use crate::rubric::{self, Choices, Decision, Rubric};
 use crate::sanitize;
@@ -136,25 +136,6 @@ pub fn draw(f: &mut Frame<'_>, inner: Rect, v: &RubricView<'_>, theme: Theme) {
             theme.title(),
         ));
         let chosen = chosen_index(v);
-        let level_line = |n: usize, l: &rubric::Level| -> Line<'static> {
-            let mark = if chosen == Some(n) { "▶" } else { " " };
-            let style = if chosen == Some(n) {
-                theme.good()
-            } else {
-                Style::new()
-            };
-            Line::from(vec![
-                Span::styled(
-                    format!("{mark}{} {} ", n + 1, l.label.value),
-                    style.patch(theme.title()),
-                ),
-                Span::styled(
-                    format!("({}) ", rubric::fmt_num(l.points.value)),
-                    theme.dim(),
-                ),
-                Span::raw(l.descriptor.value.clone()),
-            ])
-        };
         let mut tail: Vec<Line<'static>> = Vec::new();
         if let Some(comment) = v.comments.get(&c.id.value) {
             tail.push(Line::from(vec![
@@ -168,29 +149,135 @@ pub fn draw(f: &mut Frame<'_>, inner: Rect, v: &RubricView<'_>, theme: Theme) {
                 Span::raw(sanitize::line(v.overall)),
             ]));
         }
-        let rows = |l: &Line<'_>| l.width().div_ceil(width.max(1)).max(1);
-        let full: Vec<Line<'static>> = c
+        // Wrapped, the levels first (what the assessor chooses between), then the
+        // description, then the comments: each as far as the height allows, never cut while
+        // rows stay blank below.
+        let levels: Vec<Vec<Line<'static>>> = c
             .levels
             .iter()
             .enumerate()
-            .map(|(n, l)| level_line(n, l))
+            .map(|(n, l)| {
+                let mark = if chosen == Some(n) { "▶" } else { " " };
+                let style = if chosen == Some(n) {
+                    theme.good()
+                } else {
+                    Style::new()
+                };
+                wrap(
+                    vec![
+                        Span::styled(
+                            format!("{mark}{} {} ", n + 1, l.label.value),
+                            style.patch(theme.title()),
+                        ),
+                        Span::styled(
+                            format!("({}) ", rubric::fmt_num(l.points.value)),
+                            theme.dim(),
+                        ),
+                    ],
+                    &l.descriptor.value,
+                    Style::new(),
+                    width,
+                )
+            })
             .collect();
-        let description = Line::styled(c.description.value.clone(), theme.dim());
-        let used = lines.len();
-        let full_rows: usize =
-            full.iter().map(rows).sum::<usize>() + tail.iter().map(rows).sum::<usize>();
-        if used + rows(&description) + full_rows <= height {
-            lines.push(description);
-            lines.extend(full);
-            lines.extend(tail);
-            f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-            return;
+        let description = wrap(Vec::new(), &c.description.value, theme.dim(), width);
+        let tail: Vec<Vec<Line<'static>>> = tail
+            .into_iter()
+            .map(|l| {
+                let (head, body): (Vec<Span<'static>>, String) = {
+                    let mut spans = l.spans;
+                    let body = spans
+                        .pop()
+                        .map(|s| s.content.to_string())
+                        .unwrap_or_default();
+                    (spans, body)
+                };
+                wrap(head, &body, Style::new(), width)
+            })
+            .collect();
+        let mut avail = height.saturating_sub(lines.len());
+        // Each level gets a row; the rest go to the levels in turn until each is whole.
+        let mut give: Vec<usize> = levels.iter().map(|l| usize::from(!l.is_empty())).collect();
+        let mut left = avail.saturating_sub(give.iter().sum());
+        while left > 0 {
+            let mut gave = false;
+            for (g, l) in give.iter_mut().zip(&levels) {
+                if left > 0 && *g < l.len() {
+                    *g += 1;
+                    left -= 1;
+                    gave = true;
+                }
+            }
+            if !gave {
+                break;
+            }
         }
-        // Tight: one line per level and per note, cut to the width.
-        for l in full.into_iter().chain(tail) {
-            lines.push(fit_line(l, width));
+        let level_rows: usize = give.iter().sum();
+        avail = avail.saturating_sub(level_rows);
+        let desc_rows = description.len().min(avail);
+        avail -= desc_rows;
+        lines.extend(cut(description, desc_rows, width));
+        for (l, g) in levels.into_iter().zip(give) {
+            lines.extend(cut(l, g, width));
+        }
+        for t in tail {
+            let n = t.len().min(avail);
+            avail -= n;
+            lines.extend(cut(t, n, width));
         }
     }
     let lines: Vec<Line<'static>> = lines.into_iter().take(height).collect();
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// `head` then `body` word-wrapped to `width` columns; continuation rows indented by three.
+fn wrap(head: Vec<Span<'static>>, body: &str, style: Style, width: usize) -> Vec<Line<'static>> {
+    use unicode_width::UnicodeWidthStr;
+    let width = width.max(8);
+    let mut out: Vec<Line<'static>> = Vec::new();
+    let mut spans = head;
+    let mut used: usize = spans.iter().map(|s| s.content.width()).sum();
+    let mut text = String::new();
+    for word in body.split_whitespace() {
+        let w = word.width();
+        let sep = usize::from(!text.is_empty());
+        // A word that does not fit goes to the next row (unless the row holds nothing yet).
+        if used + sep + w > width && (used > 3 || !text.is_empty()) {
+            spans.push(Span::styled(std::mem::take(&mut text), style));
+            out.push(Line::from(std::mem::take(&mut spans)));
+            spans.push(Span::raw("   "));
+            used = 3;
+        }
+        if !text.is_empty() {
+            text.push(' ');
+            used += 1;
+        }
+        text.push_str(word);
+        used += w;
+    }
+    spans.push(Span::styled(text, style));
+    out.push(Line::from(spans));
+    out
+}
+
+/// The first `rows` of `lines`, the last of them ending in `…` when some are left out.
+fn cut(mut lines: Vec<Line<'static>>, rows: usize, width: usize) -> Vec<Line<'static>> {
+    let more = lines.len() > rows;
+    lines.truncate(rows);
+    if more && let Some(last) = lines.pop() {
+        // The mark that more follows: after the text, or in place of its last column.
+        let line = if last.width() + 2 <= width {
+            let mut spans = last.spans;
+            spans.push(Span::raw(" …"));
+            Line::from(spans)
+        } else {
+            let mut l = fit_line(last, width.saturating_sub(1));
+            if !l.spans.last().is_some_and(|s| s.content.ends_with('…')) {
+                l.spans.push(Span::raw("…"));
+            }
+            l
+        };
+        lines.push(line);
+    }
+    lines.into_iter().map(|l| fit_line(l, width)).collect()
 }
