@@ -68,6 +68,7 @@ fn workspace() -> (tempfile::TempDir, Store) {
 
 fn query(sort: QueueSort, from: PageFrom, filter: &str) -> QueueQuery {
     QueueQuery {
+        viewer: None,
         filter: filter.into(),
         sort,
         from,
@@ -240,4 +241,29 @@ fn filter_tokens_narrow_by_status_assessor_cohort_and_rubric() {
     let f = merit::store::QueueFilter::parse("status:maybe colour:red  Ada  Lovelace");
     assert_eq!(f.text, "Ada Lovelace");
     assert_eq!(f.unknown, ["status:maybe", "colour:red"]);
+}
+
+/// An assessor is not offered a second marking of their own work, nor a disputed one; asking
+/// for their own work (`assessor:NAME`) shows it; a viewer of None (a lead) sees every row.
+#[test]
+fn second_markings_an_assessor_may_not_take_are_not_offered() {
+    let (_d, mut store) = workspace();
+    let id = walk_forward(&store, QueueSort::Age, "learner 0 7")[0].id;
+    common::assess(&mut store, id, "bea", true).unwrap();
+    store.request_second_marking(id, "t").unwrap();
+    let seen = |store: &Store, viewer: Option<&str>, filter: &str| {
+        let mut q = query(QueueSort::Age, PageFrom::Start, filter);
+        q.viewer = viewer.map(str::to_string);
+        q.limit = 1000;
+        store.queue_page(&q).unwrap().iter().any(|r| r.id == id)
+    };
+    assert!(!seen(&store, Some("bea"), ""));
+    assert!(seen(&store, Some("bea"), "assessor:bea"));
+    assert!(seen(&store, Some("amir"), ""));
+    assert!(seen(&store, None, ""));
+    // amir disagrees: disputed, a lead's to decide; no assessor is offered it.
+    common::assess(&mut store, id, "amir", false).unwrap();
+    assert!(!seen(&store, Some("amir"), ""));
+    assert!(!seen(&store, Some("cleo"), ""));
+    assert!(seen(&store, None, "status:disputed"));
 }

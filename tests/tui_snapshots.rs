@@ -41,6 +41,23 @@ fn queue_filtering() {
     });
 }
 
+/// `m`: the queue narrowed to the assessor's own work (`assessor:amir`), then the rows.
+#[test]
+fn queue_my_work() {
+    snap("queue_my_work", |w, h| {
+        let mut a = queue_app(w, h, 200);
+        let e = a.update(key('m'));
+        assert_eq!(a.queue.filter.text(), "assessor:amir");
+        let mut mine = rows(1, 3);
+        mine[0].status = "new".into();
+        mine[0].claimed_by = Some("amir".into());
+        mine[1].status = "scored".into();
+        mine[2].status = "second_marking".into();
+        answer_queue(&mut a, &e, mine);
+        a
+    });
+}
+
 #[test]
 fn queue_empty() {
     snap("queue_empty", |w, h| queue_app(w, h, 0));

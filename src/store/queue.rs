@@ -90,6 +90,9 @@ pub struct QueueQuery {
     pub limit: usize,
     /// Claims older than this many seconds have expired.
     pub claim_idle_secs: i64,
+    /// Who is looking: an assessor is not offered a second marking of their own work, nor
+    /// a disputed one (a lead decides it); `None` shows every row.
+    pub viewer: Option<String>,
 }
 
 /// A queue filter as typed: `status:WORD`, `assessor:NAME`, `cohort:ID` and `rubric:ID`
@@ -234,9 +237,23 @@ impl Store {
             String::from("SELECT s.id FROM submissions s WHERE s.status != 'superseded'");
         let cutoff = now() - q.claim_idle_secs;
         let mut args: Vec<Box<dyn ToSql>> = vec![Box::new(cutoff)];
-        let (cond, filter_args) = QueueFilter::parse(&q.filter).sql(2);
+        let filter = QueueFilter::parse(&q.filter);
+        let (cond, filter_args) = filter.sql(2);
         inner.push_str(&cond);
         args.extend(filter_args);
+        // Rows the viewer may not take are not offered, unless they asked for their own work.
+        if let Some(me) = &q.viewer
+            && filter.assessor.as_deref() != Some(me.as_str())
+        {
+            args.push(Box::new(me.clone()));
+            inner.push_str(&format!(
+                " AND NOT (s.status = 'second_marking' AND EXISTS (SELECT 1 FROM assessments a
+                   WHERE a.submission_id = s.id AND a.state = 'submitted'
+                   AND (a.assessor = ?{} OR (SELECT COUNT(*) FROM assessments b
+                        WHERE b.submission_id = s.id AND b.state = 'submitted') >= 2)))",
+                args.len()
+            ));
+        }
         let (anchor, cmp, desc) = match &q.from {
             PageFrom::Start => (None, "", false),
             PageFrom::End => (None, "", true),

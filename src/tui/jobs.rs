@@ -504,6 +504,7 @@ mod coalesce_tests {
         DbRequest::Queue {
             generation,
             query: QueueQuery {
+                viewer: None,
                 filter: format!("f{generation}"),
                 sort: QueueSort::Age,
                 from: PageFrom::Start,

@@ -7,6 +7,8 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 pub enum Action {
     /// The `:` command line.
     Command,
+    /// The queue narrowed to the viewer's own work (and back).
+    MyWork,
     Up,
     Down,
     Top,
@@ -209,6 +211,13 @@ const QUEUE: &[Binding] = &[
         [(KeyCode::Char('s'), NONE)]
     ),
     REFRESH,
+    b!(
+        "m",
+        Action::MyWork,
+        "my work: what you hold, assessed, or wait on for second marking (again: everything)",
+        F,
+        [(KeyCode::Char('m'), NONE)]
+    ),
     b!(
         "U",
         Action::ReleaseClaim,

@@ -62,6 +62,8 @@ impl QueueScreen {
             from,
             limit,
             claim_idle_secs: session.claim_idle_secs,
+            // Leads see every row (disputed ones are theirs to decide).
+            viewer: (!session.is_lead).then(|| session.user.clone()),
         }
     }
 
@@ -204,6 +206,15 @@ impl QueueScreen {
                 };
             }
             Action::Filter => self.filtering = true,
+            Action::MyWork => {
+                let mine = format!("assessor:{}", session.user);
+                if self.filter.text() == mine {
+                    self.filter.clear();
+                } else {
+                    self.filter.set(&mine);
+                }
+                return self.reload(session, height, None);
+            }
             Action::Sort => {
                 self.sort = self.sort.next();
                 return self.reload(session, height, None);
