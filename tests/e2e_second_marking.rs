@@ -106,8 +106,9 @@ fn a_lead_sends_work_to_second_marking_and_decides_the_disagreement() {
     let told = p.wait_text("a lead decides");
     assert!(told.contains("not yet"), "{told}");
     p.send("\x1b");
-    p.wait_for("the queue", |s| {
-        !s.contains("Enter: the next submission") && s.contains("disputed")
+    // Disputed now: a lead's to decide, so the queue no longer offers it to bea.
+    p.wait_for("the queue without the disputed row", |s| {
+        !s.contains("Enter: the next submission") && !s.contains(&format!("▶{name}"))
     });
     p.send("q");
     assert!(p.wait_exit().success());
