@@ -673,3 +673,17 @@ fn the_count_line_fits_and_follows_the_filter() {
             .contains("match the filter")
     );
 }
+
+/// `[` and `]` switch artifacts from the rubric pane too.
+#[test]
+fn brackets_switch_artifacts_from_either_pane() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app(80, 24);
+    open_review(&mut a, review_data(dir.path()));
+    assert_eq!(a.review().unwrap().mode(), Mode::Rubric);
+    a.update(key(']'));
+    assert_eq!(a.review().unwrap().tab, 1);
+    a.update(key('['));
+    a.update(key('['));
+    assert_eq!(a.review().unwrap().tab, a.review().unwrap().views.len() - 1);
+}

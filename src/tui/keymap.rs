@@ -329,6 +329,20 @@ const EVIDENCE: &[Binding] = &[
 
 const RUBRIC: &[Binding] = &[
     b!(
+        "]",
+        Action::NextTab,
+        "next artifact (from either pane)",
+        F,
+        [(KeyCode::Char(']'), NONE)]
+    ),
+    b!(
+        "[",
+        Action::PrevTab,
+        "previous artifact (from either pane)",
+        F,
+        [(KeyCode::Char('['), NONE)]
+    ),
+    b!(
         "1-9",
         Action::Level(0),
         "pick that level for the criterion",

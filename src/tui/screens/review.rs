@@ -325,7 +325,9 @@ impl ReviewScreen {
                     selected: 0,
                 }));
             }
-            (Pane::Evidence, a) => return Outcome::Effects(self.evidence_action(a, page)),
+            (Pane::Evidence, a) | (Pane::Rubric, a @ (Action::NextTab | Action::PrevTab)) => {
+                return Outcome::Effects(self.evidence_action(a, page));
+            }
             _ => {}
         }
         Outcome::Effects(Vec::new())
