@@ -104,6 +104,14 @@ pub fn run(root: &Path, user: &str) -> Result<()> {
         app.popups
             .push(crate::tui::widgets::popup::Popup::info("Read only", text));
     }
+    // The user's keymap, layered over the built-in one; a mistake is said, and the built-in
+    // keys are used.
+    if let Err(why) = keymap::user::load_and_install() {
+        app.popups.push(crate::tui::widgets::popup::Popup::error(
+            "Your keymap file has a problem",
+            format!("{why}\nThe built-in keys are used until it is fixed."),
+        ));
+    }
     app.graphics = graphics::Graphics::detect();
     app.panic_key = std::env::var("MERIT_TEST_PANIC_KEY")
         .ok()

@@ -3,6 +3,8 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+pub mod user;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
     /// The `:` command line.
@@ -86,6 +88,7 @@ pub enum Mode {
     Cohort,
 }
 
+#[derive(Debug)]
 pub struct Binding {
     pub keys: &'static [(KeyCode, KeyModifiers)],
     /// How the keys are written in help and the footer.
@@ -199,7 +202,7 @@ const QUEUE: &[Binding] = &[
     b!(
         "/",
         Action::Filter,
-        "filter by learner, cohort or rubric",
+        "filter: text, status:WORD, assessor:NAME, cohort:ID, rubric:ID",
         Some("filter"),
         [(KeyCode::Char('/'), NONE)]
     ),
@@ -561,7 +564,7 @@ const COHORT: &[Binding] = &[
     b!(
         "/",
         Action::Filter,
-        "filter by learner, decision, assessor or flag",
+        "filter: text (learner, decision, assessor, flag), status:WORD, assessor:NAME",
         Some("filter"),
         [(KeyCode::Char('/'), NONE)]
     ),
@@ -645,8 +648,119 @@ pub fn is_move(action: Action) -> bool {
     )
 }
 
-/// The bindings of a mode, most specific first.
+/// Every action a keymap file may name, by its name there (`release_claim = ["U"]`).
+pub const ACTIONS: &[(&str, Action)] = &[
+    ("command", Action::Command),
+    ("my_work", Action::MyWork),
+    ("up", Action::Up),
+    ("down", Action::Down),
+    ("top", Action::Top),
+    ("bottom", Action::Bottom),
+    ("page_up", Action::PageUp),
+    ("page_down", Action::PageDown),
+    ("open", Action::Open),
+    ("back", Action::Back),
+    ("quit", Action::Quit),
+    ("help", Action::Help),
+    ("filter", Action::Filter),
+    ("sort", Action::Sort),
+    ("refresh", Action::Refresh),
+    ("release_claim", Action::ReleaseClaim),
+    ("switch_pane", Action::SwitchPane),
+    ("next_tab", Action::NextTab),
+    ("prev_tab", Action::PrevTab),
+    ("toggle_wrap", Action::ToggleWrap),
+    ("search", Action::Search),
+    ("next_match", Action::NextMatch),
+    ("prev_match", Action::PrevMatch),
+    ("level_down", Action::LevelDown),
+    ("level_up", Action::LevelUp),
+    ("comment", Action::Comment),
+    ("overall", Action::Overall),
+    ("feedback_bank", Action::FeedbackBank),
+    ("submit", Action::Submit),
+    ("open_rubrics", Action::OpenRubrics),
+    ("save", Action::Save),
+    ("next_problem", Action::NextProblem),
+    ("toggle_preview", Action::TogglePreview),
+    ("toggle_structure", Action::ToggleStructure),
+    ("show_diff", Action::ShowDiff),
+    ("external_editor", Action::ExternalEditor),
+    ("history", Action::History),
+    ("edit", Action::Edit),
+    ("add", Action::Add),
+    ("delete", Action::Delete),
+    ("move_up", Action::MoveUp),
+    ("move_down", Action::MoveDown),
+    ("rename", Action::Rename),
+    ("open_cohorts", Action::OpenCohorts),
+    ("toggle", Action::Toggle),
+    ("select_meeting", Action::SelectMeeting),
+    ("clear_selection", Action::ClearSelection),
+    ("approve", Action::Approve),
+    ("switch_suite", Action::SwitchSuite),
+    ("cancel_approval", Action::CancelApproval),
+    ("second_marking", Action::SecondMarking),
+    ("view_assessments", Action::ViewAssessments),
+    ("revoke", Action::Revoke),
+    (
+        "decide_meets",
+        Action::Decide(crate::rubric::Decision::Meets),
+    ),
+    (
+        "decide_not_yet",
+        Action::Decide(crate::rubric::Decision::NotYet),
+    ),
+];
+
+/// Every mode, for checking a merged map.
+pub const MODES: [Mode; 8] = [
+    Mode::Queue,
+    Mode::Evidence,
+    Mode::Rubric,
+    Mode::Rubrics,
+    Mode::Editor,
+    Mode::Structure,
+    Mode::Cohorts,
+    Mode::Cohort,
+];
+
+/// The bindings of a mode, most specific first: the built-in map, or the user's keymap
+/// layered over it once [`user::install`] has run.
 pub fn bindings(mode: Mode) -> Vec<&'static Binding> {
+    if let Some(merged) = user::merged(mode) {
+        return merged;
+    }
+    builtin(mode)
+}
+
+/// The built-in keys of every screen as Markdown tables (README's key table is this text; a
+/// test keeps them the same).
+pub fn markdown() -> String {
+    let names = [
+        (Mode::Queue, "Queue"),
+        (Mode::Evidence, "Review, evidence pane"),
+        (Mode::Rubric, "Review, rubric pane"),
+        (Mode::Rubrics, "Rubrics"),
+        (Mode::Editor, "Rubric editor"),
+        (Mode::Structure, "Rubric editor, structure panel"),
+        (Mode::Cohorts, "Cohorts"),
+        (Mode::Cohort, "Cohort"),
+    ];
+    let mut out = String::new();
+    for (mode, name) in names {
+        out.push_str(&format!("**{name}**\n\n| keys | action |\n|---|---|\n"));
+        for b in builtin(mode) {
+            let label = b.label.replace('|', "\\|");
+            out.push_str(&format!("| `{label}` | {} |\n", b.help.replace('|', "\\|")));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// The built-in bindings of a mode.
+pub fn builtin(mode: Mode) -> Vec<&'static Binding> {
     let mut out: Vec<&'static Binding> = Vec::new();
     match mode {
         Mode::Queue => {
