@@ -206,7 +206,17 @@ fn review_read_only() {
     snap("review_read_only", |w, h| {
         let mut a = queue_app(w, h, 30);
         let mut data = review_data(dir.path());
-        data.read_only = Some("scored".into());
+        data.read_only = Some("meets".into());
+        // The decision shown is bea's, submitted at a fixed time.
+        data.assessment = Some(merit::store::SavedAssessment {
+            assessor: "bea".into(),
+            state: "submitted".into(),
+            decision: Some("meets".into()),
+            scores: Vec::new(),
+            overall_feedback: String::new(),
+            time_spent_secs: 300,
+            submitted_at: Some(NOW - 3600),
+        });
         open_review(&mut a, data);
         a.update(code(KeyCode::Esc));
         a

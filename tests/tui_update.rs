@@ -408,6 +408,7 @@ fn drafts_restore_exactly() {
         }],
         overall_feedback: "Promising.".into(),
         time_spent_secs: 412,
+        submitted_at: None,
     });
     let mut a = app(80, 24);
     open_review(&mut a, data);

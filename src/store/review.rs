@@ -17,6 +17,8 @@ pub struct SavedAssessment {
     pub scores: Vec<CriterionScore>,
     pub overall_feedback: String,
     pub time_spent_secs: i64,
+    /// When it was submitted (seconds since the epoch); None for a draft.
+    pub submitted_at: Option<i64>,
 }
 
 /// Everything the review screen needs about one submission.
@@ -132,7 +134,8 @@ impl Store {
         let head = self
             .conn
             .prepare_cached(&format!(
-                "SELECT a.id, a.assessor, a.state, a.decision, a.overall_feedback, a.time_spent_secs
+                "SELECT a.id, a.assessor, a.state, a.decision, a.overall_feedback, a.time_spent_secs,
+                        a.submitted_at
                  FROM assessments a JOIN submissions s ON s.id = a.submission_id
                  WHERE a.submission_id = ?1 AND {cond}
                  ORDER BY {}, a.updated_at DESC, a.id DESC LIMIT 1",
@@ -148,6 +151,7 @@ impl Store {
                         scores: Vec::new(),
                         overall_feedback: r.get(4)?,
                         time_spent_secs: r.get(5)?,
+                        submitted_at: r.get(6)?,
                     },
                 ))
             })

@@ -1153,7 +1153,16 @@ impl App {
                 }
             }
         }
-        widgets::footer::draw(f, footer, self.mode(), self.theme, self.status_hint());
+        let read_only =
+            matches!(self.screens.top(), Some(Screen::Review(r)) if r.read_only.is_some());
+        widgets::footer::draw(
+            f,
+            footer,
+            self.mode(),
+            read_only,
+            self.theme,
+            self.status_hint(),
+        );
         for p in &self.popups {
             p.draw(f, area, self.theme);
         }

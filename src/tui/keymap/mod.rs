@@ -831,6 +831,28 @@ pub fn action(mode: Mode, key: &KeyEvent) -> Option<Action> {
     })
 }
 
+/// Whether an action changes an assessment (not offered on a submission one only reads).
+pub fn scores(action: Action) -> bool {
+    matches!(
+        action,
+        Action::Level(_)
+            | Action::LevelUp
+            | Action::LevelDown
+            | Action::Comment
+            | Action::FeedbackBank
+            | Action::Overall
+            | Action::Submit
+    )
+}
+
+/// Footer hints with their actions: (keys, word, action).
+pub fn footer_actions(mode: Mode) -> Vec<(&'static str, &'static str, Action)> {
+    bindings(mode)
+        .into_iter()
+        .filter_map(|b| b.footer.map(|w| (b.label, w, b.action)))
+        .collect()
+}
+
 /// Footer hints: (keys, word) for the bindings that have a footer word.
 pub fn footer(mode: Mode) -> Vec<(&'static str, &'static str)> {
     bindings(mode)

@@ -514,15 +514,24 @@ impl ReviewScreen {
         let theme = ctx.theme;
         let [head, body] =
             Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area);
-        let ro = match &self.read_only {
-            Some(why) => format!(" · read only ({why})"),
-            None => String::new(),
+        // Read only: why, and whose decision it shows, from when.
+        let ro = match (&self.read_only, &self.data.assessment) {
+            (Some(why), Some(a)) if a.submitted_at.is_some() => format!(
+                " · read only ({why}) · decided by {} on {}",
+                sanitize::line(&a.assessor),
+                a.submitted_at
+                    .map(crate::store::format_time)
+                    .unwrap_or_default()
+            ),
+            (Some(why), _) => format!(" · read only ({why})"),
+            // Time spent on this submission so far, for the assessor's own record.
+            (None, _) => format!(" · {} min", self.time_spent / 60),
         };
         let head_line = Line::from(vec![
             Span::styled(" Merit ", theme.selected()),
             Span::styled(format!(" {}", self.data.learner_name), theme.title()),
             Span::raw(format!(
-                " · submission {} · {} · attempt {} · {} v{}{ro}",
+                "{ro} · submission {} · {} · attempt {} · {} v{}",
                 self.data.submission_id,
                 self.data.cohort_name,
                 self.data.attempt,

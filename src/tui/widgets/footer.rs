@@ -8,7 +8,16 @@ use ratatui::widgets::Paragraph;
 use crate::tui::keymap::{self, Mode};
 use crate::tui::theme::Theme;
 
-pub fn draw(f: &mut Frame<'_>, area: Rect, mode: Mode, theme: Theme, typing: Option<String>) {
+/// The footer of `mode`; `read_only` leaves out the keys that score (a submission one may
+/// read but not score).
+pub fn draw(
+    f: &mut Frame<'_>,
+    area: Rect,
+    mode: Mode,
+    read_only: bool,
+    theme: Theme,
+    typing: Option<String>,
+) {
     if let Some(t) = typing {
         f.render_widget(
             Paragraph::new(Line::styled(format!(" {t}"), theme.title())),
@@ -18,7 +27,10 @@ pub fn draw(f: &mut Frame<'_>, area: Rect, mode: Mode, theme: Theme, typing: Opt
     }
     let mut spans = vec![Span::raw(" ")];
     let mut width = 1;
-    for (keys, word) in keymap::footer(mode) {
+    for (keys, word, _) in keymap::footer_actions(mode)
+        .into_iter()
+        .filter(|(_, _, a)| !(read_only && keymap::scores(*a)))
+    {
         let len = keys.chars().count() + word.chars().count() + 3;
         if width + len > usize::from(area.width) {
             break;
