@@ -389,3 +389,44 @@ fn rubrics_screen_compares_any_two_versions() {
             .any(|e| matches!(e, Effect::Db(DbRequest::RubricHistory { .. })))
     );
 }
+
+/// Ctrl-Z undoes typing a word at a time and structured edits one at a time; Ctrl-Y redoes.
+#[test]
+fn ctrl_z_undoes_typing_and_structured_edits_and_ctrl_y_redoes() {
+    let mut a = editor_app(80, 24, true, None);
+    let start = editor(&a).text();
+    typed(&mut a, "# two words");
+    let typed_text = editor(&a).text();
+    assert_ne!(typed_text, start);
+    // One word at a time (and the spaces between).
+    a.update(ctrl('z'));
+    let first = editor(&a).text();
+    let line = first.lines().next().unwrap();
+    assert!(
+        line.starts_with("# two ") && !line.starts_with("# two words"),
+        "{line}"
+    );
+    for _ in 0..4 {
+        a.update(ctrl('z'));
+    }
+    assert_eq!(editor(&a).text(), start);
+    a.update(ctrl('z'));
+    assert_eq!(editor(&a).text(), start, "nothing more to undo");
+    for _ in 0..5 {
+        a.update(ctrl('y'));
+    }
+    assert_eq!(editor(&a).text(), typed_text);
+    // A structured edit is one step.
+    for _ in 0..5 {
+        a.update(ctrl('z'));
+    }
+    structure_select(&mut a, "criterion goals");
+    let e = a.update(key('a'));
+    validate_now(&mut a, &e);
+    assert!(editor(&a).text().contains("new-criterion-1"));
+    a.update(ctrl('z'));
+    assert!(!editor(&a).text().contains("new-criterion-1"));
+    assert_eq!(editor(&a).text(), start);
+    a.update(ctrl('y'));
+    assert!(editor(&a).text().contains("new-criterion-1"));
+}

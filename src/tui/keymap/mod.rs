@@ -9,6 +9,9 @@ pub mod user;
 pub enum Action {
     /// The `:` command line.
     Command,
+    /// Undo the last edit (text or structured), and redo it.
+    Undo,
+    Redo,
     /// The queue narrowed to the viewer's own work (and back).
     MyWork,
     Up,
@@ -417,6 +420,20 @@ const RUBRICS: &[Binding] = &[
 
 const EDITOR: &[Binding] = &[
     b!(
+        "Ctrl-Z",
+        Action::Undo,
+        "undo the last edit (typing or structured)",
+        F,
+        [(KeyCode::Char('z'), CTRL)]
+    ),
+    b!(
+        "Ctrl-Y",
+        Action::Redo,
+        "redo what was undone",
+        F,
+        [(KeyCode::Char('y'), CTRL)]
+    ),
+    b!(
         "Ctrl-S",
         Action::Save,
         "save as a new version (only when valid)",
@@ -475,6 +492,20 @@ const EDITOR: &[Binding] = &[
 ];
 
 const STRUCTURE: &[Binding] = &[
+    b!(
+        "Ctrl-Z",
+        Action::Undo,
+        "undo the last edit",
+        F,
+        [(KeyCode::Char('z'), CTRL)]
+    ),
+    b!(
+        "Ctrl-Y",
+        Action::Redo,
+        "redo what was undone",
+        F,
+        [(KeyCode::Char('y'), CTRL)]
+    ),
     b!(
         "Enter",
         Action::Edit,
@@ -681,6 +712,8 @@ pub const ACTIONS: &[(&str, Action)] = &[
     ("submit", Action::Submit),
     ("open_rubrics", Action::OpenRubrics),
     ("save", Action::Save),
+    ("undo", Action::Undo),
+    ("redo", Action::Redo),
     ("next_problem", Action::NextProblem),
     ("toggle_preview", Action::TogglePreview),
     ("toggle_structure", Action::ToggleStructure),

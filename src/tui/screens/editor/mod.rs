@@ -72,7 +72,15 @@ pub struct EditorScreen {
     pub read_only: bool,
     pub others: Vec<String>,
     pub structure_selected: usize,
+    /// Texts before each edit (typing grouped by word), newest last; and what was undone.
+    undo: Vec<String>,
+    redo: Vec<String>,
+    /// The last edit was typing: the next keystroke of the same word joins it.
+    typing: bool,
 }
+
+/// The most undo steps kept.
+const UNDO_STEPS: usize = 500;
 
 impl EditorScreen {
     /// The screen, its first effects, and the popups it opens with (the one to read first
@@ -95,6 +103,9 @@ impl EditorScreen {
             read_only: o.read_only,
             others: o.others.clone(),
             structure_selected: 0,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            typing: false,
         };
         screen.set_text(&o.source);
         let mut popups = Vec::new();
@@ -225,6 +236,11 @@ impl EditorScreen {
                 return Outcome::Effects(vec![Effect::ExternalEditor { text: self.text() }]);
             }
             Some(Action::Help) => return Outcome::Popup(Popup::Help(Mode::Editor)),
+            Some(a @ (Action::Undo | Action::Redo)) if !self.read_only => {
+                let effects = self.undo_redo(a == Action::Undo);
+                self.follow(size);
+                return Outcome::Effects(effects);
+            }
             _ => {
                 if self.read_only {
                     let moving = matches!(
@@ -241,9 +257,15 @@ impl EditorScreen {
                     if moving {
                         self.area.input(k);
                     }
-                } else if self.area.input(k) {
-                    self.follow(size);
-                    return Outcome::Effects(self.changed(true));
+                } else {
+                    // Typing is one undo step per word; the text before it is kept first.
+                    let before = self.text();
+                    if self.area.input(k) {
+                        let word_char = matches!(k.code, KeyCode::Char(c) if !c.is_whitespace());
+                        self.remember_text(before, word_char);
+                        self.follow(size);
+                        return Outcome::Effects(self.changed(true));
+                    }
                 }
             }
         }
@@ -371,10 +393,52 @@ impl EditorScreen {
 
     /// Replaces the text (recovery, $EDITOR, a structured edit) and validates it.
     pub fn replace(&mut self, text: &str) -> Vec<Effect> {
+        self.remember(false);
         self.set_text(text);
         let effects = self.changed(true);
         // A whole-text change is one action, not typing: check it at once so that the
         // structure panel follows it (a rubric parses in well under a millisecond).
+        match rubric::parse(self.text().as_bytes()) {
+            Ok(r) => self.validated(self.generation, Vec::new(), Some(r)),
+            Err(p) => self.validated(self.generation, p, None),
+        }
+        effects
+    }
+
+    /// Keeps the text as it is now as an undo step (typing joins the step it is part of).
+    fn remember(&mut self, typing: bool) {
+        let now = self.text();
+        self.remember_text(now, typing);
+    }
+
+    /// Keeps `before` (the text before an edit) as an undo step.
+    fn remember_text(&mut self, before: String, typing: bool) {
+        if typing && self.typing {
+            return;
+        }
+        self.undo.push(before);
+        if self.undo.len() > UNDO_STEPS {
+            self.undo.remove(0);
+        }
+        self.redo.clear();
+        self.typing = typing;
+    }
+
+    /// Ctrl-Z (`back`) or Ctrl-Y: the text before the last edit, or after the last undo.
+    fn undo_redo(&mut self, back: bool) -> Vec<Effect> {
+        let current = self.text();
+        let (from, to) = if back {
+            (&mut self.undo, &mut self.redo)
+        } else {
+            (&mut self.redo, &mut self.undo)
+        };
+        let Some(text) = from.pop() else {
+            return Vec::new();
+        };
+        to.push(current);
+        self.typing = false;
+        self.set_text(&text);
+        let effects = self.changed(true);
         match rubric::parse(self.text().as_bytes()) {
             Ok(r) => self.validated(self.generation, Vec::new(), Some(r)),
             Err(p) => self.validated(self.generation, p, None),

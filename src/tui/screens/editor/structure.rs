@@ -174,6 +174,9 @@ impl EditorScreen {
     }
 
     pub(super) fn structure_action(&mut self, action: Action) -> Outcome {
+        if matches!(action, Action::Undo | Action::Redo) && !self.read_only {
+            return Outcome::Effects(self.undo_redo(action == Action::Undo));
+        }
         let rows = self.rows();
         if rows.is_empty() {
             if action == Action::Back {
