@@ -430,3 +430,37 @@ fn ctrl_z_undoes_typing_and_structured_edits_and_ctrl_y_redoes() {
     a.update(ctrl('y'));
     assert!(editor(&a).text().contains("new-criterion-1"));
 }
+
+/// `a` in the structure panel leaves the selection on the new item and puts the YAML cursor
+/// on its first line, so the pane shows it.
+#[test]
+fn an_added_item_is_selected_and_shown_in_the_yaml() {
+    let mut a = editor_app(80, 24, true, None);
+    structure_select(&mut a, "criterion reflection-evidence");
+    let e = a.update(key('a'));
+    validate_now(&mut a, &e);
+    let ed = editor(&a);
+    let rows = ed.rows();
+    assert_eq!(
+        rows[ed.structure_selected].label,
+        "criterion new-criterion-1"
+    );
+    let ratatui_textarea::DataCursor(row, _) = ed.area.cursor();
+    let text = ed.text();
+    let line = text.lines().nth(row).unwrap_or("");
+    assert!(
+        line.contains("new-criterion-1")
+            || text
+                .lines()
+                .nth(row + 1)
+                .unwrap_or("")
+                .contains("new-criterion-1"),
+        "cursor on {row}: {line}"
+    );
+    // The pane scrolled there: the cursor's line is within the rows drawn.
+    assert!(
+        ed.top <= row && row < ed.top + 20,
+        "top {} row {row}",
+        ed.top
+    );
+}

@@ -204,10 +204,13 @@ impl EditorScreen {
 
     pub fn key(&mut self, k: KeyEvent, size: (u16, u16)) -> Outcome {
         if self.panel == Panel::Structure {
-            return match keymap::action(Mode::Structure, &k) {
+            let out = match keymap::action(Mode::Structure, &k) {
                 Some(a) => self.structure_action(a),
                 None => Outcome::Effects(Vec::new()),
             };
+            // The YAML pane follows the cursor (an added item is put under it).
+            self.follow(size);
+            return out;
         }
         let ctrl_c = k.code == KeyCode::Char('c') && k.modifiers.contains(KeyModifiers::CONTROL);
         match keymap::action(Mode::Editor, &k).filter(|_| !ctrl_c) {

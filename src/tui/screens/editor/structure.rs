@@ -285,11 +285,22 @@ impl EditorScreen {
                         }),
                     _ => None,
                 };
+                let before = self.text();
                 let out = apply(self, Edit::Insert { list, index, item });
-                // Select what was added.
+                // Select what was added, and put the YAML cursor on its first line (the first
+                // line that differs), so the pane scrolls to it.
                 if let Some(pos) = label.and_then(|l| self.rows().iter().position(|r| r.label == l))
                 {
                     self.structure_selected = pos;
+                }
+                let after = self.text();
+                if let Some(line) = after
+                    .lines()
+                    .zip(before.lines().chain(std::iter::repeat("")))
+                    .position(|(a, b)| a != b)
+                {
+                    self.area
+                        .move_cursor(ratatui_textarea::CursorMove::Jump(line as u16, 0));
                 }
                 return out;
             }
