@@ -40,6 +40,7 @@ pub fn save(
     text: &str,
     base_hash: &str,
     actor: &str,
+    note: &str,
 ) -> Result<SaveOutcome> {
     let mut r = match rubric::parse(text.as_bytes()) {
         Ok(r) => r,
@@ -89,7 +90,7 @@ pub fn save(
         }
     }
     let file = current.as_ref().and_then(|c| c.source_path.clone());
-    let version = match store.import_rubric(&r, text, file.as_deref(), actor)? {
+    let version = match store.import_rubric_noted(&r, text, file.as_deref(), actor, note)? {
         RubricImport::New(v) | RubricImport::Unchanged(v) | RubricImport::Reverted(v) => v,
     };
     let file = file.map(|p| {

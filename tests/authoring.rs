@@ -70,7 +70,7 @@ fn save_writes_a_version_and_the_file_and_moves_only_unscored_work() {
         )
         .unwrap();
     let text = src().replacen("min_total: 11", "min_total: 12", 1);
-    let out = authoring::save(&mut store, "data-cleaning", &text, &v1, "lena").unwrap();
+    let out = authoring::save(&mut store, "data-cleaning", &text, &v1, "lena", "").unwrap();
     let SaveOutcome::Saved {
         version,
         file,
@@ -110,11 +110,12 @@ fn invalid_text_and_a_changed_id_are_refused() {
         "id: data-cleaning\n",
         &v1,
         "lena",
+        "",
     )
     .unwrap();
     assert!(matches!(out, SaveOutcome::Invalid(ref p) if !p.is_empty()));
     let other = src().replacen("id: data-cleaning", "id: data-wrangling", 1);
-    let out = authoring::save(&mut store, "data-cleaning", &other, &v1, "lena").unwrap();
+    let out = authoring::save(&mut store, "data-cleaning", &other, &v1, "lena", "").unwrap();
     let SaveOutcome::Invalid(p) = out else {
         panic!()
     };
@@ -128,10 +129,10 @@ fn the_second_save_from_the_same_base_is_refused() {
     let lena = src().replacen("min_total: 11", "min_total: 12", 1);
     let bea = src().replacen("min_total: 11", "min_total: 10", 1);
     assert!(matches!(
-        authoring::save(&mut store, "data-cleaning", &lena, &v1, "lena").unwrap(),
+        authoring::save(&mut store, "data-cleaning", &lena, &v1, "lena", "").unwrap(),
         SaveOutcome::Saved { .. }
     ));
-    let out = authoring::save(&mut store, "data-cleaning", &bea, &v1, "bea").unwrap();
+    let out = authoring::save(&mut store, "data-cleaning", &bea, &v1, "bea", "").unwrap();
     let SaveOutcome::Conflict {
         current,
         current_source,
@@ -143,7 +144,7 @@ fn the_second_save_from_the_same_base_is_refused() {
     assert_eq!(current_source, lena);
     // Saving what is already current is not a conflict.
     assert!(matches!(
-        authoring::save(&mut store, "data-cleaning", &lena, &v1, "bea").unwrap(),
+        authoring::save(&mut store, "data-cleaning", &lena, &v1, "bea", "").unwrap(),
         SaveOutcome::Unchanged(_)
     ));
 }

@@ -89,6 +89,8 @@ fn a_refused_save_then_a_good_one() {
     p.send(" (2027)");
     p.wait_text("valid");
     p.send("\x13");
+    p.wait_text("What changed?");
+    p.send("title names the year\r");
     p.wait_text("Saved as version 3");
     p.send("n"); // keep unscored submissions where they are
     p.send("\x1b");
@@ -99,6 +101,13 @@ fn a_refused_save_then_a_good_one() {
 
     let vs = versions(&ws);
     assert_eq!(vs.len(), 3);
+    // The note given when saving is kept with the version and shown by the history.
+    let history = common::stdout(&common::run(&ws, &["rubric", "history", "data-cleaning"]));
+    let line = history
+        .lines()
+        .find(|l| l.starts_with("version 3"))
+        .unwrap();
+    assert!(line.contains("“title names the year”"), "{history}");
     let store = Store::create(&ws).unwrap();
     assert_eq!(
         store
@@ -200,6 +209,8 @@ fn editing_in_external_editor_and_back() {
         "the workbench is back:\n{screen}"
     );
     p.send("\x13");
+    p.wait_text("What changed?");
+    p.send("\r");
     p.wait_text("Saved as version 3");
     p.send("n");
     p.send("\x1b");

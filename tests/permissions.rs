@@ -481,6 +481,7 @@ fn an_upgraded_workspace_keeps_every_user_and_gains_admins() {
             "DELETE FROM users;
              INSERT INTO users VALUES ('lena', 'lead', 1, 'x'), ('amir', 'assessor', 1, 'x'),
                                       ('olga', 'lead', 1, 'x');
+             DROP TABLE rubric_notes;
              DROP TABLE rubric_images;
              DROP TABLE notifications;
              DROP TABLE pages;

@@ -81,8 +81,16 @@ fn saving_refuses_problems_and_sends_valid_text() {
     }
     a.update(code(KeyCode::Esc));
     a.update(code(KeyCode::Backspace));
+    // Saving asks what changed; the note goes with the text.
     let e = a.update(ctrl('s'));
-    assert!(e.iter().any(|e| matches!(e, Effect::Db(DbRequest::SaveRubric { text, .. }) if text.contains("\ntitle: Reflective"))));
+    assert!(e.is_empty());
+    assert!(matches!(a.popup(), Some(Popup::Field(f)) if f.title.starts_with("What changed?")));
+    typed(&mut a, "fixed the title");
+    let e = a.update(code(KeyCode::Enter));
+    assert!(e.iter().any(
+        |e| matches!(e, Effect::Db(DbRequest::SaveRubric { text, note, .. })
+        if text.contains("\ntitle: Reflective") && note == "fixed the title")
+    ));
 }
 
 #[test]

@@ -25,6 +25,9 @@ pub enum Cmd {
         /// Rubric YAML files
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// What changed, kept with each new version and shown by `rubric history`
+        #[arg(long, default_value = "")]
+        note: String,
     },
     /// Compare two rubrics: each a file, ID@VERSION, or a version hash prefix
     Diff {
@@ -64,7 +67,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Import { files } => {
+        Cmd::Import { files, note } => {
             // Validate everything first: either all files import or none does.
             let mut loaded = Vec::new();
             let mut failed = false;
@@ -91,7 +94,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
                     .display()
                     .to_string();
                 let id = safe(&r.id.value);
-                match store.import_rubric(&r, &source, Some(&path), &actor)? {
+                match store.import_rubric_noted(&r, &source, Some(&path), &actor, &note)? {
                     RubricImport::New(v) => {
                         println!("{id}: version {} imported ({})", v.version, short(&v.hash))
                     }
@@ -151,16 +154,26 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
             }
             let current = store.current_rubric(&id)?.map(|v| v.hash);
             if json {
-                println!("{}", merit::sanitize::json_pretty(&versions)?);
+                let mut out = Vec::new();
+                for v in &versions {
+                    let mut j = serde_json::to_value(v)?;
+                    j["note"] = serde_json::json!(store.rubric_note(&v.hash)?);
+                    out.push(j);
+                }
+                println!("{}", merit::sanitize::json_pretty(&out)?);
             } else {
                 for v in versions {
+                    let note = store
+                        .rubric_note(&v.hash)?
+                        .map(|n| format!("\t“{}”", safe(&n)))
+                        .unwrap_or_default();
                     let mark = if current.as_deref() == Some(v.hash.as_str()) {
                         "  (current)"
                     } else {
                         ""
                     };
                     println!(
-                        "version {}\t{}\t{}\t{}\t{}{mark}",
+                        "version {}\t{}\t{}\t{}\t{}{note}{mark}",
                         v.version,
                         short(&v.hash),
                         format_time(v.created_at),

@@ -63,6 +63,18 @@ impl Store {
         source_path: Option<&str>,
         actor: &str,
     ) -> Result<RubricImport> {
+        self.import_rubric_noted(rubric, source, source_path, actor, "")
+    }
+
+    /// [`Store::import_rubric`] with a note of what changed, kept with a new version.
+    pub fn import_rubric_noted(
+        &mut self,
+        rubric: &Rubric,
+        source: &str,
+        source_path: Option<&str>,
+        actor: &str,
+        note: &str,
+    ) -> Result<RubricImport> {
         self.authorize(actor, crate::access::Action::ImportRubric)?;
         let hash = rubric::version_hash(rubric);
         let id = rubric.id.value.as_str();
@@ -126,6 +138,13 @@ impl Store {
                         rubric::canonical_json(rubric)
                     ],
                 )?;
+                let note = crate::sanitize::line(note.trim());
+                if !note.is_empty() {
+                    tx.execute(
+                        "INSERT INTO rubric_notes (version_hash, note) VALUES (?1, ?2)",
+                        params![v.hash, note.chars().take(500).collect::<String>()],
+                    )?;
+                }
                 if let Some(img) = &rubric.achievement.image_file {
                     tx.execute(
                         "INSERT INTO rubric_images (version_hash, media_type, sha256, bytes)
@@ -219,6 +238,18 @@ impl Store {
             .context("the workspace may have been edited by hand")?;
         r.achievement.image_file = self.rubric_image(hash)?;
         Ok(r)
+    }
+
+    /// The note saved with rubric version `hash`, if any.
+    pub fn rubric_note(&self, hash: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT note FROM rubric_notes WHERE version_hash = ?1",
+                [hash],
+                |r| r.get(0),
+            )
+            .optional()?)
     }
 
     /// The picture stored with rubric version `hash`, if its `image` named a file.

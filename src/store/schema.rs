@@ -240,6 +240,13 @@ const MIGRATIONS: &[&str] = &[
         bytes        BLOB NOT NULL
     );
     "#,
+    // 14: what changed in a rubric version, in the words of whoever saved it.
+    r#"
+    CREATE TABLE rubric_notes (
+        version_hash TEXT PRIMARY KEY REFERENCES rubric_versions(hash),
+        note         TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// The migration that introduced the admin role.

@@ -83,6 +83,8 @@ pub enum DbRequest {
         rubric_id: String,
         text: String,
         base_hash: String,
+        /// What changed, for the history.
+        note: String,
     },
     MoveUnscored {
         rubric_id: String,

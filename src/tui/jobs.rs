@@ -117,8 +117,10 @@ pub fn handle(store: &mut Store, user: &str, is_lead: bool, req: DbRequest) -> D
             rubric_id,
             text,
             base_hash,
+            note,
         } => {
-            let result = authoring::save(store, &rubric_id, &text, &base_hash, user).map_err(err);
+            let result =
+                authoring::save(store, &rubric_id, &text, &base_hash, user, &note).map_err(err);
             if let Ok(SaveOutcome::Saved { version, .. }) = &result {
                 authoring::remove_recovery(store.root(), &rubric_id, user);
                 let _ = store.touch_rubric_edit(&rubric_id, user, &version.hash);
@@ -342,6 +344,9 @@ fn rubric_history(store: &Store, rubric_id: &str) -> DbReply {
                     crate::store::format_time(v.created_at)
                 ),
             )];
+            if let Some(note) = store.rubric_note(&v.hash)? {
+                block.push((' ', format!("“{note}”")));
+            }
             match &prev {
                 None => block.push(('*', "first version".into())),
                 Some((pr, ps)) => diff_lines(pr, ps, &r, &src, &mut block),

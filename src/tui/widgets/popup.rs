@@ -114,6 +114,8 @@ pub enum FieldAction {
     Approve(Box<Approval>),
     /// Why this credential is revoked.
     Revoke { credential_id: String },
+    /// What changed in the rubric being saved.
+    SaveNote,
     /// Why a lead decides a disagreement this way.
     Resolve {
         submission_id: i64,

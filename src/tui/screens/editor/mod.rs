@@ -21,7 +21,7 @@ use crate::tui::effect::{DbRequest, Effect};
 use crate::tui::keymap::{self, Action, Mode};
 use crate::tui::message::EditorOpen;
 use crate::tui::screens::Outcome;
-use crate::tui::widgets::popup::{ConfirmAction, Popup};
+use crate::tui::widgets::popup::{ConfirmAction, Field, FieldAction, Popup};
 use crate::tui::widgets::rubric_pane::sanitize_for_display;
 
 /// Side by side at this width and above; the panel goes below the YAML otherwise.
@@ -361,10 +361,21 @@ impl EditorScreen {
                 ),
             ));
         }
+        // A short note of what changed, kept with the version and shown by the history.
+        Outcome::Popup(Popup::Field(Box::new(Field::new(
+            "What changed? A short note for the history (Enter saves, Esc keeps editing)".into(),
+            "",
+            FieldAction::SaveNote,
+        ))))
+    }
+
+    /// The note was given: save.
+    pub fn save_with_note(&mut self, note: String) -> Outcome {
         Outcome::Effects(vec![Effect::Db(DbRequest::SaveRubric {
             rubric_id: self.rubric_id.clone(),
-            text,
+            text: self.text(),
             base_hash: self.base_hash.clone(),
+            note,
         })])
     }
 

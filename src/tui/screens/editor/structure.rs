@@ -368,6 +368,9 @@ impl EditorScreen {
 
     /// A field input was entered: apply it as a structured edit.
     pub fn field_entered(&mut self, action: FieldAction, value: String) -> Outcome {
+        if action == FieldAction::SaveNote {
+            return self.save_with_note(value);
+        }
         let text = self.text();
         let result = match action {
             FieldAction::Set { path, number } => {
@@ -395,7 +398,8 @@ impl EditorScreen {
             FieldAction::Compare(_)
             | FieldAction::Approve(_)
             | FieldAction::Resolve { .. }
-            | FieldAction::Revoke { .. } => {
+            | FieldAction::Revoke { .. }
+            | FieldAction::SaveNote => {
                 return Outcome::Effects(Vec::new());
             }
             FieldAction::Rename(path) => {
