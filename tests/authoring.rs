@@ -184,3 +184,43 @@ fn recovery_copies_round_trip() {
     authoring::remove_recovery(dir.path(), "r", "a/b");
     assert!(authoring::read_recovery(dir.path(), "r", "a/b").is_none());
 }
+
+/// Comparing two versions names them ("v1 → v2"), and the note saved with the second is
+/// kept with it.
+#[test]
+fn the_compare_screen_names_versions_and_notes_are_kept() {
+    let (_dir, mut store, v1) = setup();
+    let text = src().replacen("min_total: 11", "min_total: 12", 1);
+    let out = authoring::save(
+        &mut store,
+        "data-cleaning",
+        &text,
+        &v1,
+        "lena",
+        "pass mark up",
+    )
+    .unwrap();
+    let SaveOutcome::Saved { version, .. } = out else {
+        panic!("{out:?}")
+    };
+    assert_eq!(
+        store.rubric_note(&version.hash).unwrap().as_deref(),
+        Some("pass mark up")
+    );
+    assert_eq!(store.rubric_note(&v1).unwrap(), None);
+    let reply = merit::tui::jobs::handle(
+        &mut store,
+        "lena",
+        true,
+        merit::tui::effect::DbRequest::RubricCompare {
+            rubric_id: "data-cleaning".into(),
+            a: v1,
+            b: version.hash,
+        },
+    );
+    let merit::tui::message::DbReply::Pager { title, lines } = reply else {
+        panic!("a pager")
+    };
+    assert!(title.ends_with("v1 → v2"), "{title}");
+    assert_eq!(lines[0], ('#', "v1 → v2".to_string()));
+}

@@ -212,12 +212,19 @@ pub fn handle(store: &mut Store, user: &str, is_lead: bool, req: DbRequest) -> D
             rubric_id,
             from,
             text,
-        } => rubric_diff(store, &rubric_id, &from, text.as_deref()),
+        } => rubric_diff(store, &rubric_id, &from, text.as_deref(), None),
         DbRequest::RubricHistory { rubric_id } => rubric_history(store, &rubric_id),
         DbRequest::RubricCompare { rubric_id, a, b } => {
             let text = store.rubric_source(&b).ok().flatten();
             match text {
-                Some(t) => rubric_diff(store, &rubric_id, &a, Some(&t)),
+                Some(t) => {
+                    let to = store
+                        .rubric_version_by_prefix(&b)
+                        .ok()
+                        .flatten()
+                        .map(|v| format!("v{}", v.version));
+                    rubric_diff(store, &rubric_id, &a, Some(&t), to)
+                }
                 None => DbReply::Pager {
                     title: "Cannot compare".into(),
                     lines: vec![('*', "no such version".into())],
@@ -279,26 +286,43 @@ fn diff_lines(a: &Rubric, sa: &str, b: &Rubric, sb: &str, out: &mut Vec<(char, S
     }
 }
 
-fn rubric_diff(store: &Store, rubric_id: &str, from: &str, text: Option<&str>) -> DbReply {
-    let load = || -> anyhow::Result<Vec<(char, String)>> {
+/// The changes from version `from` to `text` (named `to`, else "your text"), or to the
+/// current version; versions are named by number ("v1 → v2").
+fn rubric_diff(
+    store: &Store,
+    rubric_id: &str,
+    from: &str,
+    text: Option<&str>,
+    to: Option<String>,
+) -> DbReply {
+    let name = |hash: &str| -> String {
+        match store.rubric_version_by_prefix(hash) {
+            Ok(Some(v)) => format!("v{}", v.version),
+            _ => hash[..12.min(hash.len())].to_string(),
+        }
+    };
+    let from_name = name(from);
+    let mut title = format!("Changes to {rubric_id}");
+    let mut load = || -> anyhow::Result<Vec<(char, String)>> {
         let a_src = store.rubric_source(from)?.unwrap_or_default();
         let a = store.load_rubric(from)?;
         let (b_src, label) = match text {
-            Some(t) => (t.to_string(), "your text".to_string()),
+            Some(t) => (
+                t.to_string(),
+                to.clone().unwrap_or_else(|| "your text".into()),
+            ),
             None => {
                 let cur = store
                     .current_rubric(rubric_id)?
                     .ok_or_else(|| anyhow::anyhow!("no rubric `{rubric_id}`"))?;
                 (
                     store.rubric_source(&cur.hash)?.unwrap_or_default(),
-                    format!("version {}", cur.version),
+                    format!("v{}", cur.version),
                 )
             }
         };
-        let mut out = vec![(
-            '#',
-            format!("from {} to {label}", &from[..12.min(from.len())]),
-        )];
+        title = format!("Changes to {rubric_id}: {from_name} → {label}");
+        let mut out = vec![('#', format!("{from_name} → {label}"))];
         match rubric::parse(b_src.as_bytes()) {
             Ok(b) => diff_lines(&a, &a_src, &b, &b_src, &mut out),
             Err(p) => {
@@ -314,10 +338,7 @@ fn rubric_diff(store: &Store, rubric_id: &str, from: &str, text: Option<&str>) -
         Ok(out)
     };
     match load() {
-        Ok(lines) => DbReply::Pager {
-            title: format!("Changes to {rubric_id}"),
-            lines,
-        },
+        Ok(lines) => DbReply::Pager { title, lines },
         Err(e) => DbReply::Pager {
             title: "Cannot compare".into(),
             lines: vec![('*', format!("{e:#}"))],
