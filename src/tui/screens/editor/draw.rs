@@ -69,7 +69,9 @@ impl EditorScreen {
                     .areas(body);
             (a, b)
         } else {
-            let [a, b] = Layout::vertical([Constraint::Fill(2), Constraint::Fill(1)]).areas(body);
+            let rows = self.panel_rows(body.height);
+            let [a, b] =
+                Layout::vertical([Constraint::Min(1), Constraint::Length(rows)]).areas(body);
             (a, b)
         };
         self.draw_yaml(f, yaml, theme);

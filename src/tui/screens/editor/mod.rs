@@ -327,13 +327,30 @@ impl EditorScreen {
         let (pane_w, pane_h) = if w >= SIDE_BY_SIDE {
             (w * 3 / 5, body_h)
         } else {
-            (w, body_h.saturating_sub(body_h / 3))
+            (w, body_h.saturating_sub(self.panel_rows(body_h)))
         };
         let gutter = self.gutter_width() as u16;
         (
             usize::from(pane_h.saturating_sub(2)).max(1),
             usize::from(pane_w.saturating_sub(2 + gutter)).max(1),
         )
+    }
+
+    /// Rows of the panel under the YAML (narrow terminals): a third of the body, but the
+    /// problems list only as tall as it is (3 rows when there are none), so the YAML gets the
+    /// rest.
+    pub(super) fn panel_rows(&self, body_h: u16) -> u16 {
+        let third = body_h / 3;
+        if self.panel != Panel::Problems {
+            return third;
+        }
+        let lines: usize = self
+            .problems
+            .iter()
+            .map(|p| 1 + usize::from(p.hint.is_some()))
+            .sum::<usize>()
+            .max(1);
+        (u16::try_from(lines).unwrap_or(u16::MAX).saturating_add(2)).clamp(3.min(third), third.max(3))
     }
 
     fn gutter_width(&self) -> usize {
