@@ -465,17 +465,20 @@ impl Popup {
             }
             Popup::Picker(p) => {
                 let inner_w = usize::from(area.width.saturating_sub(10).min(90));
+                // Each comment whole, wrapped under its number (it is what the learner reads).
                 let lines: Vec<Line<'static>> = p
                     .items
                     .iter()
                     .enumerate()
-                    .map(|(i, t)| {
-                        let text = pad(&fit(&format!(" {} {t}", i + 1), inner_w), inner_w);
-                        if i == p.selected {
-                            Line::styled(text, theme.selected())
+                    .flat_map(|(i, t)| {
+                        let style = if i == p.selected {
+                            theme.selected()
                         } else {
-                            Line::raw(text)
-                        }
+                            ratatui::style::Style::new()
+                        };
+                        wrap_words(&format!("{} {t}", i + 1), inner_w.saturating_sub(1), "  ")
+                            .into_iter()
+                            .map(move |row| Line::styled(pad(&format!(" {row}"), inner_w), style))
                     })
                     .collect();
                 boxed(f, area, &p.title, theme.title(), lines, 94);
@@ -505,6 +508,27 @@ fn framed_textarea(
     let inner = block.inner(r);
     f.render_widget(block, r);
     f.render_widget(area, inner);
+}
+
+/// `text` in rows of at most `width` columns, broken between words (a word longer than a row
+/// is cut); rows after the first start with `indent`.
+fn wrap_words(text: &str, width: usize, indent: &str) -> Vec<String> {
+    use unicode_width::UnicodeWidthStr;
+    let width = width.max(indent.width() + 4);
+    let mut rows: Vec<String> = Vec::new();
+    let mut row = String::new();
+    for word in text.split(' ') {
+        let sep = usize::from(!row.is_empty() && !row.ends_with(' '));
+        if !row.trim().is_empty() && row.width() + sep + word.width() > width {
+            rows.push(std::mem::take(&mut row));
+            row.push_str(indent);
+        } else if sep == 1 {
+            row.push(' ');
+        }
+        row.push_str(word);
+    }
+    rows.push(row);
+    rows.into_iter().map(|r| fit(&r, width)).collect()
 }
 
 fn boxed(

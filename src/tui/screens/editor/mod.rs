@@ -350,7 +350,8 @@ impl EditorScreen {
             .map(|p| 1 + usize::from(p.hint.is_some()))
             .sum::<usize>()
             .max(1);
-        (u16::try_from(lines).unwrap_or(u16::MAX).saturating_add(2)).clamp(3.min(third), third.max(3))
+        (u16::try_from(lines).unwrap_or(u16::MAX).saturating_add(2))
+            .clamp(3.min(third), third.max(3))
     }
 
     fn gutter_width(&self) -> usize {
