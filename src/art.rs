@@ -151,17 +151,10 @@ fn render(tree: &usvg::Tree) -> Result<Vec<u8>, String> {
         .map_err(|e| format!("cannot write the PNG: {e}"))
 }
 
-fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// `svg` with the accessible name and the Open Badges namespace on its root element, and a
 /// `<title>` first inside it.
 fn titled(svg: &str, name: &str) -> String {
-    let name = xml_escape(name);
+    let name = crate::letters::escape(name);
     let Some(start) = svg.find("<svg") else {
         return svg.to_string();
     };
@@ -245,7 +238,7 @@ fn generated(name: &str) -> String {
             format!(
                 r##"<text x="128" y="{:.1}" font-family="DejaVu Sans" font-weight="bold" font-size="{size}" fill="#ffffff" text-anchor="middle">{}</text>"##,
                 top + lead * i as f32,
-                xml_escape(l)
+                crate::letters::escape(l)
             )
         })
         .collect();

@@ -132,6 +132,24 @@ const BACK_TO_QUEUE: Binding = b!(
     [(KeyCode::Char('q'), NONE), (KeyCode::Esc, NONE)]
 );
 
+/// Ctrl-Z / Ctrl-Y: the rubric editor's undo and redo, in the YAML and the structure panel.
+const UNDO_REDO: [Binding; 2] = [
+    b!(
+        "Ctrl-Z",
+        Action::Undo,
+        "undo the last edit (typing or structured)",
+        F,
+        [(KeyCode::Char('z'), CTRL)]
+    ),
+    b!(
+        "Ctrl-Y",
+        Action::Redo,
+        "redo what was undone",
+        F,
+        [(KeyCode::Char('y'), CTRL)]
+    ),
+];
+
 /// `?` and F1: every screen has them (the editor, where `?` types, has F1 only).
 const HELP: Binding = b!(
     "?",
@@ -420,20 +438,6 @@ const RUBRICS: &[Binding] = &[
 
 const EDITOR: &[Binding] = &[
     b!(
-        "Ctrl-Z",
-        Action::Undo,
-        "undo the last edit (typing or structured)",
-        F,
-        [(KeyCode::Char('z'), CTRL)]
-    ),
-    b!(
-        "Ctrl-Y",
-        Action::Redo,
-        "redo what was undone",
-        F,
-        [(KeyCode::Char('y'), CTRL)]
-    ),
-    b!(
         "Ctrl-S",
         Action::Save,
         "save as a new version (only when valid)",
@@ -492,20 +496,6 @@ const EDITOR: &[Binding] = &[
 ];
 
 const STRUCTURE: &[Binding] = &[
-    b!(
-        "Ctrl-Z",
-        Action::Undo,
-        "undo the last edit",
-        F,
-        [(KeyCode::Char('z'), CTRL)]
-    ),
-    b!(
-        "Ctrl-Y",
-        Action::Redo,
-        "redo what was undone",
-        F,
-        [(KeyCode::Char('y'), CTRL)]
-    ),
     b!(
         "Enter",
         Action::Edit,
@@ -822,8 +812,12 @@ pub fn builtin(mode: Mode) -> Vec<&'static Binding> {
             out.extend(COHORT.iter());
             out.extend(MOVES.iter());
         }
-        Mode::Editor => out.extend(EDITOR.iter()),
+        Mode::Editor => {
+            out.extend(UNDO_REDO.iter());
+            out.extend(EDITOR.iter());
+        }
         Mode::Structure => {
+            out.extend(UNDO_REDO.iter());
             out.extend(STRUCTURE.iter());
             out.extend(MOVES.iter().take(4));
         }

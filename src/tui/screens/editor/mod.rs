@@ -427,9 +427,13 @@ impl EditorScreen {
     pub fn replace(&mut self, text: &str) -> Vec<Effect> {
         self.remember(false);
         self.set_text(text);
+        self.changed_whole()
+    }
+
+    /// After a whole-text change (one action, not typing): check it at once so that the
+    /// structure panel follows it (a rubric parses in well under a millisecond).
+    fn changed_whole(&mut self) -> Vec<Effect> {
         let effects = self.changed(true);
-        // A whole-text change is one action, not typing: check it at once so that the
-        // structure panel follows it (a rubric parses in well under a millisecond).
         match rubric::parse(self.text().as_bytes()) {
             Ok(r) => self.validated(self.generation, Vec::new(), Some(r)),
             Err(p) => self.validated(self.generation, p, None),
@@ -470,12 +474,7 @@ impl EditorScreen {
         to.push(current);
         self.typing = false;
         self.set_text(&text);
-        let effects = self.changed(true);
-        match rubric::parse(self.text().as_bytes()) {
-            Ok(r) => self.validated(self.generation, Vec::new(), Some(r)),
-            Err(p) => self.validated(self.generation, p, None),
-        }
-        effects
+        self.changed_whole()
     }
 
     // ---- structured edits ----
