@@ -345,6 +345,21 @@ fn measure(ws: &Path) -> anyhow::Result<()> {
         &mut counts,
     );
 
+    // Sorts: each order and its reverse, the first page and then paging on through it.
+    h.key(KeyCode::Esc);
+    h.key(KeyCode::Esc);
+    let mut sorts = Vec::new();
+    let mut sorted_pages = Vec::new();
+    for i in 0..10 {
+        let code = if i % 2 == 0 { 's' } else { 'S' };
+        sorts.push(h.key(KeyCode::Char(code)).0);
+        for _ in 0..20 {
+            sorted_pages.push(h.key(KeyCode::PageDown).0);
+        }
+    }
+    stats("change of order (first page + draw)", &mut sorts);
+    stats("page down in every order, both ways", &mut sorted_pages);
+
     // The UI thread's share: a keystroke without the database work (as in the real loop,
     // where queries run on the database thread).
     let mut ui = Vec::new();

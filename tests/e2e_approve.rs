@@ -65,6 +65,7 @@ fn an_issuer_approves_a_demo_cohort_and_every_credential_verifies() {
     p.send("q");
     p.wait_text("Queue");
     p.send("q");
+    p.send("y");
     assert!(p.wait_exit().success());
 
     // Exactly one credential per approved submission, all recorded as issued by "you".

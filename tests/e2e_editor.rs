@@ -97,6 +97,7 @@ fn a_refused_save_then_a_good_one() {
     p.wait_text("Rubrics");
     p.send("q");
     p.send("q");
+    p.send("y");
     p.wait_exit();
 
     let vs = versions(&ws);
@@ -178,6 +179,7 @@ fn a_killed_editor_leaves_a_recovery_copy_that_is_offered_next_time() {
     p.wait_text("Rubrics");
     p.send("q");
     p.send("q");
+    p.send("y");
     p.wait_exit();
     assert!(!copy.exists(), "discarded on purpose");
     assert_eq!(versions(&ws).len(), 2);
@@ -217,6 +219,7 @@ fn editing_in_external_editor_and_back() {
     p.wait_text("Rubrics");
     p.send("q");
     p.send("q");
+    p.send("y");
     p.wait_exit();
     let store = Store::create(&ws).unwrap();
     let cur = store.current_rubric("data-cleaning").unwrap().unwrap();
@@ -253,6 +256,7 @@ fn over_ssh_f4_runs_only_the_editor_the_policy_names() {
     p.wait_text("Rubrics");
     p.send("q");
     p.send("q");
+    p.send("y");
     p.wait_exit();
     assert!(!own_mark.exists(), "the lead's $EDITOR ran over SSH");
 
@@ -269,6 +273,7 @@ fn over_ssh_f4_runs_only_the_editor_the_policy_names() {
     p.wait_text("Rubrics");
     p.send("q");
     p.send("q");
+    p.send("y");
     p.wait_exit();
     assert!(!own_mark.exists(), "the lead's $EDITOR ran over SSH");
 
@@ -281,6 +286,7 @@ fn over_ssh_f4_runs_only_the_editor_the_policy_names() {
     p.wait_text("Rubrics");
     p.send("q");
     p.send("q");
+    p.send("y");
     p.wait_exit();
 }
 

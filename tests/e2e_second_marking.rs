@@ -19,10 +19,9 @@ fn cohort_row(w: &str, who: &str, learner_key: &str) -> Pty {
     p
 }
 
+/// Ctrl-C quits from any screen at once (drafts are saved as they are typed).
 fn quit(mut p: Pty) {
-    for _ in 0..3 {
-        p.send("q");
-    }
+    p.send("\x03");
     assert!(p.wait_exit().success());
 }
 
@@ -111,6 +110,7 @@ fn a_lead_sends_work_to_second_marking_and_decides_the_disagreement() {
         !s.contains("Enter: the next submission") && !s.contains(&format!("▶{name}"))
     });
     p.send("q");
+    p.send("y");
     assert!(p.wait_exit().success());
 
     // The lead: the row is flagged; `v` shows both; `M` decides with a reason.

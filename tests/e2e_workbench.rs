@@ -28,6 +28,8 @@ fn workbench(ws: &Path, user: &str, env: &[(&str, &str)]) -> Pty {
 fn open_first_new(p: &mut Pty) {
     p.wait_text("Queue");
     p.send("s");
+    p.wait_text("sorted by learner");
+    p.send("s");
     p.wait_text("sorted by cohort");
     p.send("s");
     // Wait for the rows themselves, not only the header: they arrive from the database thread.
@@ -104,6 +106,8 @@ fn score_a_submission_entirely_by_keystrokes() {
         !s.contains("Enter: the next submission")
     });
     p.send("q");
+    p.wait_text("Quit Merit?");
+    p.send("y");
     let status = p.wait_exit();
     assert!(status.success(), "exit {status:?}");
 
@@ -170,6 +174,7 @@ fn a_killed_session_leaves_its_draft_intact() {
     );
     p.send("q");
     p.send("q");
+    p.send("y");
     p.wait_exit();
 }
 
@@ -236,6 +241,7 @@ fn escape_sequences_never_reach_the_terminal() {
     p.wait_text("Python");
     p.send("q");
     p.send("q");
+    p.send("y");
     p.wait_exit();
 
     let raw = &p.raw;
@@ -341,6 +347,7 @@ fn no_color_uses_modifiers_only_and_keeps_reverse_video() {
     p.send("j");
     p.wait_text("▶");
     p.send("q");
+    p.send("y");
     p.wait_exit();
     let raw = &p.raw;
     let find = |needle: &[u8]| raw.windows(needle.len()).any(|w| w == needle);
@@ -360,6 +367,7 @@ fn colours_are_the_16_ansi_ones_by_default() {
     let mut p = workbench(&ws, "amir", &[]);
     p.wait_text("Queue");
     p.send("q");
+    p.send("y");
     p.wait_exit();
     let text = String::from_utf8_lossy(&p.raw);
     // crossterm writes colours as 38;5;N / 48;5;N; every N must be one of the 16 base colours.

@@ -15,7 +15,7 @@ fn a_keymap_file_changes_a_key_and_help_and_footer_follow() {
     std::fs::create_dir_all(dir.path().join("merit")).unwrap();
     std::fs::write(
         dir.path().join("merit/keymap.toml"),
-        "# mine\nrelease_claim = [\"X\"]\nhelp = [\"F2\"]\nmy_work = []\n",
+        "# mine\nrelease_claim = [\"X\"]\nhelp = [\"F2\"]\nmy_work = []\nyes = [\"o\"]\n",
     )
     .unwrap();
     // SAFETY: this binary's only test; nothing else reads the environment meanwhile.
@@ -60,7 +60,15 @@ fn a_keymap_file_changes_a_key_and_help_and_footer_follow() {
     a.session.is_lead = true;
     a.update(key('X'));
     assert!(matches!(a.popup(), Some(Popup::Confirm { .. })));
-    let e = a.update(key('y'));
+    // The question's hint names the user's key for yes, and `y` no longer answers it.
+    let asked = render(&a);
+    assert!(
+        asked.contains("o release") && asked.contains("n keep the claim"),
+        "{asked}"
+    );
+    assert!(a.update(key('y')).is_empty());
+    assert!(matches!(a.popup(), Some(Popup::Confirm { .. })));
+    let e = a.update(key('o'));
     assert!(
         e.iter()
             .any(|e| matches!(e, Effect::Db(DbRequest::Release { .. })))

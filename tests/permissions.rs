@@ -481,6 +481,15 @@ fn an_upgraded_workspace_keeps_every_user_and_gains_admins() {
             "DELETE FROM users;
              INSERT INTO users VALUES ('lena', 'lead', 1, 'x'), ('amir', 'assessor', 1, 'x'),
                                       ('olga', 'lead', 1, 'x');
+             DROP TRIGGER submissions_sort_learner;
+             DROP TRIGGER learners_sort_name;
+             DROP TRIGGER assessments_sort_insert;
+             DROP TRIGGER assessments_sort_delete;
+             DROP TRIGGER submissions_sort_claim;
+             DROP INDEX submissions_by_learner_name;
+             DROP INDEX submissions_by_assessor;
+             ALTER TABLE submissions DROP COLUMN sort_learner;
+             ALTER TABLE submissions DROP COLUMN sort_assessor;
              DROP TABLE rubric_notes;
              DROP TABLE rubric_images;
              DROP TABLE notifications;

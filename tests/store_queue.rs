@@ -67,10 +67,15 @@ fn workspace() -> (tempfile::TempDir, Store) {
 }
 
 fn query(sort: QueueSort, from: PageFrom, filter: &str) -> QueueQuery {
+    query_rev(sort, false, from, filter)
+}
+
+fn query_rev(sort: QueueSort, reverse: bool, from: PageFrom, filter: &str) -> QueueQuery {
     QueueQuery {
         viewer: None,
         filter: filter.into(),
         sort,
+        reverse,
         from,
         limit: 17,
         claim_idle_secs: 1800,
@@ -78,10 +83,16 @@ fn query(sort: QueueSort, from: PageFrom, filter: &str) -> QueueQuery {
 }
 
 fn walk_forward(store: &Store, sort: QueueSort, filter: &str) -> Vec<QueueRow> {
+    walk_forward_rev(store, sort, false, filter)
+}
+
+fn walk_forward_rev(store: &Store, sort: QueueSort, reverse: bool, filter: &str) -> Vec<QueueRow> {
     let mut all = Vec::new();
     let mut from = PageFrom::Start;
     loop {
-        let page = store.queue_page(&query(sort, from, filter)).unwrap();
+        let page = store
+            .queue_page(&query_rev(sort, reverse, from, filter))
+            .unwrap();
         if page.is_empty() {
             return all;
         }
@@ -91,10 +102,16 @@ fn walk_forward(store: &Store, sort: QueueSort, filter: &str) -> Vec<QueueRow> {
 }
 
 fn walk_backward(store: &Store, sort: QueueSort, filter: &str) -> Vec<QueueRow> {
+    walk_backward_rev(store, sort, false, filter)
+}
+
+fn walk_backward_rev(store: &Store, sort: QueueSort, reverse: bool, filter: &str) -> Vec<QueueRow> {
     let mut all: Vec<QueueRow> = Vec::new();
     let mut from = PageFrom::End;
     loop {
-        let page = store.queue_page(&query(sort, from, filter)).unwrap();
+        let page = store
+            .queue_page(&query_rev(sort, reverse, from, filter))
+            .unwrap();
         if page.is_empty() {
             return all;
         }
@@ -105,12 +122,16 @@ fn walk_backward(store: &Store, sort: QueueSort, filter: &str) -> Vec<QueueRow> 
     }
 }
 
+/// The sort key of a row, recomputed from what it shows (not from `r.key`).
 fn key(sort: QueueSort, r: &QueueRow) -> (String, i64, i64) {
-    match sort {
-        QueueSort::Age => (String::new(), r.created_at, r.id),
-        QueueSort::Cohort => (r.cohort.clone(), r.created_at, r.id),
-        QueueSort::Status => (r.status.clone(), r.created_at, r.id),
-    }
+    let k = match sort {
+        QueueSort::Age => String::new(),
+        QueueSort::Learner => r.learner.to_lowercase(),
+        QueueSort::Cohort => r.cohort.clone(),
+        QueueSort::Status => r.key.clone(),
+        QueueSort::Assessor => r.key.clone(),
+    };
+    (k, r.created_at, r.id)
 }
 
 #[test]
@@ -125,20 +146,45 @@ fn every_sort_visits_every_row_once_in_order_both_ways() {
         )
         .unwrap();
     assert!(store.claim(7, "bea", 1800).unwrap().is_none());
-    for sort in [QueueSort::Age, QueueSort::Cohort, QueueSort::Status] {
-        let fwd = walk_forward(&store, sort, "");
-        assert_eq!(fwd.len(), 249, "{sort:?}");
-        let mut ids: Vec<i64> = fwd.iter().map(|r| r.id).collect();
-        ids.sort();
-        ids.dedup();
-        assert_eq!(ids.len(), 249, "{sort:?}: duplicates or gaps");
-        assert!(
-            fwd.windows(2).all(|w| key(sort, &w[0]) < key(sort, &w[1])),
-            "{sort:?} order"
-        );
-        let back = walk_backward(&store, sort, "");
-        assert_eq!(back, fwd, "{sort:?} backwards");
+    assert!(store.claim(9, "amir", 1800).unwrap().is_none());
+    // Names that sort differently by case: the learner order ignores case (ASCII).
+    store
+        .raw_connection()
+        .execute(
+            "UPDATE learners SET name = 'aaron Zed' WHERE key = 'l2-5'",
+            [],
+        )
+        .unwrap();
+    for sort in QueueSort::ALL {
+        for reverse in [false, true] {
+            let fwd = walk_forward_rev(&store, sort, reverse, "");
+            assert_eq!(fwd.len(), 249, "{sort:?}");
+            let mut ids: Vec<i64> = fwd.iter().map(|r| r.id).collect();
+            ids.sort();
+            ids.dedup();
+            assert_eq!(ids.len(), 249, "{sort:?}: duplicates or gaps");
+            assert!(
+                fwd.windows(2).all(|w| if reverse {
+                    key(sort, &w[0]) > key(sort, &w[1])
+                } else {
+                    key(sort, &w[0]) < key(sort, &w[1])
+                }),
+                "{sort:?} reverse {reverse} order"
+            );
+            let back = walk_backward_rev(&store, sort, reverse, "");
+            assert_eq!(back, fwd, "{sort:?} reverse {reverse} backwards");
+        }
     }
+    let by_learner = walk_forward(&store, QueueSort::Learner, "");
+    assert_eq!(
+        by_learner[0].learner, "aaron Zed",
+        "renames reach the sort key"
+    );
+    // The assessor key is whoever claimed or assessed: amir, bea, then the unassessed.
+    let by_assessor = walk_forward_rev(&store, QueueSort::Assessor, true, "");
+    let keys: Vec<&str> = by_assessor.iter().take(2).map(|r| r.key.as_str()).collect();
+    assert_eq!(keys, ["bea", "amir"]);
+    assert_eq!(by_assessor[0].id, 7);
     let all = walk_forward(&store, QueueSort::Age, "");
     let claimed = all.iter().find(|r| r.id == 7).unwrap();
     assert_eq!(claimed.claimed_by.as_deref(), Some("bea"));
@@ -166,9 +212,10 @@ fn filter_matches_learner_cohort_and_rubric_case_insensitively() {
         0,
         "% is literal"
     );
+    let ids = |rows: Vec<QueueRow>| rows.iter().map(|r| r.id).collect::<Vec<_>>();
     assert_eq!(
-        walk_backward(&store, QueueSort::Cohort, "learner 1 4"),
-        by_name_sorted(&by_name)
+        ids(walk_backward(&store, QueueSort::Cohort, "learner 1 4")),
+        ids(by_name_sorted(&by_name))
     );
     // A learner renamed on re-import is found by the new name.
     let hash = store.current_rubric("data-cleaning").unwrap().unwrap().hash;
@@ -266,4 +313,29 @@ fn second_markings_an_assessor_may_not_take_are_not_offered() {
     assert!(!seen(&store, Some("amir"), ""));
     assert!(!seen(&store, Some("cleo"), ""));
     assert!(seen(&store, None, "status:disputed"));
+}
+
+/// Each order, forwards and reversed, reads its own index: no sort of the whole queue.
+#[test]
+fn every_order_pages_over_an_index() {
+    let (_d, store) = workspace();
+    let anchor = walk_forward(&store, QueueSort::Age, "")[40].clone();
+    for sort in QueueSort::ALL {
+        for reverse in [false, true] {
+            for from in [PageFrom::Start, PageFrom::After(anchor.clone())] {
+                let plan = store
+                    .queue_plan(&query_rev(sort, reverse, from, "learner"))
+                    .unwrap();
+                assert!(
+                    !plan.iter().any(|p| p.contains("TEMP B-TREE")),
+                    "{sort:?} reverse {reverse}: {plan:?}"
+                );
+                assert!(
+                    plan.iter()
+                        .any(|p| p.contains("USING") && p.contains("INDEX")),
+                    "{sort:?}: {plan:?}"
+                );
+            }
+        }
+    }
 }

@@ -98,11 +98,11 @@ fn issuer_session(a: &mut App) {
     a.session.is_issuer = true;
 }
 
-/// The queue, then `c`: the cohorts screen with its counts.
+/// The queue, then `C`: the cohorts screen with its counts.
 fn cohorts_app(w: u16, h: u16) -> App {
     let mut a = queue_app(w, h, 10);
     issuer_session(&mut a);
-    let effects = a.update(key('c'));
+    let effects = a.update(key('C'));
     assert!(
         effects
             .iter()

@@ -52,7 +52,9 @@ fn queue_my_work() {
         mine[0].status = "new".into();
         mine[0].claimed_by = Some("amir".into());
         mine[1].status = "scored".into();
+        mine[1].submitted_at = Some(NOW - 86_400 * 3);
         mine[2].status = "second_marking".into();
+        mine[2].submitted_at = Some(NOW - 86_400);
         answer_queue(&mut a, &e, mine);
         a
     });

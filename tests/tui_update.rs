@@ -517,6 +517,22 @@ fn help_quit_and_ctrl_c() {
     assert!(a.quit, "SIGTERM/SIGHUP arrive as Quit");
 }
 
+/// `q` is "back" on every screen but the queue, where it would end the session: there it
+/// asks; `n` stays, `y` quits. Ctrl-C does not ask.
+#[test]
+fn q_on_the_queue_asks_before_quitting() {
+    let mut a = queue_app(80, 24, 3);
+    a.update(key('q'));
+    assert!(!a.quit);
+    assert!(render(&a).contains("Quit Merit?"), "{}", render(&a));
+    a.update(key('n'));
+    assert!(!a.quit);
+    assert!(a.popup().is_none());
+    a.update(key('q'));
+    a.update(key('y'));
+    assert!(a.quit);
+}
+
 #[test]
 fn release_needs_a_lead_for_someone_elses_claim() {
     let mut a = queue_app(80, 24, 6);
@@ -638,7 +654,7 @@ fn f1_opens_help_everywhere() {
     assert!(matches!(a.popup(), Some(Popup::Help(Mode::Queue))));
     a.update(code(KeyCode::F(1)));
     assert!(a.popup().is_none());
-    a.update(key('c'));
+    a.update(key('C'));
     a.update(code(KeyCode::F(1)));
     assert!(matches!(a.popup(), Some(Popup::Help(Mode::Cohorts))));
 }
@@ -687,4 +703,43 @@ fn brackets_switch_artifacts_from_either_pane() {
     a.update(key('['));
     a.update(key('['));
     assert_eq!(a.review().unwrap().tab, a.review().unwrap().views.len() - 1);
+}
+
+/// `s` walks the five orders and `S` reverses; each asks for the first page again, and the
+/// header says what the order is.
+#[test]
+fn sort_cycles_the_orders_and_shift_s_reverses() {
+    use merit::store::QueueSort;
+    let mut a = queue_app(80, 24, 50);
+    let sort_of = |e: &[Effect]| {
+        e.iter().find_map(|e| match e {
+            Effect::Db(DbRequest::Queue { query, .. }) => {
+                Some((query.sort, query.reverse, query.from.clone()))
+            }
+            _ => None,
+        })
+    };
+    let mut seen = Vec::new();
+    for _ in 0..5 {
+        let e = a.update(key('s'));
+        let (sort, reverse, from) = sort_of(&e).expect("a new page");
+        assert!(!reverse);
+        assert_eq!(from, PageFrom::Start);
+        seen.push(sort);
+    }
+    assert_eq!(
+        seen,
+        [
+            QueueSort::Learner,
+            QueueSort::Cohort,
+            QueueSort::Status,
+            QueueSort::Assessor,
+            QueueSort::Age
+        ]
+    );
+    let e = a.update(key('S'));
+    assert_eq!(sort_of(&e), Some((QueueSort::Age, true, PageFrom::Start)));
+    assert!(render(&a).contains("sorted by age, reversed"));
+    let e = a.update(key('S'));
+    assert_eq!(sort_of(&e), Some((QueueSort::Age, false, PageFrom::Start)));
 }

@@ -6,50 +6,68 @@ use rusqlite::{ToSql, params};
 
 use super::{Store, now};
 
-/// Sort orders of the queue. Each has an index that matches its ORDER BY.
+/// Sort orders of the queue. Each has an index that matches its ORDER BY (migrations 2
+/// and 15), read forwards or backwards.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum QueueSort {
     /// Oldest first: the longest waiting at the top.
     #[default]
     Age,
+    Learner,
     Cohort,
     Status,
+    Assessor,
 }
 
 impl QueueSort {
+    pub const ALL: [QueueSort; 5] = [
+        QueueSort::Age,
+        QueueSort::Learner,
+        QueueSort::Cohort,
+        QueueSort::Status,
+        QueueSort::Assessor,
+    ];
+
     pub fn next(self) -> Self {
-        match self {
-            QueueSort::Age => QueueSort::Cohort,
-            QueueSort::Cohort => QueueSort::Status,
-            QueueSort::Status => QueueSort::Age,
-        }
+        let i = Self::ALL.iter().position(|s| *s == self).unwrap_or(0);
+        Self::ALL[(i + 1) % Self::ALL.len()]
     }
 
     pub fn label(self) -> &'static str {
         match self {
             QueueSort::Age => "age",
+            QueueSort::Learner => "learner",
             QueueSort::Cohort => "cohort",
             QueueSort::Status => "status",
+            QueueSort::Assessor => "assessor",
         }
     }
 
-    /// The key columns, as SQL over `s` (submissions).
-    fn key_sql(self) -> &'static str {
+    /// The column sorted on before age, as SQL over `s` (submissions).
+    fn column(self) -> Option<&'static str> {
         match self {
-            QueueSort::Age => "(s.created_at, s.id)",
-            QueueSort::Cohort => "(s.cohort_id, s.created_at, s.id)",
-            QueueSort::Status => "(s.status, s.created_at, s.id)",
+            QueueSort::Age => None,
+            QueueSort::Learner => Some("s.sort_learner"),
+            QueueSort::Cohort => Some("s.cohort_id"),
+            QueueSort::Status => Some("s.status"),
+            QueueSort::Assessor => Some("s.sort_assessor"),
         }
     }
 
-    fn order_sql(self, desc: bool) -> &'static str {
-        match (self, desc) {
-            (QueueSort::Age, false) => "s.created_at, s.id",
-            (QueueSort::Age, true) => "s.created_at DESC, s.id DESC",
-            (QueueSort::Cohort, false) => "s.cohort_id, s.created_at, s.id",
-            (QueueSort::Cohort, true) => "s.cohort_id DESC, s.created_at DESC, s.id DESC",
-            (QueueSort::Status, false) => "s.status, s.created_at, s.id",
-            (QueueSort::Status, true) => "s.status DESC, s.created_at DESC, s.id DESC",
+    /// The key columns, as SQL over `s`, for a keyset comparison.
+    fn key_sql(self) -> String {
+        match self.column() {
+            None => "(s.created_at, s.id)".into(),
+            Some(c) => format!("({c}, s.created_at, s.id)"),
+        }
+    }
+
+    fn order_sql(self, desc: bool) -> String {
+        let dir = if desc { " DESC" } else { "" };
+        let tail = format!("s.created_at{dir}, s.id{dir}");
+        match self.column() {
+            None => tail,
+            Some(c) => format!("{c}{dir}, {tail}"),
         }
     }
 }
@@ -67,6 +85,10 @@ pub struct QueueRow {
     /// Who holds a live claim on it, if anyone.
     pub claimed_by: Option<String>,
     pub created_at: i64,
+    /// The row's value of the sort column (empty when sorted by age), for keyset paging.
+    pub key: String,
+    /// When its latest assessment was submitted, if one was.
+    pub submitted_at: Option<i64>,
 }
 
 /// Where a page starts.
@@ -86,6 +108,8 @@ pub enum PageFrom {
 pub struct QueueQuery {
     pub filter: String,
     pub sort: QueueSort,
+    /// Newest, last or highest first.
+    pub reverse: bool,
     pub from: PageFrom,
     pub limit: usize,
     /// Claims older than this many seconds have expired.
@@ -231,8 +255,68 @@ impl Store {
 
     /// One page of the queue (superseded attempts are left out).
     pub fn queue_page(&self, q: &QueueQuery) -> Result<Vec<QueueRow>> {
-        // The inner query pages over one covering index (see schema migration 2); only the
-        // rows of the page are joined for display.
+        let (inner, args, desc, before) = page_ids(q);
+        let sql = format!(
+            "SELECT s.id, l.name, s.cohort_id, c.rubric_id, s.attempt,
+                    -- A second marking with both assessments in waits for a lead.
+                    CASE WHEN s.status = 'second_marking'
+                          AND (SELECT COUNT(*) FROM assessments a
+                               WHERE a.submission_id = s.id AND a.state = 'submitted') >= 2
+                         THEN 'disputed' ELSE s.status END,
+                    CASE WHEN s.claimed_at >= ?1 THEN s.claimed_by END, s.created_at,
+                    {key},
+                    (SELECT MAX(a.submitted_at) FROM assessments a WHERE a.submission_id = s.id)
+             FROM ({inner}) AS page
+             JOIN submissions s ON s.id = page.id
+             JOIN learners l ON l.id = s.learner_id
+             JOIN cohorts c ON c.id = s.cohort_id
+             ORDER BY {}",
+            q.sort.order_sql(desc),
+            key = q.sort.column().unwrap_or("''"),
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let refs: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
+        let rows = stmt.query_map(refs.as_slice(), |r| {
+            Ok(QueueRow {
+                id: r.get(0)?,
+                learner: r.get(1)?,
+                cohort: r.get(2)?,
+                rubric: r.get(3)?,
+                attempt: r.get(4)?,
+                status: r.get(5)?,
+                claimed_by: r.get(6)?,
+                created_at: r.get(7)?,
+                key: r.get(8)?,
+                submitted_at: r.get(9)?,
+            })
+        })?;
+        let mut out: Vec<QueueRow> = rows.collect::<Result<_, _>>()?;
+        if before {
+            out.reverse();
+        }
+        Ok(out)
+    }
+
+    /// SQLite's plan for the page query's inner part, one step per line, so that a test
+    /// can tell that each order reads its index instead of sorting.
+    #[doc(hidden)]
+    pub fn queue_plan(&self, q: &QueueQuery) -> Result<Vec<String>> {
+        let (inner, args, _, _) = page_ids(q);
+        let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {inner}"))?;
+        let refs: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
+        let rows = stmt.query_map(refs.as_slice(), |r| r.get::<_, String>(3))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+type Args = Vec<Box<dyn ToSql>>;
+
+/// The ids of one page, as SQL and parameters (`?1` the claim cutoff), whether it reads
+/// backwards, and whether its rows come back before the anchor (to be reversed). It pages
+/// over one covering index per order (migrations 2 and 15); only the rows of the page are
+/// joined for display.
+fn page_ids(q: &QueueQuery) -> (String, Args, bool, bool) {
+    {
         let mut inner =
             String::from("SELECT s.id FROM submissions s WHERE s.status != 'superseded'");
         let cutoff = now() - q.claim_idle_secs;
@@ -254,23 +338,24 @@ impl Store {
                 args.len()
             ));
         }
-        let (anchor, cmp, desc) = match &q.from {
-            PageFrom::Start => (None, "", false),
-            PageFrom::End => (None, "", true),
-            PageFrom::After(r) => (Some(r), ">", false),
-            PageFrom::Before(r) => (Some(r), "<", true),
+        let (anchor, before) = match &q.from {
+            PageFrom::Start => (None, false),
+            PageFrom::End => (None, true),
+            PageFrom::After(r) => (Some(r), false),
+            PageFrom::Before(r) => (Some(r), true),
         };
+        // Reading backwards: pages before the anchor, or the reversed order, or both.
+        let desc = before != q.reverse;
         if let Some(r) = anchor {
             let n = args.len();
-            let placeholders = match q.sort {
-                QueueSort::Age => format!("(?{}, ?{})", n + 1, n + 2),
-                _ => format!("(?{}, ?{}, ?{})", n + 1, n + 2, n + 3),
+            let cmp = if desc { "<" } else { ">" };
+            let placeholders = match q.sort.column() {
+                None => format!("(?{}, ?{})", n + 1, n + 2),
+                Some(_) => format!("(?{}, ?{}, ?{})", n + 1, n + 2, n + 3),
             };
             inner.push_str(&format!(" AND {} {cmp} {placeholders}", q.sort.key_sql()));
-            match q.sort {
-                QueueSort::Age => {}
-                QueueSort::Cohort => args.push(Box::new(r.cohort.clone())),
-                QueueSort::Status => args.push(Box::new(r.status.clone())),
+            if q.sort.column().is_some() {
+                args.push(Box::new(r.key.clone()));
             }
             args.push(Box::new(r.created_at));
             args.push(Box::new(r.id));
@@ -280,42 +365,11 @@ impl Store {
             q.sort.order_sql(desc),
             q.limit.min(10_000)
         ));
-        let sql = format!(
-            "SELECT s.id, l.name, s.cohort_id, c.rubric_id, s.attempt,
-                    -- A second marking with both assessments in waits for a lead.
-                    CASE WHEN s.status = 'second_marking'
-                          AND (SELECT COUNT(*) FROM assessments a
-                               WHERE a.submission_id = s.id AND a.state = 'submitted') >= 2
-                         THEN 'disputed' ELSE s.status END,
-                    CASE WHEN s.claimed_at >= ?1 THEN s.claimed_by END, s.created_at
-             FROM ({inner}) AS page
-             JOIN submissions s ON s.id = page.id
-             JOIN learners l ON l.id = s.learner_id
-             JOIN cohorts c ON c.id = s.cohort_id
-             ORDER BY {}",
-            q.sort.order_sql(desc)
-        );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let refs: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
-        let rows = stmt.query_map(refs.as_slice(), |r| {
-            Ok(QueueRow {
-                id: r.get(0)?,
-                learner: r.get(1)?,
-                cohort: r.get(2)?,
-                rubric: r.get(3)?,
-                attempt: r.get(4)?,
-                status: r.get(5)?,
-                claimed_by: r.get(6)?,
-                created_at: r.get(7)?,
-            })
-        })?;
-        let mut out: Vec<QueueRow> = rows.collect::<Result<_, _>>()?;
-        if desc {
-            out.reverse();
-        }
-        Ok(out)
+        (inner, args, desc, before)
     }
+}
 
+impl Store {
     /// Submissions per status for the queue header; live claims count as "in progress".
     /// Submissions per status, of those `filter` matches (all when it is empty), live claims
     /// on new work counted as in progress.

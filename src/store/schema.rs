@@ -247,6 +247,49 @@ const MIGRATIONS: &[&str] = &[
         note         TEXT NOT NULL
     );
     "#,
+    // 15: the queue sorts by learner and by assessor, each by keyset over an index of its
+    // own. The sort keys are kept by triggers, so every way a row is written keeps them:
+    // the learner's name in lower case, and the assessor (whoever assessed first, else
+    // whoever holds or last held the claim).
+    r#"
+    ALTER TABLE submissions ADD COLUMN sort_learner TEXT NOT NULL DEFAULT '';
+    ALTER TABLE submissions ADD COLUMN sort_assessor TEXT NOT NULL DEFAULT '';
+    UPDATE submissions SET sort_learner =
+        (SELECT lower(l.name) FROM learners l WHERE l.id = submissions.learner_id);
+    UPDATE submissions SET sort_assessor = COALESCE(
+        (SELECT a.assessor FROM assessments a WHERE a.submission_id = submissions.id
+         ORDER BY a.id LIMIT 1), claimed_by, '');
+    CREATE INDEX submissions_by_learner_name
+        ON submissions (sort_learner, created_at, id, status, search);
+    CREATE INDEX submissions_by_assessor
+        ON submissions (sort_assessor, created_at, id, status, search);
+    CREATE TRIGGER submissions_sort_learner AFTER INSERT ON submissions BEGIN
+        UPDATE submissions SET sort_learner =
+            (SELECT lower(name) FROM learners WHERE id = NEW.learner_id)
+        WHERE id = NEW.id;
+    END;
+    CREATE TRIGGER learners_sort_name AFTER UPDATE OF name ON learners BEGIN
+        UPDATE submissions SET sort_learner = lower(NEW.name) WHERE learner_id = NEW.id;
+    END;
+    CREATE TRIGGER assessments_sort_insert AFTER INSERT ON assessments BEGIN
+        UPDATE submissions SET sort_assessor = COALESCE(
+            (SELECT a.assessor FROM assessments a WHERE a.submission_id = NEW.submission_id
+             ORDER BY a.id LIMIT 1), claimed_by, '')
+        WHERE id = NEW.submission_id;
+    END;
+    CREATE TRIGGER assessments_sort_delete AFTER DELETE ON assessments BEGIN
+        UPDATE submissions SET sort_assessor = COALESCE(
+            (SELECT a.assessor FROM assessments a WHERE a.submission_id = OLD.submission_id
+             ORDER BY a.id LIMIT 1), claimed_by, '')
+        WHERE id = OLD.submission_id;
+    END;
+    CREATE TRIGGER submissions_sort_claim AFTER UPDATE OF claimed_by ON submissions BEGIN
+        UPDATE submissions SET sort_assessor = COALESCE(
+            (SELECT a.assessor FROM assessments a WHERE a.submission_id = NEW.id
+             ORDER BY a.id LIMIT 1), NEW.claimed_by, OLD.claimed_by, '')
+        WHERE id = NEW.id;
+    END;
+    "#,
 ];
 
 /// The migration that introduced the admin role.

@@ -336,19 +336,32 @@ impl App {
                     Effect::Db(DbRequest::RubricOverview),
                 ];
             }
-            Action::Quit if self.approval.is_some() => {
+            Action::Quit | Action::QuitNow if self.approval.is_some() => {
                 self.popups.push(Popup::Confirm {
                     title: "An approval is running".into(),
-                    text: "Quit anyway? Signing stops after the batch in hand: every credential stored so far is complete, and approving again continues where it stopped.\ny: quit · n: stay".into(),
+                    text: "Quit anyway? Signing stops after the batch in hand: every credential stored so far is complete, and approving again continues where it stopped.".into(),
+                    yes: "quit".into(),
+                    no: "stay".into(),
                     action: ConfirmAction::QuitDuringApproval,
                 });
                 return Vec::new();
             }
             Action::Quit => {
-                let out = self.screens.iter().flat_map(Screen::leave).collect();
-                self.quit = true;
-                return out;
+                // `q` is "back" on every other screen: on the queue it asks, so a key
+                // pressed once too often does not end the session.
+                self.popups.push(Popup::Confirm {
+                    title: "Quit Merit?".into(),
+                    text: format!(
+                        "Your drafts are saved. Claims you hold stay yours for {} minutes, then others may take the work.",
+                        self.session.claim_idle_secs / 60
+                    ),
+                    yes: "quit".into(),
+                    no: "stay".into(),
+                    action: ConfirmAction::Quit,
+                });
+                return Vec::new();
             }
+            Action::QuitNow => return self.quit_now(),
             Action::CancelApproval if matches!(self.screens.top(), Some(Screen::Cohort(_))) => {
                 return self.ask_cancel();
             }
@@ -645,12 +658,20 @@ impl App {
                     claim_idle_secs: self.session.claim_idle_secs,
                 })]
             }
+            ConfirmAction::Quit if yes => self.quit_now(),
             ConfirmAction::QuitDuringApproval if yes => {
                 self.quit = true;
                 vec![Effect::CancelApproval]
             }
             _ => Vec::new(),
         }
+    }
+
+    /// Leaves every screen (each says what it keeps) and ends the session.
+    fn quit_now(&mut self) -> Vec<Effect> {
+        let out = self.screens.iter().flat_map(Screen::leave).collect();
+        self.quit = true;
+        out
     }
 
     /// What is wrong with a prompt's text, said inside the prompt (which stays open).
@@ -737,12 +758,14 @@ impl App {
                     self.popups.push(Popup::Confirm {
                         title: "Still not valid".into(),
                         text: format!(
-                            "{} problem(s); the first at line {}, column {}: {}\ny opens $EDITOR again; n fixes it here.",
+                            "{} problem(s); the first at line {}, column {}: {}",
                             problems.len(),
                             p.span.line,
                             p.span.col,
                             p.message
                         ),
+                        yes: "open $EDITOR again".into(),
+                        no: "fix it here".into(),
                         action: ConfirmAction::ExternalAgain,
                     });
                 }
@@ -786,9 +809,11 @@ impl App {
             Some(p) if !p.cancelling => Popup::Confirm {
                 title: "Cancel the approval?".into(),
                 text: format!(
-                    "{}.\nSigning stops after the batch in hand; everything stored so far is complete and stays issued. Approving again continues.\ny: cancel · n: keep signing",
+                    "{}.\nSigning stops after the batch in hand; everything stored so far is complete and stays issued. Approving again continues.",
                     p.summary()
                 ),
+                yes: "cancel".into(),
+                no: "keep signing".into(),
                 action: ConfirmAction::CancelApproval,
             },
             Some(_) => Popup::info("Cancelling", "The batch in hand is finishing.".into()),
@@ -1103,6 +1128,8 @@ impl App {
                             "{file_note}\n{unscored} submission(s) not yet scored use an older version. Move them to version {}? (Scored work always keeps its version.)",
                             version.version
                         ),
+                        yes: "move them".into(),
+                        no: "leave them".into(),
                         action: ConfirmAction::MoveUnscored {
                             rubric_id: e.rubric_id.clone(),
                             hash: version.hash,

@@ -533,6 +533,7 @@ mod coalesce_tests {
                 viewer: None,
                 filter: format!("f{generation}"),
                 sort: QueueSort::Age,
+                reverse: false,
                 from: PageFrom::Start,
                 limit: 10,
                 claim_idle_secs: 1800,

@@ -176,7 +176,7 @@ pub fn ws_arg(ws: &Path) -> String {
 pub fn data_cohort_view(w: &str, who: &str, cols: u16, rows: u16) -> Pty {
     let mut p = Pty::spawn(&["--workspace", w, "--as", who], &[], cols, rows);
     p.wait_text("Queue");
-    p.send("c");
+    p.send("C");
     // The queue names cohorts too: wait for the cohorts screen's own rows.
     p.wait_for("the cohorts listed", |s| {
         s.contains("Cohorts") && s.contains("rubric data-cleaning ·")

@@ -78,6 +78,8 @@ pub fn rows(first_id: i64, n: usize) -> Vec<QueueRow> {
                 status: status.into(),
                 claimed_by: (id % 11 == 4).then(|| "bea".to_string()),
                 created_at: NOW - 86_400 * 9 + id * 3_700,
+                key: String::new(),
+                submitted_at: None,
             }
         })
         .collect()

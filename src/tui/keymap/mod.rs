@@ -26,6 +26,12 @@ pub enum Action {
     Help,
     Filter,
     Sort,
+    Reverse,
+    /// Quit at once (Ctrl-C, `:q`); asks only while an approval is signing.
+    QuitNow,
+    /// The answers to a question box.
+    Yes,
+    No,
     Refresh,
     ReleaseClaim,
     SwitchPane,
@@ -89,6 +95,8 @@ pub enum Mode {
     Cohorts,
     /// One cohort, a row per submission, for approving.
     Cohort,
+    /// A yes-or-no question in a box.
+    Question,
 }
 
 #[derive(Debug)]
@@ -230,9 +238,16 @@ const QUEUE: &[Binding] = &[
     b!(
         "s",
         Action::Sort,
-        "sort by age, cohort or status",
+        "sort by age, learner, cohort, status or assessor",
         F,
         [(KeyCode::Char('s'), NONE)]
+    ),
+    b!(
+        "S",
+        Action::Reverse,
+        "reverse the order",
+        F,
+        [(KeyCode::Char('S'), SHIFT), (KeyCode::Char('S'), NONE)]
     ),
     REFRESH,
     b!(
@@ -251,11 +266,11 @@ const QUEUE: &[Binding] = &[
     ),
     HELP,
     b!(
-        "c",
+        "C",
         Action::OpenCohorts,
-        "cohorts: counts, approving and issuing badges",
+        "cohorts: counts, approving and issuing badges (c is a comment in the review)",
         Some("cohorts"),
-        [(KeyCode::Char('c'), NONE)]
+        [(KeyCode::Char('C'), SHIFT), (KeyCode::Char('C'), NONE)]
     ),
     b!(
         "e",
@@ -267,7 +282,7 @@ const QUEUE: &[Binding] = &[
     b!(
         "q",
         Action::Quit,
-        "quit",
+        "quit (asks; Ctrl-C quits at once)",
         Some("quit"),
         [(KeyCode::Char('q'), NONE)]
     ),
@@ -534,7 +549,7 @@ const STRUCTURE: &[Binding] = &[
     b!(
         "n",
         Action::Rename,
-        "rename the id (required levels follow)",
+        "rename the id (required levels follow; n means this here)",
         None,
         [(KeyCode::Char('n'), NONE)]
     ),
@@ -641,7 +656,7 @@ const COHORT: &[Binding] = &[
     b!(
         "N",
         Action::Decide(crate::rubric::Decision::NotYet),
-        "decide a disagreement: not yet, saying why (leads)",
+        "decide a disagreement: not yet, saying why (leads; N means this here)",
         F,
         [(KeyCode::Char('N'), SHIFT), (KeyCode::Char('N'), NONE)]
     ),
@@ -682,9 +697,12 @@ pub const ACTIONS: &[(&str, Action)] = &[
     ("open", Action::Open),
     ("back", Action::Back),
     ("quit", Action::Quit),
+    ("yes", Action::Yes),
+    ("no", Action::No),
     ("help", Action::Help),
     ("filter", Action::Filter),
     ("sort", Action::Sort),
+    ("reverse", Action::Reverse),
     ("refresh", Action::Refresh),
     ("release_claim", Action::ReleaseClaim),
     ("switch_pane", Action::SwitchPane),
@@ -737,7 +755,7 @@ pub const ACTIONS: &[(&str, Action)] = &[
 ];
 
 /// Every mode, for checking a merged map.
-pub const MODES: [Mode; 8] = [
+pub const MODES: [Mode; 9] = [
     Mode::Queue,
     Mode::Evidence,
     Mode::Rubric,
@@ -746,6 +764,7 @@ pub const MODES: [Mode; 8] = [
     Mode::Structure,
     Mode::Cohorts,
     Mode::Cohort,
+    Mode::Question,
 ];
 
 /// The bindings of a mode, most specific first: the built-in map, or the user's keymap
@@ -769,6 +788,7 @@ pub fn markdown() -> String {
         (Mode::Structure, "Rubric editor, structure panel"),
         (Mode::Cohorts, "Cohorts"),
         (Mode::Cohort, "Cohort"),
+        (Mode::Question, "Questions (a box that asks yes or no)"),
     ];
     let mut out = String::new();
     for (mode, name) in names {
@@ -821,6 +841,10 @@ pub fn builtin(mode: Mode) -> Vec<&'static Binding> {
             out.extend(STRUCTURE.iter());
             out.extend(MOVES.iter().take(4));
         }
+        Mode::Question => {
+            out.extend(QUESTION.iter());
+            return out;
+        }
     }
     // The command line, wherever `:` does not type text.
     if mode != Mode::Editor {
@@ -828,6 +852,33 @@ pub fn builtin(mode: Mode) -> Vec<&'static Binding> {
     }
     out
 }
+
+/// The answers in a question box; Esc and `q` also say no (except to a recovery copy,
+/// which Esc leaves for next time).
+const QUESTION: &[Binding] = &[
+    b!(
+        "y",
+        Action::Yes,
+        "yes: do what the box says",
+        Some("yes"),
+        [
+            (KeyCode::Char('y'), NONE),
+            (KeyCode::Char('Y'), SHIFT),
+            (KeyCode::Char('Y'), NONE)
+        ]
+    ),
+    b!(
+        "n",
+        Action::No,
+        "no",
+        Some("no"),
+        [
+            (KeyCode::Char('n'), NONE),
+            (KeyCode::Char('N'), SHIFT),
+            (KeyCode::Char('N'), NONE)
+        ]
+    ),
+];
 
 /// `:` opens the command line (`:cohort ID`, `:submission ID`, `:q`, …).
 const COMMAND: Binding = b!(
@@ -838,10 +889,10 @@ const COMMAND: Binding = b!(
     [(KeyCode::Char(':'), NONE), (KeyCode::Char(':'), SHIFT)]
 );
 
-/// The action a key has in a mode. Ctrl-C always quits.
+/// The action a key has in a mode. Ctrl-C always quits (drafts are saved as they are typed).
 pub fn action(mode: Mode, key: &KeyEvent) -> Option<Action> {
     if key.code == KeyCode::Char('c') && key.modifiers.contains(CTRL) {
-        return Some(Action::Quit);
+        return Some(Action::QuitNow);
     }
     if mode == Mode::Rubric
         && let KeyCode::Char(c @ '1'..='9') = key.code

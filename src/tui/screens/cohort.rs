@@ -241,6 +241,8 @@ impl CohortScreen {
                     &r.assessors
                 }
             ),
+            yes: "send it".into(),
+            no: "back".into(),
             action: ConfirmAction::SecondMarking(r.submission_id),
         }
     }
@@ -328,11 +330,13 @@ impl CohortScreen {
             return Popup::info("Preview: nothing to sign", text);
         }
         text.push_str(
-            "\n\nEach credential is stored with its award in one transaction; cancelling (x) or a crash leaves nothing half-issued, and approving again continues.\ny: enter the issuer's passphrase and sign · n: back",
+            "\n\nEach credential is stored with its award in one transaction; cancelling (x) or a crash leaves nothing half-issued, and approving again continues.",
         );
         Popup::Confirm {
             title: format!("Preview: approve {}", self.cohort.id),
             text,
+            yes: "enter the issuer's passphrase and sign".into(),
+            no: "back".into(),
             action: ConfirmAction::Approve(Box::new(Approval {
                 plan,
                 suite: self.suite,

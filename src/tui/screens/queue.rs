@@ -39,6 +39,8 @@ pub struct QueueScreen {
     pub filter: LineInput,
     pub filtering: bool,
     pub sort: QueueSort,
+    /// The order is reversed (newest, last or highest first).
+    pub reverse: bool,
     pub counts: Vec<(String, i64)>,
     /// Replies for older requests are dropped.
     pub generation: u64,
@@ -59,6 +61,7 @@ impl QueueScreen {
         QueueQuery {
             filter: self.filter.text(),
             sort: self.sort,
+            reverse: self.reverse,
             from,
             limit,
             claim_idle_secs: session.claim_idle_secs,
@@ -219,6 +222,10 @@ impl QueueScreen {
                 self.sort = self.sort.next();
                 return self.reload(session, height, None);
             }
+            Action::Reverse => {
+                self.reverse = !self.reverse;
+                return self.reload(session, height, None);
+            }
             Action::Refresh => return self.refresh(session, height),
             Action::ReleaseClaim => {
                 let Some(r) = self.selected_row() else {
@@ -250,7 +257,7 @@ impl QueueScreen {
                         self.notice = Some(Popup::Confirm {
                             title: "Release the claim?".into(),
                             text: format!(
-                                "{} is in progress by {holder}. Releasing lets anyone take it; {whose} draft stays saved and comes back when {} open it again.\ny: release · n: keep the claim",
+                                "{} is in progress by {holder}. Releasing lets anyone take it; {whose} draft stays saved and comes back when {} open it again.",
                                 r.learner,
                                 if *holder == session.user {
                                     "you"
@@ -258,6 +265,8 @@ impl QueueScreen {
                                     "they"
                                 },
                             ),
+                            yes: "release".into(),
+                            no: "keep the claim".into(),
                             action: ConfirmAction::Release(r.id),
                         });
                     }
@@ -408,15 +417,23 @@ impl QueueScreen {
             Span::styled(" Merit ", theme.selected()),
             Span::styled(" Queue", theme.title()),
             Span::raw(format!(
-                " · {} · sorted by {}{filter}",
+                " · {} · sorted by {}{}{filter}",
                 sanitize::line(&session.user),
-                self.sort.label()
+                self.sort.label(),
+                if self.reverse { ", reversed" } else { "" }
             )),
         ]));
         lines.push(Line::styled(self.counts_line(width), theme.dim()));
         let wide = width >= 100;
         let cols = Columns::new(width, wide);
-        lines.push(Line::styled(cols.header(), theme.title()));
+        // My work (an `assessor:` filter) shows when each was submitted instead of its age.
+        let mine = crate::store::QueueFilter::parse(&self.filter.text())
+            .assessor
+            .is_some();
+        lines.push(Line::styled(
+            cols.header(if mine { "done" } else { "age" }),
+            theme.title(),
+        ));
         let height = usize::from(area.height).saturating_sub(lines.len());
         if self.rows.is_empty() {
             let msg = if !self.loaded || self.loading {
@@ -443,7 +460,12 @@ impl QueueScreen {
             };
             // The selection is a pointer and the highlighted name, not the whole row, so a
             // cursor move rewrites a few dozen cells rather than two full lines.
-            let (learner, rest) = cols.row(r, &status, &age(now - r.created_at));
+            let when = match (mine, r.submitted_at) {
+                (true, Some(t)) => month_day(t),
+                (true, None) => "–".to_string(),
+                (false, _) => age(now - r.created_at),
+            };
+            let (learner, rest) = cols.row(r, &status, &when);
             let selected = i == self.selected;
             lines.push(Line::from(vec![
                 Span::styled(if selected { "▶" } else { " " }, theme.key()),
@@ -521,14 +543,14 @@ impl Columns {
         }
     }
 
-    fn header(&self) -> String {
+    fn header(&self, last: &str) -> String {
         let (learner, rest) = self.join(
             "learner",
             "cohort",
             "rubric",
             crate::vocabulary::ATTEMPT,
             "status",
-            "age",
+            last,
         );
         format!(" {learner}{rest}")
     }
@@ -573,6 +595,14 @@ impl Columns {
         s.push_str(&age);
         (first, s)
     }
+}
+
+/// A date as `MM-DD` (UTC), five columns like an age.
+fn month_day(secs: i64) -> String {
+    crate::store::format_time(secs)
+        .get(5..10)
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// A compact age: `45s`, `12m`, `5h`, `3d`, `8w`.

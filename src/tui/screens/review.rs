@@ -487,6 +487,8 @@ impl ReviewScreen {
         Outcome::Popup(Popup::Confirm {
             action: ConfirmAction::Submit,
             title: "Submit the decision?".into(),
+            yes: "submit".into(),
+            no: "back to the review".into(),
             text: format!(
                 "{}: {} — {} of {} (pass at {}).\nAttempt {}. This cannot be undone from the workbench.",
                 self.data.learner_name,

@@ -15,7 +15,7 @@ use crate::tui::widgets::line_input::{InputEvent, LineInput};
 
 /// The most characters a prompt takes.
 const FIELD_MAX: usize = 1000;
-use crate::tui::keymap::{self, Mode};
+use crate::tui::keymap::{self, Action, Mode};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{centered, fit, pad};
 
@@ -81,6 +81,8 @@ pub enum ConfirmAction {
     CancelApproval,
     /// Send this submission to second marking.
     SecondMarking(i64),
+    /// Quit (asked by `q` on the queue).
+    Quit,
     /// Quit although an approval is running (it stops after the batch in hand).
     QuitDuringApproval,
     /// Release the claim on this submission.
@@ -166,9 +168,13 @@ pub enum Popup {
         text: String,
         error: bool,
     },
+    /// A yes-or-no question; `yes` and `no` say what each answer does (the keys come from
+    /// the keymap).
     Confirm {
         title: String,
         text: String,
+        yes: String,
+        no: String,
         action: ConfirmAction,
     },
     Editor(Box<Editor>),
@@ -258,10 +264,10 @@ impl Popup {
                 _ if ctrl_c => PopupOutcome::Close,
                 _ => PopupOutcome::Stay,
             },
-            Popup::Confirm { action, .. } => match k.code {
-                KeyCode::Char('y') | KeyCode::Char('Y') => PopupOutcome::Confirmed(action.clone()),
-                KeyCode::Char('n') | KeyCode::Char('N') => PopupOutcome::Declined(action.clone()),
-                KeyCode::Esc | KeyCode::Char('q') => match action {
+            Popup::Confirm { action, .. } => match (keymap::action(Mode::Question, &k), k.code) {
+                (Some(Action::Yes), _) => PopupOutcome::Confirmed(action.clone()),
+                (Some(Action::No), _) => PopupOutcome::Declined(action.clone()),
+                (_, KeyCode::Esc | KeyCode::Char('q')) => match action {
                     // Esc must not silently discard a recovery copy: it asks again next time.
                     ConfirmAction::Recovery(_) => PopupOutcome::Close,
                     other => PopupOutcome::Declined(other.clone()),
@@ -436,17 +442,29 @@ impl Popup {
                     .collect();
                 f.render_widget(Paragraph::new(lines).block(block), r);
             }
-            Popup::Confirm { title, text, .. } => {
+            Popup::Confirm {
+                title,
+                text,
+                yes,
+                no,
+                ..
+            } => {
                 let mut lines: Vec<Line<'static>> = text
                     .split('\n')
                     .map(|l| Line::raw(sanitize::line(l)))
                     .collect();
                 lines.push(Line::raw(""));
+                let label = |a: Action| {
+                    keymap::bindings(Mode::Question)
+                        .iter()
+                        .find(|b| b.action == a)
+                        .map_or("?", |b| b.label)
+                };
                 lines.push(Line::from(vec![
-                    Span::styled("y", theme.key()),
-                    Span::raw(" yes   "),
-                    Span::styled("n", theme.key()),
-                    Span::raw(" no"),
+                    Span::styled(label(Action::Yes), theme.key()),
+                    Span::raw(format!(" {yes}   ")),
+                    Span::styled(label(Action::No), theme.key()),
+                    Span::raw(format!(" {no}")),
                 ]));
                 boxed(f, area, title, theme.title(), lines, 64);
             }
@@ -571,6 +589,7 @@ fn help(f: &mut Frame<'_>, area: Rect, mode: Mode, theme: Theme) {
         Mode::Structure => "Keys: structured edits",
         Mode::Cohorts => "Keys: cohorts",
         Mode::Cohort => "Keys: cohort (selecting and approving)",
+        Mode::Question => "Keys: questions",
     };
     let all = keymap::bindings(mode);
     // The list keys every list screen shares take one line when the full list would not fit

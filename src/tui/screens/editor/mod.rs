@@ -117,9 +117,11 @@ impl EditorScreen {
             popups.push(Popup::Confirm {
                 title: "Unsaved changes found".into(),
                 text: format!(
-                    "You were editing rubric `{}` on {when} and did not save.\ny restores that text; n discards it.",
+                    "You were editing rubric `{}` on {when} and did not save.",
                     o.rubric_id
                 ),
+                yes: "restore that text".into(),
+                no: "discard it".into(),
                 action: ConfirmAction::Recovery(text),
             });
         }
@@ -401,7 +403,9 @@ impl EditorScreen {
         if self.dirty() && !self.read_only {
             return Outcome::Popup(Popup::Confirm {
                 title: "Leave without saving?".into(),
-                text: "Your changes are not saved.\ny leaves and discards them; n keeps editing (Ctrl-S saves).".into(),
+                text: "Your changes are not saved (Ctrl-S saves them).".into(),
+                yes: "leave and discard them".into(),
+                no: "keep editing".into(),
                 action: ConfirmAction::LeaveEditor,
             });
         }

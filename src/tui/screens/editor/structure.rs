@@ -313,6 +313,8 @@ impl EditorScreen {
                 return Outcome::Popup(Popup::Confirm {
                     title: "Delete?".into(),
                     text: format!("Delete {}? (Ctrl-Z in the YAML undoes it)", row.label),
+                    yes: "delete".into(),
+                    no: "keep".into(),
                     action: ConfirmAction::Delete(row.path.clone()),
                 });
             }
