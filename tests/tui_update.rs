@@ -743,3 +743,55 @@ fn sort_cycles_the_orders_and_shift_s_reverses() {
     let e = a.update(key('S'));
     assert_eq!(sort_of(&e), Some((QueueSort::Age, false, PageFrom::Start)));
 }
+
+/// Unwrapped code scrolls sideways with `>` and `<`, and the pane says from which column.
+#[test]
+fn code_scrolls_sideways_when_unwrapped() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app(120, 40);
+    open_review(&mut a, review_data(dir.path()));
+    a.update(code(KeyCode::Tab));
+    let tab = a
+        .review()
+        .unwrap()
+        .data
+        .artifacts
+        .iter()
+        .position(|(x, _)| x.name == "analysis.py")
+        .expect("the code artifact");
+    while a.review().unwrap().tab != tab {
+        a.update(key(']'));
+    }
+    let before = render(&a);
+    assert!(before.contains("def tally"), "{before}");
+    assert!(
+        !a.review().unwrap().views[tab].wrap,
+        "code starts unwrapped"
+    );
+    a.update(key('>'));
+    let r = a.review().unwrap();
+    assert!(r.views[tab].hscroll > 0);
+    let after = render(&a);
+    assert!(after.contains("from column"), "{after}");
+    assert!(!after.contains("def tally"), "{after}");
+    a.update(key('<'));
+    assert_eq!(a.review().unwrap().views[tab].hscroll, 0);
+    assert!(!render(&a).contains("from column"));
+}
+
+/// `T` asks for today's time spent; the review header shows this submission's and today's.
+#[test]
+fn time_spent_is_shown_for_the_submission_and_today() {
+    let mut a = queue_app(80, 24, 5);
+    let e = a.update(key('T'));
+    assert!(
+        e.iter()
+            .any(|e| matches!(e, Effect::Db(DbRequest::TimeSpent)))
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut a = app(120, 40);
+    open_review(&mut a, review_data(dir.path()));
+    // review_data: 50 minutes on other work today.
+    let head = render(&a);
+    assert!(head.contains("0 min (today 50 min)"), "{head}");
+}

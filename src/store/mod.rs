@@ -17,6 +17,7 @@ mod rubrics;
 mod schema;
 mod second_marking;
 mod submissions;
+pub mod time_spent;
 mod users;
 pub mod workspace;
 

@@ -39,6 +39,8 @@ pub struct ReviewData {
     pub assessment: Option<SavedAssessment>,
     /// Why the submission cannot be scored now, if it cannot.
     pub read_only: Option<String>,
+    /// What the user spent today (local day) on their other assessments, in seconds.
+    pub time_today_secs: i64,
 }
 
 impl Store {
@@ -257,6 +259,13 @@ impl Store {
                 (a, path)
             })
             .collect();
+        let since = super::time_spent::start_of_local_day(now());
+        let time_today_secs: i64 = self.conn.query_row(
+            "SELECT COALESCE(SUM(time_spent_secs), 0) FROM assessments
+             WHERE assessor = ?1 AND updated_at >= ?2 AND submission_id != ?3",
+            params![user, since, id],
+            |r| r.get(0),
+        )?;
         Ok(ReviewData {
             submission_id: id,
             learner_name,
@@ -270,6 +279,7 @@ impl Store {
             artifacts,
             assessment,
             read_only,
+            time_today_secs,
         })
     }
 }

@@ -115,6 +115,8 @@ pub enum DbRequest {
     RubricHistory {
         rubric_id: String,
     },
+    /// Time spent assessing today: the user's own, or everyone's for a lead.
+    TimeSpent,
     Cohorts,
     /// One row per submission of a cohort, and who would sign.
     CohortRows {

@@ -214,6 +214,7 @@ pub fn handle(store: &mut Store, user: &str, is_lead: bool, req: DbRequest) -> D
             text,
         } => rubric_diff(store, &rubric_id, &from, text.as_deref(), None),
         DbRequest::RubricHistory { rubric_id } => rubric_history(store, &rubric_id),
+        DbRequest::TimeSpent => time_spent(store, user),
         DbRequest::RubricCompare { rubric_id, a, b } => {
             let text = store.rubric_source(&b).ok().flatten();
             match text {
@@ -341,6 +342,47 @@ fn rubric_diff(
         Ok(lines) => DbReply::Pager { title, lines },
         Err(e) => DbReply::Pager {
             title: "Cannot compare".into(),
+            lines: vec![('*', format!("{e:#}"))],
+        },
+    }
+}
+
+/// Today's time per assessor (a lead sees everyone, others themselves), as a page.
+fn time_spent(store: &Store, user: &str) -> DbReply {
+    use crate::store::time_spent::{minutes, start_of_local_day};
+    let since = start_of_local_day(crate::store::now());
+    match store.time_spent(user, since) {
+        Ok(rows) => {
+            let mut lines = vec![(
+                ' ',
+                format!(
+                    "Since {} (the server's midnight). An assessment counts whole on the day it was last worked on.",
+                    crate::store::format_time(since)
+                ),
+            )];
+            lines.push((' ', String::new()));
+            if rows.is_empty() {
+                lines.push((' ', "No assessing today yet.".into()));
+            }
+            for r in rows {
+                lines.push((
+                    ' ',
+                    format!(
+                        "{:<20} {:>12}  {} worked on, {} submitted",
+                        crate::sanitize::line(&r.assessor),
+                        minutes(r.secs),
+                        r.assessments,
+                        r.submitted
+                    ),
+                ));
+            }
+            DbReply::Pager {
+                title: "Time spent today".into(),
+                lines,
+            }
+        }
+        Err(e) => DbReply::Pager {
+            title: "Cannot show the time spent".into(),
             lines: vec![('*', format!("{e:#}"))],
         },
     }

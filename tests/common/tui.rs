@@ -164,6 +164,7 @@ pub fn review_data(dir: &Path) -> ReviewData {
         artifacts,
         assessment: None,
         read_only: None,
+        time_today_secs: 3_000,
     }
 }
 

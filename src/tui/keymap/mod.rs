@@ -29,6 +29,8 @@ pub enum Action {
     Reverse,
     /// Quit at once (Ctrl-C, `:q`); asks only while an approval is signing.
     QuitNow,
+    /// Time spent assessing today.
+    TimeSpent,
     /// The answers to a question box.
     Yes,
     No,
@@ -38,6 +40,9 @@ pub enum Action {
     NextTab,
     PrevTab,
     ToggleWrap,
+    /// Scroll unwrapped lines sideways.
+    ScrollRight,
+    ScrollLeft,
     Search,
     NextMatch,
     PrevMatch,
@@ -258,6 +263,13 @@ const QUEUE: &[Binding] = &[
         [(KeyCode::Char('m'), NONE)]
     ),
     b!(
+        "T",
+        Action::TimeSpent,
+        "time spent today: yours, or each assessor's (leads)",
+        F,
+        [(KeyCode::Char('T'), SHIFT), (KeyCode::Char('T'), NONE)]
+    ),
+    b!(
         "U",
         Action::ReleaseClaim,
         "unclaim: release the claim on a submission (yours, or anyone's for leads; asks)",
@@ -342,6 +354,20 @@ const EVIDENCE: &[Binding] = &[
         "wrap long lines on/off",
         F,
         [(KeyCode::Char('w'), NONE)]
+    ),
+    b!(
+        ">",
+        Action::ScrollRight,
+        "scroll right (long lines, unwrapped)",
+        F,
+        [(KeyCode::Char('>'), NONE), (KeyCode::Char('>'), SHIFT)]
+    ),
+    b!(
+        "<",
+        Action::ScrollLeft,
+        "scroll left",
+        F,
+        [(KeyCode::Char('<'), NONE), (KeyCode::Char('<'), SHIFT)]
     ),
     b!(
         "/",
@@ -697,6 +723,7 @@ pub const ACTIONS: &[(&str, Action)] = &[
     ("open", Action::Open),
     ("back", Action::Back),
     ("quit", Action::Quit),
+    ("time_spent", Action::TimeSpent),
     ("yes", Action::Yes),
     ("no", Action::No),
     ("help", Action::Help),
@@ -709,6 +736,8 @@ pub const ACTIONS: &[(&str, Action)] = &[
     ("next_tab", Action::NextTab),
     ("prev_tab", Action::PrevTab),
     ("toggle_wrap", Action::ToggleWrap),
+    ("scroll_right", Action::ScrollRight),
+    ("scroll_left", Action::ScrollLeft),
     ("search", Action::Search),
     ("next_match", Action::NextMatch),
     ("prev_match", Action::PrevMatch),

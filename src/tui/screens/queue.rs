@@ -209,6 +209,7 @@ impl QueueScreen {
                 };
             }
             Action::Filter => self.filtering = true,
+            Action::TimeSpent => return vec![Effect::Db(DbRequest::TimeSpent)],
             Action::MyWork => {
                 let mine = format!("assessor:{}", session.user);
                 if self.filter.text() == mine {

@@ -42,6 +42,8 @@ pub struct ArtifactView {
     pub content: Option<ArtifactContent>,
     pub requested: bool,
     pub scroll: usize,
+    /// Columns scrolled sideways (unwrapped lines only).
+    pub hscroll: u16,
     pub wrap: bool,
     pub matches: Vec<usize>,
     pub current_match: usize,
@@ -326,14 +328,16 @@ impl ReviewScreen {
                 }));
             }
             (Pane::Evidence, a) | (Pane::Rubric, a @ (Action::NextTab | Action::PrevTab)) => {
-                return Outcome::Effects(self.evidence_action(a, page));
+                // The evidence pane is about half the terminal wide.
+                let width = usize::from(size.0 / 2).max(8);
+                return Outcome::Effects(self.evidence_action(a, page, width));
             }
             _ => {}
         }
         Outcome::Effects(Vec::new())
     }
 
-    fn evidence_action(&mut self, action: Action, page: usize) -> Vec<Effect> {
+    fn evidence_action(&mut self, action: Action, page: usize, width: usize) -> Vec<Effect> {
         let count = self.views.len();
         match action {
             Action::NextTab if count > 0 => {
@@ -360,6 +364,22 @@ impl ReviewScreen {
             Action::Top => v.scroll = 0,
             Action::Bottom => v.scroll = last,
             Action::ToggleWrap => v.wrap = !v.wrap,
+            // Sideways by a quarter of the pane, no further than the longest line shows.
+            Action::ScrollRight if !v.wrap => {
+                let widest = v
+                    .content
+                    .as_ref()
+                    .map_or(0, |c| c.lines.iter().map(Line::width).max().unwrap_or(0));
+                let step = (width / 4).max(4);
+                let max = widest.saturating_sub(width / 2);
+                v.hscroll =
+                    u16::try_from((usize::from(v.hscroll) + step).min(max)).unwrap_or(u16::MAX);
+            }
+            Action::ScrollLeft => {
+                v.hscroll = v
+                    .hscroll
+                    .saturating_sub(u16::try_from((width / 4).max(4)).unwrap_or(4))
+            }
             Action::NextMatch if !v.matches.is_empty() => {
                 v.current_match = (v.current_match + 1) % v.matches.len();
                 v.scroll = v.matches[v.current_match];
@@ -527,7 +547,11 @@ impl ReviewScreen {
             ),
             (Some(why), _) => format!(" · read only ({why})"),
             // Time spent on this submission so far, for the assessor's own record.
-            (None, _) => format!(" · {} min", self.time_spent / 60),
+            (None, _) => format!(
+                " · {} (today {})",
+                crate::store::time_spent::minutes(self.time_spent),
+                crate::store::time_spent::minutes(self.data.time_today_secs + self.time_spent)
+            ),
         };
         let head_line = Line::from(vec![
             Span::styled(" Merit ", theme.selected()),
@@ -580,9 +604,14 @@ impl ReviewScreen {
         theme: Theme,
         graphics: Graphics,
     ) -> Option<Placement> {
+        // Scrolled sideways: say from which column, or a reader takes it for the start.
+        let sideways = match self.views.get(self.tab) {
+            Some(v) if !v.wrap && v.hscroll > 0 => format!("· from column {} ", v.hscroll + 1),
+            _ => String::new(),
+        };
         let block = self.block(
             Pane::Evidence,
-            format!(" Evidence ({}) ", self.views.len()),
+            format!(" Evidence ({}) {sideways}", self.views.len()),
             theme,
         );
         let inner = block.inner(area);
@@ -715,6 +744,8 @@ impl ReviewScreen {
         let mut p = Paragraph::new(lines);
         if view.wrap {
             p = p.wrap(Wrap { trim: false });
+        } else {
+            p = p.scroll((0, view.hscroll));
         }
         f.render_widget(p, content);
         None
