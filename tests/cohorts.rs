@@ -193,4 +193,17 @@ fn a_new_rubric_version_flags_work_scored_on_the_old_one() {
     assert!(rows.iter().all(|r| r.rubric_version == 1));
     // An old version does not stop approval: scored work keeps the rubric it was scored on.
     assert!(rows.iter().any(|r| r.can_issue().is_ok()));
+    // An evidence title is not in the badge: the flag says signing is not affected.
+    assert!(rows.iter().all(|r| !r.flags.badge_differs));
+    assert!(rows[0].flags.words().contains(&"old rubric: same badge"));
+    // A new level descriptor is: work on v1 signs v1's badge.
+    let src2 = src.replacen("descriptor: Also checks", "descriptor: Also verifies", 1);
+    assert_ne!(src2, src);
+    let rubric = merit::rubric::parse(src2.as_bytes()).unwrap();
+    store.import_rubric(&rubric, &src2, None, "lena").unwrap();
+    let rows = store
+        .cohort_rows(COHORT, 1800, merit::store::now())
+        .unwrap();
+    assert!(rows.iter().all(|r| r.flags.badge_differs));
+    assert!(rows[0].flags.words().contains(&"old rubric: own badge"));
 }

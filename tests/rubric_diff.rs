@@ -96,3 +96,34 @@ fn history_and_diff_between_versions_and_files() {
     );
     assert!(stdout(&o).contains("no differences"));
 }
+
+/// A feedback comment edited in place is one change, old → new; one added or removed says so.
+#[test]
+fn an_edited_feedback_comment_is_changed_not_removed_and_added() {
+    let src = std::fs::read_to_string(repo().join("rubrics/teaching-practice.yaml")).unwrap();
+    let a = merit::rubric::parse(src.as_bytes()).unwrap();
+    let edited = src
+        .replacen(
+            "      - Show learners the success criteria at the start and refer back to them at the end.",
+            "      - Show learners the success criteria at the start, and return to them at the end.",
+            1,
+        )
+        .replacen(
+            "      - Use a no-hands-up strategy so you hear from every learner, not only the confident ones.",
+            "      - Use a no-hands-up strategy so you hear from every learner, not only the confident ones.\n      - Wait three seconds after asking.",
+            1,
+        );
+    let b = merit::rubric::parse(edited.as_bytes()).unwrap();
+    let changes: Vec<String> = merit::rubric::diff::structural(&a, &b)
+        .into_iter()
+        .map(|c| c.what)
+        .collect();
+    assert_eq!(
+        changes,
+        [
+            "feedback changed: “Show learners the success criteria at the start and refer back to them at the end.” → “Show learners the success criteria at the start, and return to them at the end.”",
+            "feedback added: “Wait three seconds after asking.”",
+        ],
+        "{changes:?}"
+    );
+}

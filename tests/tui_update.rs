@@ -795,3 +795,30 @@ fn time_spent_is_shown_for_the_submission_and_today() {
     let head = render(&a);
     assert!(head.contains("0 min (today 50 min)"), "{head}");
 }
+
+/// The compare and history pages wrap long lines under their text, marker kept on the first
+/// row, and scroll through the wrapped rows.
+#[test]
+fn pages_wrap_long_lines_under_their_marker() {
+    let mut a = queue_app(80, 24, 3);
+    let long = "      - Show learners the success criteria at the start, and return to them at the end of the lesson with an exit ticket.".to_string();
+    a.update(Msg::Db(DbReply::Pager {
+        title: "Changes to teaching-practice: v1 → v2".into(),
+        lines: vec![('*', "feedback changed".into()), ('+', long)],
+    }));
+    let screen = render(&a);
+    let rows: Vec<&str> = screen.lines().collect();
+    let first = rows
+        .iter()
+        .position(|r| r.contains("+      - Show learners"))
+        .expect(&screen);
+    assert!(
+        rows[first + 1].contains("exit ticket") || rows[first + 1].contains("lesson"),
+        "{screen}"
+    );
+    assert!(
+        !rows[first + 1].contains("│+"),
+        "continuations carry no marker: {screen}"
+    );
+    assert!(screen.contains("exit ticket."), "nothing is cut: {screen}");
+}

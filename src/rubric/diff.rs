@@ -99,22 +99,33 @@ pub fn structural(a: &Rubric, b: &Rubric) -> Vec<Change> {
             format!("valid for days: {} → {}", days(a), days(b)),
         ));
     }
-    let urls = |r: &Rubric| {
+    // An alignment is known by its framework's URL and code (one framework page often
+    // holds several competences, each with its code).
+    let aligned = |r: &Rubric| {
         r.achievement
             .alignments
             .iter()
-            .map(|al| (al.url.value.clone(), al.name.value.clone()))
+            .map(|al| {
+                let code = al
+                    .code
+                    .as_ref()
+                    .map_or("", |c| c.value.as_str())
+                    .to_string();
+                ((al.url.value.clone(), code), al.name.value.clone())
+            })
             .collect::<Vec<_>>()
     };
-    for (u, n) in urls(a) {
-        if !urls(b).iter().any(|(v, _)| *v == u) {
-            out.push(change("alignments", format!("removed “{n}” ({u})")));
-        }
+    let (al_a, al_b) = (aligned(a), aligned(b));
+    for ((u, _), n) in al_a
+        .iter()
+        .filter(|(k, _)| !al_b.iter().any(|(j, _)| j == k))
+    {
+        out.push(change("alignments", format!("removed “{n}” ({u})")));
     }
-    for (u, n) in urls(b) {
-        match urls(a).iter().find(|(v, _)| *v == u) {
-            None => out.push(change("alignments", format!("added “{n}” ({u})"))),
-            Some((_, old)) if *old != n => {
+    for (k, n) in &al_b {
+        match al_a.iter().find(|(j, _)| j == k) {
+            None => out.push(change("alignments", format!("added “{n}” ({})", k.0))),
+            Some((_, old)) if old != n => {
                 out.push(change("alignments", format!("“{old}” renamed “{n}”")))
             }
             _ => {}
@@ -239,11 +250,48 @@ fn criterion(a: &Criterion, b: &Criterion, out: &mut Vec<Change>) {
     }
     let fa: Vec<&str> = a.feedback.iter().map(|f| f.value.as_str()).collect();
     let fb: Vec<&str> = b.feedback.iter().map(|f| f.value.as_str()).collect();
-    for f in fa.iter().filter(|f| !fb.contains(f)) {
-        out.push(change(&place, format!("feedback removed: “{f}”")));
-    }
-    for f in fb.iter().filter(|f| !fa.contains(f)) {
-        out.push(change(&place, format!("feedback added: “{f}”")));
+    feedback_changes(&fa, &fb, &place, out);
+}
+
+/// The feedback bank's changes in order: a comment edited in place is "changed", not
+/// removed plus added; a moved comment is removed where it was and added where it is.
+fn feedback_changes(fa: &[&str], fb: &[&str], place: &str, out: &mut Vec<Change>) {
+    use similar::{Algorithm, DiffOp, capture_diff_slices};
+    for op in capture_diff_slices(Algorithm::Myers, fa, fb) {
+        let (old, new) = match op {
+            DiffOp::Equal { .. } => continue,
+            DiffOp::Delete {
+                old_index, old_len, ..
+            } => (&fa[old_index..old_index + old_len], &fb[..0]),
+            DiffOp::Insert {
+                new_index, new_len, ..
+            } => (&fa[..0], &fb[new_index..new_index + new_len]),
+            DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => (
+                &fa[old_index..old_index + old_len],
+                &fb[new_index..new_index + new_len],
+            ),
+        };
+        let paired = old.len().min(new.len());
+        for (o, n) in old.iter().zip(new.iter()) {
+            // Moved rather than edited: it is still there, elsewhere.
+            if fb.contains(o) || fa.contains(n) {
+                out.push(change(place, format!("feedback removed: “{o}”")));
+                out.push(change(place, format!("feedback added: “{n}”")));
+            } else {
+                out.push(change(place, format!("feedback changed: “{o}” → “{n}”")));
+            }
+        }
+        for o in &old[paired..] {
+            out.push(change(place, format!("feedback removed: “{o}”")));
+        }
+        for n in &new[paired..] {
+            out.push(change(place, format!("feedback added: “{n}”")));
+        }
     }
 }
 

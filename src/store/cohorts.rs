@@ -45,6 +45,11 @@ pub struct Flags {
     pub claim_stuck: bool,
     /// Assessed against a rubric version that is no longer the current one.
     pub rubric_outdated: bool,
+    /// With `rubric_outdated`: the badge that version signs differs from the current one's
+    /// (name, criteria, levels, alignments, picture). A credential always carries the version
+    /// the work was assessed against; when only the YAML's comments or layout changed, the
+    /// badge is the same.
+    pub badge_differs: bool,
 }
 
 impl Flags {
@@ -64,8 +69,10 @@ impl Flags {
         if self.claim_stuck {
             w.push("claim stuck");
         }
-        if self.rubric_outdated {
-            w.push("old rubric");
+        match (self.rubric_outdated, self.badge_differs) {
+            (true, true) => w.push("old rubric: own badge"),
+            (true, false) => w.push("old rubric: same badge"),
+            _ => {}
         }
         w
     }
@@ -117,6 +124,24 @@ impl CohortRow {
 }
 
 impl Store {
+    /// Whether two rubric versions sign different badges: their achievements differ apart
+    /// from the version in the ids.
+    fn badges_differ(&self, a: &str, b: &str) -> Result<bool> {
+        let (ra, rb) = (self.load_rubric(a)?, self.load_rubric(b)?);
+        let issuer = crate::credential::build::Issuer {
+            did: String::new(),
+            verification_method: String::new(),
+            name: String::new(),
+            url: "https://merit.invalid/".into(),
+            email: None,
+            embed_images: false,
+        };
+        let ach = |r: &crate::rubric::Rubric| crate::credential::build::achievement(&issuer, r);
+        let picture =
+            |r: &crate::rubric::Rubric| r.achievement.image_file.as_ref().map(|f| f.sha256.clone());
+        Ok(ach(&ra) != ach(&rb) || picture(&ra) != picture(&rb))
+    }
+
     pub fn cohorts(&self) -> Result<Vec<CohortSummary>> {
         let mut stmt = self.conn.prepare(
             "SELECT c.id, c.name, c.rubric_id,
@@ -206,6 +231,8 @@ impl Store {
         ))?;
         // Required evidence per rubric version, read once per version.
         let mut required: HashMap<String, Vec<String>> = HashMap::new();
+        // Whether a version signs a different badge from the current one, once per pair.
+        let mut differs: HashMap<(String, String), bool> = HashMap::new();
         let mut rows = stmt.query([cohort_id])?;
         while let Some(r) = rows.next()? {
             let status: String = r.get(4)?;
@@ -238,6 +265,20 @@ impl Store {
                     && claimed_by.is_some()
                     && claimed_at.is_some_and(|t| t < now - claim_idle_secs),
                 rubric_outdated: current.as_deref().is_some_and(|c| c != hash),
+                badge_differs: match current.as_deref() {
+                    Some(c) if c != hash => {
+                        let key = (hash.clone(), c.to_string());
+                        match differs.get(&key) {
+                            Some(d) => *d,
+                            None => {
+                                let d = self.badges_differ(&hash, c)?;
+                                differs.insert(key, d);
+                                d
+                            }
+                        }
+                    }
+                    _ => false,
+                },
             };
             f(CohortRow {
                 submission_id: r.get(0)?,

@@ -1221,18 +1221,25 @@ impl App {
 
 /// Styled lines for a pager from tagged text lines (sanitized here).
 fn pager(title: &str, lines: Vec<(char, String)>, theme: Theme) -> Pager {
-    use ratatui::text::{Line, Span};
+    use crate::tui::widgets::popup::PagerLine;
+    use ratatui::style::Style;
+    use ratatui::text::Span;
     let lines = lines
         .into_iter()
         .map(|(tag, text)| {
             let text = sanitize::line(&text);
-            match tag {
-                '#' => Line::styled(text, theme.title()),
-                '*' => Line::from(vec![Span::styled("• ", theme.marker()), Span::raw(text)]),
-                '+' => Line::styled(format!("+{text}"), theme.good()),
-                '-' => Line::styled(format!("-{text}"), theme.bad()),
-                '@' => Line::styled(text, theme.dim()),
-                _ => Line::raw(format!(" {text}")),
+            let (marker, style) = match tag {
+                '#' => (Span::raw(""), theme.title()),
+                '*' => (Span::styled("• ", theme.marker()), Style::new()),
+                '+' => (Span::styled("+", theme.good()), theme.good()),
+                '-' => (Span::styled("-", theme.bad()), theme.bad()),
+                '@' => (Span::raw(""), theme.dim()),
+                _ => (Span::raw(" "), Style::new()),
+            };
+            PagerLine {
+                marker,
+                text,
+                style,
             }
         })
         .collect();
@@ -1240,5 +1247,6 @@ fn pager(title: &str, lines: Vec<(char, String)>, theme: Theme) -> Pager {
         title: title.to_string(),
         lines,
         scroll: 0,
+        rows: std::cell::Cell::new(0),
     }
 }

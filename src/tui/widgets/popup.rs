@@ -148,11 +148,78 @@ impl Field {
     }
 }
 
-/// A scrollable page of styled lines (diffs, version lists).
+/// A scrollable page of styled lines (diffs, version lists), wrapped to the box's width as
+/// it is drawn: a long line continues under its text, past its marker (`+`, `-`, `•`).
 pub struct Pager {
     pub title: String,
-    pub lines: Vec<Line<'static>>,
+    pub lines: Vec<PagerLine>,
+    /// The first row shown, in wrapped rows.
     pub scroll: usize,
+    /// Rows the last drawing had, to stop scrolling past the end.
+    pub rows: std::cell::Cell<usize>,
+}
+
+/// One line of a pager: its marker, its (sanitized) text and their style.
+pub struct PagerLine {
+    pub marker: Span<'static>,
+    pub text: String,
+    pub style: ratatui::style::Style,
+}
+
+impl Pager {
+    /// The lines as rows `width` columns wide.
+    pub fn rows(&self, width: usize) -> Vec<Line<'static>> {
+        use unicode_width::UnicodeWidthStr;
+        let mut out = Vec::new();
+        for l in &self.lines {
+            let indent = l.marker.content.width();
+            for (i, row) in wrap_keeping_indent(&l.text, width.saturating_sub(indent).max(8))
+                .into_iter()
+                .enumerate()
+            {
+                let marker = if i == 0 {
+                    l.marker.clone()
+                } else {
+                    Span::raw(" ".repeat(indent))
+                };
+                out.push(Line::from(vec![marker, Span::styled(row, l.style)]));
+            }
+        }
+        out
+    }
+}
+
+/// Cuts `text` into rows at most `width` wide: at the last space that is not part of the
+/// leading indentation, else mid-word (code has long words).
+fn wrap_keeping_indent(text: &str, width: usize) -> Vec<String> {
+    use unicode_width::UnicodeWidthChar;
+    let lead = text.len() - text.trim_start_matches(' ').len();
+    let mut rows = Vec::new();
+    let mut rest = text;
+    let mut first = true;
+    loop {
+        let mut w = 0;
+        let mut cut = rest.len();
+        for (i, c) in rest.char_indices() {
+            w += c.width().unwrap_or(0);
+            if w > width {
+                cut = i;
+                break;
+            }
+        }
+        if cut == rest.len() {
+            rows.push(rest.to_string());
+            return rows;
+        }
+        let floor = if first { lead } else { 0 };
+        let at = match rest[..cut].rfind(' ') {
+            Some(j) if j > floor => j + 1,
+            _ => cut.max(rest.chars().next().map_or(1, char::len_utf8)),
+        };
+        rows.push(rest[..at].to_string());
+        rest = &rest[at..];
+        first = false;
+    }
 }
 
 pub struct Picker {
@@ -283,7 +350,7 @@ impl Popup {
             Popup::Pager(p) => match k.code {
                 KeyCode::Esc | KeyCode::Char('q') | KeyCode::Enter => PopupOutcome::Close,
                 KeyCode::Down | KeyCode::Char('j') => {
-                    p.scroll = (p.scroll + 1).min(p.lines.len().saturating_sub(1));
+                    p.scroll = (p.scroll + 1).min(p.rows.get().saturating_sub(1));
                     PopupOutcome::Stay
                 }
                 KeyCode::Up | KeyCode::Char('k') => {
@@ -291,7 +358,7 @@ impl Popup {
                     PopupOutcome::Stay
                 }
                 KeyCode::PageDown | KeyCode::Char(' ') => {
-                    p.scroll = (p.scroll + 10).min(p.lines.len().saturating_sub(1));
+                    p.scroll = (p.scroll + 10).min(p.rows.get().saturating_sub(1));
                     PopupOutcome::Stay
                 }
                 KeyCode::PageUp => {
@@ -433,12 +500,12 @@ impl Popup {
                         " j/k PgUp/PgDn scroll · Esc close ",
                         theme.dim(),
                     ));
-                let lines: Vec<Line<'static>> = p
-                    .lines
-                    .iter()
+                let rows = p.rows(usize::from(w.saturating_sub(2)));
+                p.rows.set(rows.len());
+                let lines: Vec<Line<'static>> = rows
+                    .into_iter()
                     .skip(p.scroll)
                     .take(usize::from(h))
-                    .cloned()
                     .collect();
                 f.render_widget(Paragraph::new(lines).block(block), r);
             }
