@@ -40,6 +40,8 @@ pub enum Action {
     ConfigureCohort,
     /// Reading the workspace: cohorts, users, the issuer, the audit log.
     Read,
+    /// Reading how far assessors agree, each named (`merit reliability`).
+    ReadReliability,
 }
 
 /// Who may take an action.
@@ -152,6 +154,11 @@ pub const TABLE: &[(Action, &str, Who)] = &[
         Who::AnyOf(&["lead"]),
     ),
     (Action::Read, "read the workspace", Who::AnyUser),
+    (
+        Action::ReadReliability,
+        "read the agreement between assessors",
+        Who::AnyOf(&["lead"]),
+    ),
 ];
 
 impl Action {

@@ -17,6 +17,7 @@ pub mod intake;
 pub mod letters;
 pub mod notify;
 pub mod publish;
+pub mod reliability;
 pub mod rubric;
 pub mod sanitize;
 pub mod seam;

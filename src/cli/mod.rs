@@ -12,6 +12,7 @@ mod notify;
 mod passphrase;
 mod policy;
 mod publish;
+mod reliability;
 mod revoke;
 mod rubric;
 mod second_mark;
@@ -95,6 +96,8 @@ pub enum Command {
     Publish(publish::Args),
     /// E-mail each learner of a cohort their badge or their feedback
     Notify(notify::Args),
+    /// How far assessors agree on double-marked work: kappa, alpha, severity (leads)
+    Reliability(reliability::Args),
 }
 
 /// Global context every subcommand gets.
@@ -189,6 +192,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Config(a)) => config::run(&ctx, a),
         Some(Command::Publish(a)) => publish::run(&ctx, a),
         Some(Command::Notify(a)) => notify::run(&ctx, a),
+        Some(Command::Reliability(a)) => reliability::run(&ctx, a),
         None => {
             let root = workspace::resolve(ctx.workspace.as_deref())?;
             merit::tui::run(&root, &ctx.actor()?)?;

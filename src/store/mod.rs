@@ -12,6 +12,7 @@ pub mod pages;
 pub mod policies;
 mod queue;
 pub mod records;
+pub mod reliability;
 mod review;
 mod rubrics;
 mod schema;
