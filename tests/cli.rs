@@ -289,6 +289,7 @@ fn commands_refuse_a_folder_that_is_not_a_workspace() {
         &["config"],
         &["publish", "--out", f],
         &["notify", "--cohort", "c"],
+        &["reliability"],
     ];
     // Every command is either above or one that needs no workspace.
     let help = stdout(&merit().arg("--help").output().unwrap());
