@@ -119,6 +119,13 @@ impl QueueScreen {
         out
     }
 
+    /// The first page in the new order; the counts stay (they follow the filter only).
+    fn reorder(&mut self, session: &Session, height: usize) -> Vec<Effect> {
+        let mut out = self.reload(session, height, None);
+        out.retain(|e| !matches!(e, Effect::Db(DbRequest::Counts { .. })));
+        out
+    }
+
     /// Reloads keeping the selection (after returning from a review).
     pub fn refresh(&mut self, session: &Session, height: usize) -> Vec<Effect> {
         let keep = self.rows.get(self.selected).map(|r| r.id);
@@ -221,11 +228,11 @@ impl QueueScreen {
             }
             Action::Sort => {
                 self.sort = self.sort.next();
-                return self.reload(session, height, None);
+                return self.reorder(session, height);
             }
             Action::Reverse => {
                 self.reverse = !self.reverse;
-                return self.reload(session, height, None);
+                return self.reorder(session, height);
             }
             Action::Refresh => return self.refresh(session, height),
             Action::ReleaseClaim => {
