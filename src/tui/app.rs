@@ -21,6 +21,7 @@ use crate::tui::screens::cohort::CohortScreen;
 use crate::tui::screens::cohorts::CohortsScreen;
 use crate::tui::screens::editor::EditorScreen;
 use crate::tui::screens::queue::QueueScreen;
+use crate::tui::screens::reliability::ReliabilityScreen;
 use crate::tui::screens::review::ReviewScreen;
 use crate::tui::screens::rubrics::RubricsScreen;
 use crate::tui::screens::{Outcome, Screen, Screens};
@@ -59,7 +60,7 @@ pub struct App {
 }
 
 /// The command line's commands, and whether each takes an id.
-const COMMANDS: [(&str, bool); 9] = [
+const COMMANDS: [(&str, bool); 10] = [
     ("queue", false),
     ("cohorts", false),
     ("cohort", true),
@@ -67,6 +68,7 @@ const COMMANDS: [(&str, bool); 9] = [
     ("submission", true),
     ("rubric", true),
     ("rubrics", false),
+    ("reliability", false),
     ("help", false),
     ("q", false),
 ];
@@ -376,6 +378,9 @@ impl App {
             self.screens.push(Screen::Cohorts(Box::new(screen)));
             return effects;
         }
+        if action == Action::OpenReliability {
+            return self.open_reliability();
+        }
         if action == Action::OpenRubrics {
             let (screen, effects) = RubricsScreen::open();
             self.screens.push(Screen::Rubrics(Box::new(screen)));
@@ -494,7 +499,7 @@ impl App {
         if words.next().is_some() {
             return Err(format!("`{}`: one id at most", sanitize::line(text)));
         }
-        let usage = "commands: queue, cohorts, cohort ID, learner ID, submission ID, rubric ID, rubrics, help, q";
+        let usage = "commands: queue, cohorts, cohort ID, learner ID, submission ID, rubric ID, rubrics, reliability, help, q";
         // Going elsewhere leaves the screens open now; an open editor is left by hand (it
         // may hold unsaved text).
         let navigates = !matches!(cmd, "help" | "q" | "quit");
@@ -524,6 +529,10 @@ impl App {
                 let (screen, effects) = CohortsScreen::open();
                 self.screens.push(Screen::Cohorts(Box::new(screen)));
                 out.extend(effects);
+            }
+            ("reliability", None) => {
+                out.extend(leave(self));
+                out.extend(self.open_reliability());
             }
             ("rubrics", None) => {
                 out.extend(leave(self));
@@ -665,6 +674,20 @@ impl App {
             }
             _ => Vec::new(),
         }
+    }
+
+    /// The reliability screen, for leads (others are told why not).
+    fn open_reliability(&mut self) -> Vec<Effect> {
+        if !self.session.is_lead {
+            self.popups.push(Popup::info(
+                "For leads",
+                "How far assessors agree names every assessor's judgements: leads see it.".into(),
+            ));
+            return Vec::new();
+        }
+        let (screen, effects) = ReliabilityScreen::open();
+        self.screens.push(Screen::Reliability(Box::new(screen)));
+        effects
     }
 
     /// Leaves every screen (each says what it keeps) and ends the session.
@@ -976,6 +999,12 @@ impl App {
             }
             DbReply::Submitted(Err(e)) => {
                 self.popups.push(Popup::error("Not submitted", e));
+                Vec::new()
+            }
+            DbReply::Reliability(report) => {
+                if let Some(r) = self.screens.reliability_mut() {
+                    r.loaded(report.map(|b| *b));
+                }
                 Vec::new()
             }
             DbReply::Rubrics(list) => {

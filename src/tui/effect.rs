@@ -117,6 +117,8 @@ pub enum DbRequest {
     },
     /// Time spent assessing today: the user's own, or everyone's for a lead.
     TimeSpent,
+    /// How far assessors agree, over all double-marked work (leads).
+    Reliability,
     Cohorts,
     /// One row per submission of a cohort, and who would sign.
     CohortRows {

@@ -215,6 +215,16 @@ pub fn handle(store: &mut Store, user: &str, is_lead: bool, req: DbRequest) -> D
         } => rubric_diff(store, &rubric_id, &from, text.as_deref(), None),
         DbRequest::RubricHistory { rubric_id } => rubric_history(store, &rubric_id),
         DbRequest::TimeSpent => time_spent(store, user),
+        DbRequest::Reliability => DbReply::Reliability(
+            crate::reliability::report::build(
+                store,
+                user,
+                &crate::store::reliability::PairFilter::default(),
+                crate::reliability::report::DEFAULT_SEED,
+            )
+            .map(Box::new)
+            .map_err(err),
+        ),
         DbRequest::RubricCompare { rubric_id, a, b } => {
             let text = store.rubric_source(&b).ok().flatten();
             match text {

@@ -77,6 +77,7 @@ pub enum DbReply {
     Released(Result<bool, String>),
     Left,
     Rubrics(Vec<RubricOverview>),
+    Reliability(Result<Box<crate::reliability::report::Report>, String>),
     RubricOpened(Result<Box<EditorOpen>, String>),
     RubricSaved {
         text: String,

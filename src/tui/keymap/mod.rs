@@ -31,6 +31,7 @@ pub enum Action {
     QuitNow,
     /// Time spent assessing today.
     TimeSpent,
+    OpenReliability,
     /// The answers to a question box.
     Yes,
     No,
@@ -102,6 +103,8 @@ pub enum Mode {
     Cohort,
     /// A yes-or-no question in a box.
     Question,
+    /// How far assessors agree (leads).
+    Reliability,
 }
 
 #[derive(Debug)]
@@ -261,6 +264,13 @@ const QUEUE: &[Binding] = &[
         "my work: what you hold, assessed, or wait on for second marking (again: everything)",
         F,
         [(KeyCode::Char('m'), NONE)]
+    ),
+    b!(
+        "I",
+        Action::OpenReliability,
+        "inter-rater reliability: how far assessors agree (leads)",
+        F,
+        [(KeyCode::Char('I'), SHIFT), (KeyCode::Char('I'), NONE)]
     ),
     b!(
         "T",
@@ -724,6 +734,7 @@ pub const ACTIONS: &[(&str, Action)] = &[
     ("back", Action::Back),
     ("quit", Action::Quit),
     ("time_spent", Action::TimeSpent),
+    ("open_reliability", Action::OpenReliability),
     ("yes", Action::Yes),
     ("no", Action::No),
     ("help", Action::Help),
@@ -784,7 +795,7 @@ pub const ACTIONS: &[(&str, Action)] = &[
 ];
 
 /// Every mode, for checking a merged map.
-pub const MODES: [Mode; 9] = [
+pub const MODES: [Mode; 10] = [
     Mode::Queue,
     Mode::Evidence,
     Mode::Rubric,
@@ -794,6 +805,7 @@ pub const MODES: [Mode; 9] = [
     Mode::Cohorts,
     Mode::Cohort,
     Mode::Question,
+    Mode::Reliability,
 ];
 
 /// The bindings of a mode, most specific first: the built-in map, or the user's keymap
@@ -817,6 +829,7 @@ pub fn markdown() -> String {
         (Mode::Structure, "Rubric editor, structure panel"),
         (Mode::Cohorts, "Cohorts"),
         (Mode::Cohort, "Cohort"),
+        (Mode::Reliability, "Reliability (leads)"),
         (Mode::Question, "Questions (a box that asks yes or no)"),
     ];
     let mut out = String::new();
@@ -874,6 +887,10 @@ pub fn builtin(mode: Mode) -> Vec<&'static Binding> {
             out.extend(QUESTION.iter());
             return out;
         }
+        Mode::Reliability => {
+            out.extend([&REFRESH, &HELP, &BACK_TO_QUEUE]);
+            out.extend(MOVES.iter().take(4));
+        }
     }
     // The command line, wherever `:` does not type text.
     if mode != Mode::Editor {
@@ -913,7 +930,7 @@ const QUESTION: &[Binding] = &[
 const COMMAND: Binding = b!(
     ":",
     Action::Command,
-    "command line: queue, cohorts, cohort ID, learner ID, submission ID, rubric ID, help, q (Tab completes)",
+    "command line: queue, cohorts, cohort ID, learner ID, submission ID, rubric ID, reliability, help, q (Tab completes)",
     F,
     [(KeyCode::Char(':'), NONE), (KeyCode::Char(':'), SHIFT)]
 );

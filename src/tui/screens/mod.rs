@@ -7,6 +7,7 @@ pub mod cohort;
 pub mod cohorts;
 pub mod editor;
 pub mod queue;
+pub mod reliability;
 pub mod review;
 pub mod rubrics;
 
@@ -23,6 +24,7 @@ use crate::tui::widgets::popup::Popup;
 use cohort::CohortScreen;
 use cohorts::CohortsScreen;
 use editor::EditorScreen;
+use reliability::ReliabilityScreen;
 use review::ReviewScreen;
 use rubrics::RubricsScreen;
 
@@ -53,6 +55,7 @@ pub enum Screen {
     Editor(Box<EditorScreen>),
     Cohorts(Box<CohortsScreen>),
     Cohort(Box<CohortScreen>),
+    Reliability(Box<ReliabilityScreen>),
 }
 
 impl Screen {
@@ -63,6 +66,7 @@ impl Screen {
             Screen::Editor(e) => e.mode(),
             Screen::Cohorts(_) => Mode::Cohorts,
             Screen::Cohort(_) => Mode::Cohort,
+            Screen::Reliability(_) => Mode::Reliability,
         }
     }
 
@@ -73,7 +77,7 @@ impl Screen {
             Screen::Editor(e) => Some(e.key(k, ctx.size)),
             Screen::Cohort(c) => c.text_key(k),
             Screen::Review(r) => r.text_key(k),
-            Screen::Rubrics(_) | Screen::Cohorts(_) => None,
+            Screen::Rubrics(_) | Screen::Cohorts(_) | Screen::Reliability(_) => None,
         }
     }
 
@@ -93,6 +97,7 @@ impl Screen {
             Screen::Editor(e) => e.action(action, ctx),
             Screen::Cohorts(c) => c.action(action, ctx),
             Screen::Cohort(c) => c.action(action, ctx),
+            Screen::Reliability(r) => r.action(action, ctx),
         }
     }
 
@@ -110,6 +115,7 @@ impl Screen {
             Screen::Editor(e) => e.draw(f, area, ctx),
             Screen::Cohorts(c) => c.draw(f, area, ctx),
             Screen::Cohort(c) => c.draw(f, area, ctx),
+            Screen::Reliability(r) => r.draw(f, area, ctx),
         }
         None
     }
@@ -188,4 +194,5 @@ impl Screens {
     find!(editor, editor_mut, Editor, EditorScreen);
     find!(cohorts, cohorts_mut, Cohorts, CohortsScreen);
     find!(cohort, cohort_mut, Cohort, CohortScreen);
+    find!(reliability, reliability_mut, Reliability, ReliabilityScreen);
 }

@@ -657,6 +657,7 @@ fn help(f: &mut Frame<'_>, area: Rect, mode: Mode, theme: Theme) {
         Mode::Cohorts => "Keys: cohorts",
         Mode::Cohort => "Keys: cohort (selecting and approving)",
         Mode::Question => "Keys: questions",
+        Mode::Reliability => "Keys: reliability",
     };
     let all = keymap::bindings(mode);
     // The list keys every list screen shares take one line when the full list would not fit
