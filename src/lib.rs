@@ -15,6 +15,7 @@ pub mod hash;
 pub mod identity;
 pub mod intake;
 pub mod letters;
+pub mod moderation;
 pub mod notify;
 pub mod publish;
 pub mod reliability;

@@ -389,3 +389,84 @@ fn a_sample_is_drawn_from_assessed_unsigned_work() {
         assert_eq!(m["assessments"].as_array().unwrap().len(), 1, "{m}");
     }
 }
+
+/// Stratified sampling: `--all-not-yet` sends every "not yet", `--borderline K` every total
+/// within K of the pass mark, `--per-assessor` a share of each assessor's work with a floor;
+/// each line says why, and the same seed draws the same sample in a copy of the workspace.
+#[test]
+fn stratified_sampling_selects_what_each_flag_says_reproducibly() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    common::demo(&ws);
+    let copy = dir.path().join("copy");
+    std::fs::create_dir_all(&copy).unwrap();
+    // The demo has closed its database (WAL checkpointed): the file is the whole of it.
+    std::fs::copy(ws.join("merit.db"), copy.join("merit.db")).unwrap();
+    let store = Store::create(&ws).unwrap();
+    let pool = store.sampling_candidates(COHORT).unwrap();
+    assert!(pool.len() >= 4, "{pool:?}");
+    let not_yet: Vec<i64> = pool.iter().filter(|c| c.not_yet).map(|c| c.id).collect();
+    let request = |ws: &std::path::Path, extra: &[&str]| {
+        let mut args = vec!["second-mark", "request", "--cohort", COHORT];
+        args.extend(extra);
+        common::merit_as(ws, "lena", &args)
+    };
+    let sent = |o: &std::process::Output| -> Vec<i64> {
+        common::stdout(o)
+            .lines()
+            .filter_map(|l| l.strip_prefix("submission "))
+            .filter_map(|l| l.split(':').next()?.parse().ok())
+            .collect()
+    };
+    let o = request(&ws, &["--all-not-yet", "--seed", "5"]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    assert_eq!(sent(&o), not_yet);
+    assert!(not_yet.is_empty() || common::stdout(&o).contains("(not yet)"));
+
+    // The rest, by assessor and borderline, the same in the copy with the same seed.
+    let flags = [
+        "--per-assessor",
+        "50%",
+        "--min",
+        "1",
+        "--borderline",
+        "2",
+        "--seed",
+        "11",
+    ];
+    let left = store.sampling_candidates(COHORT).unwrap();
+    let o = request(&ws, &flags);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let first = sent(&o);
+    let by = |who: &str| left.iter().filter(|c| c.assessor == who).count();
+    for a in left
+        .iter()
+        .map(|c| c.assessor.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+    {
+        let mine = left
+            .iter()
+            .filter(|c| c.assessor == a && first.contains(&c.id))
+            .count();
+        assert!(mine >= by(&a).div_ceil(2), "{a}: {mine} of {}", by(&a));
+    }
+    for c in &left {
+        if c.total.is_some_and(|t| (t - c.pass_mark).abs() <= 2.0) {
+            assert!(first.contains(&c.id), "borderline {} not drawn", c.id);
+        }
+    }
+    assert!(
+        common::stdout(&o).contains("per assessor: "),
+        "{}",
+        common::stdout(&o)
+    );
+    let o = request(&copy, &["--all-not-yet", "--seed", "5"]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let again = request(&copy, &flags);
+    assert_eq!(sent(&again), first, "the same seed, the same sample");
+    // Bad input says what to give.
+    let o = request(&ws, &["--per-assessor", "lots"]);
+    assert!(common::stderr(&o).contains("10%"), "{}", common::stderr(&o));
+    let o = request(&ws, &["--borderline", "-3"]);
+    assert!(!o.status.success());
+}

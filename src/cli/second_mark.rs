@@ -23,13 +23,25 @@ pub enum Cmd {
     Request {
         /// Submission ids (`merit second-mark list --candidates --cohort C` shows them)
         ids: Vec<i64>,
-        /// With --sample: the cohort to draw from
+        /// The cohort to draw a sample from (with the flags below)
         #[arg(long, value_name = "COHORT")]
         cohort: Option<String>,
         /// Draw this many at random from the cohort's assessed, unsigned work
         #[arg(long, value_name = "N", requires = "cohort")]
         sample: Option<usize>,
-        /// Seed for --sample, to draw the same submissions again
+        /// Draw from each assessor's work: a count (5) or a share (10%, rounded up)
+        #[arg(long, value_name = "N|P%", requires = "cohort")]
+        per_assessor: Option<String>,
+        /// With --per-assessor: at least this many of each assessor's work
+        #[arg(long, value_name = "N", requires = "per_assessor", default_value_t = 0)]
+        min: usize,
+        /// All work whose weighted total is within K points of the pass mark
+        #[arg(long, value_name = "K", requires = "cohort")]
+        borderline: Option<f64>,
+        /// All work assessed "not yet"
+        #[arg(long, requires = "cohort")]
+        all_not_yet: bool,
+        /// Seed of the random draws, to draw the same submissions again (printed when not given)
         #[arg(long)]
         seed: Option<u64>,
     },
@@ -64,34 +76,83 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
             mut ids,
             cohort,
             sample,
+            per_assessor,
+            min,
+            borderline,
+            all_not_yet,
             seed,
         } => {
             let actor = ctx.actor()?;
             store.authorize(&actor, merit::access::Action::RequestSecondMarking)?;
-            if let (Some(c), Some(n)) = (&cohort, sample) {
-                let mut pool = store.second_marking_candidates(c)?;
-                let mut rng = seed.map_or_else(fastrand::Rng::new, fastrand::Rng::with_seed);
-                rng.shuffle(&mut pool);
-                pool.truncate(n);
-                pool.sort_unstable();
-                if pool.len() < n {
+            let plan = merit::moderation::Plan {
+                per_assessor: per_assessor
+                    .as_deref()
+                    .map(merit::moderation::Quota::parse)
+                    .transpose()
+                    .map_err(|e| anyhow::anyhow!("--per-assessor {}", safe(&e)))?,
+                min,
+                borderline: match borderline {
+                    Some(k) if !(k.is_finite() && k >= 0.0) => {
+                        bail!(
+                            "--borderline {k}: give the points either side of the pass mark, 0 or more"
+                        )
+                    }
+                    k => k,
+                },
+                all_not_yet,
+                random: sample,
+            };
+            let mut reasons: std::collections::HashMap<i64, Vec<String>> = Default::default();
+            match &cohort {
+                Some(c) if !plan.is_empty() => {
+                    super::require_cohort(&store, c)?;
+                    let pool = store.sampling_candidates(c)?;
+                    let seed = seed.unwrap_or_else(|| fastrand::u64(..));
+                    let drawn = merit::moderation::sample(&pool, &plan, seed);
                     eprintln!(
-                        "{} has {} submission(s) that can be second-marked; sending them all",
+                        "{}: {} of {} candidate(s) drawn (seed {seed}; --seed {seed} draws them again)",
                         safe(c),
+                        drawn.len(),
                         pool.len()
                     );
+                    if let Some(n) = sample
+                        && pool.len() < n
+                    {
+                        eprintln!(
+                            "{} has {} submission(s) that can be second-marked; sending them all",
+                            safe(c),
+                            pool.len()
+                        );
+                    }
+                    for (id, why) in drawn {
+                        ids.push(id);
+                        reasons.insert(id, why);
+                    }
                 }
-                ids.extend(pool);
-            } else if cohort.is_some() {
-                bail!("--cohort goes with --sample N; or give submission ids");
+                Some(_) => bail!(
+                    "--cohort goes with --sample N, --per-assessor N|P%, --borderline K or --all-not-yet; or give submission ids"
+                ),
+                None => {}
             }
             if ids.is_empty() {
-                bail!("give submission ids, or --cohort C --sample N");
+                if cohort.is_some() {
+                    println!("nothing drawn: no candidate matches");
+                    return Ok(ExitCode::SUCCESS);
+                }
+                bail!("give submission ids, or --cohort C with a way to sample (see --help)");
             }
+            ids.sort_unstable();
+            ids.dedup();
             let mut failed = 0;
             for id in ids {
                 match store.request_second_marking(id, &actor) {
-                    Ok(()) => println!("submission {id}: sent to second marking"),
+                    Ok(()) => match reasons.get(&id) {
+                        Some(why) => println!(
+                            "submission {id}: sent to second marking ({})",
+                            safe(&why.join("; "))
+                        ),
+                        None => println!("submission {id}: sent to second marking"),
+                    },
                     Err(e) => {
                         failed += 1;
                         eprintln!("submission {id}: {}", safe(&e.to_string()));

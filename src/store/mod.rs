@@ -15,6 +15,7 @@ pub mod records;
 pub mod reliability;
 mod review;
 mod rubrics;
+mod sampling;
 mod schema;
 mod second_marking;
 mod submissions;
