@@ -35,7 +35,7 @@ pub use audit::{AuditEntry, AuditReport};
 pub use awards::{Award, AwardSource, IssueSource, SharedPart, SignedAward, share_parts};
 pub use cohorts::{CohortRow, CohortSummary, Flags};
 pub use queue::{PageFrom, QueueFilter, QueueQuery, QueueRow, QueueSort};
-pub use review::{ReviewData, SavedAssessment, status_label};
+pub use review::{Change, PreviousAttempt, ReviewData, SavedAssessment, status_label};
 pub use rubrics::{EDIT_PRESENCE_SECS, RubricImport, RubricOverview, RubricVersion, VersionUse};
 pub use schema::latest as schema_version;
 pub use second_marking::SecondMarking;

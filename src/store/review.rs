@@ -21,6 +21,53 @@ pub struct SavedAssessment {
     pub submitted_at: Option<i64>,
 }
 
+/// The attempt before the one under review: its decision as it stands and its evidence,
+/// so the assessor sees what the learner changed.
+#[derive(Clone, Debug)]
+pub struct PreviousAttempt {
+    pub submission_id: i64,
+    pub attempt: i64,
+    /// The submitted assessment that stands for its decision, if it was assessed.
+    pub assessment: Option<SavedAssessment>,
+    pub artifacts: Vec<(ArtifactRecord, Option<PathBuf>)>,
+}
+
+/// How an artifact compares with the previous attempt's of the same name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    New,
+    Changed,
+    Unchanged,
+}
+
+impl Change {
+    pub fn word(self) -> &'static str {
+        match self {
+            Change::New => "new",
+            Change::Changed => "changed",
+            Change::Unchanged => "unchanged",
+        }
+    }
+}
+
+impl PreviousAttempt {
+    /// How `a` compares with this attempt's artifact of the same name (by content hash).
+    pub fn change(&self, a: &ArtifactRecord) -> Change {
+        match self.artifacts.iter().find(|(p, _)| p.name == a.name) {
+            None => Change::New,
+            Some((p, _)) if p.sha256 == a.sha256 && p.url == a.url => Change::Unchanged,
+            Some(_) => Change::Changed,
+        }
+    }
+
+    /// The previous version of `a`, if it changed.
+    pub fn before(&self, a: &ArtifactRecord) -> Option<&(ArtifactRecord, Option<PathBuf>)> {
+        self.artifacts
+            .iter()
+            .find(|(p, _)| p.name == a.name && p.sha256 != a.sha256)
+    }
+}
+
 /// Everything the review screen needs about one submission.
 #[derive(Clone, Debug)]
 pub struct ReviewData {
@@ -41,6 +88,8 @@ pub struct ReviewData {
     pub read_only: Option<String>,
     /// What the user spent today (local day) on their other assessments, in seconds.
     pub time_today_secs: i64,
+    /// Attempt n−1 when this is attempt n > 1.
+    pub previous: Option<PreviousAttempt>,
 }
 
 impl Store {
@@ -118,6 +167,38 @@ impl Store {
         }
         tx.commit()?;
         Ok(released)
+    }
+
+    /// Attempt n−1 of the learner in the same cohort, when submission `id` is attempt n > 1.
+    pub fn previous_attempt(&self, id: i64) -> Result<Option<PreviousAttempt>> {
+        let prev: Option<(i64, i64)> = self
+            .conn
+            .query_row(
+                "SELECT p.id, p.attempt FROM submissions s
+                 JOIN submissions p ON p.cohort_id = s.cohort_id AND p.learner_id = s.learner_id
+                      AND p.attempt = s.attempt - 1
+                 WHERE s.id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let Some((pid, attempt)) = prev else {
+            return Ok(None);
+        };
+        let artifacts = self
+            .submission_artifacts(pid)?
+            .into_iter()
+            .map(|a| {
+                let path = a.sha256.as_deref().map(|h| self.artifacts().path_of(h));
+                (a, path)
+            })
+            .collect();
+        Ok(Some(PreviousAttempt {
+            submission_id: pid,
+            attempt,
+            assessment: self.latest_submitted(pid)?,
+            artifacts,
+        }))
     }
 
     /// The assessor's saved assessment (draft or submitted) for a submission.
@@ -259,6 +340,7 @@ impl Store {
                 (a, path)
             })
             .collect();
+        let previous = self.previous_attempt(id)?;
         let since = super::time_spent::start_of_local_day(now());
         let time_today_secs: i64 = self.conn.query_row(
             "SELECT COALESCE(SUM(time_spent_secs), 0) FROM assessments
@@ -280,6 +362,7 @@ impl Store {
             assessment,
             read_only,
             time_today_secs,
+            previous,
         })
     }
 }

@@ -27,6 +27,13 @@ pub struct ArtifactRecord {
     pub url: Option<String>,
 }
 
+impl ArtifactRecord {
+    /// Whether it is text that a line diff can compare (prose, code, tables).
+    pub fn is_text(&self) -> bool {
+        matches!(self.kind.as_str(), "text" | "markdown" | "code" | "csv")
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SubmissionInput {
     pub learner: LearnerInput,

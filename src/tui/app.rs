@@ -187,6 +187,16 @@ impl App {
                 }
                 Vec::new()
             }
+            Msg::ArtifactDiff {
+                submission_id,
+                index,
+                content,
+            } => {
+                if let Some(r) = self.screens.review_mut() {
+                    r.diff_loaded(submission_id, index, *content);
+                }
+                Vec::new()
+            }
         }
     }
 

@@ -15,6 +15,14 @@ pub enum Effect {
         record: ArtifactRecord,
         path: Option<std::path::PathBuf>,
     },
+    /// The line diff of a text artifact against its version in an earlier attempt.
+    LoadDiff {
+        submission_id: i64,
+        index: usize,
+        old: std::path::PathBuf,
+        new: std::path::PathBuf,
+        attempt: i64,
+    },
     /// Check rubric text (on the validation thread).
     Validate {
         generation: u64,

@@ -213,6 +213,23 @@ fn perform<W: Write>(
                 record,
                 path,
             } => spawn_artifact(submission_id, index, record, path, app.theme, tx.clone()),
+            Effect::LoadDiff {
+                submission_id,
+                index,
+                old,
+                new,
+                attempt,
+            } => {
+                let (theme, out) = (app.theme, tx.clone());
+                std::thread::spawn(move || {
+                    let content = crate::tui::artifact::diff::load(&old, &new, attempt, theme);
+                    let _ = out.send(Msg::ArtifactDiff {
+                        submission_id,
+                        index,
+                        content: Box::new(content),
+                    });
+                });
+            }
             Effect::Validate { generation, text } => {
                 let _ = workers.validate.send((generation, text));
             }

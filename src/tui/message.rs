@@ -21,6 +21,12 @@ pub enum Msg {
         index: usize,
         content: Box<ArtifactContent>,
     },
+    /// The diff of artifact `index` against the previous attempt's version.
+    ArtifactDiff {
+        submission_id: i64,
+        index: usize,
+        content: Box<ArtifactContent>,
+    },
     /// The database thread could not start.
     Fatal(String),
     /// The validation thread checked rubric text.

@@ -165,6 +165,7 @@ pub fn review_data(dir: &Path) -> ReviewData {
         assessment: None,
         read_only: None,
         time_today_secs: 3_000,
+        previous: None,
     }
 }
 

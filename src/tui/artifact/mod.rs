@@ -2,6 +2,7 @@
 //! 100 MB file never needs 100 MB), sanitized once, styled, and sent back as a message.
 
 mod code;
+pub mod diff;
 mod image;
 mod markdown;
 mod pdf;

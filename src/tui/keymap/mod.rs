@@ -366,6 +366,13 @@ const EVIDENCE: &[Binding] = &[
         [(KeyCode::Char('w'), NONE)]
     ),
     b!(
+        "d",
+        Action::ShowDiff,
+        "what changed since the previous attempt (a text file marked ~), or the file again",
+        F,
+        [(KeyCode::Char('d'), NONE)]
+    ),
+    b!(
         ">",
         Action::ScrollRight,
         "scroll right (long lines, unwrapped)",

@@ -48,6 +48,22 @@ pub struct ArtifactView {
     pub matches: Vec<usize>,
     pub current_match: usize,
     pub query: String,
+    /// The line diff against the previous attempt's version, once loaded.
+    pub diff: Option<ArtifactContent>,
+    /// Showing the diff instead of the file (`d`).
+    pub show_diff: bool,
+}
+
+impl ArtifactView {
+    /// What the pane shows: the diff against the previous attempt when asked for (and
+    /// loaded), else the file.
+    pub fn shown(&self) -> Option<&ArtifactContent> {
+        if self.show_diff {
+            self.diff.as_ref()
+        } else {
+            self.content.as_ref()
+        }
+    }
 }
 
 pub struct ReviewScreen {
@@ -142,6 +158,42 @@ impl ReviewScreen {
             record,
             path,
         }]
+    }
+
+    /// `d`: the changes against the previous attempt's version of this artifact, or the
+    /// file again.
+    fn toggle_diff(&mut self) -> Vec<Effect> {
+        let Some(prev) = &self.data.previous else {
+            return Vec::new();
+        };
+        let (record, path) = &self.data.artifacts[self.tab];
+        let Some((_, Some(old))) = prev.before(record).filter(|_| record.is_text()) else {
+            return Vec::new();
+        };
+        let Some(view) = self.views.get_mut(self.tab) else {
+            return Vec::new();
+        };
+        view.show_diff = !view.show_diff;
+        view.scroll = 0;
+        match (view.show_diff, view.diff.is_some(), path) {
+            (true, false, Some(new)) => vec![Effect::LoadDiff {
+                submission_id: self.data.submission_id,
+                index: self.tab,
+                old: old.clone(),
+                new: new.clone(),
+                attempt: prev.attempt,
+            }],
+            _ => Vec::new(),
+        }
+    }
+
+    pub fn diff_loaded(&mut self, submission_id: i64, index: usize, content: ArtifactContent) {
+        if submission_id != self.data.submission_id {
+            return;
+        }
+        if let Some(v) = self.views.get_mut(index) {
+            v.diff = Some(content);
+        }
     }
 
     pub fn artifact_loaded(&mut self, submission_id: i64, index: usize, content: ArtifactContent) {
@@ -349,12 +401,13 @@ impl ReviewScreen {
                 return self.load_current();
             }
             Action::Search => self.search_input = Some(LineInput::new(200)),
+            Action::ShowDiff => return self.toggle_diff(),
             _ => {}
         }
         let Some(v) = self.views.get_mut(self.tab) else {
             return Vec::new();
         };
-        let len = v.content.as_ref().map_or(0, |c| c.lines.len());
+        let len = v.shown().map_or(0, |c| c.lines.len());
         let last = len.saturating_sub(1);
         match action {
             Action::Down => v.scroll = (v.scroll + 1).min(last),
@@ -367,8 +420,7 @@ impl ReviewScreen {
             // Sideways by a quarter of the pane, no further than the longest line shows.
             Action::ScrollRight if !v.wrap => {
                 let widest = v
-                    .content
-                    .as_ref()
+                    .shown()
                     .map_or(0, |c| c.lines.iter().map(Line::width).max().unwrap_or(0));
                 let step = (width / 4).max(4);
                 let max = widest.saturating_sub(width / 2);
@@ -423,7 +475,7 @@ impl ReviewScreen {
     fn find(&mut self, query: String) {
         if let Some(v) = self.views.get_mut(self.tab) {
             let needle = query.to_lowercase();
-            v.matches = match &v.content {
+            v.matches = match v.shown() {
                 Some(c) if !needle.is_empty() => c
                     .plain
                     .iter()
@@ -632,7 +684,15 @@ impl ReviewScreen {
             .data
             .artifacts
             .iter()
-            .map(|(a, _)| format!(" {} ", fit(&sanitize::line(&a.name), 24)))
+            .map(|(a, _)| {
+                // Against the previous attempt: + new, ~ changed (unchanged unmarked).
+                let mark = match self.data.previous.as_ref().map(|p| p.change(a)) {
+                    Some(crate::store::Change::New) => "+",
+                    Some(crate::store::Change::Changed) => "~",
+                    _ => "",
+                };
+                format!(" {mark}{} ", fit(&sanitize::line(&a.name), 24))
+            })
             .collect();
         let tab_width = |n: &String| unicode_width::UnicodeWidthStr::width(n.as_str()) + 1;
         let mut first = 0;
@@ -663,8 +723,22 @@ impl ReviewScreen {
                 || "no evidence requirement".to_string(),
                 |e| format!("answers “{}”", e.title.value),
             );
+        let view = &self.views[self.tab];
+        let since = match &self.data.previous {
+            Some(p) => {
+                let change = p.change(record);
+                let how = match change {
+                    crate::store::Change::Changed if view.show_diff => " (d: the file)",
+                    crate::store::Change::Changed if record.is_text() => " (d: what changed)",
+                    _ => "",
+                };
+                format!("{} since attempt {}{how} · ", change.word(), p.attempt)
+            }
+            None => String::new(),
+        };
+        // What changed since the last attempt first: it is what a re-marker reads for.
         let meta = format!(
-            "{} · {} · {} · sha256 {}",
+            "{since}{} · {} · {} · sha256 {}",
             record.kind,
             record.size.map_or_else(|| "link".to_string(), human_size),
             requirement,
@@ -673,12 +747,11 @@ impl ReviewScreen {
                 .as_deref()
                 .map_or("—", |h| &h[..h.len().min(12)])
         );
-        let view = &self.views[self.tab];
         let mut head = vec![
             Line::from(tabs),
             Line::styled(fit(&meta, width), theme.dim()),
         ];
-        if let Some(note) = view.content.as_ref().and_then(|c| c.note.as_ref()) {
+        if let Some(note) = view.shown().and_then(|c| c.note.as_ref()) {
             head.push(Line::styled(fit(note, width), theme.warn()));
         }
         if !view.matches.is_empty() {
@@ -707,7 +780,7 @@ impl ReviewScreen {
         let [h, content] =
             Layout::vertical([Constraint::Length(head_h), Constraint::Min(0)]).areas(inner);
         f.render_widget(Paragraph::new(head), h);
-        let Some(c) = &view.content else {
+        let Some(c) = view.shown() else {
             f.render_widget(
                 Paragraph::new(Line::styled("loading…", theme.dim())),
                 content,
@@ -766,6 +839,11 @@ impl ReviewScreen {
                 overall: &self.overall,
                 selected: self.criterion,
                 focused: self.focus == Pane::Rubric,
+                previous: self
+                    .data
+                    .previous
+                    .as_ref()
+                    .and_then(|p| p.assessment.as_ref().map(|a| (p.attempt, a))),
             },
             theme,
         );

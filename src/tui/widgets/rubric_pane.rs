@@ -52,6 +52,8 @@ pub struct RubricView<'a> {
     pub overall: &'a str,
     pub selected: usize,
     pub focused: bool,
+    /// The previous attempt's assessment, when this is a later attempt.
+    pub previous: Option<(i64, &'a crate::store::SavedAssessment)>,
 }
 
 fn chosen_index(v: &RubricView<'_>) -> Option<usize> {
@@ -137,6 +139,24 @@ pub fn draw(f: &mut Frame<'_>, inner: Rect, v: &RubricView<'_>, theme: Theme) {
         ));
         let chosen = chosen_index(v);
         let mut tail: Vec<Line<'static>> = Vec::new();
+        // What the previous attempt got on this criterion, and why.
+        if let Some((attempt, prev)) = v.previous {
+            let score = prev.scores.iter().find(|s| s.criterion == c.id.value);
+            let level = score
+                .and_then(|s| s.level.as_deref())
+                .and_then(|l| c.level(l))
+                .map_or("no level".to_string(), |(n, l)| {
+                    format!("{} {}", n + 1, l.label.value)
+                });
+            let comment = score
+                .map(|s| s.comment.trim())
+                .filter(|t| !t.is_empty())
+                .map_or(String::new(), |t| format!(" — {t}"));
+            tail.push(Line::from(vec![
+                Span::styled(format!("attempt {attempt}: "), theme.key()),
+                Span::raw(sanitize::line(&format!("{level}{comment}"))),
+            ]));
+        }
         if let Some(comment) = v.comments.get(&c.id.value) {
             tail.push(Line::from(vec![
                 Span::styled("comment: ", theme.key()),

@@ -244,6 +244,7 @@ impl EditorScreen {
                 overall: "",
                 selected: 0,
                 focused: false,
+                previous: None,
             },
             theme,
         );
