@@ -65,6 +65,8 @@ fn attempt_two_shows_attempt_one_and_what_changed() {
         screen.contains("attempt 1: 2 Developing — Goals describe activities, not learning."),
         "{screen}"
     );
+    // Unscored criteria show what attempt 1 got, as a start.
+    assert!(screen.contains("×1   was 2 Developing"), "{screen}");
     // Tabs: ~ changed, + new, unchanged unmarked; the meta line says it in words.
     assert!(screen.contains(" ~lesson-plan.md "), "{screen}");
     assert!(screen.contains(" +analysis.py "), "{screen}");

@@ -102,18 +102,23 @@ impl ReliabilityScreen {
         ])
         .areas(area);
         let d = &r.decision;
+        let decision = match d.note {
+            Some(note) => format!(
+                " decision: {} — {note} ({} needed)",
+                pairs(d.n),
+                crate::reliability::report::MIN_PAIRS
+            ),
+            None => format!(
+                " decision: {} · agreement {} · kappa {}",
+                pairs(d.n),
+                fmt(d.agreement),
+                fmt(d.kappa)
+            ),
+        };
         f.render_widget(
             Paragraph::new(vec![
                 title_line(theme, Some(r)),
-                Line::styled(
-                    format!(
-                        " decision: {} pairs · agreement {} · kappa {}",
-                        d.n,
-                        fmt(d.agreement),
-                        fmt(d.kappa)
-                    ),
-                    theme.dim(),
-                ),
+                Line::styled(decision, theme.dim()),
             ]),
             head,
         );
@@ -181,14 +186,17 @@ impl ReliabilityScreen {
         let c = &r.criteria[self.selected];
         let ci =
             |v: Option<[f64; 2]>| v.map_or(String::new(), |[a, b]| format!(" [{a:.2}–{b:.2}]"));
-        let title = format!(
-            " {} · kappa {}{} · alpha {}{} ",
-            fit(&c.title, 30),
-            fmt(c.kappa),
-            ci(c.kappa_ci),
-            fmt(c.alpha),
-            ci(c.alpha_ci)
-        );
+        let title = match c.note {
+            Some(note) => format!(" {} · {} — {note} ", fit(&c.title, 30), pairs(c.n)),
+            None => format!(
+                " {} · kappa {}{} · alpha {}{} ",
+                fit(&c.title, 30),
+                fmt(c.kappa),
+                ci(c.kappa_ci),
+                fmt(c.alpha),
+                ci(c.alpha_ci)
+            ),
+        };
         let block = Block::default()
             .borders(Borders::ALL)
             .border_style(theme.border())
@@ -296,11 +304,22 @@ impl ReliabilityScreen {
     }
 }
 
+/// "1 pair", "30 pairs".
+fn pairs(n: usize) -> String {
+    if n == 1 {
+        "1 pair".into()
+    } else {
+        format!("{n} pairs")
+    }
+}
+
 fn title_line(theme: Theme, r: Option<&Report>) -> Line<'static> {
     let tail = r.map_or(String::new(), |r| {
         format!(
-            " · {} pairs · 95% intervals: {} resamples, seed {}",
-            r.decision.n, r.resamples, r.seed
+            " · {} · 95% intervals: {} resamples, seed {}",
+            pairs(r.decision.n),
+            r.resamples,
+            r.seed
         )
     });
     Line::from(vec![

@@ -96,9 +96,15 @@ pub fn draw(f: &mut Frame<'_>, inner: Rect, v: &RubricView<'_>, theme: Theme) {
     let title_w = width.saturating_sub(24).max(8);
     for (i, c) in v.rubric.criteria.iter().enumerate() {
         let chosen = v.choices.get(&c.id.value).and_then(|l| c.level(l));
-        let level = match chosen {
-            Some((n, l)) => format!("{} {}", n + 1, l.label.value),
-            None => "–".to_string(),
+        // Unscored on a later attempt: what the previous attempt got, as a start.
+        let before = v.previous.and_then(|(_, p)| {
+            let s = p.scores.iter().find(|s| s.criterion == c.id.value)?;
+            c.level(s.level.as_deref()?)
+        });
+        let level = match (chosen, before) {
+            (Some((n, l)), _) => format!("{} {}", n + 1, l.label.value),
+            (None, Some((n, l))) => format!("was {} {}", n + 1, l.label.value),
+            (None, None) => "–".to_string(),
         };
         let short = o.shortfalls.iter().any(|s| s.criterion == c.id.value);
         let marker = if i == v.selected { "▸" } else { " " };
