@@ -71,6 +71,67 @@ impl Plan {
     }
 }
 
+/// A plan as the workbench's prompt takes it, the CLI's flags as words:
+/// `per-assessor 10% min 2 borderline 1 not-yet random 5 seed 7` (any order, each once).
+/// Returns the plan and the seed, if one was given.
+pub fn parse_line(text: &str) -> Result<(Plan, Option<u64>), String> {
+    let mut plan = Plan::default();
+    let mut seed = None;
+    let mut words = text.split_whitespace();
+    let value = |name: &str, words: &mut std::str::SplitWhitespace<'_>| {
+        words
+            .next()
+            .map(str::to_string)
+            .ok_or_else(|| format!("`{name}` needs a value after it"))
+    };
+    while let Some(w) = words.next() {
+        match w.to_lowercase().as_str() {
+            "per-assessor" => plan.per_assessor = Some(Quota::parse(&value(w, &mut words)?)?),
+            "min" => {
+                let v = value(w, &mut words)?;
+                plan.min = v
+                    .parse()
+                    .map_err(|_| format!("`min {v}`: a count, e.g. min 2"))?;
+            }
+            "borderline" => {
+                let v = value(w, &mut words)?;
+                match v.parse::<f64>() {
+                    Ok(k) if k.is_finite() && k >= 0.0 => plan.borderline = Some(k),
+                    _ => {
+                        return Err(format!(
+                            "`borderline {v}`: points either side of the pass mark, e.g. borderline 1"
+                        ));
+                    }
+                }
+            }
+            "not-yet" => plan.all_not_yet = true,
+            "random" => {
+                let v = value(w, &mut words)?;
+                plan.random = Some(
+                    v.parse()
+                        .map_err(|_| format!("`random {v}`: a count, e.g. random 5"))?,
+                );
+            }
+            "seed" => {
+                let v = value(w, &mut words)?;
+                seed = Some(
+                    v.parse()
+                        .map_err(|_| format!("`seed {v}`: a whole number"))?,
+                );
+            }
+            other => {
+                return Err(format!(
+                    "`{other}` is not a way to sample; use per-assessor N|P%, min N, borderline K, not-yet, random N, seed S"
+                ));
+            }
+        }
+    }
+    if plan.is_empty() {
+        return Err("say how to sample, e.g. per-assessor 10% min 2 borderline 1 not-yet".into());
+    }
+    Ok((plan, seed))
+}
+
 /// The sample: each submission id (ascending) with why it was drawn.
 pub fn sample(candidates: &[Candidate], plan: &Plan, seed: u64) -> Vec<(i64, Vec<String>)> {
     let mut why: BTreeMap<i64, Vec<String>> = BTreeMap::new();
@@ -215,6 +276,31 @@ mod tests {
         let draws: std::collections::BTreeSet<Vec<i64>> =
             (0..20).map(|s| ids(&sample(&p, &plan, s))).collect();
         assert!(draws.len() > 1, "seeds differ");
+    }
+
+    #[test]
+    fn the_prompt_line_parses_into_a_plan() {
+        let (plan, seed) =
+            parse_line("per-assessor 10% min 2 borderline 1.5 not-yet random 3 seed 9").unwrap();
+        assert_eq!(
+            plan,
+            Plan {
+                per_assessor: Some(Quota::Percent(10.0)),
+                min: 2,
+                borderline: Some(1.5),
+                all_not_yet: true,
+                random: Some(3),
+            }
+        );
+        assert_eq!(seed, Some(9));
+        assert!(parse_line("").unwrap_err().contains("say how"));
+        assert!(parse_line("lots").unwrap_err().contains("not a way"));
+        assert!(
+            parse_line("borderline -1")
+                .unwrap_err()
+                .contains("either side")
+        );
+        assert!(parse_line("min").unwrap_err().contains("needs a value"));
     }
 
     #[test]

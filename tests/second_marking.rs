@@ -470,3 +470,50 @@ fn stratified_sampling_selects_what_each_flag_says_reproducibly() {
     let o = request(&ws, &["--borderline", "-3"]);
     assert!(!o.status.success());
 }
+
+/// The workbench's sample (cohort view, `%`) goes through the same store calls: a lead's
+/// is drawn and sent, an assessor's is refused.
+#[test]
+fn the_workbench_sample_sends_what_it_draws_and_needs_a_lead() {
+    use merit::tui::effect::DbRequest;
+    use merit::tui::message::DbReply;
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    common::demo(&ws);
+    let mut store = Store::create(&ws).unwrap();
+    let before = store.second_marking_candidates(COHORT).unwrap().len();
+    let (plan, seed) = merit::moderation::parse_line("random 2 seed 3").unwrap();
+    let ask = |store: &mut Store, who: &str, lead: bool| {
+        merit::tui::jobs::handle(
+            store,
+            who,
+            lead,
+            DbRequest::SampleSecondMarking {
+                cohort: COHORT.into(),
+                plan: plan.clone(),
+                seed,
+            },
+        )
+    };
+    match ask(&mut store, "amir", false) {
+        DbReply::CohortChanged { result: Err(e), .. } => assert!(e.contains("lead"), "{e}"),
+        _ => panic!("an assessor may not sample"),
+    }
+    assert_eq!(
+        store.second_marking_candidates(COHORT).unwrap().len(),
+        before
+    );
+    match ask(&mut store, "lena", true) {
+        DbReply::CohortChanged {
+            result: Ok(text), ..
+        } => {
+            assert!(text.starts_with("2 of "), "{text}");
+            assert!(text.contains("seed 3"), "{text}");
+        }
+        _ => panic!("the lead's sample is sent"),
+    }
+    assert_eq!(
+        store.second_marking_candidates(COHORT).unwrap().len(),
+        before - 2
+    );
+}

@@ -782,3 +782,41 @@ fn the_command_line_goes_anywhere_and_completes_ids() {
     a.update(code(KeyCode::Enter));
     assert!(a.quit);
 }
+
+/// `%` in the cohort view (leads): a prompt with the sampling plan as words; a bad line is
+/// pointed out inside the prompt, a good one asks the database to draw and send.
+#[test]
+fn a_lead_samples_the_cohort_for_second_marking() {
+    let mut a = cohort_app(80, 24);
+    a.update(key('%'));
+    assert!(
+        matches!(a.popup(), Some(Popup::Message { title, .. }) if title == "Only leads"),
+        "assessors and issuers are told"
+    );
+    a.update(code(KeyCode::Esc));
+    a.session.is_lead = true;
+    a.update(key('%'));
+    assert!(matches!(
+        a.popup(),
+        Some(Popup::Field(f)) if matches!(&f.action, FieldAction::Sample { cohort } if cohort == "data-2026-q2")
+    ));
+    // Replace the suggestion with a line that does not parse: the prompt stays and says why.
+    a.update(ctrl('u'));
+    for c in "sometimes".chars() {
+        a.update(key(c));
+    }
+    assert!(a.update(code(KeyCode::Enter)).is_empty());
+    assert!(render(&a).contains("not a way to sample"), "{}", render(&a));
+    a.update(ctrl('u'));
+    for c in "per-assessor 2 not-yet seed 4".chars() {
+        a.update(key(c));
+    }
+    let e = a.update(code(KeyCode::Enter));
+    let Some(Effect::Db(DbRequest::SampleSecondMarking { cohort, plan, seed })) = e.first() else {
+        panic!("{e:?}");
+    };
+    assert_eq!(cohort, "data-2026-q2");
+    assert_eq!(plan.per_assessor, Some(merit::moderation::Quota::Count(2)));
+    assert!(plan.all_not_yet);
+    assert_eq!(*seed, Some(4));
+}

@@ -713,6 +713,7 @@ impl App {
             FieldAction::Revoke { .. } if text.trim().is_empty() => {
                 Some("Give a reason: it is kept with the revocation in the audit log.".into())
             }
+            FieldAction::Sample { .. } => crate::moderation::parse_line(text).err(),
             FieldAction::Approve(_) if text.is_empty() => {
                 Some("The passphrase is empty; type it, or Esc to sign nothing.".into())
             }
@@ -728,6 +729,16 @@ impl App {
     fn field_entered(&mut self, action: FieldAction, text: String) -> Vec<Effect> {
         if let FieldAction::Approve(approval) = action {
             return self.start_approval(*approval, text);
+        }
+        if let FieldAction::Sample { cohort } = &action {
+            return match crate::moderation::parse_line(&text) {
+                Ok((plan, seed)) => vec![Effect::Db(DbRequest::SampleSecondMarking {
+                    cohort: cohort.clone(),
+                    plan,
+                    seed,
+                })],
+                Err(_) => Vec::new(),
+            };
         }
         if let FieldAction::Revoke { credential_id } = action {
             return vec![Effect::Db(DbRequest::Revoke {

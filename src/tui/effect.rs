@@ -148,6 +148,12 @@ pub enum DbRequest {
     RequestSecondMarking {
         submission_id: i64,
     },
+    /// A lead sends a sample of a cohort's assessed work to second marking.
+    SampleSecondMarking {
+        cohort: String,
+        plan: crate::moderation::Plan,
+        seed: Option<u64>,
+    },
     /// A lead decides a second marking whose assessors disagree.
     ResolveSecondMarking {
         submission_id: i64,

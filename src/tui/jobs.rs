@@ -165,6 +165,10 @@ pub fn handle(store: &mut Store, user: &str, is_lead: bool, req: DbRequest) -> D
                 })
                 .map_err(err),
         },
+        DbRequest::SampleSecondMarking { cohort, plan, seed } => DbReply::CohortChanged {
+            title: "Second marking sample",
+            result: sample_second_marking(store, user, &cohort, &plan, seed).map_err(err),
+        },
         DbRequest::ResolveSecondMarking {
             submission_id,
             decision,
@@ -355,6 +359,38 @@ fn rubric_diff(
             lines: vec![('*', format!("{e:#}"))],
         },
     }
+}
+
+/// Draws the sample and sends each drawn submission to second marking (each authorized on
+/// its own); says how many, with which seed, and what could not be sent.
+fn sample_second_marking(
+    store: &mut Store,
+    user: &str,
+    cohort: &str,
+    plan: &crate::moderation::Plan,
+    seed: Option<u64>,
+) -> anyhow::Result<String> {
+    store.authorize(user, crate::access::Action::RequestSecondMarking)?;
+    let pool = store.sampling_candidates(cohort)?;
+    let seed = seed.unwrap_or_else(|| fastrand::u64(..));
+    let drawn = crate::moderation::sample(&pool, plan, seed);
+    let mut sent = 0;
+    let mut refused = Vec::new();
+    for (id, _) in &drawn {
+        match store.request_second_marking(*id, user) {
+            Ok(()) => sent += 1,
+            Err(e) => refused.push(format!("submission {id}: {e}")),
+        }
+    }
+    let mut text = format!(
+        "{sent} of {} candidate(s) sent to second marking (seed {seed}: the same line with `seed {seed}` draws them again).",
+        pool.len()
+    );
+    for r in refused.iter().take(5) {
+        text.push('\n');
+        text.push_str(r);
+    }
+    Ok(text)
 }
 
 /// Today's time per assessor (a lead sees everyone, others themselves), as a page.

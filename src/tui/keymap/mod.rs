@@ -31,6 +31,7 @@ pub enum Action {
     QuitNow,
     /// Time spent assessing today.
     TimeSpent,
+    SampleSecondMarking,
     OpenReliability,
     /// The answers to a question box.
     Yes,
@@ -690,6 +691,13 @@ const COHORT: &[Binding] = &[
         [(KeyCode::Char('2'), NONE)]
     ),
     b!(
+        "%",
+        Action::SampleSecondMarking,
+        "sample for second marking: per assessor, borderline… (leads)",
+        F,
+        [(KeyCode::Char('%'), NONE), (KeyCode::Char('%'), SHIFT)]
+    ),
+    b!(
         "M",
         Action::Decide(crate::rubric::Decision::Meets),
         "decide a disagreement: meets, saying why (leads)",
@@ -741,6 +749,7 @@ pub const ACTIONS: &[(&str, Action)] = &[
     ("back", Action::Back),
     ("quit", Action::Quit),
     ("time_spent", Action::TimeSpent),
+    ("sample_second_marking", Action::SampleSecondMarking),
     ("open_reliability", Action::OpenReliability),
     ("yes", Action::Yes),
     ("no", Action::No),

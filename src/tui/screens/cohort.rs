@@ -21,7 +21,7 @@ use crate::tui::effect::Effect;
 use crate::tui::keymap::Action;
 use crate::tui::screens::Outcome;
 use crate::tui::widgets::line_input::{InputEvent, LineInput};
-use crate::tui::widgets::popup::{Approval, ConfirmAction, FieldAction, Popup};
+use crate::tui::widgets::popup::{Approval, ConfirmAction, Field, FieldAction, Popup};
 use crate::tui::widgets::{fit, fit_line, pad};
 use crate::vocabulary::Status;
 
@@ -185,6 +185,19 @@ impl CohortScreen {
             Action::Refresh => return Outcome::Effects(self.reload(session, now)),
             Action::Approve => return Outcome::Popup(self.preview(session)),
             Action::SecondMarking => return Outcome::Popup(self.second_marking(session)),
+            Action::SampleSecondMarking => {
+                return Outcome::Popup(if session.is_lead {
+                    Popup::Field(Box::new(Field::new(
+                        format!("Sample {} for second marking", self.cohort.id),
+                        "per-assessor 10% min 2 borderline 1 not-yet",
+                        FieldAction::Sample {
+                            cohort: self.cohort.id.clone(),
+                        },
+                    )))
+                } else {
+                    only_leads(session)
+                });
+            }
             Action::Revoke => return Outcome::Popup(self.revoke(session)),
             Action::ViewAssessments => {
                 return match self.current() {

@@ -118,6 +118,8 @@ pub enum FieldAction {
     Revoke { credential_id: String },
     /// What changed in the rubric being saved.
     SaveNote,
+    /// How to draw a sample of this cohort for second marking.
+    Sample { cohort: String },
     /// Why a lead decides a disagreement this way.
     Resolve {
         submission_id: i64,

@@ -401,6 +401,7 @@ impl EditorScreen {
             | FieldAction::Approve(_)
             | FieldAction::Resolve { .. }
             | FieldAction::Revoke { .. }
+            | FieldAction::Sample { .. }
             | FieldAction::SaveNote => {
                 return Outcome::Effects(Vec::new());
             }
