@@ -693,7 +693,7 @@ const COHORT: &[Binding] = &[
     b!(
         "%",
         Action::SampleSecondMarking,
-        "sample for second marking: per assessor, borderline… (leads)",
+        "sample for second marking by rule (leads)",
         F,
         [(KeyCode::Char('%'), NONE), (KeyCode::Char('%'), SHIFT)]
     ),
