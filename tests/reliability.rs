@@ -77,11 +77,7 @@ fn workspace() -> (tempfile::TempDir, std::path::PathBuf) {
     common::grant(&mut store, "t", &["lead"]);
     common::grant(&mut store, "bea", &["assessor"]);
     common::grant(&mut store, "amir", &["assessor"]);
-    let (_, src) = merit::rubric::BUNDLED
-        .iter()
-        .find(|(f, _)| *f == "data-cleaning.yaml")
-        .unwrap();
-    let rubric = merit::rubric::parse(src.as_bytes()).unwrap();
+    let (rubric, src) = common::bundled("data-cleaning.yaml");
     store.import_rubric(&rubric, src, None, "t").unwrap();
     let hash = store.current_rubric("data-cleaning").unwrap().unwrap().hash;
     for (cohort, n) in [("dc-1", 10), ("dc-small", 3)] {

@@ -135,11 +135,7 @@ fn the_store_gives_the_previous_attempt() {
     common::grant(&mut store, "t", &["lead"]);
     common::grant(&mut store, "bea", &["assessor"]);
     common::grant(&mut store, "amir", &["assessor"]);
-    let (_, src) = merit::rubric::BUNDLED
-        .iter()
-        .find(|(f, _)| *f == "data-cleaning.yaml")
-        .unwrap();
-    let rubric = merit::rubric::parse(src.as_bytes()).unwrap();
+    let (rubric, src) = common::bundled("data-cleaning.yaml");
     store.import_rubric(&rubric, src, None, "t").unwrap();
     store
         .ensure_cohort("dc", None, "data-cleaning", "t")

@@ -18,11 +18,7 @@ use ratatui::style::{Color, Modifier};
 /// Thirty double-marked submissions of data-cleaning by three assessors: amir marks a
 /// level below his co-assessor on one criterion in three.
 fn report() -> Report {
-    let (_, src) = merit::rubric::BUNDLED
-        .iter()
-        .find(|(f, _)| *f == "data-cleaning.yaml")
-        .unwrap();
-    let rubric = merit::rubric::parse(src.as_bytes()).unwrap();
+    let (rubric, _) = common::bundled("data-cleaning.yaml");
     let people = ["amir", "bea", "chen"];
     let pairs: Vec<MarkedPair> = (0..30)
         .map(|i: usize| {

@@ -106,25 +106,24 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
             match &cohort {
                 Some(c) if !plan.is_empty() => {
                     super::require_cohort(&store, c)?;
-                    let pool = store.sampling_candidates(c)?;
-                    let seed = seed.unwrap_or_else(|| fastrand::u64(..));
-                    let drawn = merit::moderation::sample(&pool, &plan, seed);
+                    let drawn = store.draw_sample(c, &plan, seed)?;
                     eprintln!(
                         "{}: {} of {} candidate(s) drawn (seed {seed}; --seed {seed} draws them again)",
                         safe(c),
-                        drawn.len(),
-                        pool.len()
+                        drawn.drawn.len(),
+                        drawn.candidates,
+                        seed = drawn.seed
                     );
                     if let Some(n) = sample
-                        && pool.len() < n
+                        && drawn.candidates < n
                     {
                         eprintln!(
                             "{} has {} submission(s) that can be second-marked; sending them all",
                             safe(c),
-                            pool.len()
+                            drawn.candidates
                         );
                     }
-                    for (id, why) in drawn {
+                    for (id, why) in drawn.drawn {
                         ids.push(id);
                         reasons.insert(id, why);
                     }

@@ -316,61 +316,57 @@ type Args = Vec<Box<dyn ToSql>>;
 /// over one covering index per order (migrations 2 and 15); only the rows of the page are
 /// joined for display.
 fn page_ids(q: &QueueQuery) -> (String, Args, bool, bool) {
+    let mut inner = String::from("SELECT s.id FROM submissions s WHERE s.status != 'superseded'");
+    let cutoff = now() - q.claim_idle_secs;
+    let mut args: Vec<Box<dyn ToSql>> = vec![Box::new(cutoff)];
+    let filter = QueueFilter::parse(&q.filter);
+    let (cond, filter_args) = filter.sql(2);
+    inner.push_str(&cond);
+    args.extend(filter_args);
+    // Rows the viewer may not take are not offered, unless they asked for their own work.
+    if let Some(me) = &q.viewer
+        && filter.assessor.as_deref() != Some(me.as_str())
     {
-        let mut inner =
-            String::from("SELECT s.id FROM submissions s WHERE s.status != 'superseded'");
-        let cutoff = now() - q.claim_idle_secs;
-        let mut args: Vec<Box<dyn ToSql>> = vec![Box::new(cutoff)];
-        let filter = QueueFilter::parse(&q.filter);
-        let (cond, filter_args) = filter.sql(2);
-        inner.push_str(&cond);
-        args.extend(filter_args);
-        // Rows the viewer may not take are not offered, unless they asked for their own work.
-        if let Some(me) = &q.viewer
-            && filter.assessor.as_deref() != Some(me.as_str())
-        {
-            args.push(Box::new(me.clone()));
-            inner.push_str(&format!(
-                " AND NOT (s.status = 'second_marking' AND EXISTS (SELECT 1 FROM assessments a
-                   WHERE a.submission_id = s.id AND a.state = 'submitted'
-                   AND (a.assessor = ?{} OR (SELECT COUNT(*) FROM assessments b
-                        WHERE b.submission_id = s.id AND b.state = 'submitted') >= 2)))",
-                args.len()
-            ));
-        }
-        let (anchor, before) = match &q.from {
-            PageFrom::Start => (None, false),
-            PageFrom::End => (None, true),
-            PageFrom::After(r) => (Some(r), false),
-            PageFrom::Before(r) => (Some(r), true),
-        };
-        // Reading backwards: pages before the anchor, or the reversed order, or both.
-        let desc = before != q.reverse;
-        if let Some(r) = anchor {
-            let n = args.len();
-            let cmp = if desc { "<" } else { ">" };
-            let placeholders = match q.sort.column() {
-                None => format!("(?{}, ?{})", n + 1, n + 2),
-                Some(_) => format!("(?{}, ?{}, ?{})", n + 1, n + 2, n + 3),
-            };
-            inner.push_str(&format!(" AND {} {cmp} {placeholders}", q.sort.key_sql()));
-            if q.sort.column().is_some() {
-                args.push(Box::new(r.key.clone()));
-            }
-            args.push(Box::new(r.created_at));
-            args.push(Box::new(r.id));
-        }
+        args.push(Box::new(me.clone()));
         inner.push_str(&format!(
-            " ORDER BY {} LIMIT {}",
-            q.sort.order_sql(desc),
-            q.limit.min(10_000)
+            " AND NOT (s.status = 'second_marking' AND EXISTS (SELECT 1 FROM assessments a
+               WHERE a.submission_id = s.id AND a.state = 'submitted'
+               AND (a.assessor = ?{} OR (SELECT COUNT(*) FROM assessments b
+                    WHERE b.submission_id = s.id AND b.state = 'submitted') >= 2)))",
+            args.len()
         ));
-        (inner, args, desc, before)
     }
+    let (anchor, before) = match &q.from {
+        PageFrom::Start => (None, false),
+        PageFrom::End => (None, true),
+        PageFrom::After(r) => (Some(r), false),
+        PageFrom::Before(r) => (Some(r), true),
+    };
+    // Reading backwards: pages before the anchor, or the reversed order, or both.
+    let desc = before != q.reverse;
+    if let Some(r) = anchor {
+        let n = args.len();
+        let cmp = if desc { "<" } else { ">" };
+        let placeholders = match q.sort.column() {
+            None => format!("(?{}, ?{})", n + 1, n + 2),
+            Some(_) => format!("(?{}, ?{}, ?{})", n + 1, n + 2, n + 3),
+        };
+        inner.push_str(&format!(" AND {} {cmp} {placeholders}", q.sort.key_sql()));
+        if q.sort.column().is_some() {
+            args.push(Box::new(r.key.clone()));
+        }
+        args.push(Box::new(r.created_at));
+        args.push(Box::new(r.id));
+    }
+    inner.push_str(&format!(
+        " ORDER BY {} LIMIT {}",
+        q.sort.order_sql(desc),
+        q.limit.min(10_000)
+    ));
+    (inner, args, desc, before)
 }
 
 impl Store {
-    /// Submissions per status for the queue header; live claims count as "in progress".
     /// Submissions per status, of those `filter` matches (all when it is empty), live claims
     /// on new work counted as in progress.
     pub fn queue_counts(&self, claim_idle_secs: i64, filter: &str) -> Result<Vec<(String, i64)>> {

@@ -1,17 +1,40 @@
 //! What moderation sampling draws from: each second-marking candidate of a cohort with who
-//! assessed it, its decision, its weighted total and the rubric's pass mark.
+//! assessed it, its decision, its weighted total and the rubric's pass mark; and the draw
+//! itself, the same for the command line and the workbench.
 
 use anyhow::Result;
 
 use super::Store;
-use crate::moderation::Candidate;
+use crate::moderation::{Candidate, Plan};
+
+/// A sample drawn from a cohort, not yet sent.
+pub struct Drawn {
+    /// The seed it was drawn with (given, or chosen at random), to draw it again.
+    pub seed: u64,
+    /// How many candidates there were.
+    pub candidates: usize,
+    /// Each drawn submission with why, ascending.
+    pub drawn: Vec<(i64, Vec<String>)>,
+}
 
 /// id, rubric hash, first assessor, their weighted total, status.
 type Row = (i64, String, Option<String>, Option<f64>, String);
 
 impl Store {
-    /// The cohort's second-marking candidates (see [`Store::second_marking_candidates`]),
-    /// each with what stratified sampling needs.
+    /// Draws `plan` from the cohort's candidates with `seed` (a random one when None).
+    pub fn draw_sample(&self, cohort: &str, plan: &Plan, seed: Option<u64>) -> Result<Drawn> {
+        let pool = self.sampling_candidates(cohort)?;
+        let seed = seed.unwrap_or_else(|| fastrand::u64(..));
+        Ok(Drawn {
+            seed,
+            candidates: pool.len(),
+            drawn: crate::moderation::sample(&pool, plan, seed),
+        })
+    }
+
+    /// A cohort's submissions that can be sent to second marking (assessed, scored or not
+    /// yet, without a credential, never second-marked before), each with what stratified
+    /// sampling needs.
     pub fn sampling_candidates(&self, cohort: &str) -> Result<Vec<Candidate>> {
         let mut stmt = self.conn.prepare(
             "SELECT s.id, s.rubric_hash,

@@ -196,15 +196,11 @@ impl Store {
     /// A cohort's submissions that can be sent to second marking: assessed (scored or not
     /// yet), without a credential, never second-marked before.
     pub fn second_marking_candidates(&self, cohort: &str) -> Result<Vec<i64>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT s.id FROM submissions s
-             WHERE s.cohort_id = ?1 AND s.status IN ('scored', 'not_yet')
-               AND NOT EXISTS (SELECT 1 FROM awards w WHERE w.submission_id = s.id)
-               AND NOT EXISTS (SELECT 1 FROM second_markings m WHERE m.submission_id = s.id)
-             ORDER BY s.id",
-        )?;
-        let rows = stmt.query_map([cohort], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        Ok(self
+            .sampling_candidates(cohort)?
+            .into_iter()
+            .map(|c| c.id)
+            .collect())
     }
 
     /// Every submission ever sent to second marking (of one cohort, if given), oldest first.

@@ -371,12 +371,10 @@ fn sample_second_marking(
     seed: Option<u64>,
 ) -> anyhow::Result<String> {
     store.authorize(user, crate::access::Action::RequestSecondMarking)?;
-    let pool = store.sampling_candidates(cohort)?;
-    let seed = seed.unwrap_or_else(|| fastrand::u64(..));
-    let drawn = crate::moderation::sample(&pool, plan, seed);
+    let sample = store.draw_sample(cohort, plan, seed)?;
     let mut sent = 0;
     let mut refused = Vec::new();
-    for (id, _) in &drawn {
+    for (id, _) in &sample.drawn {
         match store.request_second_marking(*id, user) {
             Ok(()) => sent += 1,
             Err(e) => refused.push(format!("submission {id}: {e}")),
@@ -384,7 +382,8 @@ fn sample_second_marking(
     }
     let mut text = format!(
         "{sent} of {} candidate(s) sent to second marking (seed {seed}: the same line with `seed {seed}` draws them again).",
-        pool.len()
+        sample.candidates,
+        seed = sample.seed
     );
     for r in refused.iter().take(5) {
         text.push('\n');

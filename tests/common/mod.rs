@@ -50,6 +50,18 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A bundled rubric by file name (`data-cleaning.yaml`): parsed, and its source.
+pub fn bundled(file: &str) -> (merit::rubric::Rubric, &'static str) {
+    let (_, src) = merit::rubric::BUNDLED
+        .iter()
+        .find(|(f, _)| *f == file)
+        .unwrap_or_else(|| panic!("no bundled rubric {file}"));
+    (
+        merit::rubric::parse(src.as_bytes()).expect("bundled rubrics parse"),
+        src,
+    )
+}
+
 /// A workspace with the bundled rubrics imported.
 pub fn workspace_with_rubrics() -> tempfile::TempDir {
     let ws = tempfile::tempdir().expect("temp dir");

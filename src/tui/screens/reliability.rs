@@ -297,8 +297,8 @@ impl ReliabilityScreen {
             })
             .collect();
         let mut chart = BarChart::default().bar_width(3).bar_gap(0).group_gap(2);
-        for g in groups.iter() {
-            chart = chart.data(g.clone());
+        for g in groups {
+            chart = chart.data(g);
         }
         f.render_widget(chart, bars);
     }
