@@ -284,7 +284,15 @@ pub fn text(r: &Report) -> String {
     let mut out = String::new();
     let ci = |c: Option<[f64; 2]>| c.map_or(String::new(), |[a, b]| format!(" [{a:.3}, {b:.3}]"));
     for c in &r.criteria {
-        let _ = writeln!(out, "{} / {} — {} ({} pairs)", c.rubric, c.id, c.title, c.n);
+        let safe = crate::sanitize::line;
+        let _ = writeln!(
+            out,
+            "{} / {} — {} ({} pairs)",
+            safe(&c.rubric),
+            safe(&c.id),
+            safe(&c.title),
+            c.n
+        );
         if let Some(note) = c.note {
             let _ = writeln!(out, "  {note}");
         } else {
@@ -366,4 +374,52 @@ pub fn matrix_text(c: &CriterionReport) -> String {
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rubric text and names reach the terminal only through `sanitize::line`.
+    #[test]
+    fn text_output_neutralises_escape_sequences() {
+        let c = CriterionReport {
+            rubric: "r\x1b[2J".into(),
+            id: "c".into(),
+            title: "Title\x1b]0;owned\x07".into(),
+            levels: vec!["low\x1b[31m".into(), "high".into()],
+            n: 0,
+            exact: None,
+            adjacent: None,
+            kappa: None,
+            kappa_ci: None,
+            alpha: None,
+            alpha_ci: None,
+            note: Some(TOO_FEW),
+            matrix: vec![vec![0, 0], vec![0, 0]],
+        };
+        let r = Report {
+            criteria: vec![c],
+            decision: DecisionReport {
+                n: 0,
+                agreement: None,
+                kappa: None,
+                note: Some(TOO_FEW),
+            },
+            assessors: vec![AssessorReport {
+                name: "eve\x1b[8m".into(),
+                n: 0,
+                agreement: None,
+                severity: Severity::default(),
+                note: Some(TOO_FEW),
+                levels_given: BTreeMap::new(),
+            }],
+            seed: 1,
+            resamples: RESAMPLES,
+            skipped: 0,
+        };
+        let out = text(&r);
+        assert!(!out.contains('\x1b') && !out.contains('\x07'), "{out:?}");
+        assert!(out.contains("Title"), "{out}");
+    }
 }
