@@ -53,6 +53,7 @@ fn main() -> anyhow::Result<()> {
         cohort_name: None,
         rubric_id: "data-cleaning",
         actor: "bench",
+        blind: false,
         progress: false,
         before_open: None,
     };

@@ -42,6 +42,10 @@ pub enum Action {
     Read,
     /// Reading how far assessors agree, each named (`merit reliability`).
     ReadReliability,
+    /// Seeing learners' names in a blind cohort (everyone else sees candidate numbers).
+    SeeNames,
+    /// Revealing a blind learner's name to one assessor, for a grade inquiry.
+    RevealName,
 }
 
 /// Who may take an action.
@@ -157,6 +161,16 @@ pub const TABLE: &[(Action, &str, Who)] = &[
     (
         Action::ReadReliability,
         "read the agreement between assessors",
+        Who::AnyOf(&["lead"]),
+    ),
+    (
+        Action::SeeNames,
+        "see learners' names in a blind cohort",
+        Who::AnyOf(&["lead", "issuer"]),
+    ),
+    (
+        Action::RevealName,
+        "reveal a blind learner's name to an assessor",
         Who::AnyOf(&["lead"]),
     ),
 ];

@@ -26,7 +26,7 @@ fn flags_show_what_needs_a_second_look_and_keep_it_from_being_signed() {
     common::demo(&ws);
     let mut store = Store::create(&ws).unwrap();
     let now = merit::store::now();
-    let rows = store.cohort_rows(COHORT, 1800, now).unwrap();
+    let rows = store.cohort_rows(COHORT, 1800, now, None).unwrap();
     let meeting: Vec<i64> = rows
         .iter()
         .filter(|r| r.status == "scored")
@@ -59,7 +59,7 @@ fn flags_show_what_needs_a_second_look_and_keep_it_from_being_signed() {
         .submission_id;
     assert_eq!(store.claim(new, "bea", 1800).unwrap(), None);
 
-    let rows = store.cohort_rows(COHORT, 1800, now + 3600).unwrap();
+    let rows = store.cohort_rows(COHORT, 1800, now + 3600, None).unwrap();
     assert!(row(&rows, disagree).flags.assessors_disagree);
     assert!(row(&rows, disagree).assessors.contains("bea2"));
     assert!(row(&rows, missing).flags.evidence_missing);
@@ -67,7 +67,7 @@ fn flags_show_what_needs_a_second_look_and_keep_it_from_being_signed() {
     assert_eq!(row(&rows, new).assessors, "bea");
     assert!(!row(&rows, fine).flags.any());
     // Within the idle limit the claim is not stuck.
-    let fresh = store.cohort_rows(COHORT, 1800, now).unwrap();
+    let fresh = store.cohort_rows(COHORT, 1800, now, None).unwrap();
     assert!(!row(&fresh, new).flags.claim_stuck);
 
     // Everything selected: the plan issues only clean meeting work and says why not the rest.
@@ -111,7 +111,7 @@ fn flags_show_what_needs_a_second_look_and_keep_it_from_being_signed() {
         report["issued"].as_array().unwrap().len(),
         plan.to_issue.len()
     );
-    let rows = store.cohort_rows(COHORT, 1800, now).unwrap();
+    let rows = store.cohort_rows(COHORT, 1800, now, None).unwrap();
     assert!(row(&rows, fine).credential_id.is_some());
     // Stored with the issuer profile and the achievement as shared parts, written once…
     let raw: String = sql(&ws)
@@ -187,7 +187,7 @@ fn a_new_rubric_version_flags_work_scored_on_the_old_one() {
     let rubric = merit::rubric::parse(src.as_bytes()).unwrap();
     store.import_rubric(&rubric, &src, None, "lena").unwrap();
     let rows = store
-        .cohort_rows(COHORT, 1800, merit::store::now())
+        .cohort_rows(COHORT, 1800, merit::store::now(), None)
         .unwrap();
     assert!(rows.iter().all(|r| r.flags.rubric_outdated));
     assert!(rows.iter().all(|r| r.rubric_version == 1));
@@ -202,7 +202,7 @@ fn a_new_rubric_version_flags_work_scored_on_the_old_one() {
     let rubric = merit::rubric::parse(src2.as_bytes()).unwrap();
     store.import_rubric(&rubric, &src2, None, "lena").unwrap();
     let rows = store
-        .cohort_rows(COHORT, 1800, merit::store::now())
+        .cohort_rows(COHORT, 1800, merit::store::now(), None)
         .unwrap();
     assert!(rows.iter().all(|r| r.flags.badge_differs));
     assert!(rows[0].flags.words().contains(&"old rubric: own badge"));

@@ -31,7 +31,7 @@ fn workspace() -> (tempfile::TempDir, PathBuf, i64) {
     assert!(o.status.success());
     let mut store = Store::create(&ws).unwrap();
     let id = store
-        .cohort_rows(COHORT, 1800, merit::store::now())
+        .cohort_rows(COHORT, 1800, merit::store::now(), None)
         .unwrap()
         .into_iter()
         .find(|r| r.status == "new" && !r.flags.evidence_missing)
@@ -108,7 +108,7 @@ fn the_store_refuses_it_even_when_a_caller_planned_it() {
         self_approval: true,
     };
     let rows = store
-        .cohort_rows(COHORT, 1800, merit::store::now())
+        .cohort_rows(COHORT, 1800, merit::store::now(), None)
         .unwrap();
     let plan = Plan::new(COHORT, &lax, rows.iter().filter(|r| r.submission_id == id));
     assert_eq!(plan.to_issue, [id]);
@@ -169,7 +169,7 @@ fn a_lead_cannot_decide_a_disagreement_including_their_own_assessment() {
     let o = common::run(&ws, &["user", "add", "lena", "--role", "assessor"]);
     assert!(o.status.success());
     let id = store
-        .cohort_rows(COHORT, 1800, merit::store::now())
+        .cohort_rows(COHORT, 1800, merit::store::now(), None)
         .unwrap()
         .into_iter()
         .find(|r| r.status == "new" && !r.flags.evidence_missing)

@@ -30,7 +30,7 @@ fn an_issuer_approves_a_demo_cohort_and_every_credential_verifies() {
     let expected = {
         let store = Store::create(&ws).unwrap();
         let rows = store
-            .cohort_rows(COHORT, 1800, merit::store::now())
+            .cohort_rows(COHORT, 1800, merit::store::now(), None)
             .unwrap();
         rows.iter().filter(|r| r.can_issue().is_ok()).count()
     };

@@ -34,7 +34,7 @@ fn a_lead_sends_work_to_second_marking_and_decides_the_disagreement() {
     let (target, first) = {
         let store = Store::create(&ws).unwrap();
         let rows = store
-            .cohort_rows(COHORT, 1800, merit::store::now())
+            .cohort_rows(COHORT, 1800, merit::store::now(), None)
             .unwrap();
         let r = rows
             .iter()
@@ -133,7 +133,7 @@ fn a_lead_sends_work_to_second_marking_and_decides_the_disagreement() {
 
     let store = Store::create(&ws).unwrap();
     let row = store
-        .cohort_rows(COHORT, 1800, merit::store::now())
+        .cohort_rows(COHORT, 1800, merit::store::now(), None)
         .unwrap()
         .into_iter()
         .find(|r| r.submission_id == target.submission_id)

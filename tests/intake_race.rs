@@ -43,6 +43,7 @@ fn run_with_swap(swap: &(dyn Fn(&Path) + Sync)) -> Outcome {
             cohort_name: None,
             rubric_id: "data-cleaning",
             actor: "tester",
+            blind: false,
             progress: false,
             before_open: Some(swap),
         },

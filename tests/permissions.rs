@@ -118,7 +118,7 @@ fn every_subcommand_as_every_role() {
     )
     .unwrap();
     let scored = store
-        .cohort_rows("data-2026-q2", 1800, merit::store::now())
+        .cohort_rows("data-2026-q2", 1800, merit::store::now(), None)
         .unwrap()
         .into_iter()
         .find(|r| r.status == "not_yet")
@@ -332,7 +332,7 @@ fn the_workbench_path_checks_the_same_table() {
     let (_dir, ws, cred) = base();
     let mut store = Store::create(&ws).unwrap();
     let new = store
-        .cohort_rows("teach-2026-spring", 1800, merit::store::now())
+        .cohort_rows("teach-2026-spring", 1800, merit::store::now(), None)
         .unwrap()
         .into_iter()
         .find(|r| r.status == "new")
@@ -384,7 +384,7 @@ fn the_workbench_path_checks_the_same_table() {
         assert!(r.unwrap_err().contains("the assessor role"));
     }
     let row = |s: &Store| {
-        s.cohort_rows("teach-2026-spring", 1800, merit::store::now())
+        s.cohort_rows("teach-2026-spring", 1800, merit::store::now(), None)
             .unwrap()
             .into_iter()
             .find(|r| r.submission_id == new)
@@ -483,6 +483,9 @@ fn an_upgraded_workspace_keeps_every_user_and_gains_admins() {
                                       ('olga', 'lead', 1, 'x');
              DROP TRIGGER submissions_sort_learner;
              DROP TRIGGER learners_sort_name;
+             DROP TABLE reveals;
+             DROP TABLE candidates;
+             ALTER TABLE cohorts DROP COLUMN blind;
              DROP TRIGGER assessments_sort_insert;
              DROP TRIGGER assessments_sort_delete;
              DROP TRIGGER submissions_sort_claim;
@@ -553,31 +556,6 @@ fn user_is_not_read_for_identity() {
     assert!(o.status.success(), "{}", common::stderr(&o));
 }
 
-/// Runs the workbench's database effects against `store` as its database thread would, and
-/// feeds the replies back to `update`, until none is left.
-fn pump(
-    app: &mut merit::tui::app::App,
-    store: &mut Store,
-    mut effects: Vec<merit::tui::effect::Effect>,
-) {
-    use merit::tui::effect::Effect;
-    use merit::tui::message::Msg;
-    let (user, lead) = (app.session.user.clone(), app.session.is_lead);
-    for _ in 0..100 {
-        let mut next = Vec::new();
-        for e in effects {
-            if let Effect::Db(req) = e {
-                let reply = handle(store, &user, lead, req);
-                next.extend(app.update(Msg::Db(reply)));
-            }
-        }
-        if next.is_empty() {
-            return;
-        }
-        effects = next;
-    }
-}
-
 /// Through `update`, as a person at the keyboard: open each queued submission, pick levels,
 /// Ctrl-S and confirm. Returns how many assessments (drafts or submitted) `user` has after.
 fn drive(ws: &Path, user: &str, is_issuer: bool) -> i64 {
@@ -600,7 +578,7 @@ fn drive(ws: &Path, user: &str, is_issuer: bool) -> i64 {
         merit::store::now(),
     );
     let start = app.start();
-    pump(&mut app, &mut store, start);
+    common::tui::pump(&mut app, &mut store, start);
     let key = |c: KeyCode| Msg::Key(KeyEvent::new(c, KeyModifiers::NONE));
     let ctrl_s = || Msg::Key(KeyEvent::new(KeyCode::Char('s'), KeyModifiers::CONTROL));
     for _ in 0..12 {
@@ -618,7 +596,7 @@ fn drive(ws: &Path, user: &str, is_issuer: bool) -> i64 {
         msgs.push(key(KeyCode::Char('j')));
         for msg in msgs {
             let e = app.update(msg);
-            pump(&mut app, &mut store, e);
+            common::tui::pump(&mut app, &mut store, e);
         }
     }
     Connection::open(ws.join("merit.db"))

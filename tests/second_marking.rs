@@ -12,7 +12,7 @@ const COHORT: &str = "data-2026-q2";
 
 fn row(store: &Store, id: i64) -> CohortRow {
     store
-        .cohort_rows(COHORT, 1800, merit::store::now())
+        .cohort_rows(COHORT, 1800, merit::store::now(), None)
         .unwrap()
         .into_iter()
         .find(|r| r.submission_id == id)
@@ -77,7 +77,7 @@ fn second_marking_agrees_or_goes_to_a_lead_and_nothing_waiting_is_signed() {
     // Waiting for its second marking, the work has no decision yet: no letter goes out and
     // the report says so.
     let key = store
-        .cohort_rows(COHORT, 1800, merit::store::now())
+        .cohort_rows(COHORT, 1800, merit::store::now(), None)
         .unwrap()
         .into_iter()
         .find(|r| r.submission_id == agree)

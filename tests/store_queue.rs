@@ -73,6 +73,7 @@ fn query(sort: QueueSort, from: PageFrom, filter: &str) -> QueueQuery {
 fn query_rev(sort: QueueSort, reverse: bool, from: PageFrom, filter: &str) -> QueueQuery {
     QueueQuery {
         viewer: None,
+        blind_for: None,
         filter: filter.into(),
         sort,
         reverse,
@@ -242,19 +243,22 @@ fn by_name_sorted(rows: &[QueueRow]) -> Vec<QueueRow> {
 fn counts_follow_the_filter() {
     let (_d, mut store) = workspace();
     let total = |c: &[(String, i64)]| c.iter().map(|(_, n)| n).sum::<i64>();
-    assert_eq!(total(&store.queue_counts(1800, "").unwrap()), 3 * 83);
-    assert_eq!(total(&store.queue_counts(1800, "learner 1 4").unwrap()), 11);
+    assert_eq!(total(&store.queue_counts(1800, "", None).unwrap()), 3 * 83);
     assert_eq!(
-        total(&store.queue_counts(1800, "data-cleaning").unwrap()),
+        total(&store.queue_counts(1800, "learner 1 4", None).unwrap()),
+        11
+    );
+    assert_eq!(
+        total(&store.queue_counts(1800, "data-cleaning", None).unwrap()),
         83
     );
     let id = walk_forward(&store, QueueSort::Age, "learner 1 40")[0].id;
     store.claim(id, "bea", 1800).unwrap();
-    let c = store.queue_counts(1800, "learner 1 40").unwrap();
+    let c = store.queue_counts(1800, "learner 1 40", None).unwrap();
     assert!(c.contains(&("in_progress".to_string(), 1)), "{c:?}");
     assert!(c.contains(&("new".to_string(), 0)), "{c:?}");
     assert_eq!(
-        total(&store.queue_counts(1800, "nobody-matches").unwrap()),
+        total(&store.queue_counts(1800, "nobody-matches", None).unwrap()),
         0
     );
 }
@@ -279,7 +283,7 @@ fn filter_tokens_narrow_by_status_assessor_cohort_and_rubric() {
     assert_eq!(rows(&store, "status:meets").len(), 0);
     // The counts take the same filter.
     let total: i64 = store
-        .queue_counts(1800, "assessor:bea")
+        .queue_counts(1800, "assessor:bea", None)
         .unwrap()
         .iter()
         .map(|(_, n)| n)

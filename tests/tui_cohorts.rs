@@ -41,6 +41,7 @@ fn summary(id: &str, name: &str, n: i64) -> CohortSummary {
         approved: n / 8,
         issued: n / 8,
         revoked: i64::from(n > 20),
+        blind: false,
     }
 }
 

@@ -1,4 +1,4 @@
-//! `merit cohort list | set`.
+//! `merit cohort list | set | reveal`.
 
 use std::process::ExitCode;
 
@@ -26,6 +26,27 @@ pub enum Cmd {
         /// Show learners' names on the pages again (the default)
         #[arg(long)]
         page_names: bool,
+        /// Blind marking: assessors see a candidate number instead of each learner's name,
+        /// email and id (leads and issuers still see names)
+        #[arg(long, conflicts_with = "not_blind")]
+        blind: bool,
+        /// Assessors see names again
+        #[arg(long)]
+        not_blind: bool,
+    },
+    /// Reveal a blind learner's name to one assessor, for a grade inquiry (leads; audited)
+    Reveal {
+        /// The cohort's id
+        id: String,
+        /// The learner: their id or candidate number
+        #[arg(long, value_name = "ID|C-NUMBER")]
+        learner: String,
+        /// The assessor who may see the name from now on
+        #[arg(long, value_name = "NAME")]
+        to: String,
+        /// Why (kept in the audit log)
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
     },
 }
 
@@ -36,21 +57,65 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
             id,
             no_page_names,
             page_names,
+            blind,
+            not_blind,
         } => {
             let actor = ctx.actor()?;
             let mut store = ctx.open()?;
-            if !no_page_names && !page_names {
-                anyhow::bail!("say what to set: --no-page-names or --page-names");
+            if !no_page_names && !page_names && !blind && !not_blind {
+                anyhow::bail!(
+                    "say what to set: --blind or --not-blind, --no-page-names or --page-names"
+                );
             }
-            store.set_page_names(&id, page_names, &actor)?;
-            println!(
-                "{}: learners' names {} its credential pages (at the next `merit publish`)",
-                merit::sanitize::line(&id),
-                if page_names {
-                    "show on"
+            if blind || not_blind {
+                let n = store.set_blind(&id, blind, &actor)?;
+                if blind {
+                    println!(
+                        "{}: blind; its assessors see candidate numbers ({n} learners numbered)",
+                        merit::sanitize::line(&id)
+                    );
                 } else {
-                    "are left off"
+                    println!(
+                        "{}: not blind; its assessors see names",
+                        merit::sanitize::line(&id)
+                    );
                 }
+            }
+            if no_page_names || page_names {
+                store.set_page_names(&id, page_names, &actor)?;
+                println!(
+                    "{}: learners' names {} its credential pages (at the next `merit publish`)",
+                    merit::sanitize::line(&id),
+                    if page_names {
+                        "show on"
+                    } else {
+                        "are left off"
+                    }
+                );
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        Cmd::Reveal {
+            id,
+            learner,
+            to,
+            reason,
+        } => {
+            // The role first, so that whether a learner exists is no answer to anyone else.
+            let (mut store, actor) = ctx.open_for(merit::access::Action::RevealName)?;
+            let Some(sid) = store.learner_submission(&id, &learner)? else {
+                anyhow::bail!(
+                    "no learner `{}` in cohort `{}`: give their id or candidate number",
+                    merit::sanitize::line(&learner),
+                    merit::sanitize::line(&id)
+                );
+            };
+            store.reveal(sid, &to, &reason, &actor)?;
+            println!(
+                "{} now sees the name of {} in cohort {} (recorded in the audit log)",
+                merit::sanitize::line(&to),
+                merit::sanitize::line(&learner),
+                merit::sanitize::line(&id)
             );
             return Ok(ExitCode::SUCCESS);
         }

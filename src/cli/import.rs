@@ -27,6 +27,9 @@ pub struct Args {
     /// Rubric id the cohort is assessed against
     #[arg(long, value_name = "ID")]
     rubric: String,
+    /// Make the cohort blind first: assessors see candidate numbers, not names (leads)
+    #[arg(long)]
+    blind: bool,
     /// Print the report as JSON
     #[arg(long)]
     json: bool,
@@ -45,6 +48,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
             cohort_name: a.cohort_name.as_deref(),
             rubric_id: &a.rubric,
             actor: &actor,
+            blind: a.blind,
             progress: true,
             before_open: None,
         },

@@ -156,6 +156,7 @@ pub fn create(root: &Path, opts: &DemoOptions, user: &str) -> Result<DemoSummary
             cohort_name: Some(cohort_name),
             rubric_id,
             actor: creator,
+            blind: false,
             progress: false,
             before_open: None,
         };

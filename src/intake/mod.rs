@@ -35,6 +35,8 @@ pub struct ImportOptions<'a> {
     pub cohort_name: Option<&'a str>,
     pub rubric_id: &'a str,
     pub actor: &'a str,
+    /// Make the cohort blind before anything is recorded (`merit import --blind`).
+    pub blind: bool,
     /// Draw a progress bar on stderr (only when stderr is a terminal).
     pub progress: bool,
     /// A test seam: called with each file's path after it was checked and before it is
@@ -113,6 +115,9 @@ pub fn import(store: &mut Store, source: &Path, opts: &ImportOptions<'_>) -> Res
     }
     plan.submissions = bounded;
     store.ensure_cohort(opts.cohort, opts.cohort_name, opts.rubric_id, opts.actor)?;
+    if opts.blind {
+        store.set_blind(opts.cohort, true, opts.actor)?;
+    }
 
     let mut report = ImportReport {
         problems: plan.problems,

@@ -25,6 +25,8 @@ pub struct CohortSummary {
     /// Credentials issued (including revoked ones).
     pub issued: i64,
     pub revoked: i64,
+    /// Assessors see candidate numbers instead of names.
+    pub blind: bool,
 }
 
 impl CohortSummary {
@@ -154,7 +156,7 @@ impl Store {
                 COALESCE(SUM(s.status = 'second_marking'), 0),
                 COALESCE(SUM(s.status = 'approved'), 0),
                 COUNT(a.id),
-                COUNT(a.revoked_at)
+                COUNT(a.revoked_at), c.blind
              FROM cohorts c LEFT JOIN submissions s ON s.cohort_id = c.id
              LEFT JOIN awards a ON a.submission_id = s.id
              GROUP BY c.id ORDER BY c.id",
@@ -174,6 +176,7 @@ impl Store {
                 approved: r.get(10)?,
                 issued: r.get(11)?,
                 revoked: r.get(12)?,
+                blind: r.get(13)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -181,15 +184,17 @@ impl Store {
 
     /// Every submission of a cohort (not superseded ones), by learner and attempt, with the
     /// flags an issuer must see before approving. Claims idle longer than `claim_idle_secs`
-    /// as of `now` count as stuck.
+    /// as of `now` count as stuck. `masked` is who looks when they see a blind cohort's
+    /// learners by number ([`Store::masked_viewer`]).
     pub fn cohort_rows(
         &self,
         cohort_id: &str,
         claim_idle_secs: i64,
         now: i64,
+        masked: Option<&str>,
     ) -> Result<Vec<CohortRow>> {
         let mut out = Vec::new();
-        self.for_each_cohort_row(cohort_id, claim_idle_secs, now, |r| {
+        self.cohort_rows_as(cohort_id, claim_idle_secs, now, masked, |r| {
             out.push(r);
             Ok(())
         })?;
@@ -203,10 +208,23 @@ impl Store {
         cohort_id: &str,
         claim_idle_secs: i64,
         now: i64,
+        f: impl FnMut(CohortRow) -> Result<()>,
+    ) -> Result<()> {
+        self.cohort_rows_as(cohort_id, claim_idle_secs, now, None, f)
+    }
+
+    fn cohort_rows_as(
+        &self,
+        cohort_id: &str,
+        claim_idle_secs: i64,
+        now: i64,
+        masked: Option<&str>,
         mut f: impl FnMut(CohortRow) -> Result<()>,
     ) -> Result<()> {
+        let name = super::blind::shown_learner_sql("?2", "l.name");
+        let key = super::blind::shown_learner_sql("?2", "l.key");
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT s.id, l.name, l.key, s.attempt, s.status, s.rubric_hash, s.claimed_by, s.claimed_at,
+            "SELECT s.id, {name}, {key}, s.attempt, s.status, s.rubric_hash, s.claimed_by, s.claimed_at,
                 (SELECT group_concat(a.assessor, ', ' ORDER BY a.submitted_at, a.id) FROM assessments a
                    WHERE a.submission_id = s.id AND a.state = 'submitted'),
                 (SELECT COUNT(DISTINCT a.decision) FROM assessments a
@@ -226,14 +244,14 @@ impl Store {
              LEFT JOIN rubrics r ON r.id = v.rubric_id
              LEFT JOIN awards w ON w.submission_id = s.id
              WHERE s.cohort_id = ?1 AND s.status != 'superseded'
-             ORDER BY l.name, l.key, s.attempt",
+             ORDER BY 2, 3, s.attempt",
             super::DECIDING_FIRST
         ))?;
         // Required evidence per rubric version, read once per version.
         let mut required: HashMap<String, Vec<String>> = HashMap::new();
         // Whether a version signs a different badge from the current one, once per pair.
         let mut differs: HashMap<(String, String), bool> = HashMap::new();
-        let mut rows = stmt.query([cohort_id])?;
+        let mut rows = stmt.query(rusqlite::params![cohort_id, masked])?;
         while let Some(r) = rows.next()? {
             let status: String = r.get(4)?;
             let hash: String = r.get(5)?;

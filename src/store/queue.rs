@@ -117,6 +117,10 @@ pub struct QueueQuery {
     /// Who is looking: an assessor is not offered a second marking of their own work, nor
     /// a disputed one (a lead decides it); `None` shows every row.
     pub viewer: Option<String>,
+    /// Who sees blind cohorts' learners by candidate number ([`Store::masked_viewer`]): their
+    /// rows show the number, and the filter's text does not match names. The workbench's
+    /// database thread sets it from the session's user, whatever the screen sent.
+    pub blind_for: Option<String>,
 }
 
 /// A queue filter as typed: `status:WORD`, `assessor:NAME`, `cohort:ID` and `rubric:ID`
@@ -157,8 +161,9 @@ impl QueueFilter {
     }
 
     /// SQL conditions on `submissions s` (each starting ` AND`), with their parameters
-    /// numbered from `?{next}`; `?1` is the claim cutoff.
-    fn sql(&self, next: usize) -> (String, Vec<Box<dyn ToSql>>) {
+    /// numbered from `?{next}`; `?1` is the claim cutoff. `masked`: the text matches only what
+    /// a blind row shows (its number, cohort and rubric), never the name kept after `\x01`.
+    fn sql(&self, next: usize, masked: bool) -> (String, Vec<Box<dyn ToSql>>) {
         use crate::vocabulary::Status;
         let mut sql = String::new();
         let mut args: Vec<Box<dyn ToSql>> = Vec::new();
@@ -168,7 +173,14 @@ impl QueueFilter {
         };
         if !self.text.is_empty() {
             let p = param(Box::new(like_pattern(&self.text.to_lowercase())), &mut args);
-            sql.push_str(&format!(" AND s.search LIKE {p} ESCAPE '\\'"));
+            if masked {
+                sql.push_str(&format!(
+                    " AND substr(s.search, 1, instr(s.search || char(1), char(1)) - 1) \
+                     LIKE {p} ESCAPE '\\'"
+                ));
+            } else {
+                sql.push_str(&format!(" AND s.search LIKE {p} ESCAPE '\\'"));
+            }
         }
         if let Some(c) = &self.cohort {
             let p = param(Box::new(c.clone()), &mut args);
@@ -255,9 +267,11 @@ impl Store {
 
     /// One page of the queue (superseded attempts are left out).
     pub fn queue_page(&self, q: &QueueQuery) -> Result<Vec<QueueRow>> {
-        let (inner, args, desc, before) = page_ids(q);
+        let (inner, mut args, desc, before) = page_ids(q);
+        args.push(Box::new(q.blind_for.clone()));
+        let learner = super::blind::shown_learner_sql(&format!("?{}", args.len()), "l.name");
         let sql = format!(
-            "SELECT s.id, l.name, s.cohort_id, c.rubric_id, s.attempt,
+            "SELECT s.id, {learner}, s.cohort_id, c.rubric_id, s.attempt,
                     -- A second marking with both assessments in waits for a lead.
                     CASE WHEN s.status = 'second_marking'
                           AND (SELECT COUNT(*) FROM assessments a
@@ -320,7 +334,7 @@ fn page_ids(q: &QueueQuery) -> (String, Args, bool, bool) {
     let cutoff = now() - q.claim_idle_secs;
     let mut args: Vec<Box<dyn ToSql>> = vec![Box::new(cutoff)];
     let filter = QueueFilter::parse(&q.filter);
-    let (cond, filter_args) = filter.sql(2);
+    let (cond, filter_args) = filter.sql(2, q.blind_for.is_some());
     inner.push_str(&cond);
     args.extend(filter_args);
     // Rows the viewer may not take are not offered, unless they asked for their own work.
@@ -368,11 +382,17 @@ fn page_ids(q: &QueueQuery) -> (String, Args, bool, bool) {
 
 impl Store {
     /// Submissions per status, of those `filter` matches (all when it is empty), live claims
-    /// on new work counted as in progress.
-    pub fn queue_counts(&self, claim_idle_secs: i64, filter: &str) -> Result<Vec<(String, i64)>> {
+    /// on new work counted as in progress. `blind_for` as in [`QueueQuery`], so that a count
+    /// does not tell a masked viewer what the rows hide.
+    pub fn queue_counts(
+        &self,
+        claim_idle_secs: i64,
+        filter: &str,
+        blind_for: Option<&str>,
+    ) -> Result<Vec<(String, i64)>> {
         // Unfiltered, both counts read only indexes: status from `submissions_by_status`, live
         // claims from the partial index of claimed submissions.
-        let (cond, filter_args) = QueueFilter::parse(filter).sql(2);
+        let (cond, filter_args) = QueueFilter::parse(filter).sql(2, blind_for.is_some());
         let mut args: Vec<Box<dyn ToSql>> = vec![Box::new(now() - claim_idle_secs)];
         args.extend(filter_args);
         let refs: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();

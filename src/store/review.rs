@@ -90,6 +90,16 @@ pub struct ReviewData {
     pub time_today_secs: i64,
     /// Attempt n−1 when this is attempt n > 1.
     pub previous: Option<PreviousAttempt>,
+    /// In a blind cohort: the learner's candidate number, and whether this user sees the
+    /// number instead of the name (then `learner_name` and `learner_key` are the number).
+    pub blind: Option<Blind>,
+}
+
+/// A submission of a blind cohort, as the review screen shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Blind {
+    pub number: String,
+    pub masked: bool,
 }
 
 impl Store {
@@ -332,7 +342,7 @@ impl Store {
         } else {
             self.latest_submitted(id)?
         };
-        let artifacts = self
+        let artifacts: Vec<(ArtifactRecord, Option<PathBuf>)> = self
             .submission_artifacts(id)?
             .into_iter()
             .map(|a| {
@@ -340,7 +350,32 @@ impl Store {
                 (a, path)
             })
             .collect();
-        let previous = self.previous_attempt(id)?;
+        let mut previous = self.previous_attempt(id)?;
+        let mut artifacts: Vec<(ArtifactRecord, Option<PathBuf>)> = artifacts;
+        let mut learner_name = learner_name;
+        let mut learner_key = learner_key;
+        let blind = match self.mask_for(user, id)? {
+            Some(mask) => {
+                learner_name = mask.number.clone();
+                learner_key = mask.number.clone();
+                let names = artifacts.iter_mut().map(|(a, _)| a).chain(
+                    previous
+                        .iter_mut()
+                        .flat_map(|p| p.artifacts.iter_mut().map(|(a, _)| a)),
+                );
+                for a in names {
+                    a.name = mask.apply(&a.name);
+                }
+                Some(Blind {
+                    number: mask.number,
+                    masked: true,
+                })
+            }
+            None => self.candidate_number(id)?.map(|number| Blind {
+                number,
+                masked: false,
+            }),
+        };
         let since = super::time_spent::start_of_local_day(now());
         let time_today_secs: i64 = self.conn.query_row(
             "SELECT COALESCE(SUM(time_spent_secs), 0) FROM assessments
@@ -363,6 +398,7 @@ impl Store {
             read_only,
             time_today_secs,
             previous,
+            blind,
         })
     }
 }

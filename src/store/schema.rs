@@ -289,6 +289,44 @@ const MIGRATIONS: &[&str] = &[
              ORDER BY a.id LIMIT 1), NEW.claimed_by, OLD.claimed_by, '')
         WHERE id = NEW.id;
     END;
+    "#, // 16: blind marking. A blind cohort shows assessors a candidate number per learner
+    // (drawn at random, unique in the cohort) instead of the name; a lead can reveal one
+    // learner's name to one assessor, with a reason. The learner sort key of a blind cohort's
+    // rows is the candidate number, so that sorting by learner does not leak the names'
+    // order; `search` of such a row keeps the name after a \x01, where only the filter of
+    // someone who sees names looks.
+    r#"
+    ALTER TABLE cohorts ADD COLUMN blind INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE candidates (
+        cohort_id  TEXT NOT NULL REFERENCES cohorts(id),
+        learner_id INTEGER NOT NULL REFERENCES learners(id),
+        number     TEXT NOT NULL,
+        PRIMARY KEY (cohort_id, learner_id),
+        UNIQUE (cohort_id, number)
+    );
+    CREATE TABLE reveals (
+        id          INTEGER PRIMARY KEY,
+        cohort_id   TEXT NOT NULL REFERENCES cohorts(id),
+        learner_id  INTEGER NOT NULL REFERENCES learners(id),
+        assessor    TEXT NOT NULL,
+        revealed_by TEXT NOT NULL,
+        reason      TEXT NOT NULL,
+        revealed_at INTEGER NOT NULL
+    );
+    CREATE INDEX reveals_to ON reveals (cohort_id, learner_id, assessor);
+    DROP TRIGGER submissions_sort_learner;
+    CREATE TRIGGER submissions_sort_learner AFTER INSERT ON submissions BEGIN
+        UPDATE submissions SET sort_learner = COALESCE(
+            (SELECT lower(k.number) FROM candidates k JOIN cohorts c ON c.id = k.cohort_id
+             WHERE c.blind = 1 AND k.cohort_id = NEW.cohort_id AND k.learner_id = NEW.learner_id),
+            (SELECT lower(name) FROM learners WHERE id = NEW.learner_id))
+        WHERE id = NEW.id;
+    END;
+    DROP TRIGGER learners_sort_name;
+    CREATE TRIGGER learners_sort_name AFTER UPDATE OF name ON learners BEGIN
+        UPDATE submissions SET sort_learner = lower(NEW.name)
+        WHERE learner_id = NEW.id AND cohort_id NOT IN (SELECT id FROM cohorts WHERE blind = 1);
+    END;
     "#,
 ];
 

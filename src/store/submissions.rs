@@ -64,16 +64,6 @@ pub fn content_hash(artifacts: &[ArtifactRecord]) -> String {
     sha256_hex(serde_json::json!(parts).to_string().as_bytes())
 }
 
-/// What the queue filter matches for a learner: name and id, lower-cased.
-fn learner_search(l: &LearnerInput) -> String {
-    format!("{} {}", l.name, l.key).to_lowercase()
-}
-
-/// The queue filter's text for a submission.
-fn search_text(l: &LearnerInput, cohort_id: &str, rubric_id: &str) -> String {
-    format!("{} {cohort_id} {rubric_id}", learner_search(l)).to_lowercase()
-}
-
 /// An artifact record from the columns `name, kind, requirement, sha256, size, url`, starting at
 /// column `first`.
 pub(super) fn artifact_from(
@@ -230,15 +220,7 @@ fn record_one(
         params![s.learner.key, s.learner.name, s.learner.email],
         |r| r.get(0),
     )?;
-    if previous_name.is_some_and(|n| n != s.learner.name) {
-        // A renamed learner is found by the new name in every cohort.
-        tx.execute(
-            "UPDATE submissions SET search = ?2 || ' ' || cohort_id || ' ' ||
-                 (SELECT rubric_id FROM cohorts c WHERE c.id = submissions.cohort_id)
-             WHERE learner_id = ?1",
-            params![learner_id, learner_search(&s.learner)],
-        )?;
-    }
+    let renamed = previous_name.is_some_and(|n| n != s.learner.name);
     let hash = content_hash(&s.artifacts);
     let latest: Option<(i64, i64, String, String)> = tx
         .query_row(
@@ -267,7 +249,8 @@ fn record_one(
         [cohort_id],
         |r| r.get(0),
     )?;
-    let search = search_text(&s.learner, cohort_id, &rubric_id);
+    let search =
+        super::blind::search_text(&s.learner.name, &s.learner.key, cohort_id, &rubric_id, None);
     let submission_id: i64 = tx.query_row(
         "INSERT INTO submissions (cohort_id, learner_id, attempt, rubric_hash, content_hash, created_at, search)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
@@ -288,6 +271,17 @@ fn record_one(
             a.size.map(|v| v as i64),
             a.url
         ])?;
+    }
+    drop(stmt);
+    let blind: bool = tx.query_row(
+        "SELECT blind FROM cohorts WHERE id = ?1",
+        [cohort_id],
+        |r| r.get(0),
+    )?;
+    if renamed || blind {
+        // A renamed learner is found by the new name in every cohort; a blind cohort's new
+        // learner gets a number, and its search text keeps the name out of reach.
+        super::blind::refresh(tx, super::blind::Scope::Learner(learner_id))?;
     }
     Ok(if attempt == 1 {
         RecordOutcome::New(submission_id)

@@ -714,6 +714,13 @@ impl App {
                 Some("Give a reason: it is kept with the revocation in the audit log.".into())
             }
             FieldAction::Sample { .. } => crate::moderation::parse_line(text).err(),
+            FieldAction::Reveal { .. } => match text.trim().split_once(char::is_whitespace) {
+                Some((_, reason)) if !reason.trim().is_empty() => None,
+                _ => Some(
+                    "Type the assessor's name, a space, then why (a grade inquiry, and whose)."
+                        .into(),
+                ),
+            },
             FieldAction::Approve(_) if text.is_empty() => {
                 Some("The passphrase is empty; type it, or Esc to sign nothing.".into())
             }
@@ -738,6 +745,16 @@ impl App {
                     seed,
                 })],
                 Err(_) => Vec::new(),
+            };
+        }
+        if let FieldAction::Reveal { submission_id } = action {
+            return match text.trim().split_once(char::is_whitespace) {
+                Some((assessor, reason)) => vec![Effect::Db(DbRequest::RevealName {
+                    submission_id,
+                    assessor: assessor.to_string(),
+                    reason: reason.trim().to_string(),
+                })],
+                None => Vec::new(),
             };
         }
         if let FieldAction::Revoke { credential_id } = action {

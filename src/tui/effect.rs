@@ -54,7 +54,7 @@ impl std::fmt::Debug for Secret {
 pub enum DbRequest {
     Queue {
         generation: u64,
-        query: QueueQuery,
+        query: Box<QueueQuery>,
         mode: PageMode,
     },
     /// The queue's counts per status, of the submissions the filter matches.
@@ -153,6 +153,12 @@ pub enum DbRequest {
         cohort: String,
         plan: crate::moderation::Plan,
         seed: Option<u64>,
+    },
+    /// A lead reveals a blind learner's name to one assessor.
+    RevealName {
+        submission_id: i64,
+        assessor: String,
+        reason: String,
     },
     /// A lead decides a second marking whose assessors disagree.
     ResolveSecondMarking {

@@ -19,12 +19,19 @@ pub fn handle(store: &mut Store, user: &str, is_lead: bool, req: DbRequest) -> D
     match req {
         DbRequest::Queue {
             generation,
-            query,
+            mut query,
             mode,
         } => DbReply::Queue {
             generation,
             mode,
-            rows: store.queue_page(&query).map_err(err),
+            // Who is masked is the store's rule for the session's user, whatever was sent.
+            rows: store
+                .masked_viewer(user)
+                .and_then(|m| {
+                    query.blind_for = m;
+                    store.queue_page(&query)
+                })
+                .map_err(err),
         },
         DbRequest::Cohorts => DbReply::Cohorts(store.cohorts().map_err(err)),
         DbRequest::CohortRows {
@@ -33,7 +40,8 @@ pub fn handle(store: &mut Store, user: &str, is_lead: bool, req: DbRequest) -> D
             now,
         } => DbReply::CohortRows {
             rows: store
-                .cohort_rows(&cohort_id, claim_idle_secs, now)
+                .masked_viewer(user)
+                .and_then(|m| store.cohort_rows(&cohort_id, claim_idle_secs, now, m.as_deref()))
                 .map_err(err),
             issuer: crate::credential::issuer::load(store.root())
                 .map(|i| i.did)
@@ -45,7 +53,8 @@ pub fn handle(store: &mut Store, user: &str, is_lead: bool, req: DbRequest) -> D
             filter,
         } => DbReply::Counts(
             store
-                .queue_counts(claim_idle_secs, &filter)
+                .masked_viewer(user)
+                .and_then(|m| store.queue_counts(claim_idle_secs, &filter, m.as_deref()))
                 .unwrap_or_default(),
         ),
         DbRequest::Open {
@@ -168,6 +177,23 @@ pub fn handle(store: &mut Store, user: &str, is_lead: bool, req: DbRequest) -> D
         DbRequest::SampleSecondMarking { cohort, plan, seed } => DbReply::CohortChanged {
             title: "Second marking sample",
             result: sample_second_marking(store, user, &cohort, &plan, seed).map_err(err),
+        },
+        DbRequest::RevealName {
+            submission_id,
+            assessor,
+            reason,
+        } => DbReply::CohortChanged {
+            title: "Name revealed",
+            result: store
+                .reveal(submission_id, &assessor, &reason, user)
+                .map(|()| {
+                    format!(
+                        "{} now sees this learner's name in this cohort. The audit log keeps who, \
+                         when and why.",
+                        crate::sanitize::line(&assessor)
+                    )
+                })
+                .map_err(err),
         },
         DbRequest::ResolveSecondMarking {
             submission_id,
@@ -616,15 +642,16 @@ mod coalesce_tests {
     fn page(generation: u64) -> DbRequest {
         DbRequest::Queue {
             generation,
-            query: QueueQuery {
+            query: Box::new(QueueQuery {
                 viewer: None,
+                blind_for: None,
                 filter: format!("f{generation}"),
                 sort: QueueSort::Age,
                 reverse: false,
                 from: PageFrom::Start,
                 limit: 10,
                 claim_idle_secs: 1800,
-            },
+            }),
             mode: PageMode::Replace,
         }
     }

@@ -166,6 +166,7 @@ pub fn review_data(dir: &Path) -> ReviewData {
         read_only: None,
         time_today_secs: 3_000,
         previous: None,
+        blind: None,
     }
 }
 
@@ -260,5 +261,30 @@ pub fn validate_now(a: &mut App, effects: &[Effect]) {
             };
             a.update(msg);
         }
+    }
+}
+
+/// Runs the workbench's database effects against `store` as its database thread would, and
+/// feeds the replies back to `update`, until none is left.
+pub fn pump(
+    app: &mut merit::tui::app::App,
+    store: &mut merit::store::Store,
+    mut effects: Vec<merit::tui::effect::Effect>,
+) {
+    use merit::tui::effect::Effect;
+    use merit::tui::message::Msg;
+    let (user, lead) = (app.session.user.clone(), app.session.is_lead);
+    for _ in 0..100 {
+        let mut next = Vec::new();
+        for e in effects {
+            if let Effect::Db(req) = e {
+                let reply = merit::tui::jobs::handle(store, &user, lead, req);
+                next.extend(app.update(Msg::Db(reply)));
+            }
+        }
+        if next.is_empty() {
+            return;
+        }
+        effects = next;
     }
 }

@@ -53,6 +53,8 @@ pub enum Action {
     LevelUp,
     Comment,
     Overall,
+    /// Reveal a blind learner's name to an assessor (leads).
+    RevealName,
     FeedbackBank,
     Submit,
     OpenRubrics,
@@ -312,6 +314,13 @@ const QUEUE: &[Binding] = &[
 ];
 
 const REVIEW_COMMON: &[Binding] = &[
+    b!(
+        "V",
+        Action::RevealName,
+        "reveal a blind learner's name, saying why (leads)",
+        F,
+        [(KeyCode::Char('V'), SHIFT), (KeyCode::Char('V'), NONE)]
+    ),
     b!(
         "Tab",
         Action::SwitchPane,
@@ -751,6 +760,7 @@ pub const ACTIONS: &[(&str, Action)] = &[
     ("time_spent", Action::TimeSpent),
     ("sample_second_marking", Action::SampleSecondMarking),
     ("open_reliability", Action::OpenReliability),
+    ("reveal_name", Action::RevealName),
     ("yes", Action::Yes),
     ("no", Action::No),
     ("help", Action::Help),

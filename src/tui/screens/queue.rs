@@ -67,6 +67,8 @@ impl QueueScreen {
             claim_idle_secs: session.claim_idle_secs,
             // Leads see every row (disputed ones are theirs to decide).
             viewer: (!session.is_lead).then(|| session.user.clone()),
+            // Masked until the database thread applies the store's rule for this user.
+            blind_for: Some(session.user.clone()),
         }
     }
 
@@ -80,7 +82,7 @@ impl QueueScreen {
         self.loading = true;
         Effect::Db(DbRequest::Queue {
             generation: self.generation,
-            query: self.query(session, from, limit),
+            query: Box::new(self.query(session, from, limit)),
             mode,
         })
     }

@@ -300,6 +300,44 @@ impl ReviewScreen {
         Outcome::Effects(self.save())
     }
 
+    /// A lead's prompt to reveal a blind learner's name to an assessor, for a grade inquiry.
+    fn reveal(&self, session: &crate::tui::context::Session) -> Outcome {
+        let Some(blind) = &self.data.blind else {
+            return Outcome::Popup(Popup::info(
+                "Not blind",
+                "This cohort is not blind: its assessors see the learner's name.".into(),
+            ));
+        };
+        if !session.is_lead {
+            let user = crate::sanitize::line(&session.user);
+            return Outcome::Popup(Popup::error(
+                "Only leads",
+                format!(
+                    "Only a lead reveals a name. {user} is not a lead of this workspace; an \
+                     administrator can add the role with `merit user add {user} --role lead`."
+                ),
+            ));
+        }
+        let assessor = self
+            .data
+            .assessment
+            .as_ref()
+            .map(|a| format!("{} ", a.assessor))
+            .unwrap_or_default();
+        Outcome::Popup(Popup::Field(Box::new(
+            crate::tui::widgets::popup::Field::new(
+                format!(
+                    "Reveal {} ({}) to: assessor, then why",
+                    self.data.learner_name, blind.number
+                ),
+                &assessor,
+                crate::tui::widgets::popup::FieldAction::Reveal {
+                    submission_id: self.data.submission_id,
+                },
+            ),
+        )))
+    }
+
     fn chosen_index(&self) -> Option<usize> {
         let c = self.data.rubric.criteria.get(self.criterion)?;
         let l = self.choices.get(&c.id.value)?;
@@ -319,6 +357,7 @@ impl ReviewScreen {
             }
             (_, Action::Back) => return Outcome::Close(self.leave()),
             (_, Action::Submit) => return self.submit(),
+            (_, Action::RevealName) => return self.reveal(ctx.session),
             (Pane::Rubric, Action::Down) => {
                 self.criterion = (self.criterion + 1).min(n_criteria.saturating_sub(1))
             }
@@ -608,6 +647,11 @@ impl ReviewScreen {
         let head_line = Line::from(vec![
             Span::styled(" Merit ", theme.selected()),
             Span::styled(format!(" {}", self.data.learner_name), theme.title()),
+            // A lead or issuer sees the name, and that assessors see the number.
+            Span::raw(match &self.data.blind {
+                Some(b) if !b.masked => format!(" (blind: {})", b.number),
+                _ => String::new(),
+            }),
             Span::raw(format!(
                 "{ro} · submission {} · {} · attempt {} · {} v{}",
                 self.data.submission_id,

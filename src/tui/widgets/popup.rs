@@ -120,6 +120,8 @@ pub enum FieldAction {
     SaveNote,
     /// How to draw a sample of this cohort for second marking.
     Sample { cohort: String },
+    /// To whom a blind learner's name is revealed, and why ("NAME reason").
+    Reveal { submission_id: i64 },
     /// Why a lead decides a disagreement this way.
     Resolve {
         submission_id: i64,

@@ -402,6 +402,7 @@ impl EditorScreen {
             | FieldAction::Resolve { .. }
             | FieldAction::Revoke { .. }
             | FieldAction::Sample { .. }
+            | FieldAction::Reveal { .. }
             | FieldAction::SaveNote => {
                 return Outcome::Effects(Vec::new());
             }
