@@ -46,6 +46,8 @@ pub enum Action {
     SeeNames,
     /// Revealing a blind learner's name to one assessor, for a grade inquiry.
     RevealName,
+    /// Choosing exemplars, and allowing or reopening an assessor's calibration.
+    ManageCalibration,
 }
 
 /// Who may take an action.
@@ -171,6 +173,11 @@ pub const TABLE: &[(Action, &str, Who)] = &[
     (
         Action::RevealName,
         "reveal a blind learner's name to an assessor",
+        Who::AnyOf(&["lead"]),
+    ),
+    (
+        Action::ManageCalibration,
+        "choose exemplars and decide calibrations",
         Who::AnyOf(&["lead"]),
     ),
 ];

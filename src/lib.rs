@@ -8,6 +8,7 @@
 pub mod access;
 pub mod art;
 pub mod authoring;
+pub mod calibration;
 pub mod config;
 pub mod credential;
 pub mod demo;

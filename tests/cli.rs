@@ -290,6 +290,7 @@ fn commands_refuse_a_folder_that_is_not_a_workspace() {
         &["publish", "--out", f],
         &["notify", "--cohort", "c"],
         &["reliability"],
+        &["calibration", "status"],
     ];
     // Every command is either above or one that needs no workspace.
     let help = stdout(&merit().arg("--help").output().unwrap());

@@ -483,6 +483,11 @@ fn an_upgraded_workspace_keeps_every_user_and_gains_admins() {
                                       ('olga', 'lead', 1, 'x');
              DROP TRIGGER submissions_sort_learner;
              DROP TRIGGER learners_sort_name;
+             DROP TABLE calibrations;
+             DROP TABLE calibration_levels;
+             DROP TABLE calibration_scorings;
+             DROP TABLE exemplar_levels;
+             DROP TABLE exemplars;
              DROP TABLE reveals;
              DROP TABLE candidates;
              ALTER TABLE cohorts DROP COLUMN blind;

@@ -2,6 +2,7 @@
 
 mod approve;
 mod audit;
+mod calibration;
 mod cohort;
 mod config;
 mod demo;
@@ -98,6 +99,9 @@ pub enum Command {
     Notify(notify::Args),
     /// How far assessors agree on double-marked work: kappa, alpha, severity (leads)
     Reliability(reliability::Args),
+    /// Exemplars and assessors' calibration before live work (leads)
+    #[command(subcommand)]
+    Calibration(calibration::Cmd),
 }
 
 /// Global context every subcommand gets.
@@ -181,6 +185,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Cohort(c)) => cohort::run(&ctx, c),
         Some(Command::User(c)) => user::run(&ctx, c),
         Some(Command::SecondMark(c)) => second_mark::run(&ctx, c),
+        Some(Command::Calibration(c)) => calibration::run(&ctx, c),
         Some(Command::Audit(c)) => audit::run(&ctx, c),
         Some(Command::Issuer(c)) => issuer::run(&ctx, c),
         Some(Command::Approve(a)) => approve::run(&ctx, a),

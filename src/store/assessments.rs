@@ -26,6 +26,7 @@ impl Store {
     /// Saves (or replaces) the assessor's draft for a submission.
     pub fn save_draft(&mut self, a: &AssessmentInput) -> Result<i64> {
         self.authorize(&a.assessor, crate::access::Action::Score)?;
+        self.require_calibrated(&a.assessor, a.submission_id)?;
         let tx = self.write()?;
         let id = upsert(&tx, a, "draft", None, None)?;
         // Working on it keeps the claim alive.
@@ -43,6 +44,7 @@ impl Store {
     /// second marking, for a lead to decide.
     pub fn submit_assessment(&mut self, a: &AssessmentInput) -> Result<Decision> {
         self.authorize(&a.assessor, crate::access::Action::Submit)?;
+        self.require_calibrated(&a.assessor, a.submission_id)?;
         let rubric_hash = self.submission_rubric(a.submission_id)?;
         let rubric = self.load_rubric(&rubric_hash)?;
         let choices: Choices = a

@@ -260,6 +260,17 @@ impl Store {
         Ok(mask.flatten())
     }
 
+    /// A mask that shows submission `id`'s learner as `label`, blind cohort or not (exemplars).
+    pub(super) fn learner_mask(&self, id: i64, label: &str) -> Result<Mask> {
+        let (name, key, email): (String, String, Option<String>) = self.conn.query_row(
+            "SELECT l.name, l.key, l.email FROM submissions s
+             JOIN learners l ON l.id = s.learner_id WHERE s.id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )?;
+        Ok(Mask::new(label, &name, &key, email.as_deref()))
+    }
+
     /// The candidate number of submission `id`'s learner, when its cohort is blind.
     pub fn candidate_number(&self, id: i64) -> Result<Option<String>> {
         Ok(self

@@ -7,6 +7,7 @@ pub mod audit;
 mod awards;
 mod blind;
 mod bulk;
+pub mod calibration;
 mod cohorts;
 mod notifications;
 pub mod pages;

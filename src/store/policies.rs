@@ -15,6 +15,7 @@ pub struct PolicyDef {
 
 pub const EDITOR: &str = "editor";
 pub const SELF_APPROVAL: &str = "self-approval";
+pub const CALIBRATION_PASS: &str = "calibration-pass";
 
 /// Every policy, so that a typing mistake is refused rather than stored.
 pub const POLICIES: &[PolicyDef] = &[
@@ -28,7 +29,21 @@ pub const POLICIES: &[PolicyDef] = &[
         help: "`allowed` lets an issuer approve work they assessed (one-person programs; each \
                such credential's audit entry says so); unset or `refused`, they cannot",
     },
+    PolicyDef {
+        name: CALIBRATION_PASS,
+        help: "when an assessor's calibration on exemplars passes, as `exact P% decisions P%` \
+               (or `all`); unset, `exact 80% decisions all`",
+    },
 ];
+
+/// The workspace's calibration pass policy.
+pub fn calibration_pass(store: &Store) -> Result<crate::calibration::Policy> {
+    match store.policy(CALIBRATION_PASS)? {
+        None => Ok(crate::calibration::Policy::default()),
+        Some(v) => crate::calibration::Policy::parse(&v)
+            .map_err(|e| anyhow::anyhow!("the calibration-pass policy `{v}` does not read: {e}")),
+    }
+}
 
 /// Whether the workspace lets an issuer approve their own assessments.
 pub fn self_approval_allowed(store: &Store) -> Result<bool> {
@@ -75,6 +90,12 @@ impl Store {
         }
         if name == SELF_APPROVAL && !matches!(value, None | Some("allowed") | Some("refused")) {
             bail!("self-approval is `allowed` or `refused`");
+        }
+        if name == CALIBRATION_PASS
+            && let Some(v) = value
+            && let Err(e) = crate::calibration::Policy::parse(v)
+        {
+            bail!("calibration-pass: {e}");
         }
         self.authorize(actor, crate::access::Action::SetPolicy)?;
         let tx = self.write()?;

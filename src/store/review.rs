@@ -93,6 +93,8 @@ pub struct ReviewData {
     /// In a blind cohort: the learner's candidate number, and whether this user sees the
     /// number instead of the name (then `learner_name` and `learner_key` are the number).
     pub blind: Option<Blind>,
+    /// An exemplar scored for calibration, not live work: never claimed, never a draft.
+    pub calibration: Option<super::calibration::CalibrationTask>,
 }
 
 /// A submission of a blind cohort, as the review screen shows it.
@@ -108,6 +110,7 @@ impl Store {
     /// when it is taken.
     pub fn claim(&mut self, id: i64, user: &str, idle_secs: i64) -> Result<Option<String>> {
         self.authorize(user, crate::access::Action::Claim)?;
+        self.require_calibrated(user, id)?;
         let tx = self.write()?;
         let t = now();
         let changed = tx.execute(
@@ -331,6 +334,10 @@ impl Store {
                 crate::sanitize::line(user),
                 crate::sanitize::line(user)
             ))
+        } else if (status == "new" || status == "second_marking")
+            && let Some(why) = self.calibration_block(user, id)?
+        {
+            Some(why)
         } else if status == "new" || status == "second_marking" {
             self.claim(id, user, idle_secs)?
                 .map(|holder| format!("in progress by {holder}"))
@@ -399,6 +406,7 @@ impl Store {
             time_today_secs,
             previous,
             blind,
+            calibration: None,
         })
     }
 }

@@ -327,6 +327,62 @@ const MIGRATIONS: &[&str] = &[
         UPDATE submissions SET sort_learner = lower(NEW.name)
         WHERE learner_id = NEW.id AND cohort_id NOT IN (SELECT id FROM cohorts WHERE blind = 1);
     END;
+    "#, // 17: calibration before live work. Exemplars are scored submissions a lead chose, with a
+    // reference level and a note per criterion; they are valid for every rubric version with
+    // the same calibration key (criteria, levels and pass mark; `crate::calibration::key`).
+    // Calibration scorings live in tables of their own: never a learner's result, never
+    // signed. A round ends in an outcome; a lead may allow a failed one or open a new round.
+    r#"
+    CREATE TABLE exemplars (
+        id              INTEGER PRIMARY KEY,
+        calibration_key TEXT NOT NULL,
+        rubric_hash     TEXT NOT NULL REFERENCES rubric_versions(hash),
+        submission_id   INTEGER NOT NULL UNIQUE REFERENCES submissions(id),
+        decision        TEXT NOT NULL CHECK (decision IN ('meets', 'not_yet')),
+        added_by        TEXT NOT NULL,
+        added_at        INTEGER NOT NULL,
+        withdrawn_at    INTEGER
+    );
+    CREATE INDEX exemplars_by_key ON exemplars (calibration_key);
+    CREATE TABLE exemplar_levels (
+        exemplar_id  INTEGER NOT NULL REFERENCES exemplars(id),
+        criterion_id TEXT NOT NULL,
+        level_id     TEXT NOT NULL,
+        note         TEXT NOT NULL,
+        PRIMARY KEY (exemplar_id, criterion_id)
+    );
+    CREATE TABLE calibration_scorings (
+        id              INTEGER PRIMARY KEY,
+        assessor        TEXT NOT NULL,
+        calibration_key TEXT NOT NULL,
+        round           INTEGER NOT NULL,
+        exemplar_id     INTEGER NOT NULL REFERENCES exemplars(id),
+        decision        TEXT NOT NULL,
+        scored_at       INTEGER NOT NULL,
+        UNIQUE (assessor, calibration_key, round, exemplar_id)
+    );
+    CREATE TABLE calibration_levels (
+        scoring_id   INTEGER NOT NULL REFERENCES calibration_scorings(id),
+        criterion_id TEXT NOT NULL,
+        level_id     TEXT NOT NULL,
+        PRIMARY KEY (scoring_id, criterion_id)
+    );
+    CREATE TABLE calibrations (
+        id              INTEGER PRIMARY KEY,
+        assessor        TEXT NOT NULL,
+        calibration_key TEXT NOT NULL,
+        rubric_id       TEXT NOT NULL,
+        round           INTEGER NOT NULL,
+        result          TEXT NOT NULL CHECK (result IN ('passed', 'failed', 'allowed', 'retry')),
+        exemplars       INTEGER NOT NULL,
+        levels          INTEGER NOT NULL,
+        exact           INTEGER NOT NULL,
+        decisions_same  INTEGER NOT NULL,
+        decided_by      TEXT,
+        reason          TEXT NOT NULL DEFAULT '',
+        at              INTEGER NOT NULL
+    );
+    CREATE INDEX calibrations_of ON calibrations (assessor, calibration_key);
     "#,
 ];
 

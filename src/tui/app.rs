@@ -983,6 +983,12 @@ impl App {
                 Vec::new()
             }
             DbReply::Opened(Ok(data)) => {
+                if let Some(task) = data.calibration.as_ref().filter(|t| t.index == 1) {
+                    self.popups.push(Popup::info(
+                        "Calibration first",
+                        crate::tui::calibration::intro(task, &data.rubric.title.value),
+                    ));
+                }
                 let (screen, effects) = ReviewScreen::open(*data, self.now);
                 if let Some(why) = &screen.read_only {
                     self.popups.push(Popup::info(
@@ -992,6 +998,28 @@ impl App {
                 }
                 self.screens.push(Screen::Review(Box::new(screen)));
                 effects
+            }
+            DbReply::ExemplarScored(Ok(scored)) => {
+                let title = self
+                    .screens
+                    .review()
+                    .map(|r| format!("{}: the reference", r.data.learner_name))
+                    .unwrap_or_default();
+                self.screens.close(|s| matches!(s, Screen::Review(_)));
+                self.popups.push(Popup::Pager(pager(
+                    &title,
+                    crate::tui::calibration::lines(&scored),
+                    self.theme,
+                )));
+                match scored.next {
+                    Some(exemplar_id) => vec![Effect::Db(DbRequest::OpenExemplar { exemplar_id })],
+                    None => self.queue.reload(&self.session, self.rows_height(), None),
+                }
+            }
+            DbReply::ExemplarScored(Err(e)) => {
+                self.popups
+                    .push(Popup::error("The exemplar was not scored", e));
+                Vec::new()
             }
             DbReply::Opened(Err(e)) => {
                 self.popups

@@ -154,6 +154,15 @@ pub enum DbRequest {
         plan: crate::moderation::Plan,
         seed: Option<u64>,
     },
+    /// The next exemplar of a calibration round.
+    OpenExemplar {
+        exemplar_id: i64,
+    },
+    /// An assessor's levels for an exemplar.
+    ScoreExemplar {
+        exemplar_id: i64,
+        choices: crate::rubric::Choices,
+    },
     /// A lead reveals a blind learner's name to one assessor.
     RevealName {
         submission_id: i64,

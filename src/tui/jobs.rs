@@ -13,6 +13,20 @@ use crate::tui::effect::DbRequest;
 use crate::tui::message::{DbReply, EditorOpen, Msg};
 use crate::tui::theme::Theme;
 
+/// Opens submission `id` for review, or, when `user` has exemplars to score before live work
+/// on its rubric, the next of them.
+fn open(
+    store: &mut Store,
+    user: &str,
+    id: i64,
+    claim_idle_secs: i64,
+) -> anyhow::Result<crate::store::ReviewData> {
+    match store.exemplar_due(user, id)? {
+        Some(exemplar) => store.open_exemplar(exemplar, user),
+        None => store.open_review(id, user, claim_idle_secs),
+    }
+}
+
 /// Runs one request against the store. Used by the worker thread and by benchmarks.
 pub fn handle(store: &mut Store, user: &str, is_lead: bool, req: DbRequest) -> DbReply {
     let err = |e: anyhow::Error| format!("{e:#}");
@@ -61,8 +75,22 @@ pub fn handle(store: &mut Store, user: &str, is_lead: bool, req: DbRequest) -> D
             submission_id,
             claim_idle_secs,
         } => DbReply::Opened(
+            open(store, user, submission_id, claim_idle_secs)
+                .map(Box::new)
+                .map_err(err),
+        ),
+        DbRequest::OpenExemplar { exemplar_id } => DbReply::Opened(
             store
-                .open_review(submission_id, user, claim_idle_secs)
+                .open_exemplar(exemplar_id, user)
+                .map(Box::new)
+                .map_err(err),
+        ),
+        DbRequest::ScoreExemplar {
+            exemplar_id,
+            choices,
+        } => DbReply::ExemplarScored(
+            store
+                .score_exemplar(user, exemplar_id, &choices)
                 .map(Box::new)
                 .map_err(err),
         ),
@@ -72,8 +100,7 @@ pub fn handle(store: &mut Store, user: &str, is_lead: bool, req: DbRequest) -> D
             claim_idle_secs,
         } => match store.next_waiting(&rubric_id, user, claim_idle_secs, after) {
             Ok(Some(id)) => DbReply::Opened(
-                store
-                    .open_review(id, user, claim_idle_secs)
+                open(store, user, id, claim_idle_secs)
                     .map(Box::new)
                     .map_err(err),
             ),

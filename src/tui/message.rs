@@ -108,6 +108,8 @@ pub enum DbReply {
         title: String,
         lines: Vec<(char, String)>,
     },
+    /// An exemplar was scored: the comparison, and the next one or the round's outcome.
+    ExemplarScored(Result<Box<crate::store::calibration::Scored>, String>),
     /// A note to show (nothing went wrong, nothing to do).
     Notice {
         title: &'static str,

@@ -3,6 +3,7 @@
 pub mod app;
 pub mod approval;
 pub mod artifact;
+pub mod calibration;
 pub mod context;
 pub mod effect;
 pub mod event;

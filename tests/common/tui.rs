@@ -167,6 +167,7 @@ pub fn review_data(dir: &Path) -> ReviewData {
         time_today_secs: 3_000,
         previous: None,
         blind: None,
+        calibration: None,
     }
 }
 

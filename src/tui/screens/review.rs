@@ -227,7 +227,8 @@ impl ReviewScreen {
     }
 
     fn save(&self) -> Vec<Effect> {
-        if self.read_only.is_some() {
+        // An exemplar scored for calibration is never a draft of a learner's assessment.
+        if self.read_only.is_some() || self.data.calibration.is_some() {
             return Vec::new();
         }
         vec![Effect::Db(DbRequest::SaveDraft(self.input()))]
@@ -241,7 +242,7 @@ impl ReviewScreen {
 
     /// Leaving: the draft is already saved; the claim is kept while the draft has work in it.
     pub fn leave(&self) -> Vec<Effect> {
-        if self.read_only.is_some() {
+        if self.read_only.is_some() || self.data.calibration.is_some() {
             return Vec::new();
         }
         let mut out = self.save();
@@ -558,7 +559,8 @@ impl ReviewScreen {
                 format!("Pick a level (1–9) for: {}.", names.join(", ")),
             ));
         };
-        if decision == Decision::NotYet {
+        // Feedback is for a learner; an exemplar scored for calibration reaches none.
+        if decision == Decision::NotYet && self.data.calibration.is_none() {
             let missing_ids: Vec<&str> = o
                 .shortfalls
                 .iter()
@@ -613,6 +615,12 @@ impl ReviewScreen {
     }
 
     pub fn confirmed_submit(&mut self) -> Vec<Effect> {
+        if let Some(task) = &self.data.calibration {
+            return vec![Effect::Db(DbRequest::ScoreExemplar {
+                exemplar_id: task.exemplar_id,
+                choices: self.choices.clone(),
+            })];
+        }
         vec![Effect::Db(DbRequest::Submit(self.input()))]
     }
 
@@ -637,6 +645,9 @@ impl ReviewScreen {
                     .unwrap_or_default()
             ),
             (Some(why), _) => format!(" · read only ({why})"),
+            (None, _) if self.data.calibration.is_some() => {
+                " · calibration: the reference and the lead's notes follow".to_string()
+            }
             // Time spent on this submission so far, for the assessor's own record.
             (None, _) => format!(
                 " · {} (today {})",
@@ -652,14 +663,22 @@ impl ReviewScreen {
                 Some(b) if !b.masked => format!(" (blind: {})", b.number),
                 _ => String::new(),
             }),
-            Span::raw(format!(
-                "{ro} · submission {} · {} · attempt {} · {} v{}",
-                self.data.submission_id,
-                self.data.cohort_name,
-                self.data.attempt,
-                self.data.rubric.title.value,
-                self.data.rubric_version
-            )),
+            // An exemplar names no submission or cohort: either would lead to its learner.
+            Span::raw(if self.data.calibration.is_some() {
+                format!(
+                    "{ro} · {} v{}",
+                    self.data.rubric.title.value, self.data.rubric_version
+                )
+            } else {
+                format!(
+                    "{ro} · submission {} · {} · attempt {} · {} v{}",
+                    self.data.submission_id,
+                    self.data.cohort_name,
+                    self.data.attempt,
+                    self.data.rubric.title.value,
+                    self.data.rubric_version
+                )
+            }),
         ]);
         f.render_widget(Paragraph::new(head_line), head);
         let (ev, rb) = if body.width >= SIDE_BY_SIDE {
