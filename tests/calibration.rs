@@ -535,3 +535,35 @@ fn in_the_workbench_an_assessor_scores_exemplars_then_sees_the_reference() {
     assert_eq!(assessments_of(ws.path(), ids[0]), 1);
     assert_eq!(assessments_of(ws.path(), ids[1]), 1);
 }
+
+#[test]
+fn a_lead_hears_of_a_calibration_that_did_not_pass() {
+    let (ws, _, ex) = calibrated_workspace();
+    let mut store = Store::open(ws.path()).unwrap();
+    store.score_exemplar("bea", ex[0], &all("meets")).unwrap();
+    store.score_exemplar("bea", ex[1], &all("not-yet")).unwrap();
+    let lead = Session {
+        user: "lena".into(),
+        is_lead: true,
+        is_issuer: false,
+        claim_idle_secs: 1800,
+        self_approval: false,
+    };
+    let mut app = App::new(lead, Theme::plain(), (120, 40), merit::store::now());
+    let start = app.start();
+    pump(&mut app, &mut store, start);
+    let shown = render(&app);
+    assert!(shown.contains("Calibration waits for a lead"), "{shown}");
+    assert!(
+        shown.contains("bea on data-cleaning: not passed, 4 of 8"),
+        "{shown}"
+    );
+    // The reliability screen lists it too.
+    let e = app.update(code(KeyCode::Esc));
+    pump(&mut app, &mut store, e);
+    let e = app.update(key('I'));
+    pump(&mut app, &mut store, e);
+    let shown = render(&app);
+    assert!(shown.contains("Calibration"), "{shown}");
+    assert!(shown.contains("not passed, 4 of 8 levels exact"), "{shown}");
+}

@@ -97,6 +97,13 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
                 summary.second_marking
             );
         }
+        if summary.exemplars > 0 {
+            println!(
+                "  calibration: {} exemplars on {}; amir has calibrated, bea meets them first",
+                summary.exemplars,
+                safe(&summary.calibration_rubric)
+            );
+        }
         println!("  people:   {}", safe(&summary.users.join(", ")));
         println!("  learner folders: {}", root.join("sources").display());
     }

@@ -42,6 +42,9 @@ pub struct DemoSummary {
     pub second_attempts: usize,
     /// Sent to second marking by the lead (one of them with assessors who disagree).
     pub second_marking: usize,
+    /// Exemplars the lead chose for calibration, on `calibration_rubric`.
+    pub exemplars: usize,
+    pub calibration_rubric: String,
     pub users: Vec<String>,
 }
 
@@ -229,6 +232,8 @@ pub fn create(root: &Path, opts: &DemoOptions, user: &str) -> Result<DemoSummary
         summary.learners += learners.len();
     }
 
+    calibrate(&mut store, &mut summary)?;
+
     // Spread arrivals over the past three weeks (second attempts in the last few days), so
     // the queue's ages and its sort by age mean something.
     let now = crate::store::now();
@@ -251,6 +256,53 @@ pub fn create(root: &Path, opts: &DemoOptions, user: &str) -> Result<DemoSummary
         &format!("{} learners, seed {}", opts.learners, opts.seed),
     )?;
     Ok(summary)
+}
+
+/// The rubric the demo calibrates on: the lead makes a "meets" and a "not yet" submission of
+/// its cohort exemplars (each criterion's note says what its level looks like), and amir
+/// calibrates on them; bea has not, so she meets them first when she opens its work.
+const CALIBRATION_COHORT: &str = "appsec-2026-1";
+
+fn calibrate(store: &mut Store, summary: &mut DemoSummary) -> Result<()> {
+    let subs = store.cohort_submissions(CALIBRATION_COHORT)?;
+    let pick = |status: &str| subs.iter().find(|s| s.3 == status).map(|s| s.0);
+    let mut exemplars = Vec::new();
+    for id in [pick("scored"), pick("not_yet")].into_iter().flatten() {
+        let rubric = store.load_rubric(&store.submission_rubric(id)?)?;
+        let Some(reference) = store.latest_submitted(id)? else {
+            continue;
+        };
+        let notes = reference
+            .scores
+            .iter()
+            .filter_map(|s| {
+                let c = rubric.criterion(&s.criterion)?;
+                let (_, l) = c.level(s.level.as_deref()?)?;
+                Some((
+                    s.criterion.clone(),
+                    format!("{}: {}", l.label.value, l.descriptor.value),
+                ))
+            })
+            .collect();
+        let input = crate::store::calibration::ExemplarInput {
+            submission_id: id,
+            levels: Vec::new(),
+            notes,
+        };
+        let eid = store.add_exemplar(&input, "lena")?;
+        let choices: rubric::Choices = reference
+            .scores
+            .iter()
+            .filter_map(|s| Some((s.criterion.clone(), s.level.clone()?)))
+            .collect();
+        exemplars.push((eid, choices));
+        summary.calibration_rubric = rubric.id.value.clone();
+    }
+    for (eid, choices) in &exemplars {
+        store.score_exemplar("amir", *eid, choices)?;
+    }
+    summary.exemplars = exemplars.len();
+    Ok(())
 }
 
 #[derive(Clone)]

@@ -27,6 +27,8 @@ pub struct Report {
     pub resamples: usize,
     /// Pairs left out of a criterion because its levels differ between rubric versions.
     pub skipped: usize,
+    /// Each assessor's calibration per rubric (latest round).
+    pub calibration: Vec<crate::store::calibration::CalibrationRow>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -100,7 +102,9 @@ pub fn build(store: &mut Store, actor: &str, filter: &PairFilter, seed: u64) -> 
             rubrics.insert(p.rubric_hash.clone(), store.load_rubric(&p.rubric_hash)?);
         }
     }
-    Ok(compute(&pairs, &rubrics, seed))
+    let mut report = compute(&pairs, &rubrics, seed);
+    report.calibration = store.calibration_rows(actor)?;
+    Ok(report)
 }
 
 /// The report from the pairs and the rubric versions they were marked on (by hash).
@@ -269,6 +273,7 @@ pub fn compute(
         seed,
         resamples: RESAMPLES,
         skipped,
+        calibration: Vec::new(),
     }
 }
 
@@ -333,6 +338,18 @@ pub fn text(r: &Report) -> String {
             a.n,
             a.agreement.map_or("—".to_string(), |x| format!("{x:.3}")),
             sev
+        );
+    }
+    if !r.calibration.is_empty() {
+        out.push_str("\ncalibration\n");
+    }
+    for c in &r.calibration {
+        let _ = writeln!(
+            out,
+            "{:<20} {:<20} {}",
+            crate::sanitize::line(&c.assessor),
+            crate::sanitize::line(&c.rubric_id),
+            c.describe()
         );
     }
     let _ = writeln!(
@@ -417,6 +434,7 @@ mod tests {
             seed: 1,
             resamples: RESAMPLES,
             skipped: 0,
+            calibration: Vec::new(),
         };
         let out = text(&r);
         assert!(!out.contains('\x1b') && !out.contains('\x07'), "{out:?}");

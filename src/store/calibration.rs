@@ -98,6 +98,24 @@ pub struct CalibrationRow {
     pub at: i64,
 }
 
+impl CalibrationRow {
+    /// "passed, 8 of 8 levels exact, 2 of 2 decisions the same", "in progress (1 scored)".
+    pub fn describe(&self) -> String {
+        match self.result.as_str() {
+            "in progress" => format!("in progress ({} scored)", self.exemplars),
+            "allowed" => "let through by a lead".to_string(),
+            r => format!(
+                "{}, {} of {} levels exact, {} of {} decisions the same",
+                if r == "failed" { "not passed" } else { r },
+                self.exact,
+                self.levels,
+                self.decisions_same,
+                self.exemplars
+            ),
+        }
+    }
+}
+
 impl Store {
     fn calibration_key_of(&self, rubric_hash: &str) -> Result<(String, Rubric)> {
         let r = self.load_rubric(rubric_hash)?;

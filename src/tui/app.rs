@@ -134,7 +134,12 @@ impl App {
 
     /// The first requests: a page of the queue and the counts.
     pub fn start(&mut self) -> Vec<Effect> {
-        self.queue.reload(&self.session, self.rows_height(), None)
+        let mut out = self.queue.reload(&self.session, self.rows_height(), None);
+        // A lead hears at once of calibrations that wait for their decision.
+        if self.session.is_lead {
+            out.push(Effect::Db(DbRequest::CalibrationWaiting));
+        }
+        out
     }
 
     /// Rows of the queue table that fit on screen.

@@ -154,6 +154,8 @@ pub enum DbRequest {
         plan: crate::moderation::Plan,
         seed: Option<u64>,
     },
+    /// Calibrations that did not pass and wait for a lead, as a notice (leads).
+    CalibrationWaiting,
     /// The next exemplar of a calibration round.
     OpenExemplar {
         exemplar_id: i64,

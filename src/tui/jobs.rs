@@ -79,6 +79,36 @@ pub fn handle(store: &mut Store, user: &str, is_lead: bool, req: DbRequest) -> D
                 .map(Box::new)
                 .map_err(err),
         ),
+        DbRequest::CalibrationWaiting => match store.calibration_rows(user) {
+            Ok(rows) => {
+                let waiting: Vec<String> = rows
+                    .iter()
+                    .filter(|r| r.result == "failed")
+                    .map(|r| {
+                        format!(
+                            "{} on {}: {}",
+                            crate::sanitize::line(&r.assessor),
+                            crate::sanitize::line(&r.rubric_id),
+                            r.describe()
+                        )
+                    })
+                    .collect();
+                if waiting.is_empty() {
+                    DbReply::Done
+                } else {
+                    DbReply::Notice {
+                        title: "Calibration waits for a lead",
+                        text: format!(
+                            "{}\n\nLet an assessor through with `merit calibration allow NAME \
+                             --rubric ID --reason TEXT`, or open a new round with `merit \
+                             calibration retry NAME --rubric ID`. I shows everyone's calibration.",
+                            waiting.join("\n")
+                        ),
+                    }
+                }
+            }
+            Err(_) => DbReply::Done,
+        },
         DbRequest::OpenExemplar { exemplar_id } => DbReply::Opened(
             store
                 .open_exemplar(exemplar_id, user)

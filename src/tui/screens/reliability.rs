@@ -82,21 +82,24 @@ impl ReliabilityScreen {
             return;
         };
         if r.criteria.is_empty() {
-            f.render_widget(
-                Paragraph::new(vec![
-                    title_line(theme, Some(r)),
-                    Line::styled(
-                        " No double-marked work yet. Send some to second marking (cohort view, 2).",
-                        theme.dim(),
-                    ),
-                ]),
-                area,
-            );
+            let mut lines = vec![
+                title_line(theme, Some(r)),
+                Line::styled(
+                    " No double-marked work yet. Send some to second marking (cohort view, 2).",
+                    theme.dim(),
+                ),
+            ];
+            lines.extend(calibration_lines(r, theme));
+            f.render_widget(Paragraph::new(lines), area);
             return;
         }
         let list_h = (r.criteria.len() as u16 + 2).min(area.height / 3).max(4);
-        let [head, list, detail] = Layout::vertical([
+        let calibration = calibration_lines(r, theme);
+        // At most a third of what is left under the list, when the screen has room.
+        let cal_h = (calibration.len() as u16).min(area.height.saturating_sub(list_h + 2) / 3);
+        let [head, cal, list, detail] = Layout::vertical([
             Constraint::Length(2),
+            Constraint::Length(cal_h),
             Constraint::Length(list_h),
             Constraint::Min(4),
         ])
@@ -122,6 +125,7 @@ impl ReliabilityScreen {
             ]),
             head,
         );
+        f.render_widget(Paragraph::new(calibration), cal);
         self.draw_list(f, list, r, theme);
         let wide = detail.width >= 100;
         let (matrix, people) = if wide {
@@ -302,6 +306,30 @@ impl ReliabilityScreen {
         }
         f.render_widget(chart, bars);
     }
+}
+
+/// Each assessor's calibration, one line each under a heading (none without calibration).
+fn calibration_lines(r: &Report, theme: Theme) -> Vec<Line<'static>> {
+    if r.calibration.is_empty() {
+        return Vec::new();
+    }
+    let mut out = vec![Line::styled(" Calibration", theme.title())];
+    for c in &r.calibration {
+        let style = if c.result == "failed" {
+            theme.bad()
+        } else {
+            ratatui::style::Style::new()
+        };
+        out.push(Line::from(vec![
+            Span::raw(format!(
+                " {}",
+                pad(&fit(&sanitize::line(&c.assessor), 16), 16)
+            )),
+            Span::raw(pad(&fit(&sanitize::line(&c.rubric_id), 20), 21)),
+            Span::styled(c.describe(), style),
+        ]));
+    }
+    out
 }
 
 /// "1 pair", "30 pairs".

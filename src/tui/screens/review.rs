@@ -646,7 +646,7 @@ impl ReviewScreen {
             ),
             (Some(why), _) => format!(" · read only ({why})"),
             (None, _) if self.data.calibration.is_some() => {
-                " · calibration: the reference and the lead's notes follow".to_string()
+                " · calibration (not a learner's result)".to_string()
             }
             // Time spent on this submission so far, for the assessor's own record.
             (None, _) => format!(
