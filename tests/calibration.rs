@@ -567,3 +567,52 @@ fn a_lead_hears_of_a_calibration_that_did_not_pass() {
     assert!(shown.contains("Calibration"), "{shown}");
     assert!(shown.contains("not passed, 4 of 8 levels exact"), "{shown}");
 }
+
+#[test]
+fn exemplars_are_never_signed_and_their_learners_get_their_own_credential() {
+    let (_dir, ws) = common::demo_workspace(30, 4);
+    let store = Store::open(&ws).unwrap();
+    let exemplars = store.exemplars(None).unwrap();
+    assert_eq!(exemplars.len(), 2, "the demo's exemplars");
+    let cohort = "appsec-2026-1";
+    let meeting: Vec<i64> = store
+        .cohort_rows(cohort, 1800, merit::store::now(), None)
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.can_issue().is_ok())
+        .map(|r| r.submission_id)
+        .collect();
+    let exemplar_meets = exemplars
+        .iter()
+        .find(|e| e.decision == "meets")
+        .expect("a meeting exemplar")
+        .submission_id;
+    assert!(
+        meeting.contains(&exemplar_meets),
+        "the exemplar's own learner is held up"
+    );
+    // amir's calibration left no assessment behind.
+    assert_eq!(assessments_of(&ws, exemplar_meets), 1);
+    drop(store);
+    let o = common::merit_as(
+        &ws,
+        "ines",
+        &["approve", "--cohort", cohort, "--all-meeting"],
+    );
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let store = Store::open(&ws).unwrap();
+    let awards = store.cohort_awards(cohort).unwrap();
+    // One credential per meeting submission, none from a calibration scoring.
+    assert_eq!(
+        awards.iter().map(|a| a.submission_id).collect::<Vec<_>>(),
+        meeting
+    );
+    // Calibration scorings are nothing approval or signing reads.
+    let conn = rusqlite::Connection::open(ws.join("merit.db")).unwrap();
+    let scorings: i64 = conn
+        .query_row("SELECT COUNT(*) FROM calibration_scorings", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(scorings, 2);
+}
