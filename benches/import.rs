@@ -54,6 +54,7 @@ fn main() -> anyhow::Result<()> {
         rubric_id: "data-cleaning",
         actor: "bench",
         blind: false,
+        route: Default::default(),
         progress: false,
         before_open: None,
     };

@@ -96,6 +96,7 @@ fn generate(ws: &Path, n: usize) -> anyhow::Result<()> {
     let mut batch = Vec::with_capacity(5000);
     for i in 0..n {
         batch.push(SubmissionInput {
+            route: Default::default(),
             learner: LearnerInput {
                 key: format!("learner-{i:06}"),
                 name: format!(

@@ -132,3 +132,43 @@ mod tests {
         assert_eq!(word("scored"), "meets");
     }
 }
+
+/// How a learner came to the evidence a submission holds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Route {
+    /// Work done for the course (the default).
+    #[default]
+    Course,
+    /// Recognition of prior learning: evidence of what they did before (work samples,
+    /// references, a portfolio), assessed against the same rubric by the same rules.
+    PriorLearning,
+}
+
+impl Route {
+    /// The stored and typed value: `course`, `prior-learning`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Route::Course => "course",
+            Route::PriorLearning => "prior-learning",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Route> {
+        match s.trim() {
+            "course" => Some(Route::Course),
+            "prior-learning" => Some(Route::PriorLearning),
+            _ => None,
+        }
+    }
+
+    /// How a person reads it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Route::Course => "course",
+            Route::PriorLearning => "prior learning",
+        }
+    }
+
+    pub const HELP: &'static str = "a route is `course` (the default) or `prior-learning`";
+}

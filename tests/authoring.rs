@@ -36,6 +36,7 @@ fn setup() -> (tempfile::TempDir, Store, String) {
         .unwrap();
     let batch: Vec<_> = (0..4)
         .map(|i| SubmissionInput {
+            route: Default::default(),
             learner: LearnerInput {
                 key: format!("l{i}"),
                 name: format!("L {i}"),

@@ -23,6 +23,7 @@ fn workspace() -> (tempfile::TempDir, Store, i64) {
             "c",
             &hash,
             &[SubmissionInput {
+                route: Default::default(),
                 learner: LearnerInput {
                     key: "l".into(),
                     name: "L".into(),

@@ -44,6 +44,7 @@ fn run_with_swap(swap: &(dyn Fn(&Path) + Sync)) -> Outcome {
             rubric_id: "data-cleaning",
             actor: "tester",
             blind: false,
+            route: Default::default(),
             progress: false,
             before_open: Some(swap),
         },

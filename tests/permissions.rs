@@ -483,6 +483,7 @@ fn an_upgraded_workspace_keeps_every_user_and_gains_admins() {
                                       ('olga', 'lead', 1, 'x');
              DROP TRIGGER submissions_sort_learner;
              DROP TRIGGER learners_sort_name;
+             ALTER TABLE submissions DROP COLUMN route;
              DROP TABLE calibrations;
              DROP TABLE calibration_levels;
              DROP TABLE calibration_scorings;

@@ -51,6 +51,7 @@ const DECISIONS: [(&str, &str); 10] = [
 
 fn input(key: &str) -> SubmissionInput {
     SubmissionInput {
+        route: Default::default(),
         learner: LearnerInput {
             key: key.into(),
             name: format!("Learner {key}"),

@@ -10,6 +10,7 @@ use merit::store::{
 
 fn input(key: &str, name: &str, content: &str) -> SubmissionInput {
     SubmissionInput {
+        route: Default::default(),
         learner: LearnerInput {
             key: key.into(),
             name: name.into(),

@@ -155,6 +155,7 @@ fn the_store_gives_the_previous_attempt() {
         email: None,
     };
     let v1 = SubmissionInput {
+        route: Default::default(),
         learner: learner.clone(),
         artifacts: vec![file("notes.txt", "one"), file("log.txt", "same")],
     };
@@ -173,6 +174,7 @@ fn the_store_gives_the_previous_attempt() {
             .is_none()
     );
     let v2 = SubmissionInput {
+        route: Default::default(),
         learner,
         artifacts: vec![
             file("notes.txt", "two"),

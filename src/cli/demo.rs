@@ -97,6 +97,12 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
                 summary.second_marking
             );
         }
+        if summary.prior_learning > 0 {
+            println!(
+                "  {} learners come by recognition of prior learning (route: prior-learning)",
+                summary.prior_learning
+            );
+        }
         if summary.exemplars > 0 {
             println!(
                 "  calibration: {} exemplars on {}; amir has calibrated, bea meets them first",

@@ -11,9 +11,9 @@ use merit::sanitize::line as safe;
 use super::Ctx;
 
 /// SOURCE is a folder with one subfolder per learner (files inside are the artifacts; an
-/// optional learner.yaml gives `name:` and `email:`), or a CSV manifest with the columns
-/// learner_id, artifact (path relative to the manifest, or URL), and optionally name, email,
-/// requirement. Importing the same source again changes nothing; a learner whose files changed
+/// optional learner.yaml gives `name:`, `email:` and `route:`), or a CSV manifest with the
+/// columns learner_id, artifact (path relative to the manifest, or URL), and optionally name,
+/// email, requirement, route. Importing the same source again changes nothing; a learner whose files changed
 /// gets a new attempt. Problems skip the learner they concern and make the exit status 1.
 #[derive(clap::Args)]
 #[command(verbatim_doc_comment)]
@@ -30,6 +30,10 @@ pub struct Args {
     /// Make the cohort blind first: assessors see candidate numbers, not names (leads)
     #[arg(long)]
     blind: bool,
+    /// The route of submissions whose learner.yaml or manifest row does not say: `course`
+    /// or `prior-learning` (recognition of prior learning)
+    #[arg(long, value_name = "ROUTE", default_value = "course", value_parser = parse_route)]
+    route: merit::vocabulary::Route,
     /// Print the report as JSON
     #[arg(long)]
     json: bool,
@@ -49,6 +53,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
             rubric_id: &a.rubric,
             actor: &actor,
             blind: a.blind,
+            route: a.route,
             progress: true,
             before_open: None,
         },
@@ -80,4 +85,8 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+fn parse_route(s: &str) -> Result<merit::vocabulary::Route, String> {
+    merit::vocabulary::Route::parse(s).ok_or_else(|| merit::vocabulary::Route::HELP.to_string())
 }

@@ -75,6 +75,8 @@ pub struct AwardInput<'a> {
     /// Level id chosen per criterion id.
     pub levels: &'a BTreeMap<String, String>,
     pub artifacts: &'a [ArtifactRecord],
+    /// Recognition of prior learning is said in each evidence item's `description`.
+    pub route: crate::vocabulary::Route,
     /// RFC 3339.
     pub issued_at: &'a str,
     pub valid_until: Option<&'a str>,
@@ -191,6 +193,11 @@ pub fn achievement_of_version(issuer: &Issuer, r: &Rubric, version: Option<i64>)
     achievement
 }
 
+/// What each evidence item of a credential recognising prior learning says of itself.
+pub const PRIOR_LEARNING: &str = "Recognition of prior learning: evidence of what the learner \
+     did before (work samples, references, a portfolio), assessed against the same criteria by \
+     the same rules as course work.";
+
 pub fn build(a: &AwardInput<'_>) -> Value {
     let r = a.rubric;
     let ach = &r.achievement;
@@ -239,6 +246,10 @@ pub fn build(a: &AwardInput<'_>) -> Value {
                 "name": art.name,
                 "genre": requirement.clone().unwrap_or_else(|| art.kind.clone()),
             });
+            // `genre` names the requirement; how the evidence came about is its description.
+            if a.route == crate::vocabulary::Route::PriorLearning {
+                e["description"] = Value::String(PRIOR_LEARNING.into());
+            }
             match (&art.sha256, &art.url) {
                 (Some(h), _) => {
                     if let Some(ni) = ni_uri(h) {

@@ -318,6 +318,7 @@ mod tests {
                 salt: "salt",
                 levels: &levels,
                 artifacts: &artifacts,
+                route: crate::vocabulary::Route::PriorLearning,
                 issued_at: "2026-01-01T00:00:00Z",
                 valid_until: Some("2027-01-01T00:00:00Z"),
                 status_index: 3,

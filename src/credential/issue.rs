@@ -60,6 +60,7 @@ struct Prepared {
     learner_email: Option<String>,
     levels: std::collections::BTreeMap<String, String>,
     artifacts: Vec<crate::store::ArtifactRecord>,
+    route: crate::vocabulary::Route,
 }
 
 /// What signing a batch needs besides the batch itself.
@@ -277,6 +278,7 @@ fn prepare(
             learner_email: src.learner_email,
             levels: src.levels,
             artifacts: src.artifacts,
+            route: src.route,
         });
     }
     Ok(prepared)
@@ -335,6 +337,7 @@ impl Signer<'_> {
             salt: &salt,
             levels: &p.levels,
             artifacts: &p.artifacts,
+            route: p.route,
             issued_at,
             valid_until: valid_until.as_deref(),
             status_index: index as u64,

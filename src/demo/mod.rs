@@ -42,6 +42,8 @@ pub struct DemoSummary {
     pub second_attempts: usize,
     /// Sent to second marking by the lead (one of them with assessors who disagree).
     pub second_marking: usize,
+    /// Learners who come by recognition of prior learning.
+    pub prior_learning: usize,
     /// Exemplars the lead chose for calibration, on `calibration_rubric`.
     pub exemplars: usize,
     pub calibration_rubric: String,
@@ -142,7 +144,9 @@ pub fn create(root: &Path, opts: &DemoOptions, user: &str) -> Result<DemoSummary
                 last.to_lowercase()
             ),
             quality: 0.25 + 0.75 * rng.f64(),
+            prior: i % 9 == 4,
         });
+        summary.prior_learning += usize::from(i % 9 == 4);
     }
 
     for (c, learners) in per_cohort.iter().enumerate() {
@@ -160,6 +164,7 @@ pub fn create(root: &Path, opts: &DemoOptions, user: &str) -> Result<DemoSummary
             rubric_id,
             actor: creator,
             blind: false,
+            route: Default::default(),
             progress: false,
             before_open: None,
         };
@@ -312,6 +317,8 @@ struct DemoLearner {
     email: String,
     /// 0 (weak) to 1 (strong).
     quality: f64,
+    /// Comes by recognition of prior learning (one learner in nine).
+    prior: bool,
 }
 
 fn write_learner(
@@ -328,9 +335,14 @@ fn write_learner(
         let p = dir.join(name);
         fs::write(&p, bytes).with_context(|| format!("cannot write {}", p.display()))
     };
+    let route = if l.prior {
+        "route: prior-learning\n"
+    } else {
+        ""
+    };
     write(
         "learner.yaml",
-        format!("name: {}\nemail: {}\n", l.name, l.email).as_bytes(),
+        format!("name: {}\nemail: {}\n{route}", l.name, l.email).as_bytes(),
     )?;
     let revision = if revised {
         "\n\n## Revised after feedback\n\nI addressed each comment from the first assessment.\n"

@@ -22,6 +22,8 @@ pub const LEARNER_FILE: &str = "learner.yaml";
 struct LearnerFile {
     name: Option<String>,
     email: Option<String>,
+    /// `course` or `prior-learning`.
+    route: Option<String>,
 }
 
 /// Reads the folder `root` (canonical) into a plan.
@@ -105,6 +107,7 @@ fn learner(
         email: None,
     };
     let mut artifacts = Vec::new();
+    let mut route = None;
     // Iterative walk: (folder, its path relative to the learner folder, depth).
     let mut todo = vec![(dir.to_path_buf(), String::new(), 0usize)];
     while let Some((folder, rel, depth)) = todo.pop() {
@@ -188,6 +191,18 @@ fn learner(
                             learner.name = n;
                         }
                         learner.email = f.email.filter(|e| !e.trim().is_empty());
+                        match f.route.as_deref().map(crate::vocabulary::Route::parse) {
+                            None => {}
+                            Some(Some(r)) => route = Some(r),
+                            Some(None) => problems.push(IntakeProblem::new(
+                                &shown,
+                                format!(
+                                    "`route: {}`: {}",
+                                    crate::sanitize::line(f.route.as_deref().unwrap_or("")),
+                                    crate::vocabulary::Route::HELP
+                                ),
+                            )),
+                        }
                     }
                     Err(p) => problems.push(p),
                 }
@@ -221,6 +236,7 @@ fn learner(
         Ok(PlannedSubmission {
             learner,
             artifacts,
+            route,
             place: dir.display().to_string(),
         })
     } else {
@@ -241,12 +257,12 @@ fn read_learner_file(path: &Path, shown: &str) -> Result<LearnerFile, IntakeProb
         .map_err(|e| fail(format!("cannot read: {e}")))?;
     if text.len() as u64 > MAX {
         return Err(fail(
-            "larger than 64 KiB; learner.yaml holds only `name:` and `email:`".into(),
+            "larger than 64 KiB; learner.yaml holds only `name:`, `email:` and `route:`".into(),
         ));
     }
     serde_yaml::from_str(&text).map_err(|e| {
         let msg = format!(
-            "{} (learner.yaml holds only `name:` and `email:`)",
+            "{} (learner.yaml holds only `name:`, `email:` and `route:`)",
             strip_location(&e.to_string())
         );
         match e.location() {

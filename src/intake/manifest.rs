@@ -18,10 +18,18 @@ use super::safe_path::resolve_inside;
 use crate::rubric::{Rubric, check_url};
 use crate::store::LearnerInput;
 
-pub const COLUMNS: &[&str] = &["learner_id", "artifact", "name", "email", "requirement"];
+pub const COLUMNS: &[&str] = &[
+    "learner_id",
+    "artifact",
+    "name",
+    "email",
+    "requirement",
+    "route",
+];
 
 struct Acc {
     learner: LearnerInput,
+    route: Option<crate::vocabulary::Route>,
     artifacts: Vec<PlannedArtifact>,
     lines: Vec<u64>,
     problems: Vec<IntakeProblem>,
@@ -74,6 +82,7 @@ pub fn plan(path: &Path, root: &Path, rubric: &Rubric) -> Result<Plan, IntakePro
         ));
     };
     let (c_name, c_email, c_req) = (col("name"), col("email"), col("requirement"));
+    let c_route = col("route");
     let evidence_ids: Vec<&str> = rubric
         .evidence
         .iter()
@@ -107,6 +116,7 @@ pub fn plan(path: &Path, root: &Path, rubric: &Rubric) -> Result<Plan, IntakePro
             (c_email, "the email address", limits::EMAIL_BYTES),
             (Some(c_artifact), "the artifact", limits::URL_BYTES),
             (c_req, "the requirement", 256),
+            (c_route, "the route", 64),
         ]
         .into_iter()
         .find(|(c, _, max)| raw(*c).len() > *max)
@@ -131,6 +141,7 @@ pub fn plan(path: &Path, root: &Path, rubric: &Rubric) -> Result<Plan, IntakePro
                 name: key.clone(),
                 email: None,
             },
+            route: None,
             artifacts: Vec::new(),
             lines: Vec::new(),
             problems: Vec::new(),
@@ -147,6 +158,29 @@ pub fn plan(path: &Path, root: &Path, rubric: &Rubric) -> Result<Plan, IntakePro
         let email = get(c_email);
         if !email.is_empty() {
             acc.learner.email = Some(email);
+        }
+        let route = get(c_route);
+        if !route.is_empty() {
+            match crate::vocabulary::Route::parse(&route) {
+                None => {
+                    acc.problems.push(IntakeProblem::new(
+                        &place,
+                        format!("route `{route}`: {}", crate::vocabulary::Route::HELP),
+                    ));
+                    continue;
+                }
+                Some(r) if acc.route.is_some_and(|a| a != r) => {
+                    acc.problems.push(IntakeProblem::new(
+                        &place,
+                        format!(
+                            "route `{route}` differs from this learner's earlier rows; one \
+                             submission has one route"
+                        ),
+                    ));
+                    continue;
+                }
+                Some(r) => acc.route = Some(r),
+            }
         }
         let requirement = get(c_req);
         if !requirement.is_empty() && !evidence_ids.contains(&requirement.as_str()) {
@@ -228,6 +262,7 @@ pub fn plan(path: &Path, root: &Path, rubric: &Rubric) -> Result<Plan, IntakePro
             plan.submissions.push(PlannedSubmission {
                 learner: acc.learner,
                 artifacts: acc.artifacts,
+                route: acc.route,
                 place: format!("{shown}:{}", lines.join(",")),
             });
         } else {

@@ -37,6 +37,8 @@ pub struct ImportOptions<'a> {
     pub actor: &'a str,
     /// Make the cohort blind before anything is recorded (`merit import --blind`).
     pub blind: bool,
+    /// The route of every submission whose source does not say (`merit import --route`).
+    pub route: crate::vocabulary::Route,
     /// Draw a progress bar on stderr (only when stderr is a terminal).
     pub progress: bool,
     /// A test seam: called with each file's path after it was checked and before it is
@@ -114,6 +116,9 @@ pub fn import(store: &mut Store, source: &Path, opts: &ImportOptions<'_>) -> Res
         }
     }
     plan.submissions = bounded;
+    for s in &mut plan.submissions {
+        s.route = s.route.or(Some(opts.route));
+    }
     store.ensure_cohort(opts.cohort, opts.cohort_name, opts.rubric_id, opts.actor)?;
     if opts.blind {
         store.set_blind(opts.cohort, true, opts.actor)?;
@@ -259,5 +264,6 @@ fn store_one(
     Ok(SubmissionInput {
         learner: s.learner.clone(),
         artifacts: records,
+        route: s.route.unwrap_or_default(),
     })
 }

@@ -20,6 +20,9 @@ pub struct PlannedArtifact {
 pub struct PlannedSubmission {
     pub learner: LearnerInput,
     pub artifacts: Vec<PlannedArtifact>,
+    /// The route the source gives (learner.yaml `route:`, the manifest's `route` column);
+    /// `None` takes the import's (`--route`, else course).
+    pub route: Option<crate::vocabulary::Route>,
     /// Where it came from, for messages: the learner's folder or the manifest rows.
     pub place: String,
 }

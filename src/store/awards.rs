@@ -35,6 +35,7 @@ pub struct IssueSource {
     pub assessed: bool,
     pub levels: BTreeMap<String, String>,
     pub artifacts: Vec<ArtifactRecord>,
+    pub route: crate::vocabulary::Route,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -233,7 +234,7 @@ impl Store {
         let mut index: HashMap<i64, usize> = HashMap::with_capacity(ids.len());
         let mut heads = self.conn.prepare_cached(
             "SELECT s.id, s.status, l.name, l.email, s.rubric_hash,
-                    EXISTS (SELECT 1 FROM awards w WHERE w.submission_id = s.id)
+                    EXISTS (SELECT 1 FROM awards w WHERE w.submission_id = s.id), s.route
              FROM submissions s JOIN learners l ON l.id = s.learner_id
              WHERE s.id IN (SELECT value FROM json_each(?1))",
         )?;
@@ -247,6 +248,7 @@ impl Store {
                 learner_email: r.get(3)?,
                 rubric_hash: r.get(4)?,
                 awarded: r.get(5)?,
+                route: crate::vocabulary::Route::parse(&r.get::<_, String>(6)?).unwrap_or_default(),
                 assessed: false,
                 levels: BTreeMap::new(),
                 artifacts: Vec::new(),

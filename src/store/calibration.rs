@@ -452,6 +452,7 @@ impl Store {
             cohort_name,
             attempt: 1,
             status: "calibration".into(),
+            route: Default::default(),
             rubric_version: version,
             rubric: self.load_rubric(&hash)?,
             artifacts,

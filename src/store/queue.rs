@@ -89,6 +89,7 @@ pub struct QueueRow {
     pub key: String,
     /// When its latest assessment was submitted, if one was.
     pub submitted_at: Option<i64>,
+    pub route: crate::vocabulary::Route,
 }
 
 /// Where a page starts.
@@ -279,7 +280,8 @@ impl Store {
                          THEN 'disputed' ELSE s.status END,
                     CASE WHEN s.claimed_at >= ?1 THEN s.claimed_by END, s.created_at,
                     {key},
-                    (SELECT MAX(a.submitted_at) FROM assessments a WHERE a.submission_id = s.id)
+                    (SELECT MAX(a.submitted_at) FROM assessments a WHERE a.submission_id = s.id),
+                    s.route
              FROM ({inner}) AS page
              JOIN submissions s ON s.id = page.id
              JOIN learners l ON l.id = s.learner_id
@@ -302,6 +304,8 @@ impl Store {
                 created_at: r.get(7)?,
                 key: r.get(8)?,
                 submitted_at: r.get(9)?,
+                route: crate::vocabulary::Route::parse(&r.get::<_, String>(10)?)
+                    .unwrap_or_default(),
             })
         })?;
         let mut out: Vec<QueueRow> = rows.collect::<Result<_, _>>()?;

@@ -78,6 +78,7 @@ pub struct ReviewData {
     pub cohort_name: String,
     pub attempt: i64,
     pub status: String,
+    pub route: crate::vocabulary::Route,
     pub rubric_version: i64,
     pub rubric: Rubric,
     /// Each artifact with the path of its stored file (None for URLs).
@@ -294,7 +295,8 @@ impl Store {
         let head = self
             .conn
             .query_row(
-                "SELECT l.name, l.key, s.cohort_id, c.name, s.attempt, s.status, s.rubric_hash, v.version
+                "SELECT l.name, l.key, s.cohort_id, c.name, s.attempt, s.status, s.rubric_hash, v.version,
+                        s.route
                  FROM submissions s JOIN learners l ON l.id = s.learner_id
                  JOIN cohorts c ON c.id = s.cohort_id
                  JOIN rubric_versions v ON v.hash = s.rubric_hash
@@ -310,13 +312,24 @@ impl Store {
                         r.get::<_, String>(5)?,
                         r.get::<_, String>(6)?,
                         r.get::<_, i64>(7)?,
+                        r.get::<_, String>(8)?,
                     ))
                 },
             )
             .optional()?
             .ok_or_else(|| anyhow!("submission {id} no longer exists"))?;
-        let (learner_name, learner_key, cohort_id, cohort_name, attempt, status, hash, version) =
-            head;
+        let (
+            learner_name,
+            learner_key,
+            cohort_id,
+            cohort_name,
+            attempt,
+            status,
+            hash,
+            version,
+            route,
+        ) = head;
+        let route = crate::vocabulary::Route::parse(&route).unwrap_or_default();
         let rubric = self.load_rubric(&hash)?;
         let refused = if status == "second_marking" {
             super::second_marking::refuse_second(&self.conn, id, user)?
@@ -398,6 +411,7 @@ impl Store {
             cohort_name,
             attempt,
             status,
+            route,
             rubric_version: version,
             rubric,
             artifacts,

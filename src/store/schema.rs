@@ -384,6 +384,11 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX calibrations_of ON calibrations (assessor, calibration_key);
     "#,
+    // 18: recognition of prior learning: how a submission's evidence came about.
+    r#"
+    ALTER TABLE submissions ADD COLUMN route TEXT NOT NULL DEFAULT 'course'
+        CHECK (route IN ('course', 'prior-learning'));
+    "#,
 ];
 
 /// The migration that introduced the admin role.

@@ -38,6 +38,7 @@ impl ArtifactRecord {
 pub struct SubmissionInput {
     pub learner: LearnerInput,
     pub artifacts: Vec<ArtifactRecord>,
+    pub route: crate::vocabulary::Route,
 }
 
 /// What recording one submission did.
@@ -252,9 +253,9 @@ fn record_one(
     let search =
         super::blind::search_text(&s.learner.name, &s.learner.key, cohort_id, &rubric_id, None);
     let submission_id: i64 = tx.query_row(
-        "INSERT INTO submissions (cohort_id, learner_id, attempt, rubric_hash, content_hash, created_at, search)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
-        params![cohort_id, learner_id, attempt, rubric_hash, hash, now(), search],
+        "INSERT INTO submissions (cohort_id, learner_id, attempt, rubric_hash, content_hash, created_at, search, route)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+        params![cohort_id, learner_id, attempt, rubric_hash, hash, now(), search, s.route.as_str()],
         |r| r.get(0),
     )?;
     let mut stmt = tx.prepare_cached(

@@ -80,6 +80,7 @@ pub fn rows(first_id: i64, n: usize) -> Vec<QueueRow> {
                 created_at: NOW - 86_400 * 9 + id * 3_700,
                 key: String::new(),
                 submitted_at: None,
+                route: Default::default(),
             }
         })
         .collect()
@@ -159,6 +160,7 @@ pub fn review_data(dir: &Path) -> ReviewData {
         cohort_name: "Teaching Practice — Spring 2026".into(),
         attempt: 1,
         status: "new".into(),
+        route: Default::default(),
         rubric_version: 1,
         rubric,
         artifacts,

@@ -463,6 +463,11 @@ impl QueueScreen {
                 (Some(by), "new" | "second_marking") => format!("in progress by {by}"),
                 (_, s) => status_label(s).to_string(),
             };
+            // Recognition of prior learning says so beside where the work stands.
+            let status = match r.route {
+                crate::vocabulary::Route::PriorLearning => format!("{status} · prior learning"),
+                crate::vocabulary::Route::Course => status,
+            };
             let style = match r.status.as_str() {
                 "not_yet" => theme.warn(),
                 "scored" | "approved" => theme.dim(),

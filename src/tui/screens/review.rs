@@ -671,10 +671,14 @@ impl ReviewScreen {
                 )
             } else {
                 format!(
-                    "{ro} · submission {} · {} · attempt {} · {} v{}",
+                    "{ro} · submission {} · {} · attempt {}{} · {} v{}",
                     self.data.submission_id,
                     self.data.cohort_name,
                     self.data.attempt,
+                    match self.data.route {
+                        crate::vocabulary::Route::PriorLearning => " (prior learning)",
+                        crate::vocabulary::Route::Course => "",
+                    },
                     self.data.rubric.title.value,
                     self.data.rubric_version
                 )
