@@ -55,6 +55,7 @@ fn main() -> anyhow::Result<()> {
     let docs: Vec<serde_json::Value> = (0..n)
         .map(|i| {
             build::build(&AwardInput {
+                route: Default::default(),
                 credential_id: &format!("urn:uuid:00000000-0000-4000-8000-{i:012}"),
                 issuer: &issuer,
                 rubric: &r,
