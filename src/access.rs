@@ -48,6 +48,10 @@ pub enum Action {
     RevealName,
     /// Choosing exemplars, and allowing or reopening an assessor's calibration.
     ManageCalibration,
+    /// Loading pathways (program achievements).
+    ImportPathway,
+    /// Who has earned a pathway, and who is close (names every learner).
+    ReadPathways,
 }
 
 /// Who may take an action.
@@ -179,6 +183,16 @@ pub const TABLE: &[(Action, &str, Who)] = &[
         Action::ManageCalibration,
         "choose exemplars and decide calibrations",
         Who::AnyOf(&["lead"]),
+    ),
+    (
+        Action::ImportPathway,
+        "import pathways",
+        Who::AnyOf(&["lead"]),
+    ),
+    (
+        Action::ReadPathways,
+        "see who has earned a pathway",
+        Who::AnyOf(&["lead", "issuer"]),
     ),
 ];
 

@@ -18,6 +18,7 @@ pub mod intake;
 pub mod letters;
 pub mod moderation;
 pub mod notify;
+pub mod pathway;
 pub mod publish;
 pub mod reliability;
 pub mod rubric;

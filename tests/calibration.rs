@@ -575,13 +575,14 @@ fn exemplars_are_never_signed_and_their_learners_get_their_own_credential() {
     let exemplars = store.exemplars(None).unwrap();
     assert_eq!(exemplars.len(), 2, "the demo's exemplars");
     let cohort = "appsec-2026-1";
-    let meeting: Vec<i64> = store
+    let mut meeting: Vec<i64> = store
         .cohort_rows(cohort, 1800, merit::store::now(), None)
         .unwrap()
         .into_iter()
         .filter(|r| r.can_issue().is_ok())
         .map(|r| r.submission_id)
         .collect();
+    meeting.sort();
     let exemplar_meets = exemplars
         .iter()
         .find(|e| e.decision == "meets")

@@ -106,11 +106,16 @@ fn demo_creates_a_realistic_workspace() {
     let o = run(&ws, &["demo", "--no-tui", "--learners", "40"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
-    assert!(out.contains("40 learners"), "{out}");
+    // 40 dealt to one cohort each, and the pathway's two who took all three rubrics.
+    assert!(out.contains("42 learners"), "{out}");
+    assert!(
+        out.contains("pathway data-practitioner: 2 learners"),
+        "{out}"
+    );
     let store = Store::create(&ws).unwrap();
     let cohorts = store.cohorts().unwrap();
     assert_eq!(cohorts.len(), 3);
-    assert_eq!(cohorts.iter().map(|c| c.learners).sum::<i64>(), 40);
+    assert_eq!(cohorts.iter().map(|c| c.learners).sum::<i64>(), 40 + 3 * 2);
     let scored: i64 = cohorts.iter().map(|c| c.meets + c.not_yet).sum();
     assert!(scored > 0, "some submissions are scored");
     assert!(
@@ -291,6 +296,7 @@ fn commands_refuse_a_folder_that_is_not_a_workspace() {
         &["notify", "--cohort", "c"],
         &["reliability"],
         &["calibration", "status"],
+        &["pathway", "list"],
     ];
     // Every command is either above or one that needs no workspace.
     let help = stdout(&merit().arg("--help").output().unwrap());

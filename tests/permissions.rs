@@ -483,6 +483,8 @@ fn an_upgraded_workspace_keeps_every_user_and_gains_admins() {
                                       ('olga', 'lead', 1, 'x');
              DROP TRIGGER submissions_sort_learner;
              DROP TRIGGER learners_sort_name;
+             DROP TABLE pathways;
+             DROP TABLE pathway_versions;
              ALTER TABLE submissions DROP COLUMN route;
              DROP TABLE calibrations;
              DROP TABLE calibration_levels;

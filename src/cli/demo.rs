@@ -97,6 +97,14 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
                 summary.second_marking
             );
         }
+        if summary.pathway_learners > 0 {
+            println!(
+                "  pathway {}: {} learners meet all three rubrics; approve the cohorts, then \
+                 `merit pathway status` shows them earned",
+                safe(&summary.pathway),
+                summary.pathway_learners
+            );
+        }
         if summary.prior_learning > 0 {
             println!(
                 "  {} learners come by recognition of prior learning (route: prior-learning)",

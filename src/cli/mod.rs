@@ -11,6 +11,7 @@ mod import;
 mod issuer;
 mod notify;
 mod passphrase;
+mod pathway;
 mod policy;
 mod publish;
 mod reliability;
@@ -102,6 +103,9 @@ pub enum Command {
     /// Exemplars and assessors' calibration before live work (leads)
     #[command(subcommand)]
     Calibration(calibration::Cmd),
+    /// Pathways: program badges earned by holding other badges
+    #[command(subcommand)]
+    Pathway(pathway::Cmd),
 }
 
 /// Global context every subcommand gets.
@@ -151,8 +155,8 @@ pub fn require_cohort(store: &Store, id: &str) -> Result<()> {
 
 /// Whether a command works on an existing workspace. Those that do not: `demo` and
 /// `workspace init` (they make one), `rubric import` and `user add` (the set-up commands,
-/// which make one when needed), `verify` (an employer's, needing none), and `rubric check`
-/// and `rubric diff` of files.
+/// which make one when needed), `verify` (an employer's, needing none), and `rubric check`,
+/// `rubric diff` and `pathway check` of files.
 fn needs_workspace(c: &Command) -> bool {
     !matches!(
         c,
@@ -163,6 +167,7 @@ fn needs_workspace(c: &Command) -> bool {
                 rubric::Cmd::Check { .. } | rubric::Cmd::Diff { .. } | rubric::Cmd::Import { .. }
             )
             | Command::User(user::Cmd::Add { .. })
+            | Command::Pathway(pathway::Cmd::Check { .. })
     )
 }
 
@@ -186,6 +191,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::User(c)) => user::run(&ctx, c),
         Some(Command::SecondMark(c)) => second_mark::run(&ctx, c),
         Some(Command::Calibration(c)) => calibration::run(&ctx, c),
+        Some(Command::Pathway(c)) => pathway::run(&ctx, c),
         Some(Command::Audit(c)) => audit::run(&ctx, c),
         Some(Command::Issuer(c)) => issuer::run(&ctx, c),
         Some(Command::Approve(a)) => approve::run(&ctx, a),

@@ -240,7 +240,7 @@ fn short(hash: &str) -> &str {
 }
 
 /// Reads and validates a rubric file without reading more than the size limit.
-fn load(path: &Path) -> Result<(Rubric, String), Vec<Problem>> {
+pub(super) fn load(path: &Path) -> Result<(Rubric, String), Vec<Problem>> {
     let at_start = |m: String| vec![Problem::new(Span::new(1, 1), m)];
     let meta = std::fs::metadata(path).map_err(|e| at_start(format!("cannot read: {e}")))?;
     if meta.is_dir() {
@@ -262,7 +262,7 @@ fn load(path: &Path) -> Result<(Rubric, String), Vec<Problem>> {
     Ok((r, String::from_utf8_lossy(&bytes).into_owned()))
 }
 
-fn print_problems(file: &Path, problems: &[Problem]) {
+pub(super) fn print_problems(file: &Path, problems: &[Problem]) {
     let name = safe(&file.display().to_string());
     for p in problems {
         println!(

@@ -42,6 +42,9 @@ pub struct DemoSummary {
     pub second_attempts: usize,
     /// Sent to second marking by the lead (one of them with assessors who disagree).
     pub second_marking: usize,
+    /// The pathway the demo loads, and how many learners hold meeting work for all of it.
+    pub pathway: String,
+    pub pathway_learners: usize,
     /// Learners who come by recognition of prior learning.
     pub prior_learning: usize,
     /// Exemplars the lead chose for calibration, on `calibration_rubric`.
@@ -237,6 +240,7 @@ pub fn create(root: &Path, opts: &DemoOptions, user: &str) -> Result<DemoSummary
         summary.learners += learners.len();
     }
 
+    pathway_learners(&mut store, &sources, &rubrics, creator, seed, &mut summary)?;
     calibrate(&mut store, &mut summary)?;
 
     // Spread arrivals over the past three weeks (second attempts in the last few days), so
@@ -261,6 +265,84 @@ pub fn create(root: &Path, opts: &DemoOptions, user: &str) -> Result<DemoSummary
         &format!("{} learners, seed {}", opts.learners, opts.seed),
     )?;
     Ok(summary)
+}
+
+/// Learners who took all three rubrics, each scored "meets" at the top levels: once their
+/// cohorts are approved they have earned the bundled pathway, which the demo loads.
+const PATHWAY_LEARNERS: &[(&str, &str)] = &[
+    ("noor-achterberg", "Noor Achterberg"),
+    ("tariq-okonkwo", "Tariq Okonkwo"),
+];
+
+fn pathway_learners(
+    store: &mut Store,
+    sources: &Path,
+    rubrics: &[Rubric],
+    creator: &str,
+    seed: u64,
+    summary: &mut DemoSummary,
+) -> Result<()> {
+    // Their own generator, so the rest of the demo stays what it was.
+    let mut rng = fastrand::Rng::with_seed(seed ^ 0x5a7);
+    for (cohort_id, cohort_name, rubric_id) in COHORTS {
+        let Some(rubric) = rubrics.iter().find(|r| r.id.value == *rubric_id) else {
+            continue;
+        };
+        let dir = sources.join(cohort_id);
+        for (key, name) in PATHWAY_LEARNERS {
+            let l = DemoLearner {
+                key: key.to_string(),
+                name: name.to_string(),
+                email: format!("{key}@learners.example.org"),
+                quality: 1.0,
+                prior: false,
+            };
+            write_learner(&dir, rubric_id, &l, &mut rng, false)?;
+        }
+        let opts = ImportOptions {
+            cohort: cohort_id,
+            cohort_name: Some(cohort_name),
+            rubric_id,
+            actor: creator,
+            blind: false,
+            route: Default::default(),
+            progress: false,
+            before_open: None,
+        };
+        intake::import(store, &dir, &opts)?;
+        for (n, (id, key, _, status)) in
+            store.cohort_submissions(cohort_id)?.into_iter().enumerate()
+        {
+            if status != "new" || !PATHWAY_LEARNERS.iter().any(|(k, _)| *k == key) {
+                continue;
+            }
+            let scores = rubric
+                .criteria
+                .iter()
+                .map(|c| CriterionScore {
+                    criterion: c.id.value.clone(),
+                    level: c.levels.last().map(|l| l.id.value.clone()),
+                    comment: String::new(),
+                })
+                .collect();
+            store.submit_assessment(&AssessmentInput {
+                submission_id: id,
+                assessor: ASSESSORS[n % ASSESSORS.len()].to_string(),
+                scores,
+                overall_feedback: "Clear, well-evidenced work. Well done.".into(),
+                time_spent_secs: 900,
+            })?;
+            summary.assessed += 1;
+        }
+    }
+    let (file, source) = crate::pathway::BUNDLED[0];
+    let p = crate::pathway::parse(source.as_bytes())
+        .map_err(|ps| anyhow::anyhow!("the bundled pathway {file}: {}", ps[0]))?;
+    store.import_pathway(&p, source, Some(file), creator)?;
+    summary.pathway = p.id.value.clone();
+    summary.pathway_learners = PATHWAY_LEARNERS.len();
+    summary.learners += PATHWAY_LEARNERS.len();
+    Ok(())
 }
 
 /// The rubric the demo calibrates on: the lead makes a "meets" and a "not yet" submission of

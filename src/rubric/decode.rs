@@ -15,14 +15,14 @@ pub struct Decoder {
 
 /// The fields of one mapping, with a note of which were read.
 pub struct Fields<'a> {
-    span: Span,
+    pub(crate) span: Span,
     entries: Vec<(&'a str, &'a Node, &'a Node)>,
     used: Vec<bool>,
     what: &'static str,
 }
 
 impl<'a> Fields<'a> {
-    fn take(&mut self, key: &str) -> Option<&'a Node> {
+    pub(crate) fn take(&mut self, key: &str) -> Option<&'a Node> {
         let i = self.entries.iter().position(|(k, _, _)| *k == key)?;
         self.used[i] = true;
         let node = self.entries[i].2;
@@ -31,7 +31,7 @@ impl<'a> Fields<'a> {
 }
 
 impl Decoder {
-    fn push(&mut self, p: Problem) {
+    pub(crate) fn push(&mut self, p: Problem) {
         self.problems.push(p);
     }
 
@@ -89,7 +89,7 @@ impl Decoder {
         }
     }
 
-    fn missing(&mut self, fields: &Fields<'_>, key: &str) {
+    pub(crate) fn missing(&mut self, fields: &Fields<'_>, key: &str) {
         self.push(Problem::new(
             fields.span,
             format!("{} is missing `{key}`", fields.what),
@@ -109,7 +109,7 @@ impl Decoder {
         }
     }
 
-    fn req_text(&mut self, f: &mut Fields<'_>, key: &str) -> Spanned<String> {
+    pub(crate) fn req_text(&mut self, f: &mut Fields<'_>, key: &str) -> Spanned<String> {
         match f.take(key) {
             Some(n) => self
                 .text(n, &format!("`{key}`"))
@@ -121,12 +121,12 @@ impl Decoder {
         }
     }
 
-    fn opt_text(&mut self, f: &mut Fields<'_>, key: &str) -> Option<Spanned<String>> {
+    pub(crate) fn opt_text(&mut self, f: &mut Fields<'_>, key: &str) -> Option<Spanned<String>> {
         let n = f.take(key)?;
         self.text(n, &format!("`{key}`"))
     }
 
-    fn number(&mut self, node: &Node, key: &str) -> Option<Spanned<f64>> {
+    pub(crate) fn number(&mut self, node: &Node, key: &str) -> Option<Spanned<f64>> {
         if let Value::Scalar(s, true) = &node.value
             && let Ok(v) = s.trim().parse::<f64>()
             && v.is_finite()
@@ -204,7 +204,7 @@ fn describe(node: &Node) -> String {
 }
 
 /// The known key nearest to `key` by edit distance, if it is close enough to be a typo.
-fn closest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
+pub(crate) fn closest<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
     known
         .iter()
         .map(|k| (edit_distance(key, k), *k))
@@ -308,7 +308,7 @@ pub fn rubric(d: &mut Decoder, root: &Node) -> Option<Rubric> {
     })
 }
 
-fn empty_achievement(span: Span) -> Achievement {
+pub(crate) fn empty_achievement(span: Span) -> Achievement {
     let empty = || Spanned::new(String::new(), span);
     Achievement {
         name: empty(),
@@ -323,7 +323,7 @@ fn empty_achievement(span: Span) -> Achievement {
     }
 }
 
-fn achievement(d: &mut Decoder, node: &Node) -> Option<Achievement> {
+pub(crate) fn achievement(d: &mut Decoder, node: &Node) -> Option<Achievement> {
     let mut f = d.fields(node, "`achievement`")?;
     let name = d.req_text(&mut f, "name");
     let description = d.req_text(&mut f, "description");

@@ -1,14 +1,14 @@
 //! Rubrics: the YAML format, validation with source locations, scoring, and versions.
 
 mod bundled;
-mod decode;
+pub(crate) mod decode;
 pub mod diff;
 pub mod edit;
 pub mod image;
 mod model;
 mod problem;
 mod score;
-mod validate;
+pub(crate) mod validate;
 pub mod yaml;
 
 pub use bundled::BUNDLED;

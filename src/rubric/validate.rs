@@ -48,10 +48,8 @@ pub const ACHIEVEMENT_TYPES: &[&str] = &[
 /// Most levels a criterion may have: assessors pick them with the keys 1–9.
 pub const MAX_LEVELS: usize = 9;
 
-pub fn check(r: &Rubric, out: &mut Vec<Problem>) {
-    slug(&r.id, "rubric id", out);
-    not_empty(&r.title, "the rubric's `title`", out);
-    let a = &r.achievement;
+/// The badge's fields, for rubrics and pathways alike.
+pub(crate) fn achievement(a: &super::model::Achievement, out: &mut Vec<Problem>) {
     not_empty(&a.name, "`achievement.name`", out);
     not_empty(&a.description, "`achievement.description`", out);
     not_empty(&a.criteria, "`achievement.criteria`", out);
@@ -77,6 +75,12 @@ pub fn check(r: &Rubric, out: &mut Vec<Problem>) {
         not_empty(&al.name, "alignment `name`", out);
         url(&al.url, "alignment `url`", out);
     }
+}
+
+pub fn check(r: &Rubric, out: &mut Vec<Problem>) {
+    slug(&r.id, "rubric id", out);
+    not_empty(&r.title, "the rubric's `title`", out);
+    achievement(&r.achievement, out);
 
     let mut evidence_ids = HashSet::new();
     for e in &r.evidence {
@@ -244,7 +248,7 @@ pub fn is_slug(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
-fn slug(s: &Spanned<String>, what: &str, out: &mut Vec<Problem>) {
+pub(crate) fn slug(s: &Spanned<String>, what: &str, out: &mut Vec<Problem>) {
     if s.value.is_empty() {
         out.push(Problem::new(s.span, format!("{what} is empty")));
     } else if !is_slug(&s.value) {

@@ -11,6 +11,7 @@ pub mod calibration;
 mod cohorts;
 mod notifications;
 pub mod pages;
+pub mod pathways;
 pub mod policies;
 mod queue;
 pub mod records;

@@ -389,6 +389,25 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE submissions ADD COLUMN route TEXT NOT NULL DEFAULT 'course'
         CHECK (route IN ('course', 'prior-learning'));
     "#,
+    // 19: pathways (program achievements), versioned like rubrics.
+    r#"
+    CREATE TABLE pathway_versions (
+        hash        TEXT PRIMARY KEY,
+        pathway_id  TEXT NOT NULL,
+        version     INTEGER NOT NULL,
+        title       TEXT NOT NULL,
+        source      TEXT NOT NULL,
+        canonical   TEXT NOT NULL,
+        source_path TEXT,
+        created_at  INTEGER NOT NULL,
+        created_by  TEXT NOT NULL,
+        UNIQUE (pathway_id, version)
+    );
+    CREATE TABLE pathways (
+        id           TEXT PRIMARY KEY,
+        current_hash TEXT NOT NULL REFERENCES pathway_versions(hash)
+    );
+    "#,
 ];
 
 /// The migration that introduced the admin role.
