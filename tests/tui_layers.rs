@@ -1,5 +1,5 @@
 //! The workbench's modules depend one way only: leaves (context, effect, message, theme,
-//! keymap, artifact, graphics, term, calibration) ← widgets ← screens ← app ← event, jobs, approval ← mod.rs.
+//! keymap, artifact, graphics, term, calibration, learner) ← widgets ← screens ← app ← event, jobs, approval ← mod.rs.
 //! Only the loop (`event.rs`) and `mod.rs` may use `tui::app`; nothing below the screens may
 //! use a screen; no leaf may use what sits above it.
 
@@ -45,7 +45,7 @@ fn layer(rel: &str) -> u8 {
     let top = rel.split('/').next().unwrap_or(rel).trim_end_matches(".rs");
     match top {
         "context" | "effect" | "message" | "theme" | "keymap" | "artifact" | "graphics"
-        | "term" | "calibration" => 0,
+        | "term" | "calibration" | "learner" => 0,
         "widgets" => 1,
         "screens" => 2,
         "app" => 3,

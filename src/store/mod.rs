@@ -9,6 +9,7 @@ mod blind;
 mod bulk;
 pub mod calibration;
 mod cohorts;
+pub mod learner;
 mod notifications;
 pub mod pages;
 pub mod pathways;

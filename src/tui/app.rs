@@ -600,9 +600,9 @@ impl App {
                 }));
             }
             ("learner", Some(id)) => {
-                out.extend(leave(self));
-                self.queue.filter.set(id);
-                out.extend(self.queue.reload(&self.session, self.rows_height(), None));
+                out.push(Effect::Db(DbRequest::LearnerView(
+                    crate::store::learner::LearnerRef::Key(id.to_string()),
+                )));
             }
             ("", None) => {}
             (c, _) if COMMANDS.iter().any(|(n, arg)| *n == c && *arg) => {

@@ -154,6 +154,8 @@ pub enum DbRequest {
         plan: crate::moderation::Plan,
         seed: Option<u64>,
     },
+    /// One learner across cohorts: attempts, credentials, pathway progress.
+    LearnerView(crate::store::learner::LearnerRef),
     /// Calibrations that did not pass and wait for a lead, as a notice (leads).
     CalibrationWaiting,
     /// The next exemplar of a calibration round.

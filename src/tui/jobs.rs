@@ -79,6 +79,16 @@ pub fn handle(store: &mut Store, user: &str, is_lead: bool, req: DbRequest) -> D
                 .map(Box::new)
                 .map_err(err),
         ),
+        DbRequest::LearnerView(who) => match store.learner_record(user, &who) {
+            Ok(r) => {
+                let (title, lines) = crate::tui::learner::lines(&r);
+                DbReply::Pager { title, lines }
+            }
+            Err(e) => DbReply::Notice {
+                title: "No such learner",
+                text: err(e),
+            },
+        },
         DbRequest::CalibrationWaiting => match store.calibration_rows(user) {
             Ok(rows) => {
                 let waiting: Vec<String> = rows

@@ -10,6 +10,7 @@ pub mod event;
 pub mod graphics;
 pub mod jobs;
 pub mod keymap;
+pub mod learner;
 pub mod message;
 pub mod screens;
 pub mod term;

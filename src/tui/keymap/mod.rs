@@ -53,6 +53,8 @@ pub enum Action {
     LevelUp,
     Comment,
     Overall,
+    /// Open the learner of the selected row: attempts, credentials, pathway progress.
+    OpenLearner,
     /// Reveal a blind learner's name to an assessor (leads).
     RevealName,
     FeedbackBank,
@@ -274,6 +276,13 @@ const QUEUE: &[Binding] = &[
         "inter-rater reliability: how far assessors agree (leads)",
         F,
         [(KeyCode::Char('I'), SHIFT), (KeyCode::Char('I'), NONE)]
+    ),
+    b!(
+        "L",
+        Action::OpenLearner,
+        "the learner: every attempt, credential and pathway",
+        F,
+        [(KeyCode::Char('L'), SHIFT), (KeyCode::Char('L'), NONE)]
     ),
     b!(
         "T",
@@ -679,6 +688,13 @@ const COHORT: &[Binding] = &[
         [(KeyCode::Char('x'), NONE)]
     ),
     b!(
+        "L",
+        Action::OpenLearner,
+        "the learner: every attempt, credential and pathway",
+        F,
+        [(KeyCode::Char('L'), SHIFT), (KeyCode::Char('L'), NONE)]
+    ),
+    b!(
         "v",
         Action::ViewAssessments,
         "view the submission's assessments side by side",
@@ -761,6 +777,7 @@ pub const ACTIONS: &[(&str, Action)] = &[
     ("sample_second_marking", Action::SampleSecondMarking),
     ("open_reliability", Action::OpenReliability),
     ("reveal_name", Action::RevealName),
+    ("open_learner", Action::OpenLearner),
     ("yes", Action::Yes),
     ("no", Action::No),
     ("help", Action::Help),

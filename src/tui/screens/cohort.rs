@@ -199,6 +199,18 @@ impl CohortScreen {
                 });
             }
             Action::Revoke => return Outcome::Popup(self.revoke(session)),
+            Action::OpenLearner => {
+                return Outcome::Effects(
+                    self.current()
+                        .map(|r| {
+                            Effect::Db(DbRequest::LearnerView(
+                                crate::store::learner::LearnerRef::Submission(r.submission_id),
+                            ))
+                        })
+                        .into_iter()
+                        .collect(),
+                );
+            }
             Action::ViewAssessments => {
                 return match self.current() {
                     Some(r) if !r.assessors.is_empty() && r.status != "new" => {

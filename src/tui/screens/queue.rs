@@ -219,6 +219,18 @@ impl QueueScreen {
             }
             Action::Filter => self.filtering = true,
             Action::TimeSpent => return vec![Effect::Db(DbRequest::TimeSpent)],
+            Action::OpenLearner => {
+                return self
+                    .rows
+                    .get(self.selected)
+                    .map(|r| {
+                        Effect::Db(DbRequest::LearnerView(
+                            crate::store::learner::LearnerRef::Submission(r.id),
+                        ))
+                    })
+                    .into_iter()
+                    .collect();
+            }
             Action::MyWork => {
                 let mine = format!("assessor:{}", session.user);
                 if self.filter.text() == mine {
