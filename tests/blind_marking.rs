@@ -475,3 +475,46 @@ fn a_lead_reveals_from_the_review_screen() {
         .unwrap();
     assert_eq!(detail, "to amir: grade inquiry");
 }
+
+#[test]
+fn a_renamed_or_later_learner_stays_hidden_in_a_blind_cohort() {
+    let (_dir, ws) = blind_workspace();
+    // One learner renamed in a second import, one new.
+    let src = ws.join("src");
+    std::fs::write(
+        src.join("zq-quartermaine/learner.yaml"),
+        "name: Zoë Quintessence\nemail: zoe.q@example.org\n",
+    )
+    .unwrap();
+    let d = src.join("nn-newcomer");
+    std::fs::create_dir_all(&d).unwrap();
+    std::fs::write(d.join("learner.yaml"), "name: Nadia Newcomer\n").unwrap();
+    std::fs::write(d.join("log.md"), "# log\n").unwrap();
+    let o = common::run(
+        &ws,
+        &[
+            "import",
+            "--cohort",
+            "blind",
+            "--rubric",
+            "data-cleaning",
+            src.to_str().unwrap(),
+        ],
+    );
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let store = Store::open(&ws).unwrap();
+    for name in ["quintessence", "newcomer", "nn-newcomer"] {
+        assert!(
+            page(&store, name, Some("amir"), QueueSort::Age).is_empty(),
+            "{name}"
+        );
+        assert_eq!(
+            page(&store, name, Some("lena"), QueueSort::Age).len(),
+            1,
+            "{name}"
+        );
+    }
+    let rows = page(&store, "", Some("amir"), QueueSort::Learner);
+    assert_eq!(rows.len(), 4);
+    assert!(rows.iter().all(|r| r.starts_with("C-")), "{rows:?}");
+}

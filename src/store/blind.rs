@@ -49,22 +49,33 @@ pub(super) enum Scope<'a> {
 }
 
 /// Gives every learner of a blind cohort a number, then rewrites the filter text and the
-/// learner sort key of the submissions in `scope` from the names and numbers as they are.
-pub(super) fn refresh(tx: &Transaction<'_>, scope: Scope<'_>) -> Result<()> {
-    let cohorts: Vec<String> = match &scope {
-        Scope::Cohort(c) => vec![c.to_string()],
-        Scope::Learner(id) => {
-            let mut stmt = tx.prepare(
-                "SELECT DISTINCT s.cohort_id FROM submissions s JOIN cohorts c ON c.id = s.cohort_id
-                 WHERE s.learner_id = ?1 AND c.blind = 1",
-            )?;
-            let rows = stmt.query_map([id], |r| r.get(0))?;
-            rows.collect::<Result<_, _>>()?
-        }
-    };
-    for c in &cohorts {
-        assign_numbers(tx, c)?;
+/// learner sort key of the cohort's submissions from the names and numbers as they are.
+pub(super) fn refresh_cohort(tx: &Transaction<'_>, cohort_id: &str) -> Result<()> {
+    assign_numbers(tx, cohort_id)?;
+    rewrite(tx, Scope::Cohort(cohort_id))
+}
+
+/// After a batch of submissions to `cohort_id`: numbers for its new learners when it is
+/// blind (one pass over the cohort per batch, not per learner), then the filter text of
+/// `learners` (new in a blind cohort, or renamed) everywhere they have work.
+pub(super) fn after_batch(tx: &Transaction<'_>, cohort_id: &str, learners: &[i64]) -> Result<()> {
+    let blind: bool = tx.query_row(
+        "SELECT blind FROM cohorts WHERE id = ?1",
+        [cohort_id],
+        |r| r.get(0),
+    )?;
+    if blind {
+        assign_numbers(tx, cohort_id)?;
     }
+    for l in learners {
+        rewrite(tx, Scope::Learner(*l))?;
+    }
+    Ok(())
+}
+
+/// Rewrites the filter text and the learner sort key of the submissions in `scope` from
+/// the names and numbers as they are (numbers already drawn).
+fn rewrite(tx: &Transaction<'_>, scope: Scope<'_>) -> Result<()> {
     let (cond, arg): (&str, rusqlite::types::Value) = match scope {
         Scope::Cohort(c) => ("s.cohort_id = ?1", c.to_string().into()),
         Scope::Learner(id) => ("s.learner_id = ?1", id.into()),
@@ -313,7 +324,7 @@ impl Store {
                 crate::sanitize::line(cohort_id)
             );
         }
-        refresh(&tx, Scope::Cohort(cohort_id))?;
+        refresh_cohort(&tx, cohort_id)?;
         let numbered: i64 = tx.query_row(
             "SELECT COUNT(*) FROM candidates WHERE cohort_id = ?1",
             [cohort_id],

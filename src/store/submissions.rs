@@ -132,9 +132,21 @@ impl Store {
         self.authorize(actor, crate::access::Action::ImportSubmissions)?;
         let tx = self.write()?;
         let mut out = Vec::with_capacity(batch.len());
+        let blind: bool = tx.query_row(
+            "SELECT blind FROM cohorts WHERE id = ?1",
+            [cohort_id],
+            |r| r.get(0),
+        )?;
+        // Learners whose filter text changes: renamed ones, and new work in a blind cohort.
+        let mut rewrite = Vec::new();
         for s in batch {
-            out.push(record_one(&tx, cohort_id, rubric_hash, s)?);
+            let (outcome, learner_id, renamed) = record_one(&tx, cohort_id, rubric_hash, s)?;
+            if renamed || (blind && !matches!(outcome, RecordOutcome::Unchanged)) {
+                rewrite.push(learner_id);
+            }
+            out.push(outcome);
         }
+        super::blind::after_batch(&tx, cohort_id, &rewrite)?;
         let new = out
             .iter()
             .filter(|o| !matches!(o, RecordOutcome::Unchanged))
@@ -205,7 +217,7 @@ fn record_one(
     cohort_id: &str,
     rubric_hash: &str,
     s: &SubmissionInput,
-) -> Result<RecordOutcome> {
+) -> Result<(RecordOutcome, i64, bool)> {
     let previous_name: Option<String> = tx
         .query_row(
             "SELECT name FROM learners WHERE key = ?1",
@@ -232,7 +244,9 @@ fn record_one(
         )
         .optional()?;
     let attempt = match &latest {
-        Some((_, _, h, _)) if *h == hash => return Ok(RecordOutcome::Unchanged),
+        Some((_, _, h, _)) if *h == hash => {
+            return Ok((RecordOutcome::Unchanged, learner_id, renamed));
+        }
         Some((id, attempt, _, status)) => {
             if status == "new" {
                 // Never assessed: the new attempt replaces it in the queue.
@@ -273,20 +287,10 @@ fn record_one(
             a.url
         ])?;
     }
-    drop(stmt);
-    let blind: bool = tx.query_row(
-        "SELECT blind FROM cohorts WHERE id = ?1",
-        [cohort_id],
-        |r| r.get(0),
-    )?;
-    if renamed || blind {
-        // A renamed learner is found by the new name in every cohort; a blind cohort's new
-        // learner gets a number, and its search text keeps the name out of reach.
-        super::blind::refresh(tx, super::blind::Scope::Learner(learner_id))?;
-    }
-    Ok(if attempt == 1 {
+    let outcome = if attempt == 1 {
         RecordOutcome::New(submission_id)
     } else {
         RecordOutcome::NewAttempt(submission_id, attempt)
-    })
+    };
+    Ok((outcome, learner_id, renamed))
 }
