@@ -234,3 +234,69 @@ fn an_assessor_sees_a_blind_learner_by_number_and_only_that_cohort() {
         "{shown}"
     );
 }
+
+#[test]
+fn a_second_marker_does_not_see_the_first_marking_in_the_learner_view() {
+    let ws = workspace();
+    let store = Store::open(ws.path()).unwrap();
+    let meets = ids(&store, "dc").iter().find(|s| s.2 == 2).unwrap().0;
+    drop(store);
+    let o = common::merit_as(
+        ws.path(),
+        "lena",
+        &["second-mark", "request", &meets.to_string()],
+    );
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let shown = view(
+        ws.path(),
+        session("amir", false),
+        LearnerRef::Submission(meets),
+        160,
+        48,
+    );
+    assert!(
+        shown.contains("levels withheld until the second marking is decided"),
+        "{shown}"
+    );
+    assert!(!shown.contains("decided by bea"), "{shown}");
+    assert!(
+        shown.contains("decided by amir"),
+        "attempt 1 stays visible:\n{shown}"
+    );
+    let shown = view(
+        ws.path(),
+        session("lena", true),
+        LearnerRef::Submission(meets),
+        160,
+        48,
+    );
+    assert!(shown.contains("decided by bea"), "{shown}");
+}
+
+#[test]
+fn the_cohort_views_assessments_wait_for_the_second_marking_too() {
+    let ws = workspace();
+    let mut store = Store::open(ws.path()).unwrap();
+    let meets = ids(&store, "dc").iter().find(|s| s.2 == 2).unwrap().0;
+    store.request_second_marking(meets, "lena").unwrap();
+    let lines = |store: &mut Store, who: &str| match merit::tui::jobs::handle(
+        store,
+        who,
+        who == "lena",
+        DbRequest::Assessments {
+            submission_id: meets,
+            learner: "Ada".into(),
+        },
+    ) {
+        merit::tui::message::DbReply::Pager { lines, .. } => lines
+            .into_iter()
+            .map(|(_, l)| l)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        _ => panic!("no pager"),
+    };
+    let amir = lines(&mut store, "amir");
+    assert!(amir.contains("independent second marking"), "{amir}");
+    assert!(!amir.contains("bea"), "{amir}");
+    assert!(lines(&mut store, "lena").contains("bea"));
+}

@@ -34,6 +34,8 @@ pub struct AttemptRecord {
     pub levels: Vec<(String, String, String)>,
     pub decided_by: Option<String>,
     pub feedback: String,
+    /// The levels are withheld: the work waits for an independent second marking.
+    pub withheld: bool,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -71,6 +73,9 @@ impl Store {
     pub fn learner_record(&mut self, viewer: &str, who: &LearnerRef) -> Result<LearnerRecord> {
         self.authorize(viewer, crate::access::Action::Read)?;
         let masked = self.masked_viewer(viewer)?.is_some();
+        // A second marker must not see the first marking: only leads see levels of work
+        // that waits for its second assessment.
+        let lead = self.may(viewer, crate::access::Action::ResolveDisagreement)?;
         let found: Option<(i64, String, String)> = match who {
             LearnerRef::Submission(id) => self
                 .conn
@@ -167,7 +172,12 @@ impl Store {
                 rubrics.insert(hash.clone(), self.load_rubric(&hash)?);
             }
             let r = &rubrics[&hash];
-            let standing = self.latest_submitted(id)?;
+            let withheld = !lead && status == "second_marking";
+            let standing = if withheld {
+                None
+            } else {
+                self.latest_submitted(id)?
+            };
             let apply = |t: &str| mask.as_ref().map_or(t.to_string(), |m| m.apply(t));
             let levels = standing.as_ref().map_or(Vec::new(), |a| {
                 r.criteria
@@ -199,6 +209,7 @@ impl Store {
                 levels,
                 decided_by: standing.map(|a| a.assessor),
                 feedback: apply(&feedback),
+                withheld,
             });
         }
         let ids: Vec<i64> = attempts.iter().map(|a| a.submission_id).collect();

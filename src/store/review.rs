@@ -281,6 +281,21 @@ impl Store {
     }
 
     /// A submission's status, if it exists.
+    /// The submitted assessments of submission `id` as `viewer` may read them: while it waits
+    /// for its second marking only leads see them, so that the second assessor's judgement
+    /// stays independent of the first.
+    pub fn visible_assessments(&self, viewer: &str, id: i64) -> Result<Vec<SavedAssessment>> {
+        if self.submission_status(id)?.as_deref() == Some("second_marking")
+            && !self.may(viewer, crate::access::Action::ResolveDisagreement)?
+        {
+            anyhow::bail!(
+                "submission {id} waits for an independent second marking: its assessments are \
+                 shown to leads until it is decided"
+            );
+        }
+        self.submitted_assessments(id)
+    }
+
     pub fn submission_status(&self, id: i64) -> Result<Option<String>> {
         Ok(self
             .conn

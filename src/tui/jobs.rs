@@ -207,7 +207,7 @@ pub fn handle(store: &mut Store, user: &str, is_lead: bool, req: DbRequest) -> D
             submission_id,
             learner,
         } => {
-            let lines = store.submitted_assessments(submission_id).and_then(|list| {
+            let lines = store.visible_assessments(user, submission_id).and_then(|list| {
                 let rubric = store.load_rubric(&store.submission_rubric(submission_id)?)?;
                 Ok(crate::tui::screens::cohort::assessment_lines(&rubric, &list))
             });

@@ -35,6 +35,12 @@ pub fn lines(r: &LearnerRecord) -> (String, Vec<(char, String)>) {
                     .unwrap_or("")
             ),
         ));
+        if a.withheld {
+            out.push((
+                ' ',
+                "  levels withheld until the second marking is decided".into(),
+            ));
+        }
         if let Some(by) = &a.decided_by {
             out.push((' ', format!("  decided by {by}")));
         }
