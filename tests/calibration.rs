@@ -617,3 +617,30 @@ fn exemplars_are_never_signed_and_their_learners_get_their_own_credential() {
         .unwrap();
     assert_eq!(scorings, 2);
 }
+
+#[test]
+fn an_exemplars_reference_is_not_readable_through_the_queue() {
+    let (ws, ids, _) = calibrated_workspace();
+    let mut store = Store::open(ws.path()).unwrap();
+    // Opened as work from the queue, the exemplar shows no marking to an assessor.
+    let data = store.open_review(ids[0], "bea", 1800).unwrap();
+    assert!(data.assessment.is_none(), "the reference leaked");
+    assert!(data.read_only.unwrap().contains("exemplar"));
+    assert!(store.visible_assessments("bea", ids[0]).is_err());
+    let record = store
+        .learner_record(
+            "bea",
+            &merit::store::learner::LearnerRef::Submission(ids[0]),
+        )
+        .unwrap();
+    assert!(record.attempts[0].withheld && record.attempts[0].levels.is_empty());
+    // Leads see it.
+    assert!(
+        store
+            .open_review(ids[0], "lena", 1800)
+            .unwrap()
+            .assessment
+            .is_some()
+    );
+    assert_eq!(store.visible_assessments("lena", ids[0]).unwrap().len(), 1);
+}

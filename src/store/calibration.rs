@@ -257,6 +257,17 @@ impl Store {
         Ok(())
     }
 
+    /// Whether submission `id` is an exemplar in use (its marking is the reference).
+    pub fn is_exemplar(&self, id: i64) -> Result<bool> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM exemplars WHERE submission_id = ?1
+                                AND withdrawn_at IS NULL)",
+            )?
+            .query_row([id], |r| r.get(0))?)
+    }
+
     /// The exemplars in use, of one rubric or all.
     pub fn exemplars(&self, rubric_id: Option<&str>) -> Result<Vec<Exemplar>> {
         let mut stmt = self.conn.prepare(

@@ -172,7 +172,7 @@ impl Store {
                 rubrics.insert(hash.clone(), self.load_rubric(&hash)?);
             }
             let r = &rubrics[&hash];
-            let withheld = !lead && status == "second_marking";
+            let withheld = !lead && (status == "second_marking" || self.is_exemplar(id)?);
             let standing = if withheld {
                 None
             } else {

@@ -285,6 +285,12 @@ impl Store {
     /// for its second marking only leads see them, so that the second assessor's judgement
     /// stays independent of the first.
     pub fn visible_assessments(&self, viewer: &str, id: i64) -> Result<Vec<SavedAssessment>> {
+        if self.is_exemplar(id)? && !self.may(viewer, crate::access::Action::ManageCalibration)? {
+            anyhow::bail!(
+                "submission {id} is an exemplar for calibration: its marking is the reference, \
+                 shown to leads only"
+            );
+        }
         if self.submission_status(id)?.as_deref() == Some("second_marking")
             && !self.may(viewer, crate::access::Action::ResolveDisagreement)?
         {
@@ -372,10 +378,21 @@ impl Store {
         } else {
             Some(status_label(&status).to_string())
         };
+        // An exemplar's marking is the calibration's reference: leads only.
+        let hide =
+            self.is_exemplar(id)? && !self.may(user, crate::access::Action::ManageCalibration)?;
         let assessment = if read_only.is_none() {
             self.load_assessment(id, user)?
+        } else if hide {
+            None
         } else {
             self.latest_submitted(id)?
+        };
+        let read_only = match read_only {
+            Some(why) if hide => Some(format!(
+                "{why}; an exemplar for calibration, whose marking only leads see"
+            )),
+            other => other,
         };
         let artifacts: Vec<(ArtifactRecord, Option<PathBuf>)> = self
             .submission_artifacts(id)?

@@ -38,7 +38,7 @@ pub fn lines(r: &LearnerRecord) -> (String, Vec<(char, String)>) {
         if a.withheld {
             out.push((
                 ' ',
-                "  levels withheld until the second marking is decided".into(),
+                "  levels withheld: it waits for its second marking, or is an exemplar".into(),
             ));
         }
         if let Some(by) = &a.decided_by {
