@@ -10,6 +10,9 @@ const PATHWAY_KEYS: &[&str] = &["id", "title", "achievement", "requires"];
 const GROUP_KEYS: &[&str] = &["all", "at_least", "of", "within_days"];
 /// Deepest nesting of groups accepted (a real pathway needs two or three).
 const MAX_GROUP_DEPTH: usize = 8;
+/// Most `within_days` on one path from the top: each tries a window per badge date, so
+/// nesting them multiplies the work (two keep a learner's check at dates² windows).
+const MAX_WINDOWS: usize = 2;
 
 pub fn pathway(d: &mut Decoder, root: &Node) -> Option<Pathway> {
     let mut f = d.fields(root, "the pathway")?;
@@ -174,10 +177,27 @@ pub fn check(p: &Pathway, out: &mut Vec<Problem>) {
         );
     }
     let mut seen: Vec<(&str, Span)> = Vec::new();
-    check_group(&p.requires, &mut seen, out);
+    check_group(&p.requires, &mut seen, 0, out);
 }
 
-fn check_group<'a>(g: &'a Group, seen: &mut Vec<(&'a str, Span)>, out: &mut Vec<Problem>) {
+fn check_group<'a>(
+    g: &'a Group,
+    seen: &mut Vec<(&'a str, Span)>,
+    windows: usize,
+    out: &mut Vec<Problem>,
+) {
+    let windows = windows + usize::from(g.within_days.is_some());
+    if let Some(w) = &g.within_days
+        && windows > MAX_WINDOWS
+    {
+        out.push(
+            Problem::new(
+                w.span,
+                format!("`within_days` is nested more than {MAX_WINDOWS} deep"),
+            )
+            .with_hint("keep the time window on the outer group"),
+        );
+    }
     if g.items.is_empty() {
         out.push(Problem::new(g.span, "the group names no rubric"));
     }
@@ -195,7 +215,7 @@ fn check_group<'a>(g: &'a Group, seen: &mut Vec<(&'a str, Span)>, out: &mut Vec<
     }
     for i in &g.items {
         match i {
-            Item::Group(inner) => check_group(inner, seen, out),
+            Item::Group(inner) => check_group(inner, seen, windows, out),
             Item::Rubric(r) => {
                 crate::rubric::validate::slug(r, "rubric id", out);
                 if let Some((_, first)) = seen.iter().find(|(id, _)| *id == r.value) {

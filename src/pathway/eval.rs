@@ -151,11 +151,144 @@ mod tests {
     }
 
     #[test]
+    fn windows_nest_two_deep_at_most() {
+        let three = "  all:\n    - all:\n        - all: [a]\n          within_days: 3\n      within_days: 5\n  within_days: 9\n";
+        let text = format!(
+            "id: p\ntitle: P\nachievement:\n  name: P\n  description: d\n  criteria: c\n  type: Certificate\nrequires:\n{three}"
+        );
+        let problems = parse(text.as_bytes()).unwrap_err();
+        assert!(
+            problems.iter().any(|p| p
+                .message
+                .contains("`within_days` is nested more than 2 deep")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
     fn within_days_takes_badges_close_enough_in_time() {
         let g = group("  all: [a, b]\n  within_days: 30\n");
         assert!(earned(&g, &held(&[("a", 100), ("b", 129)])));
         assert!(!earned(&g, &held(&[("a", 100), ("b", 131)])));
         // An older badge of the same rubric does not spoil a later pair.
         assert!(earned(&g, &held(&[("a", 1), ("a", 120), ("b", 131)])));
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use crate::pathway::parse;
+    use proptest::prelude::*;
+
+    const RUBRICS: [&str; 5] = ["a", "b", "c", "d", "e"];
+
+    /// A random group over the five rubrics, written as YAML at `indent`.
+    fn group_yaml() -> impl Strategy<Value = String> {
+        let leaf = prop::sample::subsequence(RUBRICS.to_vec(), 1..=3)
+            .prop_map(|ids| format!("all: [{}]", ids.join(", ")));
+        leaf.prop_recursive(2, 8, 3, |inner| {
+            (
+                prop::collection::vec(inner, 1..=2),
+                0usize..3,
+                prop::option::of(1u32..400),
+            )
+                .prop_map(|(items, at_least, within)| {
+                    let mut s = match at_least {
+                        0 => "all:\n".to_string(),
+                        n => format!("at_least: {}\nof:\n", n.min(items.len())),
+                    };
+                    for i in &items {
+                        let mut lines = i.lines();
+                        if let Some(first) = lines.next() {
+                            s.push_str(&format!("  - {first}\n"));
+                        }
+                        for l in lines {
+                            s.push_str(&format!("    {l}\n"));
+                        }
+                    }
+                    if let Some(w) = within {
+                        s.push_str(&format!("within_days: {w}\n"));
+                    }
+                    s
+                })
+        })
+    }
+
+    fn pathway(body: &str) -> Option<Group> {
+        let mut text = String::from(
+            "id: p\ntitle: P\nachievement:\n  name: P\n  description: d\n  criteria: c\n  type: Certificate\nrequires:\n",
+        );
+        for l in body.lines() {
+            text.push_str(&format!("  {l}\n"));
+        }
+        parse(text.as_bytes()).ok().map(|p| p.requires)
+    }
+
+    pub fn group_yaml_for_tests() -> impl Strategy<Value = String> {
+        group_yaml()
+    }
+
+    pub fn pathway_for_tests(body: &str) -> Option<Group> {
+        pathway(body)
+    }
+
+    proptest! {
+        /// Whatever the bytes, parsing a pathway ends in a pathway or its problems.
+        #[test]
+        fn parsing_never_panics(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+            let _ = parse(&bytes);
+        }
+
+        /// Earned exactly when nothing is missing; more badges never take it away; and
+        /// adding what is said to be missing (now) earns it when no window is involved.
+        #[test]
+        fn earned_and_missing_agree(
+            body in group_yaml(),
+            badges in prop::collection::vec((0usize..5, 0i64..1000), 0..8),
+            extra in (0usize..5, 0i64..1000),
+        ) {
+            let Some(g) = pathway(&body) else { return Ok(()) };
+            let mut held = Held::default();
+            for (r, day) in &badges {
+                held.add(RUBRICS[*r], day * DAY);
+            }
+            let e = earned(&g, &held);
+            prop_assert_eq!(e, missing(&g, &held).is_empty());
+            if !body.contains("within_days") {
+                let mut more = held.clone();
+                more.add(RUBRICS[extra.0], extra.1 * DAY);
+                prop_assert!(!e || earned(&g, &more), "a badge more un-earned it");
+                let mut completed = held.clone();
+                for r in missing(&g, &held) {
+                    completed.add(&r, 0);
+                }
+                prop_assert!(earned(&g, &completed), "adding what was missing did not earn it");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod generator {
+    use proptest::strategy::{Strategy, ValueTree};
+    use proptest::test_runner::TestRunner;
+
+    /// The property above is not vacuous: many generated pathways parse (a rubric named in
+    /// two groups is refused, so not all do).
+    #[test]
+    fn generated_pathways_parse_often_enough() {
+        let mut runner = TestRunner::deterministic();
+        let strategy = super::properties::group_yaml_for_tests();
+        let parsed = (0..200)
+            .filter(|_| {
+                let body = strategy
+                    .new_tree(&mut runner)
+                    .map(|t| t.current())
+                    .unwrap_or_default();
+                super::properties::pathway_for_tests(&body).is_some()
+            })
+            .count();
+        assert!(parsed >= 40, "only {parsed} of 200 parsed");
     }
 }
