@@ -180,6 +180,18 @@ fn credentials_and_pathway_progress_follow_issue_and_revocation() {
         shown.contains("2 of 3: missing Secure Code Review"),
         "{shown}"
     );
+    // Her data-cleaning cohort turns blind: an assessor who looks her up by id sees neither
+    // that work nor a badge of it in her progress.
+    let o = common::run(&ws, &["cohort", "set", "data-2026-q2", "--blind"]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let shown = view(&ws, session("amir", false), noor(), 160, 48);
+    assert!(
+        !shown.contains("Cleaning a Real-World Dataset v"),
+        "{shown}"
+    );
+    assert!(shown.contains("Data Practitioner: 1 of 3"), "{shown}");
+    let shown = view(&ws, session("lena", true), noor(), 160, 48);
+    assert!(shown.contains("Data Practitioner: 2 of 3"), "{shown}");
 }
 
 #[test]

@@ -40,6 +40,7 @@ pub struct AttemptRecord {
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct CredentialRecord {
+    pub submission_id: i64,
     pub credential_id: String,
     pub rubric_title: String,
     pub issued_at: i64,
@@ -234,6 +235,7 @@ impl Store {
                     .find(|a| a.submission_id == sid)
                     .map_or(String::new(), |a| a.rubric_title.clone());
                 out.push(CredentialRecord {
+                    submission_id: sid,
                     credential_id,
                     rubric_title: title,
                     issued_at,
@@ -244,8 +246,23 @@ impl Store {
         };
         let pathways = if mask.is_some() {
             Vec::new()
+        } else if masked {
+            // Only the badges of the work shown count, or progress would hint at badges
+            // earned in a blind cohort.
+            let mut held = crate::pathway::eval::Held::default();
+            for c in credentials.iter().filter(|c| c.state == "issued") {
+                if let Some(a) = attempts.iter().find(|a| a.submission_id == c.submission_id) {
+                    held.add(&a.rubric, c.issued_at);
+                }
+            }
+            self.progress_of(held)?
         } else {
-            self.progress_of(&key)?
+            let held = self
+                .held_badges()?
+                .remove(&key)
+                .map(|(_, h)| h)
+                .unwrap_or_default();
+            self.progress_of(held)?
         };
         Ok(match mask {
             Some(m) => LearnerRecord {
@@ -267,13 +284,8 @@ impl Store {
         })
     }
 
-    /// The learner's progress on every current pathway.
-    fn progress_of(&self, key: &str) -> Result<Vec<PathwayProgress>> {
-        let held = self
-            .held_badges()?
-            .remove(key)
-            .map(|(_, h)| h)
-            .unwrap_or_default();
+    /// Progress on every current pathway from the badges `held`.
+    fn progress_of(&self, held: crate::pathway::eval::Held) -> Result<Vec<PathwayProgress>> {
         let titles: HashMap<String, String> = {
             let mut stmt = self.conn.prepare(
                 "SELECT r.id, v.title FROM rubrics r JOIN rubric_versions v ON v.hash = r.current_hash",
