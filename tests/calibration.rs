@@ -644,3 +644,27 @@ fn an_exemplars_reference_is_not_readable_through_the_queue() {
     );
     assert_eq!(store.visible_assessments("lena", ids[0]).unwrap().len(), 1);
 }
+
+#[test]
+fn withdrawing_the_last_unscored_exemplar_judges_the_round_on_what_was_scored() {
+    let (ws, ids, ex) = calibrated_workspace();
+    let mut store = Store::open(ws.path()).unwrap();
+    store
+        .score_exemplar("amir", ex[0], &all("exceeds"))
+        .unwrap();
+    store.withdraw_exemplar(ex[1], "lena").unwrap();
+    let hash = store.submission_rubric(ids[3]).unwrap();
+    assert_eq!(
+        store.calibration_standing("amir", &hash).unwrap(),
+        Standing::Passed
+    );
+    assert!(store.claim(ids[3], "amir", 1800).unwrap().is_none());
+    // Withdrawn, its learner's marking is an ordinary one again.
+    assert!(
+        store
+            .open_review(ids[1], "bea", 1800)
+            .unwrap()
+            .assessment
+            .is_some()
+    );
+}

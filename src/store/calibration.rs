@@ -360,8 +360,26 @@ impl Store {
                 done: ids.iter().filter(|i| done.contains(i)).count(),
                 total: ids.len(),
             },
-            // Every exemplar scored and no outcome: the round is decided as it stands.
-            None => Standing::Failed("the round has no outcome yet".into()),
+            // Every exemplar in use is scored but the round has no outcome: the exemplar
+            // left unscored was withdrawn. The round is judged on what was scored.
+            None => {
+                let hash: String = self.conn.query_row(
+                    "SELECT rubric_hash FROM exemplars WHERE id = ?1",
+                    [ids[0]],
+                    |r| r.get(0),
+                )?;
+                let rubric = self.load_rubric(&hash)?;
+                let policy = super::policies::calibration_pass(self)?;
+                let o = Outcome::of(
+                    &round_comparisons(&self.conn, &rubric, user, key, round)?,
+                    &policy,
+                );
+                if o.passed {
+                    Standing::Passed
+                } else {
+                    Standing::Failed(o.summary())
+                }
+            }
         })
     }
 
