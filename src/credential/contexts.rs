@@ -4,6 +4,8 @@
 pub const CREDENTIALS_V2: &str = "https://www.w3.org/ns/credentials/v2";
 pub const OB_V3P0: &str = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json";
 pub const OB_EXTENSIONS: &str = "https://purl.imsglobal.org/spec/ob/v3p0/extensions.json";
+/// The CLR 2.0 context (1EdTech's, as bundled with their validator), for learner records.
+pub const CLR_V2P0: &str = "https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json";
 
 const BUNDLED: &[(&str, &[u8])] = &[
     (
@@ -17,6 +19,10 @@ const BUNDLED: &[(&str, &[u8])] = &[
     (
         OB_EXTENSIONS,
         include_bytes!("../../contexts/ob_v3p0_extensions.json"),
+    ),
+    (
+        CLR_V2P0,
+        include_bytes!("../../contexts/clr-v2p0-2.0.1.json"),
     ),
 ];
 
