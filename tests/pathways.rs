@@ -163,6 +163,22 @@ fn pathways_are_versioned_and_diffed_and_only_leads_import_them() {
     let out = common::stdout(&o);
     assert!(out.contains("- all of, earned within 730 days:"), "{out}");
     assert!(out.contains("+ all of, earned within 365 days:"), "{out}");
+    // Files compare too, without a workspace.
+    let o = common::merit()
+        .args(["pathway", "diff", bundled, &v2])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    assert!(common::stdout(&o).contains("+ all of, earned within 365 days:"));
+    let o = common::merit()
+        .args(["pathway", "diff", bundled, bundled])
+        .output()
+        .unwrap();
+    assert!(
+        common::stdout(&o).contains("the same pathway"),
+        "{}",
+        common::stdout(&o)
+    );
     // An unknown rubric refuses the whole import.
     let bad = write(
         ws.path(),

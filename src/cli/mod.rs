@@ -167,7 +167,7 @@ fn needs_workspace(c: &Command) -> bool {
                 rubric::Cmd::Check { .. } | rubric::Cmd::Diff { .. } | rubric::Cmd::Import { .. }
             )
             | Command::User(user::Cmd::Add { .. })
-            | Command::Pathway(pathway::Cmd::Check { .. })
+            | Command::Pathway(pathway::Cmd::Check { .. } | pathway::Cmd::Diff { .. })
     )
 }
 

@@ -41,11 +41,13 @@ pub enum Cmd {
         /// The pathway id
         id: String,
     },
-    /// What changed between two versions of a pathway: ID@A ID@B
+    /// What changed between two pathways: each a file, ID@N, or ID (the current version)
     Diff {
-        /// The older version: ID@N
+        /// The older side: a file, ID@N or ID
+        #[arg(value_name = "FILE_OR_VERSION")]
         a: String,
-        /// The newer version: ID@N, or ID for the current one
+        /// The newer side: a file, ID@N or ID
+        #[arg(value_name = "FILE_OR_VERSION")]
         b: String,
     },
     /// Who has earned a pathway, and who is missing which badges (leads and issuers)
@@ -214,16 +216,32 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Diff { a, b } => {
-            let (store, _) = ctx.open_for(Action::Read)?;
-            let (va, pa) = store.load_pathway(&a)?;
-            let (vb, pb) = store.load_pathway(&b)?;
-            println!(
-                "{}@{} → {}@{}",
-                safe(&va.pathway_id),
-                va.version,
-                safe(&vb.pathway_id),
-                vb.version
-            );
+            // A side that is a file is read from disk; the workspace is opened only for a
+            // side that names a version.
+            let mut store = None;
+            let mut side = |spec: &str| -> Result<(String, Pathway)> {
+                let path = Path::new(spec);
+                if path.is_file() {
+                    return match load(path) {
+                        Ok((p, _)) => Ok((spec.to_string(), p)),
+                        Err(problems) => {
+                            print_problems(path, &problems);
+                            anyhow::bail!("{} has problems", safe(spec))
+                        }
+                    };
+                }
+                if store.is_none() {
+                    store = Some(ctx.open_for(Action::Read)?.0);
+                }
+                let s = store
+                    .as_ref()
+                    .ok_or_else(|| anyhow::anyhow!("no workspace"))?;
+                let (v, p) = s.load_pathway(spec)?;
+                Ok((format!("{}@{}", v.pathway_id, v.version), p))
+            };
+            let (na, pa) = side(&a)?;
+            let (nb, pb) = side(&b)?;
+            println!("{} → {}", safe(&na), safe(&nb));
             let (la, lb) = (lines(&pa), lines(&pb));
             let la: Vec<&str> = la.iter().map(String::as_str).collect();
             let lb: Vec<&str> = lb.iter().map(String::as_str).collect();
