@@ -156,6 +156,14 @@ fn an_assessor_sees_only_candidate_numbers_on_every_screen() {
             .map(|(_, s)| s.matches("C-").count())
             .sum::<usize>();
         assert!(numbers > 0, "no candidate number shown anywhere");
+        let cohorts = shots
+            .iter()
+            .find(|(w, _)| w == "cohorts")
+            .map(|(_, s)| s.as_str());
+        assert!(
+            cohorts.is_some_and(|s| s.contains("blind (assessors see candidate numbers)")),
+            "{cohorts:?}"
+        );
         for (what, text) in &shots {
             let lower = text.to_lowercase();
             for s in &secrets {
@@ -295,7 +303,14 @@ fn numbers_are_random_unique_and_reveal_nothing_of_import_order() {
     sorted.sort();
     // In import order the numbers are not sorted (a chance of 1 in 40! that they are).
     assert_ne!(numbers, sorted, "numbers follow the import order");
-    // `cohort list --json` says the cohort is blind.
+    // `cohort list` says the cohort is blind, in text and JSON.
+    let o = common::run(ws.path(), &["cohort", "list"]);
+    let line = common::stdout(&o);
+    assert!(
+        line.lines()
+            .any(|l| l.starts_with("big\t") && l.ends_with("\tblind")),
+        "{line}"
+    );
     let o = common::run(ws.path(), &["cohort", "list", "--json"]);
     assert!(
         common::stdout(&o).contains("\"blind\": true"),

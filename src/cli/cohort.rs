@@ -131,7 +131,7 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
     }
     for c in cohorts {
         println!(
-            "{}\t{}\trubric {}\t{} learners\t{} submissions\t{} {}\t{} {}\t{} {}\t{} {}\t{} {}\t{} {}\t{} {}\t{} {}",
+            "{}\t{}\trubric {}\t{} learners\t{} submissions\t{} {}\t{} {}\t{} {}\t{} {}\t{} {}\t{} {}\t{} {}\t{} {}{}",
             merit::sanitize::line(&c.id),
             merit::sanitize::line(&c.name),
             merit::sanitize::line(&c.rubric_id),
@@ -152,7 +152,8 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
             c.issued,
             Status::Issued.word(),
             c.revoked,
-            Status::Revoked.word()
+            Status::Revoked.word(),
+            if c.blind { "\tblind" } else { "" }
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -138,8 +138,15 @@ impl CohortsScreen {
             lines.push(Line::styled(
                 fit(
                     &format!(
-                        "  {} · rubric {} · {} learners",
-                        c.name, c.rubric_id, c.learners
+                        "  {} · rubric {} · {} learners{}",
+                        c.name,
+                        c.rubric_id,
+                        c.learners,
+                        if c.blind {
+                            " · blind (assessors see candidate numbers)"
+                        } else {
+                            ""
+                        }
                     ),
                     width,
                 ),
