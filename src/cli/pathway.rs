@@ -9,7 +9,7 @@ use clap::Subcommand;
 
 use merit::access::Action;
 use merit::pathway::{self, Pathway};
-use merit::rubric::{Problem, Span};
+use merit::rubric::Problem;
 use merit::sanitize::line as safe;
 
 use super::Ctx;
@@ -66,19 +66,7 @@ pub enum Cmd {
 
 /// A pathway file's text, bounded like a rubric's.
 fn read(path: &Path) -> Result<Vec<u8>, Vec<Problem>> {
-    let at_start = |m: String| vec![Problem::new(Span::new(1, 1), m)];
-    let meta = std::fs::metadata(path).map_err(|e| at_start(format!("cannot read: {e}")))?;
-    if meta.is_dir() {
-        return Err(at_start("is a folder, not a pathway file".into()));
-    }
-    if meta.len() > merit::rubric::yaml::MAX_BYTES as u64 {
-        return Err(at_start(format!(
-            "file is {} bytes; pathway files are limited to {} bytes",
-            meta.len(),
-            merit::rubric::yaml::MAX_BYTES
-        )));
-    }
-    std::fs::read(path).map_err(|e| at_start(format!("cannot read: {e}")))
+    super::rubric::read_yaml_file(path, "pathway")
 }
 
 /// Whether a file is a pathway (it has a top-level `requires:`) rather than a rubric.

@@ -240,20 +240,35 @@ fn short(hash: &str) -> &str {
 }
 
 /// Reads and validates a rubric file without reading more than the size limit.
-pub(super) fn load(path: &Path) -> Result<(Rubric, String), Vec<Problem>> {
+/// A YAML file's bytes (a rubric or a pathway: `what`), at most the YAML reader's limit.
+pub(super) fn read_yaml_file(path: &Path, what: &str) -> Result<Vec<u8>, Vec<Problem>> {
+    use std::io::Read;
     let at_start = |m: String| vec![Problem::new(Span::new(1, 1), m)];
     let meta = std::fs::metadata(path).map_err(|e| at_start(format!("cannot read: {e}")))?;
     if meta.is_dir() {
-        return Err(at_start("is a folder, not a rubric file".into()));
+        return Err(at_start(format!("is a folder, not a {what} file")));
     }
-    if meta.len() > rubric::yaml::MAX_BYTES as u64 {
-        return Err(at_start(format!(
-            "file is {} bytes; rubric files are limited to {} bytes",
-            meta.len(),
-            rubric::yaml::MAX_BYTES
-        )));
+    let max = rubric::yaml::MAX_BYTES as u64;
+    let too_big = |len: u64| {
+        at_start(format!(
+            "file is {len} bytes; {what} files are limited to {max} bytes"
+        ))
+    };
+    if meta.len() > max {
+        return Err(too_big(meta.len()));
     }
-    let bytes = std::fs::read(path).map_err(|e| at_start(format!("cannot read: {e}")))?;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(max + 1).read_to_end(&mut bytes))
+        .map_err(|e| at_start(format!("cannot read: {e}")))?;
+    if bytes.len() as u64 > max {
+        return Err(too_big(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+pub(super) fn load(path: &Path) -> Result<(Rubric, String), Vec<Problem>> {
+    let bytes = read_yaml_file(path, "rubric")?;
     let mut r = rubric::parse(&bytes)?;
     // A picture the rubric names is read from beside it.
     let folder = path.parent().unwrap_or(Path::new("."));

@@ -55,15 +55,15 @@ pub(super) fn refresh_cohort(tx: &Transaction<'_>, cohort_id: &str) -> Result<()
     rewrite(tx, Scope::Cohort(cohort_id))
 }
 
-/// After a batch of submissions to `cohort_id`: numbers for its new learners when it is
+/// After a batch of submissions to `cohort_id` (`blind` or not): numbers for its new learners when it is
 /// blind (one pass over the cohort per batch, not per learner), then the filter text of
 /// `learners` (new in a blind cohort, or renamed) everywhere they have work.
-pub(super) fn after_batch(tx: &Transaction<'_>, cohort_id: &str, learners: &[i64]) -> Result<()> {
-    let blind: bool = tx.query_row(
-        "SELECT blind FROM cohorts WHERE id = ?1",
-        [cohort_id],
-        |r| r.get(0),
-    )?;
+pub(super) fn after_batch(
+    tx: &Transaction<'_>,
+    cohort_id: &str,
+    blind: bool,
+    learners: &[i64],
+) -> Result<()> {
     if blind {
         assign_numbers(tx, cohort_id)?;
     }
@@ -294,19 +294,6 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?)
-    }
-
-    /// Whether cohort `cohort_id` is marked blind.
-    pub fn is_blind(&self, cohort_id: &str) -> Result<bool> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT blind FROM cohorts WHERE id = ?1",
-                [cohort_id],
-                |r| r.get(0),
-            )
-            .optional()?
-            .unwrap_or(false))
     }
 
     /// Makes a cohort blind (numbering its learners) or sighted again (leads). Returns how

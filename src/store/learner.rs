@@ -258,7 +258,7 @@ impl Store {
             self.progress_of(held)?
         } else {
             let held = self
-                .held_badges()?
+                .held_badges(Some(&key))?
                 .remove(&key)
                 .map(|(_, h)| h)
                 .unwrap_or_default();

@@ -166,18 +166,20 @@ impl Store {
         Ok((v, p))
     }
 
-    /// Every learner's current badges (not revoked, not expired), by learner key, with names.
-    pub fn held_badges(&self) -> Result<BTreeMap<String, (String, Held)>> {
+    /// Current badges (not revoked, not expired) by learner key, with names: every
+    /// learner's, or only `learner`'s.
+    pub fn held_badges(&self, learner: Option<&str>) -> Result<BTreeMap<String, (String, Held)>> {
         let mut stmt = self.conn.prepare(
             "SELECT l.key, l.name, c.rubric_id, w.issued_at
              FROM awards w JOIN submissions s ON s.id = w.submission_id
              JOIN learners l ON l.id = s.learner_id JOIN cohorts c ON c.id = s.cohort_id
              WHERE w.revoked_at IS NULL
+               AND (?1 IS NULL OR l.key = ?1)
                AND COALESCE(json_extract(w.credential_json, '$.validUntil'), '9999')
                    > strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
         )?;
         let mut out: BTreeMap<String, (String, Held)> = BTreeMap::new();
-        let mut rows = stmt.query([])?;
+        let mut rows = stmt.query([learner])?;
         while let Some(r) = rows.next()? {
             let key: String = r.get(0)?;
             let entry = out
@@ -201,7 +203,7 @@ impl Store {
         let (_, p) = self.load_pathway(id)?;
         let components = p.requires.rubric_ids();
         let mut out: Vec<LearnerStanding> = self
-            .held_badges()?
+            .held_badges(learner)?
             .into_iter()
             .filter(|(key, (_, held))| {
                 learner.map_or_else(

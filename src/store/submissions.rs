@@ -146,7 +146,7 @@ impl Store {
             }
             out.push(outcome);
         }
-        super::blind::after_batch(&tx, cohort_id, &rewrite)?;
+        super::blind::after_batch(&tx, cohort_id, blind, &rewrite)?;
         let new = out
             .iter()
             .filter(|o| !matches!(o, RecordOutcome::Unchanged))
