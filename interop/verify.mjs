@@ -29,6 +29,12 @@ const contexts = {
   'https://purl.imsglobal.org/spec/ob/v3p0/extensions.json': 'contexts/ob_v3p0_extensions.json',
 };
 
+// Bundled in the repository (not in the OB 3.0 reference data): the CLR 2.0 context and schema.
+const repo = join(here, '..');
+const repoContexts = {
+  'https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json': 'contexts/clr-v2p0-2.0.1.json',
+};
+
 const args = process.argv.slice(2);
 const statusLists = {};
 let didDoc = null;
@@ -61,6 +67,9 @@ function multikeyDocs(did, vmId, publicKeyMultibase) {
 async function documentLoader(url) {
   if(statusLists[url]) {
     return {documentUrl: url, document: statusLists[url]};
+  }
+  if(repoContexts[url]) {
+    return {documentUrl: url, document: JSON.parse(readFileSync(join(repo, repoContexts[url]), 'utf8'))};
   }
   if(contexts[url]) {
     return {documentUrl: url, document: JSON.parse(readFileSync(join(ob3, contexts[url]), 'utf8'))};
@@ -154,7 +163,25 @@ const suite = [
   new DataIntegrityProof({cryptosuite: jcsVerify()}),
 ];
 
+// A learner record (CLR 2.0 ClrCredential) passes the CLR schema and its own proof, and every
+// credential it embeds passes every check a credential gets.
+const clrSchema = (() => {
+  const ajv = new Ajv2019({strict: false, allErrors: true});
+  addFormats(ajv, ['date-time', 'date']);
+  const f = 'schemas/clr_v2p0_clrcredential_schema.json';
+  return [f, ajv.compile(JSON.parse(readFileSync(join(repo, f), 'utf8')))];
+})();
+
+const isRecord = c => [].concat(c.type ?? []).includes('ClrCredential');
+
+function embedded(record) {
+  return [].concat(record.credentialSubject?.verifiableCredential ?? []);
+}
+
 async function check(credential) {
+  if(isRecord(credential)) {
+    return checkRecord(credential);
+  }
   const problems = [];
   for(const [name, validate] of schemas) {
     if(!validate(credential)) {
@@ -169,6 +196,32 @@ async function check(credential) {
   return problems;
 }
 
+async function checkRecord(record) {
+  const problems = [];
+  const [name, validate] = clrSchema;
+  if(!validate(record)) {
+    problems.push(`${name}: ${validate.errors.map(e => `${e.instancePath} ${e.message}`).join('; ')}`);
+  }
+  const result = await vc.verifyCredential({credential: record, suite, documentLoader, checkStatus});
+  if(!result.verified) {
+    const why = result.error?.errors?.map(e => e.message) ?? [result.error?.message ?? 'not verified'];
+    problems.push(...why.map(w => `the record: ${w}`));
+  }
+  const inner = embedded(record);
+  if(inner.length === 0) problems.push('the record embeds no credential');
+  for(const [i, c] of inner.entries()) {
+    for(const p of await check(c)) problems.push(`embedded credential ${i + 1} (${c.id}): ${p}`);
+  }
+  return problems;
+}
+
+function tamper(credential) {
+  const t = structuredClone(credential);
+  const target = isRecord(t) ? embedded(t)[0] : t;
+  if(target?.credentialSubject?.achievement) target.credentialSubject.achievement.name += ' (edited)';
+  return t;
+}
+
 let failures = 0;
 for(const file of files) {
   let credential;
@@ -180,8 +233,7 @@ for(const file of files) {
     continue;
   }
   const problems = await check(credential);
-  const tampered = structuredClone(credential);
-  tampered.credentialSubject.achievement.name += ' (edited)';
+  const tampered = tamper(credential);
   const tamperedProblems = await check(tampered);
   const ok = problems.length === 0 && tamperedProblems.length > 0;
   if(!ok) failures++;

@@ -52,6 +52,8 @@ pub enum Action {
     ImportPathway,
     /// Who has earned a pathway, and who is close (names every learner).
     ReadPathways,
+    /// Signing a learner's record (CLR 2.0) of every credential they hold.
+    IssueTranscript,
 }
 
 /// Who may take an action.
@@ -193,6 +195,11 @@ pub const TABLE: &[(Action, &str, Who)] = &[
         Action::ReadPathways,
         "see who has earned a pathway",
         Who::AnyOf(&["lead", "issuer"]),
+    ),
+    (
+        Action::IssueTranscript,
+        "sign a learner's record",
+        Who::AnyOf(&["issuer"]),
     ),
 ];
 

@@ -297,6 +297,7 @@ fn commands_refuse_a_folder_that_is_not_a_workspace() {
         &["reliability"],
         &["calibration", "status"],
         &["pathway", "list"],
+        &["transcript", "--learner", "x", "--out", f],
     ];
     // Every command is either above or one that needs no workspace.
     let help = stdout(&merit().arg("--help").output().unwrap());

@@ -483,6 +483,11 @@ fn an_upgraded_workspace_keeps_every_user_and_gains_admins() {
                                       ('olga', 'lead', 1, 'x');
              DROP TRIGGER submissions_sort_learner;
              DROP TRIGGER learners_sort_name;
+             DROP TRIGGER pages_of_credentials;
+             DROP TRIGGER awards_unique_index;
+             DROP TRIGGER program_awards_unique_index;
+             DROP TABLE program_components;
+             DROP TABLE program_awards;
              DROP TABLE pathways;
              DROP TABLE pathway_versions;
              ALTER TABLE submissions DROP COLUMN route;

@@ -18,25 +18,42 @@ use super::{Ctx, passphrase};
 #[derive(clap::Args)]
 pub struct Args {
     /// The cohort to approve
-    #[arg(long, value_name = "ID")]
-    cohort: String,
+    #[arg(
+        long,
+        value_name = "ID",
+        required_unless_present = "pathway",
+        conflicts_with = "pathway"
+    )]
+    pub(super) cohort: Option<String>,
     /// Every submission scored as meeting the rubric and not yet approved
     #[arg(long, conflicts_with = "submission")]
-    all_meeting: bool,
+    pub(super) all_meeting: bool,
     /// Only these submissions
     #[arg(long, value_name = "ID", num_args = 1..)]
-    submission: Vec<i64>,
+    pub(super) submission: Vec<i64>,
+    /// The pathway whose program credentials to issue (ID, or ID@N for version N)
+    #[arg(long, value_name = "ID", conflicts_with_all = ["all_meeting", "submission"])]
+    pub(super) pathway: Option<String>,
+    /// Every learner who has earned the pathway and holds no program credential of it yet
+    #[arg(long, requires = "pathway", conflicts_with = "learner")]
+    pub(super) all_earned: bool,
+    /// Only these learners (their ids)
+    #[arg(long, value_name = "ID", num_args = 1.., requires = "pathway")]
+    pub(super) learner: Vec<String>,
     #[arg(long, default_value = "eddsa-rdfc-2022", value_parser = ["eddsa-rdfc-2022", "eddsa-jcs-2022"])]
-    suite: String,
+    pub(super) suite: String,
     /// Say what would happen; sign nothing
     #[arg(long)]
-    dry_run: bool,
+    pub(super) dry_run: bool,
     /// Print JSON instead of text
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
+    let Some(cohort) = a.cohort.clone() else {
+        return super::approve_pathway::run(ctx, a);
+    };
     if !a.all_meeting && a.submission.is_empty() {
         bail!("say which work to approve: --all-meeting or --submission ID...");
     }
@@ -48,13 +65,13 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
     })?;
     let issuer = issuer::load(&root)?;
     let suite = Suite::parse(&a.suite).unwrap_or(Suite::Rdfc);
-    super::require_cohort(&store, &a.cohort)?;
+    super::require_cohort(&store, &cohort)?;
     let wanted: std::collections::HashSet<i64> = a.submission.iter().copied().collect();
     let mut found = std::collections::HashSet::new();
     let approver = merit::credential::approval::Approver::new(&store, &actor)?;
     let mut plan = Plan::for_cohort(
         &store,
-        &a.cohort,
+        &cohort,
         &approver,
         merit::tui::claim_idle_secs(),
         merit::store::now(),
@@ -78,7 +95,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
         if a.json {
             println!(
                 "{}",
-                json!({"cohort": a.cohort, "to_issue": plan.to_issue, "not_yet": plan.not_yet,
+                json!({"cohort": cohort, "to_issue": plan.to_issue, "not_yet": plan.not_yet,
                        "excluded": plan.excluded, "suite": suite.name(), "issuer": issuer.did})
             );
         } else {
@@ -155,7 +172,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
 }
 
 /// done/total, rate and time left, on stderr when it is a terminal.
-fn progress_bar(len: usize) -> indicatif::ProgressBar {
+pub(super) fn progress_bar(len: usize) -> indicatif::ProgressBar {
     use std::io::IsTerminal;
     if !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();

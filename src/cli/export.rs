@@ -17,14 +17,22 @@ use super::Ctx;
 #[derive(clap::Args)]
 pub struct Args {
     /// The cohort to export
+    #[arg(
+        long,
+        value_name = "ID",
+        required_unless_present = "pathway",
+        conflicts_with = "pathway"
+    )]
+    pub(super) cohort: Option<String>,
+    /// Instead, a pathway's program credentials (json, png, svg, csv)
     #[arg(long, value_name = "ID")]
-    cohort: String,
+    pub(super) pathway: Option<String>,
     /// The folder to write (one subfolder per learner, and the CSV)
     #[arg(long, value_name = "DIR")]
-    out: PathBuf,
+    pub(super) out: PathBuf,
     /// Any of json, png, svg (the credential), letter (Markdown and HTML), csv
     #[arg(long, default_value = "json,png,svg,letter,csv", value_delimiter = ',')]
-    format: Vec<String>,
+    pub(super) format: Vec<String>,
 }
 
 /// The folder of a learner's files: the id itself when it is already a safe name (lowercase
@@ -51,7 +59,7 @@ fn folder_name(id: &str) -> String {
 
 /// The folder of each learner, or an error naming two learners whose folders would be one
 /// (compared without case), before anything is written.
-fn folders<'a>(ids: impl Iterator<Item = &'a str>) -> Result<Vec<String>> {
+pub(super) fn folders<'a>(ids: impl Iterator<Item = &'a str>) -> Result<Vec<String>> {
     let mut seen: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
     let mut out = Vec::new();
     for id in ids {
@@ -69,7 +77,7 @@ fn folders<'a>(ids: impl Iterator<Item = &'a str>) -> Result<Vec<String>> {
     Ok(out)
 }
 
-fn csv_field(s: &str) -> String {
+pub(super) fn csv_field(s: &str) -> String {
     // Quote every field; neutralise spreadsheet formulas in text that came from outside
     // (a leading = + - @, or a TAB or CR before one).
     let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
@@ -86,15 +94,18 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
             bail!("unknown format `{f}`; formats are json, png, svg, letter, csv");
         }
     }
+    let Some(cohort) = a.cohort.clone() else {
+        return super::export_pathway::run(ctx, a);
+    };
     let want = |f: &str| a.format.iter().any(|x| x == f);
     let (store, _) = ctx.open_for(merit::access::Action::Export)?;
     let site_url = merit::credential::issuer::load(store.root())
         .ok()
         .map(|i| i.url);
-    super::require_cohort(&store, &a.cohort)?;
-    let subs = store.cohort_submissions(&a.cohort)?;
+    super::require_cohort(&store, &cohort)?;
+    let subs = store.cohort_submissions(&cohort)?;
     if subs.is_empty() {
-        bail!("cohort `{}` has no submissions", a.cohort);
+        bail!("cohort `{cohort}` has no submissions");
     }
     std::fs::create_dir_all(&a.out)
         .with_context(|| format!("cannot create {}", a.out.display()))?;
@@ -231,7 +242,7 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
         }
     }
     if want("csv") {
-        std::fs::write(a.out.join(format!("{}.csv", a.cohort)), csv)?;
+        std::fs::write(a.out.join(format!("{cohort}.csv")), csv)?;
     }
     println!(
         "exported {credentials} credential(s) and {letters} feedback letter(s) to {}{}",

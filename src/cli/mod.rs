@@ -1,12 +1,14 @@
 //! The command line: one file per subcommand, each thin (parse, call the library, print).
 
 mod approve;
+mod approve_pathway;
 mod audit;
 mod calibration;
 mod cohort;
 mod config;
 mod demo;
 mod export;
+mod export_pathway;
 mod import;
 mod issuer;
 mod notify;
@@ -18,6 +20,7 @@ mod reliability;
 mod revoke;
 mod rubric;
 mod second_mark;
+mod transcript;
 mod user;
 mod verify;
 mod workspace_cmd;
@@ -106,6 +109,8 @@ pub enum Command {
     /// Pathways: program badges earned by holding other badges
     #[command(subcommand)]
     Pathway(pathway::Cmd),
+    /// Sign a learner's record (CLR 2.0) of every credential they hold (issuers)
+    Transcript(transcript::Args),
 }
 
 /// Global context every subcommand gets.
@@ -204,6 +209,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Publish(a)) => publish::run(&ctx, a),
         Some(Command::Notify(a)) => notify::run(&ctx, a),
         Some(Command::Reliability(a)) => reliability::run(&ctx, a),
+        Some(Command::Transcript(a)) => transcript::run(&ctx, a),
         None => {
             let root = workspace::resolve(ctx.workspace.as_deref())?;
             merit::tui::run(&root, &ctx.actor()?)?;

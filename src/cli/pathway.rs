@@ -98,6 +98,13 @@ fn lines(p: &Pathway) -> Vec<String> {
                 .map_or("no end".to_string(), |d| format!("{} days", d.value))
         ),
         format!(
+            "validity: {}",
+            match p.validity {
+                pathway::Validity::Components => "no later than the earliest component",
+                pathway::Validity::Own => "its own (may outlive its components)",
+            }
+        ),
+        format!(
             "tags: {}",
             a.tags
                 .iter()
@@ -278,7 +285,22 @@ pub fn run(ctx: &Ctx, cmd: Cmd) -> Result<ExitCode> {
                         } else {
                             format!("missing {}", l.missing.join(", "))
                         };
-                        println!("  {}\t{}\t{}", safe(&l.learner), safe(&l.name), safe(&what));
+                        let program = match (&l.program_credential, l.lapsed_components.len()) {
+                            (None, _) => String::new(),
+                            (Some(c), 0) => format!("\tprogram credential {c}"),
+                            (Some(c), n) => format!(
+                                "\tFLAGGED: program credential {c} rests on {n} revoked or expired \
+                                 component(s) ({}): decide whether to revoke it",
+                                l.lapsed_components.join(", ")
+                            ),
+                        };
+                        println!(
+                            "  {}\t{}\t{}{}",
+                            safe(&l.learner),
+                            safe(&l.name),
+                            safe(&what),
+                            safe(&program)
+                        );
                     }
                 }
             }

@@ -104,7 +104,6 @@ pub fn achievement(issuer: &Issuer, r: &Rubric) -> Value {
 
 /// [`achievement`], its id naming rubric version `version`.
 pub fn achievement_of_version(issuer: &Issuer, r: &Rubric, version: Option<i64>) -> Value {
-    let ach = &r.achievement;
     let achievement_id = issuer.achievement_url(&r.id.value, version);
     let results_id = |cid: &str| format!("{achievement_id}#criterion-{cid}");
     let result_descriptions: Vec<Value> = r
@@ -131,6 +130,21 @@ pub fn achievement_of_version(issuer: &Issuer, r: &Rubric, version: Option<i64>)
             d
         })
         .collect();
+    let mut achievement =
+        achievement_fields(issuer, &r.achievement, &achievement_id, version.is_some());
+    achievement["resultDescription"] = Value::Array(result_descriptions);
+    achievement
+}
+
+/// What every `Achievement` says of itself, a rubric's or a pathway's: id, type, name,
+/// description, criteria, tags, image, alignments. `picture`: name the badge's picture
+/// (published beside the achievement, or inside it) when the achievement has no image URL.
+pub fn achievement_fields(
+    issuer: &Issuer,
+    ach: &crate::rubric::Achievement,
+    achievement_id: &str,
+    picture: bool,
+) -> Value {
     let mut achievement = json!({
         "id": achievement_id,
         "type": ["Achievement"],
@@ -138,7 +152,6 @@ pub fn achievement_of_version(issuer: &Issuer, r: &Rubric, version: Option<i64>)
         "name": ach.name.value,
         "description": ach.description.value.trim(),
         "criteria": {"narrative": ach.criteria.value.trim()},
-        "resultDescription": result_descriptions,
     });
     if !ach.tags.is_empty() {
         achievement["tag"] = json!(ach.tags.iter().map(|t| t.value.clone()).collect::<Vec<_>>());
@@ -147,7 +160,7 @@ pub fn achievement_of_version(issuer: &Issuer, r: &Rubric, version: Option<i64>)
         Some(img) if !crate::rubric::image::is_file_name(&img.value) => {
             achievement["image"] = json!({"id": img.value, "type": "Image"});
         }
-        _ if version.is_some() => {
+        _ if picture => {
             // The badge's picture (the rubric's own file, else the generated one): published
             // beside the achievement (`merit publish`), or inside it when the workspace asks.
             let own = ach.image_file.as_ref();
@@ -193,6 +206,46 @@ pub fn achievement_of_version(issuer: &Issuer, r: &Rubric, version: Option<i64>)
     achievement
 }
 
+/// The learner as a credential names them: a salted SHA-256 of their email (else name).
+pub fn identity_object(name: &str, email: Option<&str>, salt: &str) -> Value {
+    let (identity, identity_type) = match email {
+        Some(e) => (e.trim().to_lowercase(), "emailAddress"),
+        None => (name.to_string(), "name"),
+    };
+    let identity_hash = format!(
+        "sha256${:x}",
+        Sha256::digest(format!("{identity}{salt}").as_bytes())
+    );
+    json!({
+        "type": "IdentityObject",
+        "identityHash": identity_hash,
+        "identityType": identity_type,
+        "hashed": true,
+        "salt": salt,
+    })
+}
+
+/// A credential's revocation entry at status list index `index`.
+pub fn status_entry(issuer: &Issuer, index: u64) -> Value {
+    let (list, entry) = super::status::locate(index);
+    let status_url = super::status::list_url(issuer, list);
+    json!({
+        "id": format!("{status_url}#{entry}"),
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation",
+        "statusListIndex": entry.to_string(),
+        "statusListCredential": status_url,
+    })
+}
+
+/// The JSON schema an OB 3.0 credential names.
+pub fn schema_entry() -> Value {
+    json!([{
+        "id": SCHEMA_URL,
+        "type": "1EdTechJsonSchemaValidator2019",
+    }])
+}
+
 /// What each evidence item of a credential recognising prior learning says of itself.
 pub const PRIOR_LEARNING: &str = "Recognition of prior learning: evidence of what the learner \
      did before (work samples, references, a portfolio), assessed against the same criteria by \
@@ -224,14 +277,6 @@ pub fn build(a: &AwardInput<'_>) -> Value {
             }))
         })
         .collect();
-    let (identity, identity_type) = match a.learner_email {
-        Some(e) => (e.trim().to_lowercase(), "emailAddress"),
-        None => (a.learner_name.to_string(), "name"),
-    };
-    let identity_hash = format!(
-        "sha256${:x}",
-        Sha256::digest(format!("{identity}{}", a.salt).as_bytes())
-    );
     let evidence: Vec<Value> = a
         .artifacts
         .iter()
@@ -269,8 +314,6 @@ pub fn build(a: &AwardInput<'_>) -> Value {
             e
         })
         .collect();
-    let (list, entry) = super::status::locate(a.status_index);
-    let status_url = super::status::list_url(a.issuer, list);
     let mut cred = json!({
         "@context": [contexts::CREDENTIALS_V2, contexts::OB_V3P0, contexts::OB_EXTENSIONS],
         "id": a.credential_id,
@@ -282,28 +325,13 @@ pub fn build(a: &AwardInput<'_>) -> Value {
         "awardedDate": a.issued_at,
         "credentialSubject": {
             "type": ["AchievementSubject"],
-            "identifier": [{
-                "type": "IdentityObject",
-                "identityHash": identity_hash,
-                "identityType": identity_type,
-                "hashed": true,
-                "salt": a.salt,
-            }],
+            "identifier": [identity_object(a.learner_name, a.learner_email, a.salt)],
             "achievement": achievement,
             "result": results,
         },
         "evidence": evidence,
-        "credentialStatus": {
-            "id": format!("{status_url}#{entry}"),
-            "type": "BitstringStatusListEntry",
-            "statusPurpose": "revocation",
-            "statusListIndex": entry.to_string(),
-            "statusListCredential": status_url,
-        },
-        "credentialSchema": [{
-            "id": SCHEMA_URL,
-            "type": "1EdTechJsonSchemaValidator2019",
-        }],
+        "credentialStatus": status_entry(a.issuer, a.status_index),
+        "credentialSchema": schema_entry(),
     });
     if let Some(until) = a.valid_until {
         cred["validUntil"] = Value::String(until.to_string());

@@ -39,6 +39,19 @@ const TYPES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The types of a CLR 2.0 learner record (`ClrCredential`), read by [`from_json_clr`] and
+/// [`from_quads_clr`] only: a record is never verified as a plain credential.
+const CLR_TYPES: &[(&str, &str)] = &[
+    (
+        "VerifiableCredential",
+        "https://www.w3.org/2018/credentials#VerifiableCredential",
+    ),
+    (
+        "ClrCredential",
+        "https://purl.imsglobal.org/spec/vc/clr/vocab.html#ClrCredential",
+    ),
+];
+
 /// Types of subjects and status entries: compared as the contexts name them.
 const NODE_TYPES: &[(&str, &str)] = &[
     (
@@ -104,6 +117,7 @@ impl Facts {
     pub fn has_type(&self, term: &str) -> bool {
         TYPES
             .iter()
+            .chain(CLR_TYPES)
             .find(|(t, _)| *t == term)
             .is_some_and(|(_, iri)| self.types.iter().any(|t| t == iri))
     }
@@ -143,9 +157,18 @@ fn scalar(v: Option<&Value>) -> Option<String> {
 
 /// The facts of a credential's JSON. An unknown credential type is an error.
 pub fn from_json(doc: &Value) -> Result<Facts> {
+    from_json_of(doc, TYPES)
+}
+
+/// [`from_json`] of a CLR 2.0 `ClrCredential`.
+pub fn from_json_clr(doc: &Value) -> Result<Facts> {
+    from_json_of(doc, CLR_TYPES)
+}
+
+fn from_json_of(doc: &Value, known_types: &[(&str, &str)]) -> Result<Facts> {
     let mut types = Vec::new();
     for t in strings(doc.get("type")) {
-        let iri = TYPES
+        let iri = known_types
             .iter()
             .find(|(term, _)| *term == t)
             .map(|(_, i)| i.to_string())
@@ -153,7 +176,11 @@ pub fn from_json(doc: &Value) -> Result<Facts> {
                 anyhow!(
                     "the credential type `{}` is not one Merit verifies ({})",
                     crate::sanitize::line(t),
-                    TYPES.iter().map(|(t, _)| *t).collect::<Vec<_>>().join(", ")
+                    known_types
+                        .iter()
+                        .map(|(t, _)| *t)
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )
             })?;
         if !types.contains(&iri) {
@@ -320,8 +347,28 @@ fn node_id(n: &NamedOrBlankNode) -> Option<String> {
 
 /// The facts of the signed RDF statements of a credential (its quads, without the proof).
 pub fn from_quads(quads: &[Quad]) -> Result<Facts> {
+    from_quads_of(quads, TYPES, false)
+}
+
+/// [`from_quads`] of a CLR 2.0 `ClrCredential`: the record is the one credential that no
+/// statement points to; the credentials it embeds are the objects of its subject's
+/// `verifiableCredential` (and verified on their own).
+pub fn from_quads_clr(quads: &[Quad]) -> Result<Facts> {
+    from_quads_of(quads, CLR_TYPES, true)
+}
+
+fn from_quads_of(quads: &[Quad], known_types: &[(&str, &str)], record: bool) -> Result<Facts> {
     let g = Graph::new(quads);
     let vc = format!("{CRED}VerifiableCredential");
+    let pointed_to: std::collections::HashSet<&Term> = if record {
+        quads
+            .iter()
+            .filter(|q| q.predicate.as_str() != RDF_TYPE)
+            .map(|q| &q.object)
+            .collect()
+    } else {
+        Default::default()
+    };
     let credentials: Vec<&NamedOrBlankNode> = g
         .edges
         .iter()
@@ -330,13 +377,14 @@ pub fn from_quads(quads: &[Quad]) -> Result<Facts> {
                 .any(|(p, o)| *p == RDF_TYPE && matches!(o, Term::NamedNode(n) if n.as_str() == vc))
         })
         .map(|(n, _)| *n)
+        .filter(|n| !record || !pointed_to.contains(&Term::from((*n).clone())))
         .collect();
     let node = match credentials.as_slice() {
         [one] => *one,
         [] => bail!("the signed data holds no VerifiableCredential"),
         many => bail!("the signed data holds {} credentials, not one", many.len()),
     };
-    let known: Vec<&str> = TYPES.iter().map(|(_, i)| *i).collect();
+    let known: Vec<&str> = known_types.iter().map(|(_, i)| *i).collect();
     let types = g.iris(node, RDF_TYPE);
     if let Some(t) = types.iter().find(|t| !known.contains(&t.as_str())) {
         bail!("the signed data gives the credential the type {t}, which Merit does not verify");

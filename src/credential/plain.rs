@@ -23,10 +23,48 @@ pub const ALLOWED_CONTEXTS: &[&str] = &[
 /// Checks that `doc` is in the plain form. The error names the offending key as a JSON pointer
 /// and says what is wrong with it.
 pub fn check(doc: &Value) -> Result<(), String> {
+    check_with(doc, ALLOWED_CONTEXTS)
+}
+
+/// The contexts a CLR 2.0 learner record may name, the VC 2.0 context first.
+pub const CLR_CONTEXTS: &[&str] = &[
+    contexts::CREDENTIALS_V2,
+    contexts::CLR_V2P0,
+    contexts::OB_V3P0,
+    contexts::OB_EXTENSIONS,
+];
+
+/// [`check`] of a CLR 2.0 `ClrCredential`: the record in the plain form with the CLR
+/// contexts, and each credential it embeds (`credentialSubject.verifiableCredential`, which
+/// carries its own `@context`) in the plain form of a credential.
+pub fn check_clr(doc: &Value) -> Result<(), String> {
+    let mut record = doc.clone();
+    let embedded = record
+        .get_mut("credentialSubject")
+        .and_then(Value::as_object_mut)
+        .and_then(|s| s.remove("verifiableCredential"));
+    check_with(&record, CLR_CONTEXTS)?;
+    let items = match &embedded {
+        None => return Ok(()),
+        Some(Value::Array(items)) => items.iter().collect::<Vec<_>>(),
+        Some(one) => vec![one],
+    };
+    for (i, item) in items.iter().enumerate() {
+        if items[..i].contains(item) {
+            return Err(format!(
+                "/credentialSubject/verifiableCredential/{i}: the list repeats an item"
+            ));
+        }
+        check(item).map_err(|e| format!("/credentialSubject/verifiableCredential/{i}{e}"))?;
+    }
+    Ok(())
+}
+
+fn check_with(doc: &Value, allowed: &[&str]) -> Result<(), String> {
     let Value::Object(top) = doc else {
         return Err("a credential is a JSON object".into());
     };
-    check_contexts(top.get("@context"))?;
+    check_contexts(top.get("@context"), allowed)?;
     for (k, v) in top {
         let path = pointer("", k);
         match k.as_str() {
@@ -48,7 +86,7 @@ pub fn check(doc: &Value) -> Result<(), String> {
     Ok(())
 }
 
-fn check_contexts(ctx: Option<&Value>) -> Result<(), String> {
+fn check_contexts(ctx: Option<&Value>, allowed: &[&str]) -> Result<(), String> {
     let list: Vec<&Value> = match ctx {
         None => return Err("/@context: missing: a credential names its JSON-LD contexts".into()),
         Some(Value::Array(a)) => a.iter().collect(),
@@ -59,14 +97,14 @@ fn check_contexts(ctx: Option<&Value>) -> Result<(), String> {
         let Value::String(url) = c else {
             return Err(format!(
                 "/@context/{i}: an inline context is not allowed: Merit accepts only {}",
-                ALLOWED_CONTEXTS.join(", ")
+                allowed.join(", ")
             ));
         };
-        if !ALLOWED_CONTEXTS.contains(&url.as_str()) {
+        if !allowed.contains(&url.as_str()) {
             return Err(format!(
                 "/@context/{i}: the context {} is not one Merit accepts ({})",
                 crate::sanitize::line(url),
-                ALLOWED_CONTEXTS.join(", ")
+                allowed.join(", ")
             ));
         }
         if seen.contains(&url.as_str()) {

@@ -16,6 +16,43 @@ const SCHEMAS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The CLR 2.0 ClrCredential schema (1EdTech's), for learner records.
+const CLR_SCHEMA: (&str, &str) = (
+    "clr_v2p0_clrcredential_schema.json",
+    include_str!("../../schemas/clr_v2p0_clrcredential_schema.json"),
+);
+
+/// Where a ClrCredential names its schema.
+pub const CLR_SCHEMA_URL: &str =
+    "https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_clrcredential_schema.json";
+
+/// The violations of the CLR 2.0 schema (at most 10).
+pub fn validate_clr(doc: &Value) -> Vec<String> {
+    static V: OnceLock<Result<jsonschema::Validator, String>> = OnceLock::new();
+    let v = V.get_or_init(|| {
+        serde_json::from_str::<Value>(CLR_SCHEMA.1)
+            .map_err(|e| e.to_string())
+            .and_then(|s| {
+                jsonschema::options()
+                    .should_validate_formats(true)
+                    .build(&s)
+                    .map_err(|e| e.to_string())
+            })
+    });
+    let name = CLR_SCHEMA.0;
+    match v {
+        Ok(v) => v
+            .iter_errors(doc)
+            .take(10)
+            .map(|e| {
+                let at = e.instance_path().as_str().to_string();
+                format!("{name}: {}: {e}", if at.is_empty() { "/" } else { &at })
+            })
+            .collect(),
+        Err(e) => vec![format!("{name}: the bundled schema does not compile: {e}")],
+    }
+}
+
 fn validators() -> &'static Vec<(&'static str, Result<jsonschema::Validator, String>)> {
     static V: OnceLock<Vec<(&'static str, Result<jsonschema::Validator, String>)>> =
         OnceLock::new();

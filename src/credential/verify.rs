@@ -122,12 +122,34 @@ impl Checks {
     }
 }
 
+/// Verifies a credential, or a CLR 2.0 learner record and every credential it embeds
+/// ([`super::clr::verify_record`]).
 pub fn verify(doc: &Value, opts: &Options<'_>) -> Report {
-    verify_with_facts(doc, opts).0
+    if super::clr::is_record(doc) {
+        return super::clr::verify_record(doc, opts);
+    }
+    verify_credential(doc, opts)
+}
+
+/// Verifies a credential (never a record: an embedded record is not followed).
+pub fn verify_credential(doc: &Value, opts: &Options<'_>) -> Report {
+    verify_with_facts(doc, opts, Kind::Credential).0
+}
+
+/// The checks of a learner record itself (shape, proof, issuer, dates, CLR 2.0 schema),
+/// without those of the credentials it embeds.
+pub fn verify_as_record(doc: &Value, opts: &Options<'_>) -> Report {
+    verify_with_facts(doc, opts, Kind::Record).0
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Credential,
+    Record,
 }
 
 /// The report, and the facts the checks read (those the proof signed, when it verified).
-fn verify_with_facts(doc: &Value, opts: &Options<'_>) -> (Report, Option<Facts>) {
+fn verify_with_facts(doc: &Value, opts: &Options<'_>, kind: Kind) -> (Report, Option<Facts>) {
     let mut checks = Checks::default();
     let mut warnings = Vec::new();
     let id = doc.get("id").and_then(Value::as_str).map(str::to_string);
@@ -145,12 +167,24 @@ fn verify_with_facts(doc: &Value, opts: &Options<'_>) -> (Report, Option<Facts>)
             facts,
         )
     };
-    let shape = plain::check(doc)
-        .map_err(|e| anyhow!("{e}"))
-        .and_then(|()| facts::from_json(doc));
+    let shape = match kind {
+        Kind::Credential => plain::check(doc)
+            .map_err(|e| anyhow!("{e}"))
+            .and_then(|()| facts::from_json(doc)),
+        Kind::Record => plain::check_clr(doc)
+            .map_err(|e| anyhow!("{e}"))
+            .and_then(|()| facts::from_json_clr(doc)),
+    };
     let json_facts = match shape {
         Ok(f) => {
-            checks.push("shape", Ok("plain OB 3.0 JSON, known contexts".into()));
+            checks.push(
+                "shape",
+                Ok(match kind {
+                    Kind::Credential => "plain OB 3.0 JSON, known contexts",
+                    Kind::Record => "plain CLR 2.0 JSON, known contexts",
+                }
+                .into()),
+            );
             f
         }
         Err(e) => {
@@ -182,7 +216,10 @@ fn verify_with_facts(doc: &Value, opts: &Options<'_>) -> (Report, Option<Facts>)
         let resolved = resolve::resolve(&p.method, &opts.keys)?;
         let facts = match proof::verify(doc, p, &resolved.key)? {
             Some(quads) => {
-                let signed = facts::from_quads(&quads)?;
+                let signed = match kind {
+                    Kind::Credential => facts::from_quads(&quads)?,
+                    Kind::Record => facts::from_quads_clr(&quads)?,
+                };
                 facts::require_same(&json_facts, &signed)?;
                 signed
             }
@@ -227,7 +264,17 @@ fn verify_with_facts(doc: &Value, opts: &Options<'_>) -> (Report, Option<Facts>)
     let now = opts.now.unwrap_or_else(SystemTime::now);
     checks.push("dates", check_dates(&facts, now));
 
-    if facts.has_type("OpenBadgeCredential") {
+    if kind == Kind::Record {
+        let problems = super::schema::validate_clr(doc);
+        if problems.is_empty() {
+            checks.push(
+                "schema",
+                Ok("passes the CLR 2.0 ClrCredential schema".into()),
+            );
+        } else {
+            checks.push("schema", Err(anyhow!("{}", problems.join("; "))));
+        }
+    } else if facts.has_type("OpenBadgeCredential") {
         // The schema at the URL credentials name decides; the stricter 2024 copy of it (which
         // Merit's own credentials pass too) only warns, as the 1EdTech validator does not use it.
         let (published, strict) = super::schema::validate_published_and_strict(doc);
@@ -251,7 +298,14 @@ fn verify_with_facts(doc: &Value, opts: &Options<'_>) -> (Report, Option<Facts>)
     }
 
     if facts.statuses.is_empty() {
-        checks.not_checked("status", "the credential has no status entry".into());
+        checks.not_checked(
+            "status",
+            match kind {
+                Kind::Credential => "the credential has no status entry",
+                Kind::Record => "the record has no status entry (each credential in it has)",
+            }
+            .into(),
+        );
     } else {
         for entry in &facts.statuses {
             match check_status(entry, &facts, opts) {
@@ -324,6 +378,7 @@ fn check_status(
             status_lists: &[],
             ..*opts
         },
+        Kind::Credential,
     );
     if !report.ok {
         bail!(

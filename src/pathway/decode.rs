@@ -4,9 +4,9 @@ use crate::rubric::decode::{self as rd, Decoder};
 use crate::rubric::yaml::{Node, Value};
 use crate::rubric::{Problem, Span, Spanned};
 
-use super::{Group, Item, Pathway, Rule};
+use super::{Group, Item, Pathway, Rule, Validity};
 
-const PATHWAY_KEYS: &[&str] = &["id", "title", "achievement", "requires"];
+const PATHWAY_KEYS: &[&str] = &["id", "title", "achievement", "requires", "validity"];
 const GROUP_KEYS: &[&str] = &["all", "at_least", "of", "within_days"];
 /// Deepest nesting of groups accepted (a real pathway needs two or three).
 const MAX_GROUP_DEPTH: usize = 8;
@@ -39,12 +39,25 @@ pub fn pathway(d: &mut Decoder, root: &Node) -> Option<Pathway> {
         within_days: None,
         span: f.span,
     });
+    let validity = match d.opt_text(&mut f, "validity") {
+        None => Validity::Components,
+        Some(v) if v.value == "components" => Validity::Components,
+        Some(v) if v.value == "own" => Validity::Own,
+        Some(v) => {
+            d.push(
+                Problem::new(v.span, format!("`validity` is not `{}`", v.value))
+                    .with_hint("`components` (the default) or `own`"),
+            );
+            Validity::Components
+        }
+    };
     d.finish(f, PATHWAY_KEYS);
     Some(Pathway {
         id,
         title,
         achievement,
         requires,
+        validity,
     })
 }
 

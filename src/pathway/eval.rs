@@ -69,6 +69,53 @@ fn rule_met(g: &Group, held: &Held) -> bool {
     }
 }
 
+/// The badges that earn the group, as (rubric id, when earned): for each rubric the group
+/// counts, its latest badge in the first window that earns it; `None` when `held` does not
+/// earn it. A program credential names these as its evidence.
+pub fn witness(g: &Group, held: &Held) -> Option<Vec<(String, i64)>> {
+    match &g.within_days {
+        None => witness_rule(g, held),
+        Some(n) => {
+            let span = i64::from(n.value) * DAY;
+            let mut starts: Vec<i64> = held.dates().collect();
+            // The latest window first: the most recent badges last longest.
+            starts.sort_unstable_by(|a, b| b.cmp(a));
+            starts.dedup();
+            starts
+                .into_iter()
+                .find_map(|start| witness_rule(g, &held.window(start, start + span)))
+        }
+    }
+}
+
+fn witness_rule(g: &Group, held: &Held) -> Option<Vec<(String, i64)>> {
+    let mut met: Vec<Vec<(String, i64)>> = g
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Rubric(r) => {
+                let latest = held.0.get(&r.value)?.iter().copied().max()?;
+                Some(vec![(r.value.clone(), latest)])
+            }
+            Item::Group(inner) => witness(inner, held),
+        })
+        .collect();
+    let want = match &g.rule {
+        Rule::All if met.len() == g.items.len() => met.len(),
+        Rule::All => return None,
+        Rule::AtLeast(n) if met.len() >= n.value as usize => n.value as usize,
+        Rule::AtLeast(_) => return None,
+    };
+    met.truncate(want);
+    let mut out: Vec<(String, i64)> = Vec::new();
+    for (r, t) in met.into_iter().flatten() {
+        if !out.iter().any(|(o, _)| *o == r) {
+            out.push((r, t));
+        }
+    }
+    Some(out)
+}
+
 /// The fewest rubric ids whose badges, added now, would earn the group (empty when it is
 /// earned). Badges held but outside a group's window count as missing again.
 pub fn missing(g: &Group, held: &Held) -> Vec<String> {
@@ -130,6 +177,21 @@ mod tests {
             h.add(r, day * DAY);
         }
         h
+    }
+
+    #[test]
+    fn witness_names_the_badges_that_earn_it() {
+        let g = group("  all:\n    - a\n    - at_least: 1\n      of: [b, c]\n  within_days: 10\n");
+        let h = held(&[("a", 1), ("a", 30), ("b", 2), ("c", 35)]);
+        assert!(earned(&g, &h));
+        // The latest window that earns it: a on day 30 and c on day 35.
+        assert_eq!(
+            witness(&g, &h),
+            Some(vec![("a".into(), 30 * DAY), ("c".into(), 35 * DAY)])
+        );
+        assert_eq!(witness(&g, &held(&[("a", 1), ("c", 30)])), None);
+        let all = group("  all: [a, b]\n");
+        assert_eq!(witness(&all, &held(&[("a", 1)])), None);
     }
 
     #[test]
@@ -264,6 +326,30 @@ mod properties {
                     completed.add(&r, 0);
                 }
                 prop_assert!(earned(&g, &completed), "adding what was missing did not earn it");
+            }
+        }
+
+        /// A witness exists exactly when the group is earned, holds only badges the learner
+        /// holds, and earns the group on its own (a program credential's evidence suffices).
+        #[test]
+        fn the_witness_earns_it_alone(
+            body in group_yaml(),
+            badges in prop::collection::vec((0usize..5, 0i64..1000), 0..8),
+        ) {
+            let Some(g) = pathway(&body) else { return Ok(()) };
+            let mut held = Held::default();
+            for (r, day) in &badges {
+                held.add(RUBRICS[*r], day * DAY);
+            }
+            let w = witness(&g, &held);
+            prop_assert_eq!(w.is_some(), earned(&g, &held));
+            if let Some(w) = w {
+                let mut alone = Held::default();
+                for (r, t) in &w {
+                    prop_assert!(held.0.get(r).is_some_and(|ts| ts.contains(t)));
+                    alone.add(r, *t);
+                }
+                prop_assert!(earned(&g, &alone), "the witness {:?} does not earn it", w);
             }
         }
     }

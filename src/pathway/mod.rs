@@ -17,6 +17,28 @@ pub struct Pathway {
     pub title: Spanned<String>,
     pub achievement: Achievement,
     pub requires: Group,
+    /// Left out of the canonical form when it is the default, so that pathways imported
+    /// before it existed keep their hashes.
+    #[serde(skip_serializing_if = "Validity::is_default")]
+    pub validity: Validity,
+}
+
+/// How long a program credential is valid.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Validity {
+    /// No later than its earliest-expiring component (and the program's own
+    /// `valid_for_days`, when it has one).
+    #[default]
+    Components,
+    /// Only the program's own `valid_for_days`: it outlives its components.
+    Own,
+}
+
+impl Validity {
+    fn is_default(&self) -> bool {
+        *self == Validity::Components
+    }
 }
 
 /// What a group asks for of its items.

@@ -349,26 +349,43 @@ pub fn publish(
             report.withdrawn += 1;
             continue;
         }
-        let Some(award) = store.award(page.submission_id)? else {
-            continue;
-        };
-        live.insert(page.token.clone());
-        let source = store.award_source(page.submission_id)?;
-        let show = match names_shown.get(&source.cohort_id) {
-            Some(s) => *s,
+        // A credential's page names the learner when its cohort says so; a program
+        // credential's page never does (it spans cohorts that may say otherwise).
+        let (credential_json, revoked_at, learner) = match page.submission_id {
+            Some(sid) => {
+                let Some(award) = store.award(sid)? else {
+                    continue;
+                };
+                let source = store.award_source(sid)?;
+                let show = match names_shown.get(&source.cohort_id) {
+                    Some(s) => *s,
+                    None => {
+                        let s = store.page_names(&source.cohort_id)?;
+                        names_shown.insert(source.cohort_id.clone(), s);
+                        s
+                    }
+                };
+                (
+                    award.credential_json,
+                    award.revoked_at,
+                    show.then_some(source.learner_name),
+                )
+            }
             None => {
-                let s = store.page_names(&source.cohort_id)?;
-                names_shown.insert(source.cohort_id.clone(), s);
-                s
+                let Some(p) = store.program_award(&page.credential_id)? else {
+                    continue;
+                };
+                (p.credential_json, p.revoked_at, None)
             }
         };
-        let learner = show.then_some(source.learner_name.as_str());
+        live.insert(page.token.clone());
+        let learner = learner.as_deref();
         let dir = format!("c/{}", page.token);
         let fingerprint = crate::hash::sha256_hex(
             serde_json::json!([
                 RENDER_VERSION,
-                award.credential_json,
-                award.revoked_at,
+                credential_json,
+                revoked_at,
                 learner,
                 issuer.name,
                 issuer.url
@@ -390,7 +407,7 @@ pub fn publish(
             report.pages += 1;
             continue;
         }
-        let cred: Value = serde_json::from_str(&award.credential_json)?;
+        let cred: Value = serde_json::from_str(&credential_json)?;
         let ach = &cred["credentialSubject"]["achievement"];
         let ach_rel = ach["id"]
             .as_str()
@@ -419,9 +436,9 @@ pub fn publish(
         report.pages += 1;
         todo.push(PageJob {
             token: page.token.clone(),
-            credential_json: award.credential_json,
+            credential_json,
             credential: cred,
-            revoked_at: award.revoked_at,
+            revoked_at,
             learner: learner.map(str::to_string),
             picture,
         });

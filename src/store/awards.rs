@@ -65,16 +65,18 @@ fn award_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Award> {
 
 const AWARD_COLUMNS: &str = "submission_id, credential_id, credential_json, status_index, issued_at, issued_by, revoked_at, revoked_reason";
 
+/// The first status index never handed out: one counter for credentials and program
+/// credentials alike (and past any index either table holds).
+const NEXT_STATUS_INDEX: &str =
+    "SELECT MAX(COALESCE((SELECT value FROM counters WHERE name = 'status_index'), 0),
+                COALESCE((SELECT MAX(status_index) + 1 FROM awards), 0),
+                COALESCE((SELECT MAX(status_index) + 1 FROM program_awards), 0))";
+
 /// Reserves `n` status list indexes and returns the first. Indexes are never handed out twice,
 /// even to batches signed at the same time by different processes; a batch that dies leaves
 /// its indexes unused, which costs nothing.
 fn reserve(tx: &rusqlite::Transaction<'_>, n: i64) -> Result<i64> {
-    let first: i64 = tx.query_row(
-        "SELECT MAX(COALESCE((SELECT value FROM counters WHERE name = 'status_index'), 0),
-                    COALESCE((SELECT MAX(status_index) + 1 FROM awards), 0))",
-        [],
-        |r| r.get(0),
-    )?;
+    let first: i64 = tx.query_row(NEXT_STATUS_INDEX, [], |r| r.get(0))?;
     tx.execute(
         "INSERT INTO counters (name, value) VALUES ('status_index', ?1)
          ON CONFLICT (name) DO UPDATE SET value = excluded.value",
@@ -420,13 +422,19 @@ impl Store {
             bail!("say why the credential is revoked: the reason goes into the audit log");
         }
         let tx = self.write()?;
+        let t = now();
         let changed = tx.execute(
             "UPDATE awards SET revoked_at = ?1, revoked_reason = ?2 WHERE credential_id = ?3 AND revoked_at IS NULL",
-            params![now(), reason, credential_id],
+            params![t, reason, credential_id],
+        )? + tx.execute(
+            "UPDATE program_awards SET revoked_at = ?1, revoked_reason = ?2
+             WHERE credential_id = ?3 AND revoked_at IS NULL",
+            params![t, reason, credential_id],
         )?;
         if changed == 0 {
             let known: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM awards WHERE credential_id = ?1)",
+                "SELECT EXISTS (SELECT 1 FROM awards WHERE credential_id = ?1)
+                     OR EXISTS (SELECT 1 FROM program_awards WHERE credential_id = ?1)",
                 [credential_id],
                 |r| r.get(0),
             )?;
@@ -450,18 +458,15 @@ impl Store {
 
     /// The first status index not yet reserved (how far the status lists are used).
     pub fn next_status_index(&self) -> Result<i64> {
-        Ok(self.conn.query_row(
-            "SELECT MAX(COALESCE((SELECT value FROM counters WHERE name = 'status_index'), 0),
-                        COALESCE((SELECT MAX(status_index) + 1 FROM awards), 0))",
-            [],
-            |r| r.get(0),
-        )?)
+        Ok(self.conn.query_row(NEXT_STATUS_INDEX, [], |r| r.get(0))?)
     }
 
     /// Status list indexes of revoked credentials.
     pub fn revoked_indexes(&self) -> Result<Vec<i64>> {
         let mut stmt = self.conn.prepare(
-            "SELECT status_index FROM awards WHERE revoked_at IS NOT NULL ORDER BY status_index",
+            "SELECT status_index FROM awards WHERE revoked_at IS NOT NULL
+             UNION ALL SELECT status_index FROM program_awards WHERE revoked_at IS NOT NULL
+             ORDER BY 1",
         )?;
         let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -52,11 +52,18 @@ pub struct Flags {
     /// the work was assessed against; when only the YAML's comments or layout changed, the
     /// badge is the same.
     pub badge_differs: bool,
+    /// Its credential was revoked or has expired, and an unrevoked program credential rests
+    /// on it: the issuer decides whether to revoke that too.
+    pub program_lapsed: bool,
 }
 
 impl Flags {
     pub fn any(&self) -> bool {
-        self.assessors_disagree || self.evidence_missing || self.claim_stuck || self.rubric_outdated
+        self.assessors_disagree
+            || self.evidence_missing
+            || self.claim_stuck
+            || self.rubric_outdated
+            || self.program_lapsed
     }
 
     /// Short words for the cohort view, in a fixed order.
@@ -75,6 +82,9 @@ impl Flags {
             (true, true) => w.push("old rubric: own badge"),
             (true, false) => w.push("old rubric: same badge"),
             _ => {}
+        }
+        if self.program_lapsed {
+            w.push("program credential rests on it");
         }
         w
     }
@@ -236,7 +246,15 @@ impl Store {
                    ORDER BY {}, a.submitted_at DESC, a.id DESC LIMIT 1),
                 (SELECT group_concat(DISTINCT f.requirement) FROM artifacts f
                    WHERE f.submission_id = s.id AND f.requirement IS NOT NULL),
-                v.version, r.current_hash, w.credential_id, w.revoked_at IS NOT NULL
+                v.version, r.current_hash, w.credential_id, w.revoked_at IS NOT NULL,
+                w.credential_id IS NOT NULL
+                  AND (w.revoked_at IS NOT NULL
+                       OR COALESCE(json_extract(w.credential_json, '$.validUntil'), '9999')
+                          <= strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+                  AND EXISTS (SELECT 1 FROM program_components pc
+                              JOIN program_awards p ON p.credential_id = pc.program_credential_id
+                              WHERE pc.component_credential_id = w.credential_id
+                                AND p.revoked_at IS NULL)
              FROM submissions s
              JOIN learners l ON l.id = s.learner_id
              JOIN cohorts c ON c.id = s.cohort_id
@@ -297,6 +315,7 @@ impl Store {
                     }
                     _ => false,
                 },
+                program_lapsed: r.get(16)?,
             };
             f(CohortRow {
                 submission_id: r.get(0)?,

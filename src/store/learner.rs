@@ -56,6 +56,9 @@ pub struct PathwayProgress {
     pub of: usize,
     /// Titles of the rubrics whose badges would complete it (empty when earned).
     pub missing: Vec<String>,
+    /// The learner's program credential of it, as a phrase ("program credential issued",
+    /// "…revoked", "…flagged: …"); shown to those who see every cohort only.
+    pub program: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -262,7 +265,21 @@ impl Store {
                 .remove(&key)
                 .map(|(_, h)| h)
                 .unwrap_or_default();
-            self.progress_of(held)?
+            let mut progress = self.progress_of(held)?;
+            // The latest program credential of each pathway.
+            for award in self.program_awards(None, Some(&key))? {
+                if let Some(p) = progress.iter_mut().find(|p| p.pathway == award.pathway_id) {
+                    p.program = Some(match (&award.revoked_at, award.lapsed.len()) {
+                        (Some(_), _) => "program credential revoked".to_string(),
+                        (None, 0) => "program credential issued".to_string(),
+                        (None, n) => format!(
+                            "program credential issued, flagged: {n} component(s) revoked or \
+                             expired since"
+                        ),
+                    });
+                }
+            }
+            progress
         };
         Ok(match mask {
             Some(m) => LearnerRecord {
@@ -311,6 +328,7 @@ impl Store {
                     .iter()
                     .map(|r| titles.get(r).cloned().unwrap_or_else(|| r.clone()))
                     .collect(),
+                program: None,
             });
         }
         Ok(out)

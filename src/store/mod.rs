@@ -14,6 +14,7 @@ mod notifications;
 pub mod pages;
 pub mod pathways;
 pub mod policies;
+pub mod programs;
 mod queue;
 pub mod records;
 pub mod reliability;
@@ -24,6 +25,7 @@ mod schema;
 mod second_marking;
 mod submissions;
 pub mod time_spent;
+pub mod transcripts;
 mod users;
 pub mod workspace;
 

@@ -24,7 +24,8 @@ pub(crate) fn create(tx: &Transaction<'_>, credential_id: &str) -> Result<()> {
 #[derive(Clone, Debug)]
 pub struct Page {
     pub credential_id: String,
-    pub submission_id: i64,
+    /// The submission of a credential; `None` for a program credential.
+    pub submission_id: Option<i64>,
     pub token: String,
     pub withdrawn: bool,
 }
@@ -89,6 +90,8 @@ impl Store {
         let missing: Vec<String> = {
             let mut stmt = tx.prepare(
                 "SELECT credential_id FROM awards w
+                 WHERE NOT EXISTS (SELECT 1 FROM pages p WHERE p.credential_id = w.credential_id)
+                 UNION ALL SELECT credential_id FROM program_awards w
                  WHERE NOT EXISTS (SELECT 1 FROM pages p WHERE p.credential_id = w.credential_id)",
             )?;
             let rows = stmt.query_map([], |r| r.get(0))?;
@@ -100,7 +103,10 @@ impl Store {
         tx.commit()?;
         let mut stmt = self.conn.prepare(
             "SELECT w.credential_id, w.submission_id, p.token, p.withdrawn_at IS NOT NULL
-             FROM awards w JOIN pages p ON p.credential_id = w.credential_id ORDER BY w.id",
+             FROM awards w JOIN pages p ON p.credential_id = w.credential_id
+             UNION ALL
+             SELECT w.credential_id, NULL, p.token, p.withdrawn_at IS NOT NULL
+             FROM program_awards w JOIN pages p ON p.credential_id = w.credential_id",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok(Page {
@@ -118,7 +124,8 @@ impl Store {
         self.authorize(actor, crate::access::Action::Publish)?;
         let tx = self.write()?;
         let known: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM awards WHERE credential_id = ?1)",
+            "SELECT EXISTS (SELECT 1 FROM awards WHERE credential_id = ?1)
+                 OR EXISTS (SELECT 1 FROM program_awards WHERE credential_id = ?1)",
             [credential_id],
             |r| r.get(0),
         )?;

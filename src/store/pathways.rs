@@ -38,6 +38,11 @@ pub struct LearnerStanding {
     /// `earned` or `missing`.
     pub status: String,
     pub missing: Vec<String>,
+    /// The learner's unrevoked program credential of this pathway, if any.
+    pub program_credential: Option<String>,
+    /// Its components revoked or expired since it was issued: the issuer decides whether to
+    /// revoke it (`merit revoke`).
+    pub lapsed_components: Vec<String>,
 }
 
 impl Store {
@@ -169,26 +174,17 @@ impl Store {
     /// Current badges (not revoked, not expired) by learner key, with names: every
     /// learner's, or only `learner`'s.
     pub fn held_badges(&self, learner: Option<&str>) -> Result<BTreeMap<String, (String, Held)>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT l.key, l.name, c.rubric_id, w.issued_at
-             FROM awards w JOIN submissions s ON s.id = w.submission_id
-             JOIN learners l ON l.id = s.learner_id JOIN cohorts c ON c.id = s.cohort_id
-             WHERE w.revoked_at IS NULL
-               AND (?1 IS NULL OR l.key = ?1)
-               AND COALESCE(json_extract(w.credential_json, '$.validUntil'), '9999')
-                   > strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
-        )?;
-        let mut out: BTreeMap<String, (String, Held)> = BTreeMap::new();
-        let mut rows = stmt.query([learner])?;
-        while let Some(r) = rows.next()? {
-            let key: String = r.get(0)?;
-            let entry = out
-                .entry(key)
-                .or_insert_with(|| (String::new(), Held::default()));
-            entry.0 = r.get(1)?;
-            entry.1.add(&r.get::<_, String>(2)?, r.get(3)?);
-        }
-        Ok(out)
+        Ok(self
+            .holders(learner)?
+            .into_iter()
+            .map(|(key, h)| {
+                let mut held = Held::default();
+                for b in &h.badges {
+                    held.add(&b.rubric_id, b.issued_at);
+                }
+                (key, (h.name, held))
+            })
+            .collect())
     }
 
     /// Who has earned pathway `id` and who has not yet, of every learner holding at least one
@@ -223,9 +219,35 @@ impl Store {
                     }
                     .into(),
                     missing,
+                    program_credential: None,
+                    lapsed_components: Vec::new(),
                 }
             })
             .collect();
+        // Program credentials issued: flagged where a component lapsed since; a holder whose
+        // components all lapsed is listed too.
+        let (version, _) = self.load_pathway(id)?;
+        for award in self.program_awards(Some(&version.pathway_id), learner)? {
+            if award.revoked_at.is_some() {
+                continue;
+            }
+            let at = match out.iter().position(|l| l.learner == award.learner) {
+                Some(i) => i,
+                None => {
+                    out.push(LearnerStanding {
+                        learner: award.learner.clone(),
+                        name: award.learner_name.clone(),
+                        status: "missing".into(),
+                        missing: pathway::eval::missing(&p.requires, &Held::default()),
+                        program_credential: None,
+                        lapsed_components: Vec::new(),
+                    });
+                    out.len() - 1
+                }
+            };
+            out[at].program_credential = Some(award.credential_id);
+            out[at].lapsed_components = award.lapsed;
+        }
         // A learner asked for by id who holds none of its badges yet.
         if let Some(key) = learner
             && out.is_empty()
@@ -247,6 +269,8 @@ impl Store {
                 name,
                 status: "missing".into(),
                 missing: pathway::eval::missing(&p.requires, &Held::default()),
+                program_credential: None,
+                lapsed_components: Vec::new(),
             });
         }
         out.sort_by(|a, b| (a.missing.len(), &a.learner).cmp(&(b.missing.len(), &b.learner)));

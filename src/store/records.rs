@@ -12,6 +12,7 @@ pub const ASSESSMENT: &str = "assessment.submit";
 pub const RESOLUTION: &str = "second_marking.resolve";
 pub const AWARD: &str = "award.issue";
 pub const REVOCATION: &str = "award.revoke";
+pub const PROGRAM_AWARD: &str = "program.issue";
 
 fn hash(v: serde_json::Value) -> String {
     sha256_hex(v.to_string().as_bytes())
@@ -93,11 +94,56 @@ pub fn award(conn: &Connection, submission_id: i64) -> Result<Option<String>> {
     }))
 }
 
-/// A revocation: when and why.
+/// A program credential: the credential as stored, its pathway version, learner, status
+/// entry and components.
+pub fn program_award(conn: &Connection, credential_id: &str) -> Result<Option<String>> {
+    let row: Option<(String, String, i64, String, i64, String)> = conn
+        .prepare_cached(
+            "SELECT pathway_hash, credential_json, status_index, issued_by, learner_id, pathway_id
+             FROM program_awards WHERE credential_id = ?1",
+        )?
+        .query_row([credential_id], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        })
+        .optional()?;
+    let Some((hash_of, json, index, by, learner, pathway)) = row else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT component_credential_id FROM program_components
+         WHERE program_credential_id = ?1 ORDER BY component_credential_id",
+    )?;
+    let components: Vec<String> = stmt
+        .query_map([credential_id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(Some(hash(serde_json::json!([
+        "program",
+        credential_id,
+        pathway,
+        hash_of,
+        learner,
+        sha256_hex(json.as_bytes()),
+        index,
+        by,
+        components
+    ]))))
+}
+
+/// A revocation (of a credential or a program credential): when and why.
 pub fn revocation(conn: &Connection, credential_id: &str) -> Result<Option<String>> {
     let row: Option<(i64, Option<String>)> = conn
         .prepare_cached(
             "SELECT revoked_at, revoked_reason FROM awards
+             WHERE credential_id = ?1 AND revoked_at IS NOT NULL
+             UNION ALL
+             SELECT revoked_at, revoked_reason FROM program_awards
              WHERE credential_id = ?1 AND revoked_at IS NOT NULL",
         )?
         .query_row([credential_id], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -178,6 +224,33 @@ pub fn for_each(conn: &Connection, mut f: impl FnMut(Row) -> Result<()>) -> Resu
                 record,
                 at,
                 what: format!("the award of submission {sid} ({cid})"),
+            })?;
+        }
+        if let Some(rat) = revoked
+            && let Some(record) = revocation(conn, &cid)?
+        {
+            f(Row {
+                action: REVOCATION,
+                key: cid.clone(),
+                record,
+                at: rat,
+                what: format!("the revocation of {cid}"),
+            })?;
+        }
+    }
+    let mut stmt = conn
+        .prepare("SELECT credential_id, issued_at, revoked_at FROM program_awards ORDER BY id")?;
+    let rows: Vec<(String, i64, Option<i64>)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    for (cid, at, revoked) in rows {
+        if let Some(record) = program_award(conn, &cid)? {
+            f(Row {
+                action: PROGRAM_AWARD,
+                key: cid.clone(),
+                record,
+                at,
+                what: format!("the program credential {cid}"),
             })?;
         }
         if let Some(rat) = revoked

@@ -408,6 +408,58 @@ const MIGRATIONS: &[&str] = &[
         current_hash TEXT NOT NULL REFERENCES pathway_versions(hash)
     );
     "#,
+    // 20: program credentials (a pathway earned), in a table of their own: `awards` is one
+    // credential per submission. Status indexes and credential ids stay unique across both
+    // tables (the triggers), a learner holds at most one unrevoked program credential per
+    // pathway (the partial index: two approvals at once issue it once), and pages are for
+    // either kind.
+    r#"
+    CREATE TABLE program_awards (
+        id              INTEGER PRIMARY KEY,
+        pathway_id      TEXT NOT NULL REFERENCES pathways(id),
+        pathway_hash    TEXT NOT NULL REFERENCES pathway_versions(hash),
+        learner_id      INTEGER NOT NULL REFERENCES learners(id),
+        credential_id   TEXT NOT NULL UNIQUE,
+        credential_json TEXT NOT NULL,
+        status_index    INTEGER NOT NULL UNIQUE,
+        valid_until     TEXT,
+        issued_at       INTEGER NOT NULL,
+        issued_by       TEXT NOT NULL,
+        revoked_at      INTEGER,
+        revoked_reason  TEXT
+    );
+    CREATE UNIQUE INDEX program_awards_once ON program_awards (pathway_id, learner_id)
+        WHERE revoked_at IS NULL;
+    CREATE INDEX program_awards_of_learner ON program_awards (learner_id);
+    CREATE TABLE program_components (
+        program_credential_id   TEXT NOT NULL REFERENCES program_awards(credential_id),
+        component_credential_id TEXT NOT NULL REFERENCES awards(credential_id),
+        PRIMARY KEY (program_credential_id, component_credential_id)
+    );
+    CREATE INDEX program_components_by_component ON program_components (component_credential_id);
+    CREATE TRIGGER program_awards_unique_index BEFORE INSERT ON program_awards
+        WHEN EXISTS (SELECT 1 FROM awards WHERE status_index = NEW.status_index
+                                             OR credential_id = NEW.credential_id)
+        BEGIN SELECT RAISE(ABORT, 'a status index or credential id is used twice'); END;
+    CREATE TRIGGER awards_unique_index BEFORE INSERT ON awards
+        WHEN EXISTS (SELECT 1 FROM program_awards WHERE status_index = NEW.status_index
+                                                     OR credential_id = NEW.credential_id)
+        BEGIN SELECT RAISE(ABORT, 'a status index or credential id is used twice'); END;
+    CREATE TABLE pages_of_both (
+        credential_id TEXT PRIMARY KEY,
+        token         TEXT NOT NULL UNIQUE,
+        withdrawn_at  INTEGER,
+        withdrawn_by  TEXT
+    );
+    INSERT INTO pages_of_both (credential_id, token, withdrawn_at, withdrawn_by)
+        SELECT credential_id, token, withdrawn_at, withdrawn_by FROM pages;
+    DROP TABLE pages;
+    ALTER TABLE pages_of_both RENAME TO pages;
+    CREATE TRIGGER pages_of_credentials BEFORE INSERT ON pages
+        WHEN NOT EXISTS (SELECT 1 FROM awards WHERE credential_id = NEW.credential_id)
+         AND NOT EXISTS (SELECT 1 FROM program_awards WHERE credential_id = NEW.credential_id)
+        BEGIN SELECT RAISE(ABORT, 'a page for a credential this workspace did not issue'); END;
+    "#,
 ];
 
 /// The migration that introduced the admin role.

@@ -82,18 +82,22 @@ pub fn lines(r: &LearnerRecord) -> (String, Vec<(char, String)>) {
             out.push((' ', "no pathways in this workspace".into()));
         }
         for p in &r.pathways {
+            let standing = if p.missing.is_empty() {
+                format!("{}: earned ({} of {})", p.title, p.held, p.of)
+            } else {
+                format!(
+                    "{}: {} of {}: missing {}",
+                    p.title,
+                    p.held,
+                    p.of,
+                    p.missing.join(", ")
+                )
+            };
             out.push((
                 '*',
-                if p.missing.is_empty() {
-                    format!("{}: earned ({} of {})", p.title, p.held, p.of)
-                } else {
-                    format!(
-                        "{}: {} of {}: missing {}",
-                        p.title,
-                        p.held,
-                        p.of,
-                        p.missing.join(", ")
-                    )
+                match &p.program {
+                    Some(program) => format!("{standing} · {program}"),
+                    None => standing,
                 },
             ));
         }
