@@ -153,7 +153,7 @@ pub fn load(root: &Path) -> Result<Config> {
                 "database.url",
                 "MERIT_DATABASE_URL",
                 db.url,
-                Some("sqlite:merit.db"),
+                Some(EMBEDDED_DATABASE),
             ),
             setting("site.url", "MERIT_SITE_URL", site.url, None),
             setting("smtp.url", "MERIT_SMTP_URL", smtp.url, None),
@@ -176,6 +176,28 @@ pub fn load(root: &Path) -> Result<Config> {
             ),
         }
     })
+}
+
+/// The one database this build of Merit opens: the workspace's SQLite file.
+pub const EMBEDDED_DATABASE: &str = "sqlite:merit.db";
+
+/// Refuses to open a workspace whose `database.url` names another database: Merit must never
+/// write to `merit.db` on one host while the operator believes every host shares PostgreSQL.
+pub fn require_embedded_database(root: &Path) -> Result<()> {
+    let c = load(root)?;
+    let Some(s) = c.settings.iter().find(|s| s.name == "database.url") else {
+        return Ok(());
+    };
+    match s.value.as_deref() {
+        None | Some(EMBEDDED_DATABASE) => Ok(()),
+        Some(other) => bail!(
+            "database.url is {} (from {}), but this build of Merit stores a workspace only in \
+             its SQLite file: PostgreSQL is not supported yet. Nothing was opened; unset it or \
+             set it to `{EMBEDDED_DATABASE}`",
+            crate::sanitize::line(&redact(other)),
+            s.source
+        ),
+    }
 }
 
 /// Parses the file's text; an error reads `LINE:COLUMN: message`.

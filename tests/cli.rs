@@ -215,6 +215,48 @@ fn workbench_refuses_to_start_without_a_terminal() {
     assert!(o.stdout.is_empty(), "nothing drawn");
 }
 
+/// A workspace configured for another database is never opened as its SQLite file (writes
+/// would go to one host's file while the operator believes all hosts share one database).
+#[test]
+fn a_database_this_build_cannot_open_is_refused_not_ignored() {
+    let ws = tempfile::tempdir().unwrap();
+    assert!(run(ws.path(), &["workspace", "init"]).status.success());
+    let o = merit()
+        .args(["--workspace", ws.path().to_str().unwrap(), "cohort", "list"])
+        .env(
+            "MERIT_DATABASE_URL",
+            "postgres://merit:pw@db.example.org/merit",
+        )
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(
+        e.contains(
+            "database.url is postgres://merit:****@db.example.org/merit (from $MERIT_DATABASE_URL)"
+        ),
+        "{e}"
+    );
+    assert!(!e.contains(":pw@"), "{e}");
+    std::fs::write(
+        ws.path().join("merit.toml"),
+        "[database]\nurl = \"postgres://db.example.org/merit\"\n",
+    )
+    .unwrap();
+    let o = run(ws.path(), &["cohort", "list"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("(from merit.toml)"), "{}", stderr(&o));
+    // `merit config` still shows it, and the default opens.
+    let o = run(ws.path(), &["config"]);
+    assert!(stdout(&o).contains("postgres://db.example.org/merit"));
+    std::fs::write(
+        ws.path().join("merit.toml"),
+        "[database]\nurl = \"sqlite:merit.db\"\n",
+    )
+    .unwrap();
+    assert!(run(ws.path(), &["cohort", "list"]).status.success());
+}
+
 #[test]
 fn config_shows_each_setting_and_its_source_never_a_password() {
     let ws = tempfile::tempdir().unwrap();

@@ -18,15 +18,24 @@ pub struct Args {
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
-    ctx.open_for(merit::access::Action::Read)?;
     let root = workspace::resolve(ctx.workspace.as_deref())?;
     let mut cfg = config::load(&root)?;
+    // A database this build cannot open: the settings (passwords hidden) are what the
+    // operator needs to see to put it right, so they are shown, then the refusal.
+    let unopenable = config::require_embedded_database(&root).err();
+    if unopenable.is_none() {
+        ctx.open_for(merit::access::Action::Read)?;
+    }
     for s in &mut cfg.settings {
         s.value = s.value.as_deref().map(redact);
     }
     if a.json {
         println!("{}", json_pretty(&cfg)?);
-        return Ok(ExitCode::SUCCESS);
+        return Ok(if unopenable.is_some() {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        });
     }
     for s in &cfg.settings {
         println!(
@@ -35,6 +44,10 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
             s.value.as_deref().map_or("(unset)".to_string(), safe),
             s.source
         );
+    }
+    if let Some(e) = unopenable {
+        eprintln!("merit: {e:#}");
+        return Ok(ExitCode::from(1));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -121,6 +121,7 @@ impl Store {
     /// Opens the workspace at `root`, creating it (the folder, `artifacts/`, `merit.db`) when
     /// there is none: for `merit demo`, `merit workspace init` and the set-up commands.
     pub fn create(root: &Path) -> Result<Store> {
+        crate::config::require_embedded_database(root)?;
         workspace::create(root)?;
         let db = root.join(workspace::DB_FILE);
         let mut conn = Connection::open_with_flags(
