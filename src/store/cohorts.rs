@@ -84,7 +84,7 @@ impl Flags {
             _ => {}
         }
         if self.program_lapsed {
-            w.push("program credential rests on it");
+            w.push("in a program");
         }
         w
     }

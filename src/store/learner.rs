@@ -40,6 +40,7 @@ pub struct AttemptRecord {
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct CredentialRecord {
+    /// The submission it was issued for; 0 for a program credential.
     pub submission_id: i64,
     pub credential_id: String,
     pub rubric_title: String,
@@ -244,6 +245,27 @@ impl Store {
                     issued_at,
                     state,
                 });
+            }
+            // Program credentials span cohorts: shown to those who see every cohort only.
+            if mask.is_none() && !masked {
+                let now = crate::credential::issue::rfc3339(std::time::SystemTime::now());
+                for p in self.program_awards(None, Some(&key))? {
+                    let expired = p.valid_until.as_deref().is_some_and(|u| u <= now.as_str());
+                    out.push(CredentialRecord {
+                        submission_id: 0,
+                        credential_id: p.credential_id,
+                        rubric_title: format!("{} (program)", p.pathway_title),
+                        issued_at: p.issued_at,
+                        state: if p.revoked_at.is_some() {
+                            "revoked"
+                        } else if expired {
+                            "expired"
+                        } else {
+                            "issued"
+                        }
+                        .into(),
+                    });
+                }
             }
             out
         };

@@ -32,6 +32,8 @@ pub struct Holder {
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct ProgramAward {
     pub pathway_id: String,
+    /// The pathway's title, as the version it was issued for says.
+    pub pathway_title: String,
     pub pathway_hash: String,
     pub learner: String,
     pub learner_name: String,
@@ -80,7 +82,11 @@ const CURRENT: &str = "w.revoked_at IS NULL
 
 const PROGRAM_COLUMNS: &str = "p.pathway_id, p.pathway_hash, l.key, l.name, p.credential_id,
     p.credential_json, p.status_index, p.valid_until, p.issued_at, p.issued_by, p.revoked_at,
-    p.revoked_reason";
+    p.revoked_reason, v.title";
+
+/// The tables [`PROGRAM_COLUMNS`] come from.
+const PROGRAM_FROM: &str = "program_awards p JOIN learners l ON l.id = p.learner_id
+    JOIN pathway_versions v ON v.hash = p.pathway_hash";
 
 impl Store {
     /// The badges each learner holds now, by learner key: every learner's, or only
@@ -254,7 +260,7 @@ impl Store {
         learner: Option<&str>,
     ) -> Result<Vec<ProgramAward>> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {PROGRAM_COLUMNS} FROM program_awards p JOIN learners l ON l.id = p.learner_id
+            "SELECT {PROGRAM_COLUMNS} FROM {PROGRAM_FROM}
              WHERE (?1 IS NULL OR p.pathway_id = ?1) AND (?2 IS NULL OR l.key = ?2)
              ORDER BY p.id"
         ))?;
@@ -271,8 +277,7 @@ impl Store {
         let found = self
             .conn
             .prepare_cached(&format!(
-                "SELECT {PROGRAM_COLUMNS} FROM program_awards p JOIN learners l ON l.id = p.learner_id
-                 WHERE p.credential_id = ?1"
+                "SELECT {PROGRAM_COLUMNS} FROM {PROGRAM_FROM} WHERE p.credential_id = ?1"
             ))?
             .query_row([credential_id], program_from)
             .optional()?;
@@ -306,6 +311,7 @@ impl Store {
 fn program_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<ProgramAward> {
     Ok(ProgramAward {
         pathway_id: r.get(0)?,
+        pathway_title: r.get(12)?,
         pathway_hash: r.get(1)?,
         learner: r.get(2)?,
         learner_name: r.get(3)?,
