@@ -96,3 +96,61 @@ fn a_clr_embedding_a_signed_credential_signs_and_verifies_with_rdfc() {
         proof::verify(inner, &p, &k).expect("the embedded credential verifies on its own");
     }
 }
+
+/// A record may gather credentials of other issuers (CLR 2.0 allows aggregators): it verifies
+/// when its own proof and each credential do, and says whose each credential is, so an
+/// employer never takes the record's issuer for the credentials'.
+#[test]
+fn a_record_from_another_issuer_names_each_credentials_issuer() {
+    let other = SigningKey::from_bytes(&[7u8; 32]);
+    let did = merit::credential::keys::did_key(&other.verifying_key());
+    let method = merit::credential::keys::did_key_method(&other.verifying_key());
+    let issuer = merit::credential::build::Issuer {
+        did: did.clone(),
+        verification_method: method.clone(),
+        name: "An Aggregator".into(),
+        url: "https://aggregator.example/".into(),
+        email: None,
+        embed_images: false,
+    };
+    let embedded = fixture("full-rdfc.json");
+    let original_issuer = embedded["issuer"]["id"].as_str().unwrap().to_string();
+    let record = merit::credential::clr::build(&merit::credential::clr::RecordInput {
+        credential_id: "urn:uuid:5b1e6bd5-7c1f-4f0e-9d5a-0a3c1e2f4b6e",
+        issuer: &issuer,
+        learner_name: "L",
+        learner_email: None,
+        salt: "00",
+        credentials: std::slice::from_ref(&embedded),
+        programs: &[],
+        partial: false,
+        issued_at: "2026-01-01T00:00:00Z",
+    });
+    let signed = proof::sign_owned(
+        record,
+        &other,
+        &method,
+        "2026-01-01T00:00:00Z",
+        proof::Suite::Rdfc,
+    )
+    .unwrap();
+    let opts = merit::credential::verify::Options {
+        now: Some(merit::credential::dates::parse("2026-06-01T00:00:00Z").unwrap()),
+        ..Default::default()
+    };
+    let report = merit::credential::verify::verify(&signed, &opts);
+    assert!(report.ok, "{:?}", report.failures());
+    assert_eq!(report.issuer.as_deref(), Some(did.as_str()));
+    let embedded_check = report.checks.iter().find(|c| c.name == "embedded").unwrap();
+    assert!(
+        embedded_check
+            .detail
+            .contains(&format!("issued by {original_issuer}")),
+        "{}",
+        embedded_check.detail
+    );
+    // Claiming to be the credentials' issuer while signing with another key fails.
+    let mut forged = signed.clone();
+    forged["issuer"]["id"] = Value::from(original_issuer);
+    assert!(!merit::credential::verify::verify(&forged, &opts).ok);
+}

@@ -124,7 +124,13 @@ pub fn verify_record(doc: &Value, opts: &Options<'_>) -> Report {
     } else {
         for (i, c) in embedded.iter().enumerate() {
             let r = verify::verify_credential(c, opts);
-            let what = describe(i, c);
+            let mut what = describe(i, c);
+            // A record may gather credentials of other issuers: say whose each one is.
+            if let Some(by) = r.issuer.as_deref()
+                && report.issuer.as_deref() != Some(by)
+            {
+                what.push_str(&format!(", issued by {}", crate::sanitize::line(by)));
+            }
             let check = if r.ok {
                 let unchecked: Vec<&str> = r
                     .checks
