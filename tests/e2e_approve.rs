@@ -104,3 +104,47 @@ fn an_issuer_approves_a_demo_cohort_and_every_credential_verifies() {
         common::stderr(&o)
     );
 }
+
+/// The same for a pathway: with its cohorts approved, an issuer moves to the pathway below
+/// the cohorts, reads the preview, types the passphrase, and each learner who earned it gets
+/// one program credential that verifies.
+#[test]
+fn an_issuer_approves_the_demo_pathway_in_the_workbench() {
+    let (_dir, ws) = common::demo_workspace(30, 2);
+    for c in ["data-2026-q2", "appsec-2026-1", "teach-2026-spring"] {
+        let o = common::merit_as(&ws, "ines", &["approve", "--cohort", c, "--all-meeting"]);
+        assert!(o.status.success(), "{}", common::stderr(&o));
+    }
+    let w = ws_arg(&ws);
+    let mut p = common::pty::Pty::spawn(&["--workspace", &w, "--as", "ines"], &[], 80, 24);
+    p.wait_text("Queue");
+    p.send("C");
+    p.wait_for("the pathway listed", |s| {
+        s.contains("A approves the 2 waiting")
+    });
+    for _ in 0..3 {
+        p.send("j");
+    }
+    p.wait_text("▶data-practit");
+    p.send("A");
+    let preview = p.wait_text("Preview: approve data-practitioner");
+    assert!(preview.contains("2 program credential(s)"), "{preview}");
+    p.send("y");
+    p.wait_text("Passphrase of the issuer key");
+    p.send("merit-demo\r");
+    let done = p.wait_text("Approved");
+    assert!(done.contains("2 credential(s) issued"), "{done}");
+    p.send("\r");
+    p.wait_text("nobody waits for a program credential");
+    p.send("q");
+    let store = Store::open(&ws).unwrap();
+    let awards = store
+        .program_awards(Some("data-practitioner"), None)
+        .unwrap();
+    assert_eq!(awards.len(), 2);
+    for a in &awards {
+        let doc: serde_json::Value = serde_json::from_str(&a.credential_json).unwrap();
+        let r = merit::credential::verify::verify(&doc, &Default::default());
+        assert!(r.ok, "{:?}", r.failures());
+    }
+}

@@ -291,12 +291,12 @@ fn the_preview_counts_what_will_be_issued_returned_and_excluded() {
     assert_eq!(passphrase.0, "pw-12345");
     assert!(!format!("{effects:?}").contains("pw-12345"));
     assert_eq!(approval.suite, Suite::Jcs);
-    assert_eq!(approval.plan.to_issue, vec![1, 3, 9, 11]);
-    assert_eq!(approval.plan.not_yet, vec![2]);
-    assert_eq!(
-        approval.plan.excluded,
-        vec![(4, "assessors disagree".to_string())]
-    );
+    let merit::tui::effect::ApprovalPlan::Cohort(plan) = &approval.plan else {
+        panic!("{:?}", approval.plan);
+    };
+    assert_eq!(plan.to_issue, vec![1, 3, 9, 11]);
+    assert_eq!(plan.not_yet, vec![2]);
+    assert_eq!(plan.excluded, vec![(4, "assessors disagree".to_string())]);
     assert_eq!(a.approval.as_ref().unwrap().total, 4);
     // One approval at a time.
     a.update(key('A'));
@@ -820,4 +820,108 @@ fn a_lead_samples_the_cohort_for_second_marking() {
     assert_eq!(plan.per_assessor, Some(merit::moderation::Quota::Count(2)));
     assert!(plan.all_not_yet);
     assert_eq!(*seed, Some(4));
+}
+
+fn pathway(
+    waiting: usize,
+    issued: usize,
+    flagged: usize,
+) -> merit::store::pathways::PathwaySummary {
+    merit::store::pathways::PathwaySummary {
+        id: "data-practitioner".into(),
+        title: "Data Practitioner".into(),
+        version: 1,
+        waiting,
+        issued,
+        flagged,
+        one_away: 7,
+    }
+}
+
+/// The cohorts screen with the pathways below the cohorts, the cursor on one.
+fn pathways_app(w: u16, h: u16) -> App {
+    let mut a = cohorts_app(w, h);
+    a.update(Msg::Db(DbReply::Pathways(Ok(vec![
+        pathway(2, 5, 1),
+        merit::store::pathways::PathwaySummary {
+            id: "teaching-lead".into(),
+            title: "Teaching Lead\u{1b}[31m".into(),
+            ..pathway(0, 0, 0)
+        },
+    ]))));
+    for _ in 0..3 {
+        a.update(key('j'));
+    }
+    a
+}
+
+#[test]
+fn pathways_below_the_cohorts() {
+    snap("cohorts_with_pathways", pathways_app);
+    let a = pathways_app(80, 24);
+    let screen = render(&a);
+    assert!(
+        !screen.contains('\u{1b}'),
+        "a title reached the terminal raw"
+    );
+    assert!(screen.contains("1 flagged"), "{screen}");
+}
+
+/// `A` on a pathway asks the database thread for the plan; on a cohort it says where to go;
+/// the plan comes back as a preview, and yes asks for the passphrase.
+#[test]
+fn a_on_a_pathway_previews_its_program_credentials() {
+    let mut a = pathways_app(80, 24);
+    let effects = a.update(key('A'));
+    assert!(
+        effects.iter().any(|e| matches!(
+            e,
+            Effect::Db(DbRequest::PathwayPlan { pathway, .. }) if pathway == "data-practitioner"
+        )),
+        "{effects:?}"
+    );
+    let mut on_cohort = cohorts_app(80, 24);
+    assert!(on_cohort.update(key('A')).is_empty());
+    assert!(render(&on_cohort).contains("On a pathway, A approves"));
+    // The store's plan, as the database thread sends it.
+    let (_dir, ws) = common::demo_workspace(30, 2);
+    for c in ["data-2026-q2", "appsec-2026-1", "teach-2026-spring"] {
+        let o = common::merit_as(&ws, "ines", &["approve", "--cohort", c, "--all-meeting"]);
+        assert!(o.status.success(), "{}", common::stderr(&o));
+    }
+    let mut store = merit::store::Store::open(&ws).unwrap();
+    let reply = merit::tui::jobs::handle(
+        &mut store,
+        "ines",
+        false,
+        DbRequest::PathwayPlan {
+            pathway: "data-practitioner".into(),
+            suite: Suite::Rdfc,
+        },
+    );
+    a.update(Msg::Db(reply));
+    let screen = render(&a);
+    assert!(
+        screen.contains("Preview: approve data-practitioner"),
+        "{screen}"
+    );
+    assert!(screen.contains("2 program credential(s)"), "{screen}");
+    a.update(key('y'));
+    assert!(matches!(
+        a.popup(),
+        Some(Popup::Field(f)) if matches!(f.action, FieldAction::Approve(_))
+    ));
+    // An assessor may not even preview it.
+    let reply = merit::tui::jobs::handle(
+        &mut store,
+        "amir",
+        false,
+        DbRequest::PathwayPlan {
+            pathway: "data-practitioner".into(),
+            suite: Suite::Rdfc,
+        },
+    );
+    assert!(matches!(reply, DbReply::PathwayPlan(Err(e)) if e.contains("issuer")));
+    let reply = merit::tui::jobs::handle(&mut store, "amir", false, DbRequest::Pathways);
+    assert!(matches!(reply, DbReply::Pathways(Ok(v)) if v.is_empty()));
 }

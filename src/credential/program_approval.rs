@@ -20,6 +20,9 @@ use crate::store::Store;
 use crate::store::pathways::PathwayVersion;
 use crate::store::programs::{HeldBadge, Holder, SignedProgram, Stored};
 
+/// Learners named per line of the preview (the JSON names every one).
+const LISTED: usize = 8;
+
 /// A learner who gets a program credential, and the badges it rests on.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct Candidate {
@@ -33,7 +36,7 @@ pub struct Candidate {
 }
 
 /// What approving a pathway will do, worked out before anything is signed.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct ProgramPlan {
     pub pathway: String,
     pub version: i64,
@@ -151,25 +154,49 @@ impl ProgramPlan {
             self.version,
             suite.name()
         )];
-        for c in &self.to_issue {
-            lines.push(format!(
-                "  {}: {} component credential(s)",
-                c.learner,
-                c.components.len()
-            ));
-        }
+        let some = |lines: &mut Vec<String>, items: Vec<String>| {
+            let n = items.len();
+            lines.extend(items.into_iter().take(LISTED).map(|l| format!("  {l}")));
+            if n > LISTED {
+                lines.push(format!(
+                    "  … and {} more (--json lists every one)",
+                    n - LISTED
+                ));
+            }
+        };
+        some(
+            &mut lines,
+            self.to_issue
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{}: {} component credential(s)",
+                        c.learner,
+                        c.components.len()
+                    )
+                })
+                .collect(),
+        );
         lines.push(format!(
             "{} already hold one; {} have not earned it",
             self.already_issued.len(),
             self.not_earned.len()
         ));
-        for (k, missing) in &self.not_earned {
-            lines.push(format!("  {k}: missing {}", missing.join(", ")));
-        }
+        some(
+            &mut lines,
+            self.not_earned
+                .iter()
+                .map(|(k, missing)| format!("{k}: missing {}", missing.join(", ")))
+                .collect(),
+        );
         lines.push(format!("{} excluded", self.excluded.len()));
-        for (k, why) in &self.excluded {
-            lines.push(format!("  {k}: {why}"));
-        }
+        some(
+            &mut lines,
+            self.excluded
+                .iter()
+                .map(|(k, why)| format!("{k}: {why}"))
+                .collect(),
+        );
         lines
     }
 }

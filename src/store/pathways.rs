@@ -45,7 +45,58 @@ pub struct LearnerStanding {
     pub lapsed_components: Vec<String>,
 }
 
+/// A pathway at a glance, for the workbench's cohorts screen.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct PathwaySummary {
+    pub id: String,
+    pub title: String,
+    pub version: i64,
+    /// Learners who have earned it and hold no program credential of it yet.
+    pub waiting: usize,
+    /// Learners holding an unrevoked program credential of it.
+    pub issued: usize,
+    /// Of those, whose program credential rests on a revoked or expired component.
+    pub flagged: usize,
+    /// Learners one badge away.
+    pub one_away: usize,
+}
+
 impl Store {
+    /// Every current pathway at a glance, for those who may see who earned one (leads and
+    /// issuers); nothing for anyone else.
+    pub fn pathway_summaries(&mut self, actor: &str) -> Result<Vec<PathwaySummary>> {
+        if !self.may(actor, Action::ReadPathways)? {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        for v in self
+            .pathway_versions(None)?
+            .into_iter()
+            .filter(|v| v.current)
+        {
+            let rows = self.pathway_status(&v.pathway_id, None, actor)?;
+            out.push(PathwaySummary {
+                waiting: rows
+                    .iter()
+                    .filter(|l| l.status == "earned" && l.program_credential.is_none())
+                    .count(),
+                issued: rows
+                    .iter()
+                    .filter(|l| l.program_credential.is_some())
+                    .count(),
+                flagged: rows
+                    .iter()
+                    .filter(|l| !l.lapsed_components.is_empty())
+                    .count(),
+                one_away: rows.iter().filter(|l| l.missing.len() == 1).count(),
+                id: v.pathway_id,
+                title: v.title,
+                version: v.version,
+            });
+        }
+        Ok(out)
+    }
+
     /// Stores `p` (parsed from `source`) as a pathway version (leads); every rubric it names
     /// must be in the workspace.
     pub fn import_pathway(

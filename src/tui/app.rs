@@ -44,6 +44,8 @@ pub struct App {
     pub screens: Screens,
     /// The approval signing in the background, if one is.
     pub approval: Option<ApprovalProgress>,
+    /// How to hand out what the running approval signs (said when it ends).
+    pub approval_hint: String,
     /// Popups, the last in front: a new one waits above the others rather than replacing
     /// them, and closing one shows the one below again.
     pub popups: Vec<Popup>,
@@ -83,6 +85,7 @@ impl App {
             queue: QueueScreen::default(),
             screens: Screens::default(),
             approval: None,
+            approval_hint: String::new(),
             popups: Vec::new(),
             quit: false,
             panic_key: None,
@@ -430,7 +433,10 @@ impl App {
     fn reload_top(&mut self) -> Vec<Effect> {
         match self.screens.top() {
             None => self.queue.refresh(&self.session, self.rows_height()),
-            Some(Screen::Cohorts(_)) => vec![Effect::Db(DbRequest::Cohorts)],
+            Some(Screen::Cohorts(_)) => vec![
+                Effect::Db(DbRequest::Cohorts),
+                Effect::Db(DbRequest::Pathways),
+            ],
             Some(Screen::Rubrics(_)) => vec![Effect::Db(DbRequest::RubricOverview)],
             Some(Screen::Cohort(c)) => c.reload(&self.session, self.now),
             Some(_) => Vec::new(),
@@ -860,10 +866,11 @@ impl App {
             return Vec::new();
         }
         self.approval = Some(ApprovalProgress::new(
-            &approval.plan.cohort_id,
+            approval.plan.subject(),
             approval.suite,
-            approval.plan.to_issue.len(),
+            approval.plan.to_issue(),
         ));
+        self.approval_hint = approval.plan.export_hint();
         vec![Effect::Approve {
             approval,
             passphrase: Secret(passphrase),
@@ -926,10 +933,8 @@ impl App {
                                 "\nCancelled: approving again continues where it stopped.",
                             );
                         }
-                        text.push_str(&format!(
-                            "\nExport letters and badges with `merit export --cohort {} --out DIR`.",
-                            progress.as_ref().map_or("ID".into(), |p| sanitize::line(&p.cohort_id))
-                        ));
+                        text.push('\n');
+                        text.push_str(&self.approval_hint);
                         let title = if r.cancelled {
                             "Approval cancelled"
                         } else {
@@ -946,7 +951,10 @@ impl App {
                         format!("{e}\nNothing was signed in this attempt."),
                     ),
                 });
-                let mut out = vec![Effect::Db(DbRequest::Cohorts)];
+                let mut out = vec![
+                    Effect::Db(DbRequest::Cohorts),
+                    Effect::Db(DbRequest::Pathways),
+                ];
                 if let Some(c) = self.screens.cohort() {
                     out.extend(c.reload(&self.session, self.now));
                 }
@@ -1135,6 +1143,27 @@ impl App {
             }
             DbReply::Cohorts(Err(e)) => {
                 self.popups.push(Popup::error("Cannot list the cohorts", e));
+                Vec::new()
+            }
+            DbReply::Pathways(Ok(list)) => {
+                if let Some(c) = self.screens.cohorts_mut() {
+                    c.pathways_loaded(list);
+                }
+                Vec::new()
+            }
+            DbReply::Pathways(Err(e)) => {
+                self.popups
+                    .push(Popup::error("Cannot list the pathways", e));
+                Vec::new()
+            }
+            DbReply::PathwayPlan(Ok((plan, text))) => {
+                self.popups
+                    .push(crate::tui::screens::cohorts::pathway_preview(*plan, text));
+                Vec::new()
+            }
+            DbReply::PathwayPlan(Err(e)) => {
+                self.popups
+                    .push(Popup::error("Cannot approve the pathway", e));
                 Vec::new()
             }
             DbReply::CohortRows {

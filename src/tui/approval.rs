@@ -7,9 +7,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::time::Instant;
 
-use crate::credential::{approval, issuer};
+use crate::credential::{approval, issuer, program_approval};
 use crate::store::Store;
-use crate::tui::effect::Secret;
+use crate::tui::effect::{ApprovalPlan, Secret};
 use crate::tui::message::{ApprovalEvent, Msg};
 use crate::tui::widgets::popup::Approval;
 
@@ -54,22 +54,21 @@ pub fn spawn(
             started = Instant::now();
             let elapsed = || started.elapsed().as_millis() as u64;
             let mut store = Store::open(&root)?;
-            let report = approval::approve(
-                &mut store,
-                &key,
-                &issuer,
-                &job.plan,
-                job.suite,
-                &user,
-                &flag,
-                |done, total| {
-                    let _ = tx.send(Msg::Approval(ApprovalEvent::Progress {
-                        done,
-                        total,
-                        elapsed_ms: elapsed(),
-                    }));
-                },
-            );
+            let progress = |done, total| {
+                let _ = tx.send(Msg::Approval(ApprovalEvent::Progress {
+                    done,
+                    total,
+                    elapsed_ms: elapsed(),
+                }));
+            };
+            let report = match &job.plan {
+                ApprovalPlan::Cohort(plan) => approval::approve(
+                    &mut store, &key, &issuer, plan, job.suite, &user, &flag, progress,
+                ),
+                ApprovalPlan::Pathway(plan) => program_approval::approve_program(
+                    &mut store, &key, &issuer, plan, job.suite, &user, &flag, progress,
+                ),
+            };
             // Whatever happened, the approval's entries are sealed with the issuer key.
             store.seal(&user, &key, &issuer.did)?;
             report

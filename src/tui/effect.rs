@@ -128,6 +128,13 @@ pub enum DbRequest {
     /// How far assessors agree, over all double-marked work (leads).
     Reliability,
     Cohorts,
+    /// Every current pathway at a glance (leads and issuers).
+    Pathways,
+    /// What approving a pathway's program credentials would do (issuers).
+    PathwayPlan {
+        pathway: String,
+        suite: crate::credential::proof::Suite,
+    },
     /// One row per submission of a cohort, and who would sign.
     CohortRows {
         cohort_id: String,
@@ -184,6 +191,45 @@ pub enum DbRequest {
 /// An approval waiting for the issuer's go-ahead.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Approval {
-    pub plan: crate::credential::approval::Plan,
+    pub plan: ApprovalPlan,
     pub suite: crate::credential::proof::Suite,
+}
+
+/// What an approval signs: a cohort's work, or a pathway's program credentials.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApprovalPlan {
+    Cohort(crate::credential::approval::Plan),
+    Pathway(Box<crate::credential::program_approval::ProgramPlan>),
+}
+
+impl ApprovalPlan {
+    /// The cohort or pathway, as its id.
+    pub fn subject(&self) -> &str {
+        match self {
+            ApprovalPlan::Cohort(p) => &p.cohort_id,
+            ApprovalPlan::Pathway(p) => &p.pathway,
+        }
+    }
+
+    /// How many credentials it signs.
+    pub fn to_issue(&self) -> usize {
+        match self {
+            ApprovalPlan::Cohort(p) => p.to_issue.len(),
+            ApprovalPlan::Pathway(p) => p.to_issue.len(),
+        }
+    }
+
+    /// How to hand out what it signed.
+    pub fn export_hint(&self) -> String {
+        match self {
+            ApprovalPlan::Cohort(p) => format!(
+                "Export letters and badges with `merit export --cohort {} --out DIR`.",
+                crate::sanitize::line(&p.cohort_id)
+            ),
+            ApprovalPlan::Pathway(p) => format!(
+                "Export the program badges with `merit export --pathway {} --out DIR`.",
+                crate::sanitize::line(&p.pathway)
+            ),
+        }
+    }
 }

@@ -48,6 +48,22 @@ pub fn handle(store: &mut Store, user: &str, is_lead: bool, req: DbRequest) -> D
                 .map_err(err),
         },
         DbRequest::Cohorts => DbReply::Cohorts(store.cohorts().map_err(err)),
+        DbRequest::Pathways => DbReply::Pathways(store.pathway_summaries(user).map_err(err)),
+        DbRequest::PathwayPlan { pathway, suite } => DbReply::PathwayPlan(
+            (|| {
+                store.authorize(user, crate::access::Action::ApproveDryRun)?;
+                let approver = crate::credential::approval::Approver::new(store, user)?;
+                let plan = crate::credential::program_approval::ProgramPlan::new(
+                    store, &pathway, &approver, None,
+                )?;
+                let did = crate::credential::issuer::load(store.root())
+                    .map(|i| i.did)
+                    .map_err(|e| anyhow::anyhow!("no issuer key yet ({e:#})"))?;
+                let text = plan.describe(suite, &did).join("\n");
+                Ok((Box::new(plan), text))
+            })()
+            .map_err(err),
+        ),
         DbRequest::CohortRows {
             cohort_id,
             claim_idle_secs,

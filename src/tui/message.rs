@@ -97,6 +97,17 @@ pub enum DbReply {
         result: Result<String, String>,
     },
     Cohorts(Result<Vec<CohortSummary>, String>),
+    Pathways(Result<Vec<crate::store::pathways::PathwaySummary>, String>),
+    /// A pathway approval's preview (its plan and the preview's text), or why there is none.
+    PathwayPlan(
+        Result<
+            (
+                Box<crate::credential::program_approval::ProgramPlan>,
+                String,
+            ),
+            String,
+        >,
+    ),
     CohortRows {
         cohort_id: String,
         rows: Result<Vec<CohortRow>, String>,

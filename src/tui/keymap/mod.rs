@@ -632,6 +632,13 @@ const COHORTS: &[Binding] = &[
         Some("open"),
         [(KeyCode::Enter, NONE)]
     ),
+    b!(
+        "A",
+        Action::Approve,
+        "on a pathway: preview, approve and sign its program credentials (issuers)",
+        Some("approve"),
+        [(KeyCode::Char('A'), SHIFT), (KeyCode::Char('A'), NONE)]
+    ),
     REFRESH,
     HELP,
     BACK_TO_QUEUE,

@@ -363,7 +363,7 @@ impl CohortScreen {
             yes: "enter the issuer's passphrase and sign".into(),
             no: "back".into(),
             action: ConfirmAction::Approve(Box::new(Approval {
-                plan,
+                plan: crate::tui::effect::ApprovalPlan::Cohort(plan),
                 suite: self.suite,
             })),
         }
