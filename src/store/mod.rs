@@ -9,6 +9,7 @@ mod blind;
 mod bulk;
 pub mod calibration;
 mod cohorts;
+pub mod filesystem;
 pub mod learner;
 mod notifications;
 pub mod pages;
@@ -122,6 +123,7 @@ impl Store {
     /// there is none: for `merit demo`, `merit workspace init` and the set-up commands.
     pub fn create(root: &Path) -> Result<Store> {
         crate::config::require_embedded_database(root)?;
+        filesystem::require_local(root)?;
         workspace::create(root)?;
         let db = root.join(workspace::DB_FILE);
         let mut conn = Connection::open_with_flags(
