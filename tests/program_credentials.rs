@@ -696,3 +696,68 @@ fn the_approver_never_signs_a_program_resting_on_their_own_assessment() {
     .unwrap();
     assert_eq!(dry["excluded"][0][1], "no such learner");
 }
+
+/// A program credential that expired gives way to the next one: the learner still holds what
+/// the pathway needs (renewed components), so the issuer issues again; the old one is marked
+/// superseded, and there is never more than one that counts.
+#[test]
+fn an_expired_program_credential_is_superseded_by_the_next() {
+    let (_dir, ws) = approved_demo();
+    let approve = |ws: &Path| {
+        ok(&common::merit_as(
+            ws,
+            "ines",
+            &[
+                "approve",
+                "--pathway",
+                PATHWAY,
+                "--learner",
+                "noor-achterberg",
+            ],
+        ))
+    };
+    assert!(approve(&ws).contains("issued 1 program credential(s)"));
+    assert!(approve(&ws).contains("1 already had one"));
+    let first: String = db(&ws)
+        .query_row("SELECT credential_id FROM program_awards", [], |r| r.get(0))
+        .unwrap();
+    // Time passes: the credential's end is in the past (only the column the store reads is
+    // moved back, so the audit log still holds every stored credential to its entry).
+    let n = db(&ws)
+        .execute(
+            "UPDATE program_awards SET valid_until = '2020-01-01T00:00:00Z'",
+            [],
+        )
+        .unwrap();
+    assert_eq!(n, 1);
+    let s: Value = serde_json::from_str(&ok(&common::merit_as(
+        &ws,
+        "ines",
+        &[
+            "pathway",
+            "status",
+            "--json",
+            "--learner",
+            "noor-achterberg",
+        ],
+    )))
+    .unwrap();
+    assert_eq!(
+        status_of(&s, "noor-achterberg")["program_credential"],
+        Value::Null
+    );
+    assert!(approve(&ws).contains("issued 1 program credential(s)"));
+    let (second, superseded): (String, Option<String>) = db(&ws)
+        .query_row(
+            "SELECT (SELECT credential_id FROM program_awards WHERE credential_id != ?1),
+                    (SELECT superseded_by FROM program_awards WHERE credential_id = ?1)",
+            [&first],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(superseded.as_deref(), Some(second.as_str()));
+    assert!(approve(&ws).contains("1 already had one"));
+    assert_eq!(program_count(&ws, "noor-achterberg"), 2);
+    let audit = ok(&common::merit_as(&ws, "ines", &["audit", "verify"]));
+    assert!(audit.contains("intact"), "{audit}");
+}

@@ -66,7 +66,7 @@ impl ProgramPlan {
         let holding: HashSet<String> = store
             .program_awards(Some(&version.pathway_id), None)?
             .into_iter()
-            .filter(|a| a.revoked_at.is_none())
+            .filter(|a| a.current)
             .map(|a| a.learner)
             .collect();
         let mut holders = match learners {

@@ -254,7 +254,9 @@ impl Store {
                   AND EXISTS (SELECT 1 FROM program_components pc
                               JOIN program_awards p ON p.credential_id = pc.program_credential_id
                               WHERE pc.component_credential_id = w.credential_id
-                                AND p.revoked_at IS NULL)
+                                AND p.revoked_at IS NULL AND p.superseded_by IS NULL
+                                AND COALESCE(p.valid_until, '9999')
+                                    > strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
              FROM submissions s
              JOIN learners l ON l.id = s.learner_id
              JOIN cohorts c ON c.id = s.cohort_id

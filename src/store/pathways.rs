@@ -279,7 +279,7 @@ impl Store {
         // components all lapsed is listed too.
         let (version, _) = self.load_pathway(id)?;
         for award in self.program_awards(Some(&version.pathway_id), learner)? {
-            if award.revoked_at.is_some() {
+            if !award.current {
                 continue;
             }
             let at = match out.iter().position(|l| l.learner == award.learner) {

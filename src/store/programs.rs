@@ -45,6 +45,8 @@ pub struct ProgramAward {
     pub issued_by: String,
     pub revoked_at: Option<i64>,
     pub revoked_reason: Option<String>,
+    /// Not revoked, not expired, not superseded by a newer one: it counts now.
+    pub current: bool,
     /// The component credentials it rests on.
     pub components: Vec<String>,
     /// Components revoked or past their `validUntil` since (the issuer decides whether to
@@ -82,7 +84,9 @@ const CURRENT: &str = "w.revoked_at IS NULL
 
 const PROGRAM_COLUMNS: &str = "p.pathway_id, p.pathway_hash, l.key, l.name, p.credential_id,
     p.credential_json, p.status_index, p.valid_until, p.issued_at, p.issued_by, p.revoked_at,
-    p.revoked_reason, v.title";
+    p.revoked_reason, v.title,
+    p.revoked_at IS NULL AND p.superseded_by IS NULL
+        AND COALESCE(p.valid_until, '9999') > strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
 
 /// The tables [`PROGRAM_COLUMNS`] come from.
 const PROGRAM_FROM: &str = "program_awards p JOIN learners l ON l.id = p.learner_id
@@ -200,13 +204,30 @@ impl Store {
                 out.push(Stored::ComponentLapsed(cid));
                 continue;
             }
+            // One that expired (its learner renewed the components since) gives way.
+            let expired: Option<String> = tx
+                .prepare_cached(
+                    "SELECT credential_id FROM program_awards
+                     WHERE pathway_id = ?1 AND learner_id = ?2 AND revoked_at IS NULL
+                       AND superseded_by IS NULL
+                       AND COALESCE(valid_until, '9999') <= strftime('%Y-%m-%dT%H:%M:%SZ', 'now')",
+                )?
+                .query_row(params![a.pathway_id, a.learner_id], |r| r.get(0))
+                .optional()?;
+            if let Some(old) = &expired {
+                tx.prepare_cached(
+                    "UPDATE program_awards SET superseded_by = ?1 WHERE credential_id = ?2",
+                )?
+                .execute(params![a.credential_id, old])?;
+            }
             let inserted = tx
                 .prepare_cached(
                     "INSERT INTO program_awards (pathway_id, pathway_hash, learner_id, credential_id,
                          credential_json, status_index, valid_until, issued_at, issued_by)
                      SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9
                      WHERE NOT EXISTS (SELECT 1 FROM program_awards
-                         WHERE pathway_id = ?1 AND learner_id = ?3 AND revoked_at IS NULL)",
+                         WHERE pathway_id = ?1 AND learner_id = ?3 AND revoked_at IS NULL
+                           AND superseded_by IS NULL)",
                 )?
                 .execute(params![
                     a.pathway_id,
@@ -239,10 +260,11 @@ impl Store {
                 super::records::PROGRAM_AWARD,
                 &a.credential_id,
                 &format!(
-                    "pathway {} for {} ({} components)",
+                    "pathway {} for {} ({} components){}",
                     a.pathway_id,
                     a.learner,
-                    a.components.len()
+                    a.components.len(),
+                    expired.map_or(String::new(), |old| format!("; supersedes {old}, expired"))
                 ),
                 &record,
             )?;
@@ -323,6 +345,7 @@ fn program_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<ProgramAward> {
         issued_by: r.get(9)?,
         revoked_at: r.get(10)?,
         revoked_reason: r.get(11)?,
+        current: r.get(13)?,
         components: Vec::new(),
         lapsed: Vec::new(),
     })

@@ -460,6 +460,15 @@ const MIGRATIONS: &[&str] = &[
          AND NOT EXISTS (SELECT 1 FROM program_awards WHERE credential_id = NEW.credential_id)
         BEGIN SELECT RAISE(ABORT, 'a page for a credential this workspace did not issue'); END;
     "#,
+    // 21: a program credential that expired is superseded by the next one issued to the
+    // learner (who renewed the components): one current program credential per learner and
+    // pathway, never a second while the first still counts.
+    r#"
+    ALTER TABLE program_awards ADD COLUMN superseded_by TEXT;
+    DROP INDEX program_awards_once;
+    CREATE UNIQUE INDEX program_awards_once ON program_awards (pathway_id, learner_id)
+        WHERE revoked_at IS NULL AND superseded_by IS NULL;
+    "#,
 ];
 
 /// The migration that introduced the admin role.
