@@ -275,3 +275,59 @@ fn dry_run_writes_eml_files_and_sends_nothing() {
     assert_eq!(sent, 0);
     drop(store);
 }
+
+/// `--pathway`: each learner holding a program credential gets their program badge once,
+/// the baked badge attached and the page linked; running again sends nothing.
+#[test]
+fn program_badges_go_to_their_learners_once() {
+    let Some(srv) = server() else { return };
+    let (dir, ws) = common::demo_workspace(30, 2);
+    let as_ines = |args: &[&str]| {
+        let o = common::merit_as(&ws, "ines", args);
+        assert!(o.status.success(), "{}", common::stderr(&o));
+    };
+    for c in ["data-2026-q2", "appsec-2026-1", "teach-2026-spring"] {
+        as_ines(&["approve", "--cohort", c, "--all-meeting"]);
+    }
+    as_ines(&["approve", "--pathway", "data-practitioner", "--all-earned"]);
+    let site = dir.path().join("site");
+    as_ines(&["publish", "--out", site.to_str().unwrap()]);
+    let send = || {
+        common::merit()
+            .arg("--workspace")
+            .arg(&ws)
+            .args(["--as", "ines", "notify", "--pathway", "data-practitioner"])
+            .env(
+                "MERIT_SMTP_URL",
+                format!("smtp+plain://127.0.0.1:{}", srv.port),
+            )
+            .env("MERIT_SMTP_FROM", FROM)
+            .output()
+            .unwrap()
+    };
+    let o = send();
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    assert!(
+        common::stdout(&o).contains("sent 2 message(s); 0 already sent"),
+        "{}",
+        common::stdout(&o)
+    );
+    let got = messages(srv.dir.path());
+    assert_eq!(got.len(), 2);
+    for m in &got {
+        assert_eq!(
+            header(m, "Subject"),
+            Some("Your program badge: Data Practitioner")
+        );
+        assert!(m.contains("filename=\"badge.png\""), "{m}");
+        assert!(m.contains("https://merit.example.org/c/"), "{m}");
+    }
+    assert!(got.iter().any(|m| m.contains("Noor Achterberg")));
+    let o = send();
+    assert!(
+        common::stdout(&o).contains("sent 0 message(s); 2 already sent"),
+        "{}",
+        common::stdout(&o)
+    );
+    assert_eq!(messages(srv.dir.path()).len(), 2);
+}

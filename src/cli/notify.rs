@@ -1,5 +1,6 @@
-//! `merit notify --cohort ID [--dry-run --out DIR]`: e-mail learners their badges and
-//! feedback (issuers). SMTP settings: `merit config` (merit.toml, MERIT_SMTP_*).
+//! `merit notify (--cohort ID | --pathway ID) [--dry-run --out DIR]`: e-mail learners their
+//! badges and feedback, or their program badges (issuers). SMTP settings: `merit config`
+//! (merit.toml, MERIT_SMTP_*).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -15,8 +16,16 @@ use super::Ctx;
 #[derive(clap::Args)]
 pub struct Args {
     /// The cohort whose learners are written to
+    #[arg(
+        long,
+        value_name = "ID",
+        required_unless_present = "pathway",
+        conflicts_with = "pathway"
+    )]
+    cohort: Option<String>,
+    /// Instead, the learners holding a program credential of this pathway
     #[arg(long, value_name = "ID")]
-    cohort: String,
+    pathway: Option<String>,
     /// Write each message as an .eml file into --out instead of sending it (nothing is recorded)
     #[arg(long, requires = "out")]
     dry_run: bool,
@@ -41,7 +50,9 @@ fn progress_bar(len: usize) -> indicatif::ProgressBar {
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
     let (mut store, actor) = ctx.open_for(merit::access::Action::Notify)?;
-    super::require_cohort(&store, &a.cohort)?;
+    if let Some(c) = &a.cohort {
+        super::require_cohort(&store, c)?;
+    }
     let root = workspace::resolve(ctx.workspace.as_deref())?;
     let cfg = merit::config::load(&root)?;
     let from = cfg
@@ -52,7 +63,11 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
         .parse::<lettre::message::Mailbox>()
         .map_err(|e| anyhow!("smtp.from is not an address: {e}"))?;
     let mut report = Report::default();
-    let messages = notify::outgoing(&store, &a.cohort, &from, &mut report)?;
+    let messages = match (&a.cohort, &a.pathway) {
+        (Some(c), _) => notify::outgoing(&store, c, &from, &mut report)?,
+        (None, Some(p)) => notify::outgoing_programs(&store, p, &from, &mut report)?,
+        (None, None) => bail!("say whom to write to: --cohort ID or --pathway ID"),
+    };
     let bar = progress_bar(messages.len());
     let transport;
     let delivery = if a.dry_run {

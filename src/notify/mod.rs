@@ -1,6 +1,7 @@
 //! `merit notify`: e-mail each learner of a cohort with a decision. For "meets", the link to
 //! their credential's page, the baked badge attached, and how to keep it in a wallet; for
-//! "not yet", the feedback letter (HTML with a plain-text part) and how to resubmit.
+//! "not yet", the feedback letter (HTML with a plain-text part) and how to resubmit. With
+//! `--pathway`, each learner's program badge, the same way as a "meets".
 //!
 //! Each message is recorded when the server accepts it, so running again sends only what was
 //! not sent; a crash repeats at most the message in flight, with the same Message-ID (made from
@@ -18,11 +19,21 @@ use crate::credential::{bake, issuer};
 use crate::letters::Letter;
 use crate::store::Store;
 
+/// What a message is owed for.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Owed {
+    /// A decision on a submission: `meets` or `not-yet`.
+    Decision {
+        submission_id: i64,
+        kind: &'static str,
+    },
+    /// A program credential.
+    Program { credential_id: String },
+}
+
 /// One message to one learner.
 pub struct Outgoing {
-    pub submission_id: i64,
-    /// `meets` or `not-yet`.
-    pub kind: &'static str,
+    pub owed: Owed,
     pub learner_key: String,
     pub to: String,
     pub message: Message,
@@ -165,9 +176,91 @@ pub fn outgoing(
             }
         };
         out.push(Outgoing {
-            submission_id: *id,
-            kind,
+            owed: Owed::Decision {
+                submission_id: *id,
+                kind,
+            },
             learner_key: key.clone(),
+            to: email,
+            message,
+            message_id,
+        });
+    }
+    Ok(out)
+}
+
+/// The program badges of pathway `spec` owed to their learners: each learner's current
+/// program credential not e-mailed yet.
+pub fn outgoing_programs(
+    store: &Store,
+    spec: &str,
+    from: &Mailbox,
+    report: &mut Report,
+) -> Result<Vec<Outgoing>> {
+    let issuer = issuer::load(store.root()).ok();
+    let domain = from.email.domain().to_string();
+    let (version, _) = store.load_pathway(spec)?;
+    let mut out = Vec::new();
+    for award in store.program_awards(Some(&version.pathway_id), None)? {
+        if !award.current {
+            continue;
+        }
+        if store.program_notified(&award.credential_id)? {
+            report.already_sent += 1;
+            continue;
+        }
+        let Some(email) = award.learner_email.clone().filter(|e| !e.trim().is_empty()) else {
+            report.no_email.push(award.learner.clone());
+            continue;
+        };
+        let to: Mailbox = format!(
+            "{} <{}>",
+            award.learner_name.replace(['<', '>', '"'], ""),
+            email.trim()
+        )
+        .parse()
+        .map_err(|e| {
+            anyhow!(
+                "learner `{}`: `{email}` is not an e-mail address: {e}",
+                crate::sanitize::line(&award.learner)
+            )
+        })?;
+        let tail = award
+            .credential_id
+            .rsplit(':')
+            .next()
+            .unwrap_or(&award.credential_id);
+        let message_id = format!("<merit.program.{tail}@{domain}>");
+        let cred: serde_json::Value = serde_json::from_str(&award.credential_json)?;
+        let name = cred["credentialSubject"]["achievement"]["name"]
+            .as_str()
+            .unwrap_or("your program badge")
+            .to_string();
+        let page = match (&issuer, store.page_token(&award.credential_id)?) {
+            (Some(i), Some(t)) => Some(format!("{}/c/{t}/", i.url.trim_end_matches('/'))),
+            _ => None,
+        };
+        let (text, html) = meets_body(&award.learner_name, &name, page.as_deref());
+        let picture = bake::picture_of(store, &cred["credentialSubject"]["achievement"])?;
+        let png = bake::png(&award.credential_json, &picture)?;
+        let message = Message::builder()
+            .from(from.clone())
+            .to(to)
+            .message_id(Some(message_id.clone()))
+            .subject(format!("Your program badge: {name}"))
+            .multipart(
+                MultiPart::mixed()
+                    .multipart(MultiPart::alternative_plain_html(text, html))
+                    .singlepart(
+                        Attachment::new("badge.png".to_string())
+                            .body(png, ContentType::parse("image/png")?),
+                    ),
+            )?;
+        out.push(Outgoing {
+            owed: Owed::Program {
+                credential_id: award.credential_id.clone(),
+            },
+            learner_key: award.learner.clone(),
             to: email,
             message,
             message_id,
@@ -223,19 +316,37 @@ pub fn deliver(
         match delivery {
             Delivery::Files(dir) => {
                 std::fs::create_dir_all(dir)?;
-                let name = format!("{:05}-{}-{}.eml", n + 1, m.kind, m.submission_id);
+                let what = match &m.owed {
+                    Owed::Decision {
+                        submission_id,
+                        kind,
+                    } => format!("{kind}-{submission_id}"),
+                    Owed::Program { .. } => "program".to_string(),
+                };
+                let name = format!("{:05}-{what}.eml", n + 1);
                 std::fs::write(dir.join(name), m.message.formatted())?;
                 report.sent += 1;
             }
             Delivery::Smtp(t) => match t.send(&m.message) {
                 Ok(_) => {
-                    store.record_notification(
-                        m.submission_id,
-                        m.kind,
-                        &m.message_id,
-                        &m.to,
-                        actor,
-                    )?;
+                    match &m.owed {
+                        Owed::Decision {
+                            submission_id,
+                            kind,
+                        } => store.record_notification(
+                            *submission_id,
+                            kind,
+                            &m.message_id,
+                            &m.to,
+                            actor,
+                        )?,
+                        Owed::Program { credential_id } => store.record_program_notification(
+                            credential_id,
+                            &m.message_id,
+                            &m.to,
+                            actor,
+                        )?,
+                    }
                     report.sent += 1;
                 }
                 Err(e) if e.is_permanent() => report.refused.push(format!(

@@ -37,6 +37,7 @@ pub struct ProgramAward {
     pub pathway_hash: String,
     pub learner: String,
     pub learner_name: String,
+    pub learner_email: Option<String>,
     pub credential_id: String,
     pub credential_json: String,
     pub status_index: i64,
@@ -86,7 +87,8 @@ const PROGRAM_COLUMNS: &str = "p.pathway_id, p.pathway_hash, l.key, l.name, p.cr
     p.credential_json, p.status_index, p.valid_until, p.issued_at, p.issued_by, p.revoked_at,
     p.revoked_reason, v.title,
     p.revoked_at IS NULL AND p.superseded_by IS NULL
-        AND COALESCE(p.valid_until, '9999') > strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
+        AND COALESCE(p.valid_until, '9999') > strftime('%Y-%m-%dT%H:%M:%SZ', 'now'),
+    l.email";
 
 /// The tables [`PROGRAM_COLUMNS`] come from.
 const PROGRAM_FROM: &str = "program_awards p JOIN learners l ON l.id = p.learner_id
@@ -346,6 +348,7 @@ fn program_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<ProgramAward> {
         revoked_at: r.get(10)?,
         revoked_reason: r.get(11)?,
         current: r.get(13)?,
+        learner_email: r.get(14)?,
         components: Vec::new(),
         lapsed: Vec::new(),
     })

@@ -469,6 +469,17 @@ const MIGRATIONS: &[&str] = &[
     CREATE UNIQUE INDEX program_awards_once ON program_awards (pathway_id, learner_id)
         WHERE revoked_at IS NULL AND superseded_by IS NULL;
     "#,
+    // 22: program badges e-mailed to learners (`merit notify --pathway`), recorded like a
+    // cohort's messages: when the server accepted them, so each is sent once.
+    r#"
+    CREATE TABLE program_notifications (
+        credential_id TEXT PRIMARY KEY REFERENCES program_awards(credential_id),
+        message_id    TEXT NOT NULL,
+        recipient     TEXT NOT NULL,
+        sent_at       INTEGER NOT NULL,
+        sent_by       TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// The migration that introduced the admin role.
