@@ -14,6 +14,8 @@
 //! password_file = "/etc/merit/smtp-password"      # MERIT_SMTP_PASSWORD_FILE
 //! [badges]
 //! image = "url"        # MERIT_BADGE_IMAGE: "url" (on the site, default) or "data-uri"
+//! [artifacts]
+//! dir = "/srv/merit-artifacts"   # MERIT_ARTIFACTS_DIR; default: artifacts/ in the workspace
 //! ```
 
 use std::io::Read;
@@ -34,6 +36,13 @@ struct FileModel {
     site: Option<Site>,
     smtp: Option<Smtp>,
     badges: Option<Badges>,
+    artifacts: Option<Artifacts>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct Artifacts {
+    dir: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -126,6 +135,7 @@ pub fn load(root: &Path) -> Result<Config> {
     let site = file.site.unwrap_or_default();
     let smtp = file.smtp.unwrap_or_default();
     let badges = file.badges.unwrap_or_default();
+    let artifacts = file.artifacts.unwrap_or_default();
     let setting = |name, var: &str, from_file: Option<String>, default: Option<&str>| {
         if let Some(v) = std::env::var(var).ok().filter(|v| !v.is_empty()) {
             return Setting {
@@ -165,6 +175,12 @@ pub fn load(root: &Path) -> Result<Config> {
                 None,
             ),
             setting("badges.image", "MERIT_BADGE_IMAGE", badges.image, Some("url")),
+            setting(
+                "artifacts.dir",
+                "MERIT_ARTIFACTS_DIR",
+                artifacts.dir,
+                Some(ARTIFACTS_DEFAULT),
+            ),
         ],
     })
     .and_then(|c: Config| {
@@ -176,6 +192,21 @@ pub fn load(root: &Path) -> Result<Config> {
             ),
         }
     })
+}
+
+/// Where artifacts are kept unless the settings say otherwise (inside the workspace).
+pub const ARTIFACTS_DEFAULT: &str = "artifacts";
+
+/// The folder of the artifact store: `artifacts.dir`, relative to the workspace unless it is
+/// absolute. Artifacts are written once under a temporary name and renamed, never changed,
+/// so the folder may be on a file system several hosts mount.
+pub fn artifacts_dir(root: &Path) -> Result<std::path::PathBuf> {
+    let c = load(root)?;
+    let dir = c.get("artifacts.dir").unwrap_or(ARTIFACTS_DEFAULT);
+    if dir.trim().is_empty() {
+        bail!("artifacts.dir is empty: name a folder, or leave it out for artifacts/");
+    }
+    Ok(root.join(dir))
 }
 
 /// The one database this build of Merit opens: the workspace's SQLite file.

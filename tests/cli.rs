@@ -460,3 +460,54 @@ fn every_argument_in_help_has_a_description() {
         missing.join("\n")
     );
 }
+
+/// `artifacts.dir` (or MERIT_ARTIFACTS_DIR, which wins) puts the artifact store elsewhere,
+/// say on a file system several hosts mount: everything is written there, nothing inside.
+#[test]
+fn the_artifact_store_goes_where_the_settings_say() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    let shared = dir.path().join("shared-artifacts");
+    let o = merit()
+        .args(["--workspace", ws.to_str().unwrap()])
+        .args(["demo", "--no-tui", "--learners", "6", "--seed", "1"])
+        .env("MERIT_ARTIFACTS_DIR", &shared)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let count = |d: &std::path::Path| {
+        common::walk(d)
+            .into_iter()
+            .filter(|p| p.is_file() && !p.to_string_lossy().contains("/.tmp/"))
+            .count()
+    };
+    assert!(count(&shared) > 6, "artifacts in {}", shared.display());
+    assert_eq!(count(&ws.join("artifacts")), 0);
+    let o = merit()
+        .args(["--workspace", ws.to_str().unwrap(), "config"])
+        .env("MERIT_ARTIFACTS_DIR", &shared)
+        .output()
+        .unwrap();
+    let line = stdout(&o)
+        .lines()
+        .find(|l| l.starts_with("artifacts.dir"))
+        .unwrap_or_default()
+        .to_string();
+    assert!(line.ends_with("($MERIT_ARTIFACTS_DIR)"), "{line}");
+    // The same from merit.toml, relative to the workspace; the files are found there.
+    std::fs::write(
+        ws.join("merit.toml"),
+        "[artifacts]\ndir = \"../shared-artifacts\"\n",
+    )
+    .unwrap();
+    let store = merit::store::Store::open(&ws).unwrap();
+    let sha: String = rusqlite::Connection::open(ws.join("merit.db"))
+        .unwrap()
+        .query_row(
+            "SELECT sha256 FROM artifacts WHERE sha256 IS NOT NULL LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(store.artifacts().path_of(&sha).is_file());
+}

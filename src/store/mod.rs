@@ -125,6 +125,13 @@ impl Store {
         crate::config::require_embedded_database(root)?;
         filesystem::require_local(root)?;
         workspace::create(root)?;
+        let artifacts_dir = crate::config::artifacts_dir(root)?;
+        std::fs::create_dir_all(&artifacts_dir).with_context(|| {
+            format!(
+                "cannot create the artifact folder {}",
+                artifacts_dir.display()
+            )
+        })?;
         let db = root.join(workspace::DB_FILE);
         let mut conn = Connection::open_with_flags(
             &db,
@@ -149,7 +156,7 @@ impl Store {
         Ok(Store {
             conn,
             root: root.to_path_buf(),
-            artifacts: ArtifactStore::new(root.join(workspace::ARTIFACTS_DIR)),
+            artifacts: ArtifactStore::new(artifacts_dir),
         })
     }
 
