@@ -254,19 +254,21 @@ pub fn approve_program(
     let total = plan.to_issue.len();
     let mut done = 0;
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut parts = std::collections::HashMap::new();
     for chunk in plan.to_issue.chunks(batch_size()) {
         if cancel.load(Ordering::Relaxed) {
             break;
         }
-        // The components as stored, read before signing.
+        // The components as stored, read before signing (each shared part parsed once).
         let mut components: Vec<Vec<Value>> = Vec::with_capacity(chunk.len());
         for c in chunk {
             let mut docs = Vec::with_capacity(c.components.len());
             for cid in &c.components {
-                let award = store
-                    .award_by_credential(cid)?
-                    .ok_or_else(|| anyhow!("the component credential {cid} is gone"))?;
-                docs.push(serde_json::from_str(&award.credential_json)?);
+                docs.push(
+                    store
+                        .credential_value(cid, &mut parts)?
+                        .ok_or_else(|| anyhow!("the component credential {cid} is gone"))?,
+                );
             }
             components.push(docs);
         }

@@ -331,6 +331,64 @@ impl Store {
         Ok(award)
     }
 
+    /// A stored credential as a JSON value with its shared parts in place (parsed once: each
+    /// part is parsed once per `parts` cache, however many credentials share it). For reading
+    /// many credentials, as a pathway approval does.
+    pub fn credential_value(
+        &self,
+        credential_id: &str,
+        parts: &mut HashMap<String, serde_json::Value>,
+    ) -> Result<Option<serde_json::Value>> {
+        let json: Option<String> = self
+            .conn
+            .prepare_cached("SELECT credential_json FROM awards WHERE credential_id = ?1")?
+            .query_row([credential_id], |r| r.get(0))
+            .optional()?;
+        let Some(json) = json else {
+            return Ok(None);
+        };
+        let mut doc: serde_json::Value = serde_json::from_str(&json)?;
+        if json.contains(PART_REF) {
+            self.splice_cached(&mut doc, parts)?;
+        }
+        Ok(Some(doc))
+    }
+
+    fn splice_cached(
+        &self,
+        v: &mut serde_json::Value,
+        parts: &mut HashMap<String, serde_json::Value>,
+    ) -> Result<()> {
+        match v {
+            serde_json::Value::Object(obj) => {
+                if obj.len() == 1
+                    && let Some(serde_json::Value::String(hash)) = obj.get(PART_REF)
+                {
+                    let hash = hash.clone();
+                    if !parts.contains_key(&hash) {
+                        let mut one = serde_json::json!({ PART_REF: &hash });
+                        self.splice(&mut one)?;
+                        parts.insert(hash.clone(), one);
+                    }
+                    if let Some(part) = parts.get(&hash) {
+                        *v = part.clone();
+                    }
+                    return Ok(());
+                }
+                for child in obj.values_mut() {
+                    self.splice_cached(child, parts)?;
+                }
+            }
+            serde_json::Value::Array(items) => {
+                for child in items {
+                    self.splice_cached(child, parts)?;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
     fn splice(&self, v: &mut serde_json::Value) -> Result<()> {
         match v {
             serde_json::Value::Object(obj) => {

@@ -98,13 +98,17 @@ impl Store {
     /// The badges each learner holds now, by learner key: every learner's, or only
     /// `learner`'s.
     pub fn holders(&self, learner: Option<&str>) -> Result<BTreeMap<String, Holder>> {
+        // One learner's badges come by the learner's key and submissions (two statements:
+        // `?1 IS NULL OR l.key = ?1` would read every award for one learner).
+        let one = "l.key = ?1";
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT l.key, l.id, l.name, l.email, c.rubric_id, w.issued_at, w.credential_id,
                     w.submission_id
              FROM awards w JOIN submissions s ON s.id = w.submission_id
              JOIN learners l ON l.id = s.learner_id JOIN cohorts c ON c.id = s.cohort_id
-             WHERE {CURRENT} AND (?1 IS NULL OR l.key = ?1)
-             ORDER BY l.key, w.issued_at, w.id"
+             WHERE {CURRENT} AND {}
+             ORDER BY l.key, w.issued_at, w.id",
+            if learner.is_some() { one } else { "?1 IS NULL" }
         ))?;
         let mut out: BTreeMap<String, Holder> = BTreeMap::new();
         let mut rows = stmt.query([learner])?;
