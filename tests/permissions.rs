@@ -484,8 +484,6 @@ fn an_upgraded_workspace_keeps_every_user_and_gains_admins() {
              DROP TRIGGER submissions_sort_learner;
              DROP TRIGGER learners_sort_name;
              DROP TABLE program_notifications;
-             DROP TRIGGER pages_of_credentials;
-             DROP TRIGGER awards_unique_index;
              DROP TRIGGER program_awards_unique_index;
              DROP TABLE program_components;
              DROP TABLE program_awards;
