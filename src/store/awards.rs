@@ -169,8 +169,13 @@ impl Store {
         let tx = self.write()?;
         let t = now();
         let mut stored = Vec::with_capacity(batch.len());
+        // A batch's credentials share a handful of parts: each is written once.
+        let mut parts_written: std::collections::HashSet<&str> = std::collections::HashSet::new();
         for a in batch {
             for (hash, json) in &a.parts {
+                if !parts_written.insert(&**hash) {
+                    continue;
+                }
                 tx.prepare_cached(
                     "INSERT INTO credential_parts (hash, json) VALUES (?1, ?2) ON CONFLICT (hash) DO NOTHING",
                 )?
@@ -212,7 +217,14 @@ impl Store {
                 } else {
                     a.credential_id.clone()
                 };
-                let record = super::records::award(&tx, a.submission_id)?.unwrap_or_default();
+                // What `audit verify` reads back from the row, from the values just written.
+                let record = super::records::award_of(
+                    a.submission_id,
+                    &a.credential_id,
+                    &a.credential_json,
+                    a.status_index,
+                    actor,
+                );
                 audit::append_record(
                     &tx,
                     actor,

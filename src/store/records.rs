@@ -71,6 +71,24 @@ pub fn resolution(conn: &Connection, submission_id: i64) -> Result<Option<String
     }))
 }
 
+/// The record of an award from its fields (what [`award`] reads back from the table).
+pub fn award_of(
+    submission_id: i64,
+    credential_id: &str,
+    credential_json: &str,
+    status_index: i64,
+    issued_by: &str,
+) -> String {
+    hash(serde_json::json!([
+        "award",
+        submission_id,
+        credential_id,
+        sha256_hex(credential_json.as_bytes()),
+        status_index,
+        issued_by
+    ]))
+}
+
 /// An award: the credential as stored, its id and status entry.
 pub fn award(conn: &Connection, submission_id: i64) -> Result<Option<String>> {
     let row: Option<(String, String, i64, String)> = conn
@@ -82,16 +100,7 @@ pub fn award(conn: &Connection, submission_id: i64) -> Result<Option<String>> {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })
         .optional()?;
-    Ok(row.map(|(id, json, index, by)| {
-        hash(serde_json::json!([
-            "award",
-            submission_id,
-            id,
-            sha256_hex(json.as_bytes()),
-            index,
-            by
-        ]))
-    }))
+    Ok(row.map(|(id, json, index, by)| award_of(submission_id, &id, &json, index, &by)))
 }
 
 /// A program credential: the credential as stored, its pathway version, learner, status
