@@ -120,3 +120,50 @@ fn without_the_flag_no_fragment_key_is_trusted() {
         );
     }
 }
+
+fn clr_example(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/clr2")
+        .join(name)
+}
+
+/// 1EdTech's CLR 2.0 examples: the one their validator asserts valid verifies (its keys are
+/// only in URL fragments, so with --fragment-keys, and a warning says what that proves), its
+/// embedded credential too; the two written with VC 1.1 contexts are refused for that,
+/// naming the context.
+#[test]
+fn the_clr_validator_examples_get_their_outcome() {
+    let run = |name: &str, extra: &[&str]| {
+        let o = common::merit()
+            .arg("verify")
+            .arg(clr_example(name))
+            .args(extra)
+            .output()
+            .unwrap();
+        (o.status.code(), common::stdout(&o))
+    };
+    let (code, out) = run("simple.json", &["--fragment-keys"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("simple.json: VALID"), "{out}");
+    assert!(
+        out.contains("passes the CLR 2.0 ClrCredential schema"),
+        "{out}"
+    );
+    assert!(
+        out.contains("✓ embedded credential 1 (http://example.com/credentials/3527, Teamwork)"),
+        "{out}"
+    );
+    let (code, out) = run("simple.json", &[]);
+    assert_eq!(code, Some(1));
+    assert!(out.contains("only written in its URL's fragment"), "{out}");
+    for name in ["complex.json", "simple-noproof.json"] {
+        let (code, out) = run(name, &["--fragment-keys"]);
+        assert_eq!(code, Some(1), "{out}");
+        assert!(
+            out.contains(
+                "the context https://www.w3.org/2018/credentials/v1 is not one Merit accepts"
+            ),
+            "{out}"
+        );
+    }
+}

@@ -181,7 +181,8 @@ fn describe(i: usize, c: &Value) -> String {
     crate::sanitize::line(&format!("credential {} ({id}, {name})", i + 1))
 }
 
-/// Every association names achievements of the embedded credentials, and every evidence
+/// Every association names an achievement of an embedded credential or one the record's
+/// subject lists (`credentialSubject.achievement`), and every evidence
 /// item of an embedded credential that names another embedded credential by id holds that
 /// credential's `digestMultibase` (a program credential names its components so).
 fn associations_named(doc: &Value, embedded: &[&Value]) -> Result<()> {
@@ -206,9 +207,15 @@ fn associations_named(doc: &Value, embedded: &[&Value]) -> Result<()> {
             }
         }
     }
+    let listed = match doc["credentialSubject"].get("achievement") {
+        Some(Value::Array(items)) => items.iter().collect::<Vec<_>>(),
+        Some(one @ Value::Object(_)) => vec![one],
+        _ => Vec::new(),
+    };
     let achievements: Vec<&str> = embedded
         .iter()
         .filter_map(|c| c["credentialSubject"]["achievement"]["id"].as_str())
+        .chain(listed.iter().filter_map(|a| a["id"].as_str()))
         .collect();
     let Some(list) = doc["credentialSubject"].get("association") else {
         return Ok(());
@@ -221,7 +228,8 @@ fn associations_named(doc: &Value, embedded: &[&Value]) -> Result<()> {
             let id = a[end].as_str().unwrap_or("");
             if !achievements.contains(&id) {
                 bail!(
-                    "association {}: {end} {} is not the achievement of an embedded credential",
+                    "association {}: {end} {} is neither the achievement of an embedded \
+                     credential nor one the record lists",
                     i + 1,
                     crate::sanitize::line(id)
                 );
