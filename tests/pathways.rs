@@ -268,7 +268,8 @@ fn the_demo_pathway_is_earned_once_its_cohorts_are_approved() {
     // An expired one neither: Tariq's secure-code-review credential ran out yesterday.
     let n = conn
         .execute(
-            "UPDATE awards SET credential_json = json_set(credential_json, '$.validUntil',
+            "UPDATE awards SET valid_until = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 day'),
+                 credential_json = json_set(credential_json, '$.validUntil',
                  strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-1 day'))
              WHERE submission_id IN (SELECT s.id FROM submissions s JOIN learners l
                  ON l.id = s.learner_id WHERE l.key = 'tariq-okonkwo'
@@ -293,4 +294,37 @@ fn the_demo_pathway_is_earned_once_its_cohorts_are_approved() {
     );
     let o = common::merit_as(&ws, "amir", &["pathway", "status"]);
     assert_eq!(o.status.code(), Some(1));
+}
+
+/// Migration 24 reads each stored credential's `validUntil` into its column, so credentials
+/// issued before it count (and expire) as they did.
+#[test]
+fn the_valid_until_column_is_filled_from_credentials_issued_before_it() {
+    let (_dir, ws) = common::demo_workspace(20, 3);
+    let o = common::merit_as(
+        &ws,
+        "ines",
+        &["approve", "--cohort", "data-2026-q2", "--all-meeting"],
+    );
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let conn = rusqlite::Connection::open(ws.join("merit.db")).unwrap();
+    let same = |c: &rusqlite::Connection| -> (i64, i64) {
+        c.query_row(
+            "SELECT COUNT(*), SUM(valid_until IS json_extract(credential_json, '$.validUntil')
+                                 AND valid_until IS NOT NULL) FROM awards",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    };
+    let (n, matching) = same(&conn);
+    assert!(n > 0);
+    assert_eq!(matching, n, "new awards store their end");
+    // As before migration 24: no column values, schema 23.
+    conn.execute_batch("ALTER TABLE awards DROP COLUMN valid_until; PRAGMA user_version = 23;")
+        .unwrap();
+    drop(conn);
+    drop(merit::store::Store::open(&ws).unwrap());
+    let conn = rusqlite::Connection::open(ws.join("merit.db")).unwrap();
+    assert_eq!(same(&conn), (n, n));
 }

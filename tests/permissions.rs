@@ -483,6 +483,7 @@ fn an_upgraded_workspace_keeps_every_user_and_gains_admins() {
                                       ('olga', 'lead', 1, 'x');
              DROP TRIGGER submissions_sort_learner;
              DROP TRIGGER learners_sort_name;
+             ALTER TABLE awards DROP COLUMN valid_until;
              DROP TABLE program_notifications;
              DROP TRIGGER program_awards_unique_index;
              DROP TABLE program_components;

@@ -369,6 +369,7 @@ impl Signer<'_> {
             credential_id,
             credential_json: serde_json::to_string(&signed)?,
             status_index: index,
+            valid_until,
             parts,
         })
     }

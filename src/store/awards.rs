@@ -93,6 +93,8 @@ pub struct SignedAward {
     /// (see [`share_parts`]).
     pub credential_json: String,
     pub status_index: i64,
+    /// Its `validUntil`, if it has one (RFC 3339).
+    pub valid_until: Option<String>,
     /// Shared parts the JSON refers to: (hash, JSON).
     pub parts: Vec<(Arc<str>, Arc<str>)>,
 }
@@ -182,12 +184,12 @@ impl Store {
                 .execute(params![&**hash, &**json])?;
             }
             let inserted = tx.prepare_cached(
-                "INSERT INTO awards (submission_id, credential_id, credential_json, status_index, issued_at, issued_by)
-                 SELECT ?1, ?2, ?3, ?4, ?5, ?6
+                "INSERT INTO awards (submission_id, credential_id, credential_json, status_index, issued_at, issued_by, valid_until)
+                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
                  WHERE NOT EXISTS (SELECT 1 FROM awards WHERE submission_id = ?1)
                    AND (SELECT status FROM submissions WHERE id = ?1) = 'scored'",
             )?
-            .execute(params![a.submission_id, a.credential_id, a.credential_json, a.status_index, t, actor])?
+            .execute(params![a.submission_id, a.credential_id, a.credential_json, a.status_index, t, actor, a.valid_until])?
                 == 1;
             // Separation of duties, whatever the caller planned: an issuer's own assessment
             // is never approved by them unless the workspace allows it.

@@ -249,7 +249,7 @@ impl Store {
                 v.version, r.current_hash, w.credential_id, w.revoked_at IS NOT NULL,
                 w.credential_id IS NOT NULL
                   AND (w.revoked_at IS NOT NULL
-                       OR COALESCE(json_extract(w.credential_json, '$.validUntil'), '9999')
+                       OR COALESCE(w.valid_until, '9999')
                           <= strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
                   AND EXISTS (SELECT 1 FROM program_components pc
                               JOIN program_awards p ON p.credential_id = pc.program_credential_id

@@ -222,7 +222,7 @@ impl Store {
             let mut stmt = self.conn.prepare(
                 "SELECT w.submission_id, w.credential_id, w.issued_at,
                         CASE WHEN w.revoked_at IS NOT NULL THEN 'revoked'
-                             WHEN COALESCE(json_extract(w.credential_json, '$.validUntil'), '9999')
+                             WHEN COALESCE(w.valid_until, '9999')
                                   <= strftime('%Y-%m-%dT%H:%M:%SZ', 'now') THEN 'expired'
                              ELSE 'issued' END
                  FROM awards w WHERE w.submission_id IN (SELECT value FROM json_each(?1))

@@ -80,7 +80,7 @@ pub enum Stored {
 
 /// SQL: true when the award `w` (an `awards` row) counts now.
 const CURRENT: &str = "w.revoked_at IS NULL
-    AND COALESCE(json_extract(w.credential_json, '$.validUntil'), '9999')
+    AND COALESCE(w.valid_until, '9999')
         > strftime('%Y-%m-%dT%H:%M:%SZ', 'now')";
 
 const PROGRAM_COLUMNS: &str = "p.pathway_id, p.pathway_hash, l.key, l.name, p.credential_id,

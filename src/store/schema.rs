@@ -489,6 +489,13 @@ const MIGRATIONS: &[&str] = &[
     DROP TRIGGER awards_unique_index;
     DROP TRIGGER pages_of_credentials;
     "#,
+    // 24: when each credential stops being valid, as a column: whether a badge counts now is
+    // asked of every award (pathways, the learner view, the cohort view's flags), and reading
+    // it out of the JSON each time was most of that work.
+    r#"
+    ALTER TABLE awards ADD COLUMN valid_until TEXT;
+    UPDATE awards SET valid_until = json_extract(credential_json, '$.validUntil');
+    "#,
 ];
 
 /// The migration that introduced the admin role.
