@@ -106,31 +106,17 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let key = issuer::load_key(&root, &passphrase::get(false)?)?;
-    // Ctrl-C or a TERM stops after the batch in hand; nothing is left half-issued.
-    let cancel = Arc::new(AtomicBool::new(false));
-    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        signal_hook::flag::register(sig, Arc::clone(&cancel))?;
-    }
-    let bar = progress_bar(plan.to_issue.len());
     let started = std::time::Instant::now();
-    let report = approve(
+    let mut report = signing(
         &mut store,
-        &key,
-        &issuer,
-        &plan,
-        suite,
         &actor,
-        &cancel,
-        |done, total| {
-            bar.set_position(done as u64);
-            merit::seam::hold_after(done, total);
+        &key,
+        &issuer.did,
+        plan.to_issue.len(),
+        |store, cancel, progress| {
+            approve(store, &key, &issuer, &plan, suite, &actor, cancel, progress)
         },
-    );
-    bar.finish_and_clear();
-    // Whatever happened, the approval's entries are sealed with the issuer key.
-    super::audit::seal_after(&mut store, &actor, &key, &issuer.did)?;
-    let report = report?;
-    let mut report = report;
+    )?;
     report.already_issued += plan
         .excluded
         .iter()
@@ -171,8 +157,33 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
     })
 }
 
+/// Runs a signing job the way every approval runs: Ctrl-C or a TERM stops it after the batch
+/// in hand (nothing is left half-issued), a progress bar shows on a terminal, the crash-test
+/// seam holds after a batch, and whatever happened the entries are sealed with the issuer key.
+pub(super) fn signing<R>(
+    store: &mut merit::store::Store,
+    actor: &str,
+    key: &ed25519_dalek::SigningKey,
+    did: &str,
+    total: usize,
+    job: impl FnOnce(&mut merit::store::Store, &AtomicBool, &mut dyn FnMut(usize, usize)) -> Result<R>,
+) -> Result<R> {
+    let cancel = Arc::new(AtomicBool::new(false));
+    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register(sig, Arc::clone(&cancel))?;
+    }
+    let bar = progress_bar(total);
+    let result = job(store, &cancel, &mut |done, total| {
+        bar.set_position(done as u64);
+        merit::seam::hold_after(done, total);
+    });
+    bar.finish_and_clear();
+    super::audit::seal_after(store, actor, key, did)?;
+    result
+}
+
 /// done/total, rate and time left, on stderr when it is a terminal.
-pub(super) fn progress_bar(len: usize) -> indicatif::ProgressBar {
+fn progress_bar(len: usize) -> indicatif::ProgressBar {
     use std::io::IsTerminal;
     if !std::io::stderr().is_terminal() {
         return indicatif::ProgressBar::hidden();

@@ -1,8 +1,6 @@
 //! `merit approve --pathway`: sign program credentials for learners who earned a pathway.
 
 use std::process::ExitCode;
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 
 use anyhow::{Result, bail};
 use serde_json::json;
@@ -13,7 +11,7 @@ use merit::credential::{issuer, proof::Suite};
 use merit::sanitize::line as safe;
 use merit::store::workspace;
 
-use super::approve::{Args, progress_bar};
+use super::approve::{Args, signing};
 use super::{Ctx, passphrase};
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
@@ -53,27 +51,16 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let key = issuer::load_key(&root, &passphrase::get(false)?)?;
-    let cancel = Arc::new(AtomicBool::new(false));
-    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        signal_hook::flag::register(sig, Arc::clone(&cancel))?;
-    }
-    let bar = progress_bar(plan.to_issue.len());
-    let report = approve_program(
+    let mut report = signing(
         &mut store,
-        &key,
-        &issuer,
-        &plan,
-        suite,
         &actor,
-        &cancel,
-        |done, total| {
-            bar.set_position(done as u64);
-            merit::seam::hold_after(done, total);
+        &key,
+        &issuer.did,
+        plan.to_issue.len(),
+        |store, cancel, progress| {
+            approve_program(store, &key, &issuer, &plan, suite, &actor, cancel, progress)
         },
-    );
-    bar.finish_and_clear();
-    super::audit::seal_after(&mut store, &actor, &key, &issuer.did)?;
-    let mut report = report?;
+    )?;
     report.already_issued += plan.already_issued.len();
     if a.json {
         let mut out = serde_json::to_value(&report)?;

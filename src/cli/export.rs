@@ -77,6 +77,55 @@ pub(super) fn folders<'a>(ids: impl Iterator<Item = &'a str>) -> Result<Vec<Stri
     Ok(out)
 }
 
+/// The credential files of a learner's folder.
+const CREDENTIAL_FILES: [&str; 3] = ["credential.json", "badge.png", "badge.svg"];
+
+/// A revoked credential is not handed out again: one exported earlier goes.
+pub(super) fn remove_credential_files(dir: &std::path::Path) -> Result<()> {
+    for f in CREDENTIAL_FILES {
+        let p = dir.join(f);
+        if p.is_file() {
+            std::fs::remove_file(&p)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the credential as JSON (stored compact, written for people to read too), and the
+/// badge with it baked in as PNG and SVG, as `want` asks.
+pub(super) fn write_credential_files(
+    store: &merit::store::Store,
+    dir: &std::path::Path,
+    credential_json: &str,
+    want: &dyn Fn(&str) -> bool,
+) -> Result<()> {
+    let cred: serde_json::Value = serde_json::from_str(credential_json)?;
+    let picture = bake::picture_of(store, &cred["credentialSubject"]["achievement"])?;
+    if want("json") {
+        std::fs::write(
+            dir.join("credential.json"),
+            serde_json::to_string_pretty(&cred)?,
+        )?;
+    }
+    if want("png") {
+        std::fs::write(dir.join("badge.png"), bake::png(credential_json, &picture)?)?;
+    }
+    if want("svg") {
+        std::fs::write(dir.join("badge.svg"), bake::svg(credential_json, &picture)?)?;
+    }
+    Ok(())
+}
+
+/// Refuses a format that is not one, before anything is written.
+pub(super) fn check_formats(formats: &[String]) -> Result<()> {
+    for f in formats {
+        if !["json", "png", "svg", "letter", "csv"].contains(&f.as_str()) {
+            bail!("unknown format `{f}`; formats are json, png, svg, letter, csv");
+        }
+    }
+    Ok(())
+}
+
 pub(super) fn csv_field(s: &str) -> String {
     // Quote every field; neutralise spreadsheet formulas in text that came from outside
     // (a leading = + - @, or a TAB or CR before one).
@@ -89,11 +138,7 @@ pub(super) fn csv_field(s: &str) -> String {
 }
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
-    for f in &a.format {
-        if !["json", "png", "svg", "letter", "csv"].contains(&f.as_str()) {
-            bail!("unknown format `{f}`; formats are json, png, svg, letter, csv");
-        }
-    }
+    check_formats(&a.format)?;
     let Some(cohort) = a.cohort.clone() else {
         return super::export_pathway::run(ctx, a);
     };
@@ -152,36 +197,10 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
                 std::fs::create_dir_all(&dir)?;
             }
             if award.as_ref().is_some_and(|w| w.revoked_at.is_some()) {
-                // A revoked credential is not handed out again; one exported earlier goes.
-                for f in ["credential.json", "badge.png", "badge.svg"] {
-                    let p = dir.join(f);
-                    if p.is_file() {
-                        std::fs::remove_file(&p)?;
-                    }
-                }
+                remove_credential_files(&dir)?;
                 revoked += 1;
             } else if let Some(award) = &award {
-                let cred: serde_json::Value = serde_json::from_str(&award.credential_json)?;
-                let picture = bake::picture_of(&store, &cred["credentialSubject"]["achievement"])?;
-                if want("json") {
-                    // Stored compact; written for people to read too.
-                    std::fs::write(
-                        dir.join("credential.json"),
-                        serde_json::to_string_pretty(&cred)?,
-                    )?;
-                }
-                if want("png") {
-                    std::fs::write(
-                        dir.join("badge.png"),
-                        bake::png(&award.credential_json, &picture)?,
-                    )?;
-                }
-                if want("svg") {
-                    std::fs::write(
-                        dir.join("badge.svg"),
-                        bake::svg(&award.credential_json, &picture)?,
-                    )?;
-                }
+                write_credential_files(&store, &dir, &award.credential_json, &want)?;
                 credentials += 1;
             }
             // The letter answers the latest attempt that was decided (a resubmission waiting for

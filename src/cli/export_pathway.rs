@@ -6,21 +6,18 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 
-use merit::credential::bake;
 use merit::store::format_time;
 
 use super::Ctx;
-use super::export::{Args, csv_field, folders};
+use super::export::{
+    Args, check_formats, csv_field, folders, remove_credential_files, write_credential_files,
+};
 
 pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
     let Some(spec) = a.pathway.as_deref() else {
         bail!("say what to export: --cohort ID or --pathway ID");
     };
-    for f in &a.format {
-        if !["json", "png", "svg", "letter", "csv"].contains(&f.as_str()) {
-            bail!("unknown format `{f}`; formats are json, png, svg, letter, csv");
-        }
-    }
+    check_formats(&a.format)?;
     let want = |f: &str| a.format.iter().any(|x| x == f);
     let (store, _) = ctx.open_for(merit::access::Action::Export)?;
     let site_url = merit::credential::issuer::load(store.root())
@@ -53,37 +50,10 @@ pub fn run(ctx: &Ctx, a: Args) -> Result<ExitCode> {
         let one = || -> Result<()> {
             let dir = a.out.join(&folder);
             if w.revoked_at.is_some() {
-                // A revoked credential is not handed out again; one exported earlier goes.
-                for f in ["credential.json", "badge.png", "badge.svg"] {
-                    let p = dir.join(f);
-                    if p.is_file() {
-                        std::fs::remove_file(&p)?;
-                    }
-                }
-                return Ok(());
+                return remove_credential_files(&dir);
             }
             std::fs::create_dir_all(&dir)?;
-            let cred: serde_json::Value = serde_json::from_str(&w.credential_json)?;
-            let picture = bake::picture_of(&store, &cred["credentialSubject"]["achievement"])?;
-            if want("json") {
-                std::fs::write(
-                    dir.join("credential.json"),
-                    serde_json::to_string_pretty(&cred)?,
-                )?;
-            }
-            if want("png") {
-                std::fs::write(
-                    dir.join("badge.png"),
-                    bake::png(&w.credential_json, &picture)?,
-                )?;
-            }
-            if want("svg") {
-                std::fs::write(
-                    dir.join("badge.svg"),
-                    bake::svg(&w.credential_json, &picture)?,
-                )?;
-            }
-            Ok(())
+            write_credential_files(&store, &dir, &w.credential_json, &want)
         };
         if w.revoked_at.is_some() {
             revoked += 1;

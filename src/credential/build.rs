@@ -314,26 +314,54 @@ pub fn build(a: &AwardInput<'_>) -> Value {
             e
         })
         .collect();
-    let mut cred = json!({
-        "@context": [contexts::CREDENTIALS_V2, contexts::OB_V3P0, contexts::OB_EXTENSIONS],
-        "id": a.credential_id,
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": ach.name.value,
-        "description": ach.description.value.trim(),
-        "issuer": a.issuer.profile(),
-        "validFrom": a.issued_at,
-        "awardedDate": a.issued_at,
-        "credentialSubject": {
+    open_badge(&Envelope {
+        credential_id: a.credential_id,
+        issuer: a.issuer,
+        achievement: ach,
+        issued_at: a.issued_at,
+        subject: json!({
             "type": ["AchievementSubject"],
             "identifier": [identity_object(a.learner_name, a.learner_email, a.salt)],
             "achievement": achievement,
             "result": results,
-        },
-        "evidence": evidence,
-        "credentialStatus": status_entry(a.issuer, a.status_index),
+        }),
+        evidence,
+        status_index: a.status_index,
+        valid_until: a.valid_until,
+    })
+}
+
+/// What every `OpenBadgeCredential` Merit issues is made of around its subject and evidence.
+pub struct Envelope<'a> {
+    pub credential_id: &'a str,
+    pub issuer: &'a Issuer,
+    /// Its name and description are the credential's.
+    pub achievement: &'a crate::rubric::Achievement,
+    pub issued_at: &'a str,
+    pub subject: Value,
+    pub evidence: Vec<Value>,
+    pub status_index: u64,
+    pub valid_until: Option<&'a str>,
+}
+
+/// The unsigned credential: contexts, types, issuer, dates, subject, evidence, revocation
+/// entry and schema.
+pub fn open_badge(e: &Envelope<'_>) -> Value {
+    let mut cred = json!({
+        "@context": [contexts::CREDENTIALS_V2, contexts::OB_V3P0, contexts::OB_EXTENSIONS],
+        "id": e.credential_id,
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": e.achievement.name.value,
+        "description": e.achievement.description.value.trim(),
+        "issuer": e.issuer.profile(),
+        "validFrom": e.issued_at,
+        "awardedDate": e.issued_at,
+        "credentialSubject": e.subject,
+        "evidence": e.evidence,
+        "credentialStatus": status_entry(e.issuer, e.status_index),
         "credentialSchema": schema_entry(),
     });
-    if let Some(until) = a.valid_until {
+    if let Some(until) = e.valid_until {
         cred["validUntil"] = Value::String(until.to_string());
     }
     cred

@@ -11,7 +11,6 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use super::build::{self, Issuer};
-use super::contexts;
 use crate::pathway::{Pathway, Validity};
 
 /// A program achievement's id: `…/programs/<pathway>/v<N>` (apart from rubric achievements,
@@ -148,28 +147,21 @@ pub fn build(a: &ProgramInput<'_>) -> Result<Value> {
             "digestMultibase": digest_multibase(c.credential)?,
         }));
     }
-    let mut cred = json!({
-        "@context": [contexts::CREDENTIALS_V2, contexts::OB_V3P0, contexts::OB_EXTENSIONS],
-        "id": a.credential_id,
-        "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": ach.name.value,
-        "description": ach.description.value.trim(),
-        "issuer": a.issuer.profile(),
-        "validFrom": a.issued_at,
-        "awardedDate": a.issued_at,
-        "credentialSubject": {
+    let until = valid_until(a.pathway, a.now, a.components);
+    Ok(build::open_badge(&build::Envelope {
+        credential_id: a.credential_id,
+        issuer: a.issuer,
+        achievement: ach,
+        issued_at: a.issued_at,
+        subject: json!({
             "type": ["AchievementSubject"],
             "identifier": [build::identity_object(a.learner_name, a.learner_email, a.salt)],
             "achievement": a.achievement,
-        },
-        "evidence": evidence,
-        "credentialStatus": build::status_entry(a.issuer, a.status_index),
-        "credentialSchema": build::schema_entry(),
-    });
-    if let Some(until) = valid_until(a.pathway, a.now, a.components) {
-        cred["validUntil"] = Value::String(until);
-    }
-    Ok(cred)
+        }),
+        evidence,
+        status_index: a.status_index,
+        valid_until: until.as_deref(),
+    }))
 }
 
 #[cfg(test)]

@@ -247,7 +247,7 @@ impl Store {
         actor: &str,
     ) -> Result<Vec<LearnerStanding>> {
         self.authorize(actor, Action::ReadPathways)?;
-        let (_, p) = self.load_pathway(id)?;
+        let (version, p) = self.load_pathway(id)?;
         let components = p.requires.rubric_ids();
         let mut out: Vec<LearnerStanding> = self
             .held_badges(learner)?
@@ -277,7 +277,6 @@ impl Store {
             .collect();
         // Program credentials issued: flagged where a component lapsed since; a holder whose
         // components all lapsed is listed too.
-        let (version, _) = self.load_pathway(id)?;
         for award in self.program_awards(Some(&version.pathway_id), learner)? {
             if !award.current {
                 continue;

@@ -235,17 +235,7 @@ pub fn for_each(conn: &Connection, mut f: impl FnMut(Row) -> Result<()>) -> Resu
                 what: format!("the award of submission {sid} ({cid})"),
             })?;
         }
-        if let Some(rat) = revoked
-            && let Some(record) = revocation(conn, &cid)?
-        {
-            f(Row {
-                action: REVOCATION,
-                key: cid.clone(),
-                record,
-                at: rat,
-                what: format!("the revocation of {cid}"),
-            })?;
-        }
+        revocation_row(conn, &cid, revoked, &mut f)?;
     }
     let mut stmt = conn
         .prepare("SELECT credential_id, issued_at, revoked_at FROM program_awards ORDER BY id")?;
@@ -262,17 +252,28 @@ pub fn for_each(conn: &Connection, mut f: impl FnMut(Row) -> Result<()>) -> Resu
                 what: format!("the program credential {cid}"),
             })?;
         }
-        if let Some(rat) = revoked
-            && let Some(record) = revocation(conn, &cid)?
-        {
-            f(Row {
-                action: REVOCATION,
-                key: cid.clone(),
-                record,
-                at: rat,
-                what: format!("the revocation of {cid}"),
-            })?;
-        }
+        revocation_row(conn, &cid, revoked, &mut f)?;
+    }
+    Ok(())
+}
+
+/// The revocation of credential `cid` (either kind), if it was revoked at `revoked`.
+fn revocation_row(
+    conn: &Connection,
+    cid: &str,
+    revoked: Option<i64>,
+    f: &mut impl FnMut(Row) -> Result<()>,
+) -> Result<()> {
+    if let Some(at) = revoked
+        && let Some(record) = revocation(conn, cid)?
+    {
+        f(Row {
+            action: REVOCATION,
+            key: cid.to_string(),
+            record,
+            at,
+            what: format!("the revocation of {cid}"),
+        })?;
     }
     Ok(())
 }
