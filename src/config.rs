@@ -32,7 +32,7 @@ const MAX_BYTES: u64 = 64 * 1024;
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct FileModel {
-    database: Option<Database>,
+    database: Option<DatabaseFile>,
     site: Option<Site>,
     smtp: Option<Smtp>,
     badges: Option<Badges>,
@@ -53,7 +53,7 @@ struct Badges {
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-struct Database {
+struct DatabaseFile {
     url: Option<String>,
 }
 
@@ -209,22 +209,38 @@ pub fn artifacts_dir(root: &Path) -> Result<std::path::PathBuf> {
     Ok(root.join(dir))
 }
 
-/// The one database this build of Merit opens: the workspace's SQLite file.
+/// The default database: the workspace's SQLite file.
 pub const EMBEDDED_DATABASE: &str = "sqlite:merit.db";
 
-/// Refuses to open a workspace whose `database.url` names another database: Merit must never
+/// The database a workspace's settings name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Database {
+    /// `merit.db` in the workspace folder.
+    Sqlite,
+    /// A PostgreSQL database shared by several hosts: the URL as given, and where it came from.
+    Postgres { url: String, source: String },
+}
+
+/// The database of the workspace at `root`: `database.url` from `$MERIT_DATABASE_URL`, else
+/// `merit.toml`, else `merit.db`. Any other value is refused, never ignored: Merit must never
 /// write to `merit.db` on one host while the operator believes every host shares PostgreSQL.
-pub fn require_embedded_database(root: &Path) -> Result<()> {
+pub fn database(root: &Path) -> Result<Database> {
     let c = load(root)?;
     let Some(s) = c.settings.iter().find(|s| s.name == "database.url") else {
-        return Ok(());
+        return Ok(Database::Sqlite);
     };
     match s.value.as_deref() {
-        None | Some(EMBEDDED_DATABASE) => Ok(()),
+        None | Some(EMBEDDED_DATABASE) => Ok(Database::Sqlite),
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            Ok(Database::Postgres {
+                url: url.to_string(),
+                source: s.source.clone(),
+            })
+        }
         Some(other) => bail!(
-            "database.url is {} (from {}), but this build of Merit stores a workspace only in \
-             its SQLite file: PostgreSQL is not supported yet. Nothing was opened; unset it or \
-             set it to `{EMBEDDED_DATABASE}`",
+            "database.url is {} (from {}): Merit stores a workspace in `{EMBEDDED_DATABASE}` \
+             (its SQLite file) or in PostgreSQL (`postgres://user@host:port/database`). \
+             Nothing was opened; correct it or unset it",
             crate::sanitize::line(&redact(other)),
             s.source
         ),

@@ -65,6 +65,8 @@ fn save_writes_a_version_and_the_file_and_moves_only_unscored_work() {
     let subs = store.cohort_submissions("c").unwrap();
     store
         .raw_connection()
+        .sqlite()
+        .expect("a SQLite workspace")
         .execute(
             "UPDATE submissions SET status = 'scored' WHERE id = ?1",
             [subs[0].0],

@@ -3,11 +3,12 @@
 
 mod common;
 
+use common::Backend;
 use merit::rubric;
 use merit::store::{ArtifactRecord, LearnerInput, Store, SubmissionInput};
 
-fn workspace() -> (tempfile::TempDir, Store, i64) {
-    let dir = tempfile::tempdir().unwrap();
+fn workspace(b: &Backend) -> (tempfile::TempDir, Store, i64) {
+    let dir = b.tempdir();
     let mut store = Store::create(dir.path()).unwrap();
     common::grant(&mut store, "t", &["lead"]);
     common::grant(&mut store, "lena", &["lead"]);
@@ -45,9 +46,8 @@ fn workspace() -> (tempfile::TempDir, Store, i64) {
     (dir, store, id)
 }
 
-#[test]
-fn a_claim_keeps_others_to_reading_until_it_lapses() {
-    let (_d, mut store, id) = workspace();
+fn a_claim_keeps_others_to_reading_until_it_lapses(b: Backend) {
+    let (_d, mut store, id) = workspace(&b);
     let amir = store.open_review(id, "amir", 1800).unwrap();
     assert!(amir.read_only.is_none(), "amir claims it");
     let bea = store.open_review(id, "bea", 1800).unwrap();
@@ -85,9 +85,8 @@ fn a_claim_keeps_others_to_reading_until_it_lapses() {
     );
 }
 
-#[test]
-fn only_the_holder_or_a_lead_releases_a_claim() {
-    let (_d, mut store, id) = workspace();
+fn only_the_holder_or_a_lead_releases_a_claim(b: Backend) {
+    let (_d, mut store, id) = workspace(&b);
     store.claim(id, "amir", 1800).unwrap();
     assert!(
         !store.release(id, "bea", false).unwrap(),
@@ -111,9 +110,8 @@ fn only_the_holder_or_a_lead_releases_a_claim() {
     );
 }
 
-#[test]
-fn a_submission_under_someone_elses_claim_cannot_be_decided() {
-    let (_d, mut store, id) = workspace();
+fn a_submission_under_someone_elses_claim_cannot_be_decided(b: Backend) {
+    let (_d, mut store, id) = workspace(&b);
     store.claim(id, "amir", 1800).unwrap();
     let r = store
         .load_rubric(&store.submission_rubric(id).unwrap())
@@ -144,9 +142,8 @@ fn a_submission_under_someone_elses_claim_cannot_be_decided() {
 
 /// The next submission after one is submitted: the oldest new one of the same rubric that
 /// nobody else holds; none when the only one is claimed by someone else.
-#[test]
-fn the_next_submission_is_one_nobody_else_holds() {
-    let (_dir, mut store, id) = workspace();
+fn the_next_submission_is_one_nobody_else_holds(b: Backend) {
+    let (_dir, mut store, id) = workspace(&b);
     let rubric_id = rubric::parse(rubric::BUNDLED[1].1.as_bytes())
         .unwrap()
         .id
@@ -175,3 +172,10 @@ fn the_next_submission_is_one_nobody_else_holds() {
         Some(id)
     );
 }
+
+on_both_backends!(
+    a_claim_keeps_others_to_reading_until_it_lapses,
+    only_the_holder_or_a_lead_releases_a_claim,
+    a_submission_under_someone_elses_claim_cannot_be_decided,
+    the_next_submission_is_one_nobody_else_holds,
+);

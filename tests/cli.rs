@@ -218,14 +218,16 @@ fn workbench_refuses_to_start_without_a_terminal() {
 /// A workspace configured for another database is never opened as its SQLite file (writes
 /// would go to one host's file while the operator believes all hosts share one database).
 #[test]
-fn a_database_this_build_cannot_open_is_refused_not_ignored() {
+fn a_database_that_cannot_be_opened_is_refused_never_replaced_by_the_sqlite_file() {
     let ws = tempfile::tempdir().unwrap();
     assert!(run(ws.path(), &["workspace", "init"]).status.success());
+    let before = std::fs::read(ws.path().join("merit.db")).unwrap();
+    // Nothing listens on port 1: the connection is refused at once.
     let o = merit()
         .args(["--workspace", ws.path().to_str().unwrap(), "cohort", "list"])
         .env(
             "MERIT_DATABASE_URL",
-            "postgres://merit:pw@db.example.org/merit",
+            "postgres://merit:pw@127.0.0.1:1/merit",
         )
         .output()
         .unwrap();
@@ -233,22 +235,29 @@ fn a_database_this_build_cannot_open_is_refused_not_ignored() {
     let e = stderr(&o);
     assert!(
         e.contains(
-            "database.url is postgres://merit:****@db.example.org/merit (from $MERIT_DATABASE_URL)"
+            "cannot open the database postgres://merit:****@127.0.0.1:1/merit (from $MERIT_DATABASE_URL)"
         ),
         "{e}"
     );
     assert!(!e.contains(":pw@"), "{e}");
+    assert_eq!(std::fs::read(ws.path().join("merit.db")).unwrap(), before);
+    // A database Merit does not know is refused before anything is opened.
     std::fs::write(
         ws.path().join("merit.toml"),
-        "[database]\nurl = \"postgres://db.example.org/merit\"\n",
+        "[database]\nurl = \"mysql://db.example.org/merit\"\n",
     )
     .unwrap();
     let o = run(ws.path(), &["cohort", "list"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("(from merit.toml)"), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(
+        e.contains("database.url is mysql://db.example.org/merit (from merit.toml)"),
+        "{e}"
+    );
+    assert_eq!(std::fs::read(ws.path().join("merit.db")).unwrap(), before);
     // `merit config` still shows it, and the default opens.
     let o = run(ws.path(), &["config"]);
-    assert!(stdout(&o).contains("postgres://db.example.org/merit"));
+    assert!(stdout(&o).contains("mysql://db.example.org/merit"));
     std::fs::write(
         ws.path().join("merit.toml"),
         "[database]\nurl = \"sqlite:merit.db\"\n",

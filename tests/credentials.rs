@@ -686,6 +686,8 @@ fn feedback_letters_explain_not_yet_and_escape_html() {
     let store = merit::store::Store::create(&ws).unwrap();
     store
         .raw_connection()
+        .sqlite()
+        .expect("a SQLite workspace")
         .execute(
             "UPDATE learners SET name = '<script>alert(1)</script> Eve'",
             [],
@@ -982,6 +984,8 @@ fn status_indexes_past_the_first_list_use_the_next_one() {
         let store = merit::store::Store::create(&ws).unwrap();
         store
             .raw_connection()
+            .sqlite()
+            .expect("a SQLite workspace")
             .execute(
                 "INSERT INTO counters (name, value) VALUES ('status_index', 131071)
                  ON CONFLICT (name) DO UPDATE SET value = excluded.value",

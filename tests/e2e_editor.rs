@@ -120,7 +120,7 @@ fn a_refused_save_then_a_good_one() {
     );
     // Scored work keeps the version it was scored on.
     let scored: Vec<String> = store
-        .raw_connection()
+        .raw_connection().sqlite().expect("a SQLite workspace")
         .prepare("SELECT rubric_hash FROM submissions WHERE cohort_id = 'data-2026-q2' AND status IN ('scored', 'not_yet')")
         .unwrap()
         .query_map([], |r| r.get(0))

@@ -67,7 +67,7 @@ fn wait_db<T>(ws: &Path, what: &str, f: impl Fn(&Store) -> Option<T>) -> T {
 }
 
 fn drafts(store: &Store, user: &str) -> Vec<(i64, merit::store::SavedAssessment)> {
-    let conn = store.raw_connection();
+    let conn = store.raw_connection().sqlite().expect("a SQLite workspace");
     let mut stmt = conn
         .prepare("SELECT submission_id FROM assessments WHERE assessor = ?1 ORDER BY submission_id")
         .unwrap();
@@ -123,6 +123,8 @@ fn score_a_submission_entirely_by_keystrokes() {
     assert!(a.scores.iter().all(|s| s.level.is_some()));
     let status: String = store
         .raw_connection()
+        .sqlite()
+        .expect("a SQLite workspace")
         .query_row("SELECT status FROM submissions WHERE id = ?1", [id], |r| {
             r.get(0)
         })

@@ -90,7 +90,7 @@ fn workspace() -> (tempfile::TempDir, std::path::PathBuf) {
             .record_submissions(cohort, &hash, &batch, "t")
             .unwrap();
     }
-    let conn = store.raw_connection();
+    let conn = store.raw_connection().sqlite().expect("a SQLite workspace");
     let ids: Vec<(i64, String)> = {
         let mut stmt = conn
             .prepare("SELECT id, cohort_id FROM submissions ORDER BY id")

@@ -15,6 +15,8 @@ fn migrates_an_empty_database_file() {
     assert_eq!(store.schema_version().unwrap(), schema_version());
     let tables: Vec<String> = store
         .raw_connection()
+        .sqlite()
+        .expect("a SQLite workspace")
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         .unwrap()
         .query_map([], |r| r.get(0))
@@ -41,11 +43,15 @@ fn migrates_an_empty_database_file() {
     }
     let mode: String = store
         .raw_connection()
+        .sqlite()
+        .expect("a SQLite workspace")
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .unwrap();
     assert_eq!(mode, "wal");
     let fk: i64 = store
         .raw_connection()
+        .sqlite()
+        .expect("a SQLite workspace")
         .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
         .unwrap();
     assert_eq!(fk, 1);
@@ -62,6 +68,8 @@ fn refuses_a_database_from_a_newer_merit() {
         let store = Store::create(ws.path()).unwrap();
         store
             .raw_connection()
+            .sqlite()
+            .expect("a SQLite workspace")
             .pragma_update(None, "user_version", schema_version() + 1)
             .unwrap();
     }
@@ -145,7 +153,7 @@ fn audit_chain_detects_an_edited_entry() {
     store.add_user("amir", "assessor", &common::me()).unwrap();
     store.add_user("ines", "issuer", &common::me()).unwrap();
     assert!(store.verify_audit().unwrap().ok());
-    let conn = store.raw_connection();
+    let conn = store.raw_connection().sqlite().expect("a SQLite workspace");
     // The log refuses edits through SQL...
     assert!(
         conn.execute(
@@ -180,7 +188,7 @@ fn audit_chain_detects_a_deleted_entry() {
     for name in ["a", "b", "c", "d"] {
         store.add_user(name, "assessor", &common::me()).unwrap();
     }
-    let conn = store.raw_connection();
+    let conn = store.raw_connection().sqlite().expect("a SQLite workspace");
     assert!(
         conn.execute("DELETE FROM audit_log WHERE seq = 2", [])
             .is_err()
@@ -211,7 +219,7 @@ fn audit_verify_command_exits_1_on_a_broken_chain() {
     assert!(common::stdout(&o).contains("2 entries, chain verified"));
     {
         let store = Store::create(ws.path()).unwrap();
-        let conn = store.raw_connection();
+        let conn = store.raw_connection().sqlite().expect("a SQLite workspace");
         conn.execute_batch("DROP TRIGGER audit_log_no_update")
             .unwrap();
         conn.execute("UPDATE audit_log SET actor = 'someone-else'", [])

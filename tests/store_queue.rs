@@ -59,6 +59,8 @@ fn workspace() -> (tempfile::TempDir, Store) {
     // Spread the ages, with ties, as real imports have.
     store
         .raw_connection()
+        .sqlite()
+        .expect("a SQLite workspace")
         .execute(
             "UPDATE submissions SET created_at = 1000 + (id * 7919) % 50",
             [],
@@ -142,6 +144,8 @@ fn every_sort_visits_every_row_once_in_order_both_ways() {
     // Some variety in status.
     store
         .raw_connection()
+        .sqlite()
+        .expect("a SQLite workspace")
         .execute(
             "UPDATE submissions SET status = 'scored' WHERE id % 5 = 0",
             [],
@@ -152,6 +156,8 @@ fn every_sort_visits_every_row_once_in_order_both_ways() {
     // Names that sort differently by case: the learner order ignores case (ASCII).
     store
         .raw_connection()
+        .sqlite()
+        .expect("a SQLite workspace")
         .execute(
             "UPDATE learners SET name = 'aaron Zed' WHERE key = 'l2-5'",
             [],

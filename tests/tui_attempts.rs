@@ -162,6 +162,8 @@ fn the_store_gives_the_previous_attempt() {
     store.record_submissions("dc", &hash, &[v1], "t").unwrap();
     let first: i64 = store
         .raw_connection()
+        .sqlite()
+        .expect("a SQLite workspace")
         .query_row("SELECT id FROM submissions", [], |r| r.get(0))
         .unwrap();
     assert!(store.claim(first, "bea", 1800).unwrap().is_none());
@@ -185,6 +187,8 @@ fn the_store_gives_the_previous_attempt() {
     store.record_submissions("dc", &hash, &[v2], "t").unwrap();
     let second: i64 = store
         .raw_connection()
+        .sqlite()
+        .expect("a SQLite workspace")
         .query_row("SELECT MAX(id) FROM submissions", [], |r| r.get(0))
         .unwrap();
     let data = store.open_review(second, "amir", 1800).unwrap();

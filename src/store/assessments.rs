@@ -1,7 +1,7 @@
 //! Assessments: an assessor's level and comment per criterion, feedback and decision.
 
+use super::db::params;
 use anyhow::{Result, bail};
-use rusqlite::params;
 
 use super::{Store, audit, now};
 use crate::rubric::{self, Choices, Decision};
@@ -159,7 +159,7 @@ impl Store {
 }
 
 fn upsert(
-    tx: &rusqlite::Transaction<'_>,
+    tx: &super::db::Transaction<'_>,
     a: &AssessmentInput,
     state: &str,
     decision: Option<Decision>,

@@ -18,9 +18,9 @@
 
 use std::collections::HashMap;
 
+use super::db::{OptionalExtension, Transaction, params};
 use anyhow::{Result, anyhow, bail};
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
-use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 
 use super::{Store, format_time, now, records};
@@ -100,7 +100,7 @@ pub fn append_record(
     Ok(())
 }
 
-fn last(conn: &rusqlite::Connection) -> Result<Option<(i64, String)>> {
+fn last(conn: &super::db::Connection) -> Result<Option<(i64, String)>> {
     Ok(conn
         .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?
         .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))

@@ -3,8 +3,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use super::db::{OptionalExtension, params};
 use anyhow::{Result, bail};
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::{ArtifactRecord, Store, audit, now};
@@ -50,7 +50,7 @@ pub struct Award {
     pub revoked_reason: Option<String>,
 }
 
-fn award_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Award> {
+fn award_from(r: &super::db::Row<'_>) -> super::db::Result<Award> {
     Ok(Award {
         submission_id: r.get(0)?,
         credential_id: r.get(1)?,
@@ -68,14 +68,15 @@ const AWARD_COLUMNS: &str = "submission_id, credential_id, credential_json, stat
 /// The first status index never handed out: one counter for credentials and program
 /// credentials alike (and past any index either table holds).
 const NEXT_STATUS_INDEX: &str =
-    "SELECT MAX(COALESCE((SELECT value FROM counters WHERE name = 'status_index'), 0),
-                COALESCE((SELECT MAX(status_index) + 1 FROM awards), 0),
-                COALESCE((SELECT MAX(status_index) + 1 FROM program_awards), 0))";
+    "SELECT MAX(v) FROM (SELECT value AS v FROM counters WHERE name = 'status_index'
+                         UNION ALL SELECT MAX(status_index) + 1 FROM awards
+                         UNION ALL SELECT MAX(status_index) + 1 FROM program_awards
+                         UNION ALL SELECT 0) AS t";
 
 /// Reserves `n` status list indexes and returns the first. Indexes are never handed out twice,
 /// even to batches signed at the same time by different processes; a batch that dies leaves
 /// its indexes unused, which costs nothing.
-fn reserve(tx: &rusqlite::Transaction<'_>, n: i64) -> Result<i64> {
+fn reserve(tx: &super::db::Transaction<'_>, n: i64) -> Result<i64> {
     let first: i64 = tx.query_row(NEXT_STATUS_INDEX, [], |r| r.get(0))?;
     tx.execute(
         "INSERT INTO counters (name, value) VALUES ('status_index', ?1)
@@ -280,7 +281,7 @@ impl Store {
             if let Some(&i) = index.get(&r.get::<_, i64>(0)?) {
                 out[i]
                     .artifacts
-                    .push(super::submissions::artifact_from(r, 1)?);
+                    .push(super::submissions::artifact_from(&r, 1)?);
             }
         }
         // The levels of each submission's most recently submitted assessment that meets (after
@@ -291,7 +292,7 @@ impl Store {
              WHERE a.submission_id IN (SELECT value FROM json_each(?1))
                AND a.id = (SELECT b.id FROM assessments b
                            WHERE b.submission_id = a.submission_id AND b.state = 'submitted'
-                           ORDER BY b.decision IS 'meets' DESC, b.updated_at DESC, b.id DESC
+                           ORDER BY b.decision IS NOT DISTINCT FROM 'meets' DESC, b.updated_at DESC, b.id DESC
                            LIMIT 1)",
         )?;
         let mut rows = scores.query([&list])?;

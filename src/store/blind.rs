@@ -3,8 +3,8 @@
 //! here once: [`Store::masked_viewer`] says who is masked, [`shown_learner_sql`] masks rows in
 //! SQL, and [`Mask`] masks the text of one submission (its artifact names).
 
+use super::db::{OptionalExtension, Transaction, params};
 use anyhow::{Result, anyhow, bail};
-use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::{Store, audit, now};
 use crate::access::Action;
@@ -76,7 +76,7 @@ pub(super) fn after_batch(
 /// Rewrites the filter text and the learner sort key of the submissions in `scope` from
 /// the names and numbers as they are (numbers already drawn).
 fn rewrite(tx: &Transaction<'_>, scope: Scope<'_>) -> Result<()> {
-    let (cond, arg): (&str, rusqlite::types::Value) = match scope {
+    let (cond, arg): (&str, super::db::Value) = match scope {
         Scope::Cohort(c) => ("s.cohort_id = ?1", c.to_string().into()),
         Scope::Learner(id) => ("s.learner_id = ?1", id.into()),
     };

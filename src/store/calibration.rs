@@ -4,8 +4,8 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use super::db::{OptionalExtension, params};
 use anyhow::{Result, anyhow, bail};
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::{ReviewData, Store, audit, now};
@@ -725,7 +725,7 @@ impl Store {
                AND id = (SELECT MAX(id) FROM calibrations d WHERE d.assessor = c.assessor
                          AND d.calibration_key = c.calibration_key)
              UNION ALL
-             SELECT s.assessor, v.rubric_id, 'in progress', s.round, COUNT(*), 0, 0, 0,
+             SELECT s.assessor, MIN(v.rubric_id), 'in progress', s.round, COUNT(*), 0, 0, 0,
                     MAX(s.scored_at)
              FROM calibration_scorings s JOIN exemplars e ON e.id = s.exemplar_id
              JOIN rubric_versions v ON v.hash = e.rubric_hash
@@ -769,7 +769,7 @@ fn unknown_criterion(rubric: &Rubric, c: &str) -> String {
 /// Every scoring of `user`'s round on `key`, each compared with its exemplar's reference.
 /// `rubric` is any version with that key (they share criteria, levels and their words).
 fn round_comparisons(
-    conn: &rusqlite::Connection,
+    conn: &super::db::Connection,
     rubric: &Rubric,
     user: &str,
     key: &str,

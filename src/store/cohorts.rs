@@ -158,13 +158,13 @@ impl Store {
         let mut stmt = self.conn.prepare(
             "SELECT c.id, c.name, c.rubric_id,
                 COUNT(DISTINCT s.learner_id),
-                COALESCE(SUM(s.status != 'superseded'), 0),
-                COALESCE(SUM(s.status = 'new'), 0),
-                COALESCE(SUM(s.status = 'in_progress'), 0),
-                COALESCE(SUM(s.status = 'scored'), 0),
-                COALESCE(SUM(s.status = 'not_yet'), 0),
-                COALESCE(SUM(s.status = 'second_marking'), 0),
-                COALESCE(SUM(s.status = 'approved'), 0),
+                COALESCE(SUM(CASE WHEN s.status <> 'superseded' THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN s.status = 'new' THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN s.status = 'in_progress' THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN s.status = 'scored' THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN s.status = 'not_yet' THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN s.status = 'second_marking' THEN 1 ELSE 0 END), 0),
+                COALESCE(SUM(CASE WHEN s.status = 'approved' THEN 1 ELSE 0 END), 0),
                 COUNT(a.id),
                 COUNT(a.revoked_at), c.blind
              FROM cohorts c LEFT JOIN submissions s ON s.cohort_id = c.id
@@ -237,10 +237,10 @@ impl Store {
             "SELECT s.id, {name}, {key}, s.attempt, s.status, s.rubric_hash, s.claimed_by, s.claimed_at,
                 (SELECT group_concat(a.assessor, ', ' ORDER BY a.submitted_at, a.id) FROM assessments a
                    WHERE a.submission_id = s.id AND a.state = 'submitted'),
-                (SELECT COUNT(DISTINCT a.decision) FROM assessments a
-                   WHERE a.submission_id = s.id AND a.state = 'submitted')
-                  * NOT EXISTS (SELECT 1 FROM second_markings m
-                                WHERE m.submission_id = s.id AND m.resolved_at IS NOT NULL),
+                CASE WHEN EXISTS (SELECT 1 FROM second_markings m
+                                WHERE m.submission_id = s.id AND m.resolved_at IS NOT NULL)
+                  THEN 0 ELSE (SELECT COUNT(DISTINCT a.decision) FROM assessments a
+                   WHERE a.submission_id = s.id AND a.state = 'submitted') END,
                 (SELECT a.weighted_total FROM assessments a
                    WHERE a.submission_id = s.id AND a.state = 'submitted'
                    ORDER BY {}, a.submitted_at DESC, a.id DESC LIMIT 1),
@@ -271,7 +271,7 @@ impl Store {
         let mut required: HashMap<String, Vec<String>> = HashMap::new();
         // Whether a version signs a different badge from the current one, once per pair.
         let mut differs: HashMap<(String, String), bool> = HashMap::new();
-        let mut rows = stmt.query(rusqlite::params![cohort_id, masked])?;
+        let mut rows = stmt.query(super::db::params![cohort_id, masked])?;
         while let Some(r) = rows.next()? {
             let status: String = r.get(4)?;
             let hash: String = r.get(5)?;

@@ -5,8 +5,8 @@
 
 use std::collections::HashMap;
 
+use super::db::{OptionalExtension, params};
 use anyhow::{Result, bail};
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::Store;

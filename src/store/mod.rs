@@ -9,11 +9,13 @@ mod blind;
 mod bulk;
 pub mod calibration;
 mod cohorts;
+pub mod db;
 pub mod filesystem;
 pub mod learner;
 mod notifications;
 pub mod pages;
 pub mod pathways;
+mod pg;
 pub mod policies;
 pub mod programs;
 mod queue;
@@ -23,6 +25,7 @@ mod review;
 mod rubrics;
 mod sampling;
 mod schema;
+mod schema_pg;
 mod second_marking;
 mod submissions;
 pub mod time_spent;
@@ -31,10 +34,12 @@ mod users;
 pub mod workspace;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
-use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+use db::{Backend, Connection, Transaction};
+use rusqlite::OpenFlags;
 
 pub use artifacts::ArtifactStore;
 pub use assessments::{AssessmentInput, CriterionScore};
@@ -53,8 +58,7 @@ pub use users::{ROLES, User};
 /// SQL ordering (assessments `a` of submission `s`) that puts first the assessment a decision
 /// stands on: one whose decision is the submission's (after a second marking, the one the lead
 /// agreed with).
-pub(crate) const DECIDING_FIRST: &str =
-    "a.decision IS (CASE s.status WHEN 'not_yet' THEN 'not_yet' ELSE 'meets' END) DESC";
+pub(crate) const DECIDING_FIRST: &str = "a.decision IS NOT DISTINCT FROM (CASE s.status WHEN 'not_yet' THEN 'not_yet' ELSE 'meets' END) DESC";
 
 /// How long a writer waits for another process's transaction before giving up.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
@@ -66,8 +70,17 @@ pub struct Store {
     artifacts: ArtifactStore,
 }
 
-/// Seconds since the Unix epoch.
+/// How far the shared database's clock is ahead of this host's, in seconds (0 for SQLite,
+/// whose clock is this host's). Set when a PostgreSQL workspace is opened, so that claims,
+/// leases and timestamps written by several hosts are all on the database's one clock.
+static CLOCK_OFFSET: AtomicI64 = AtomicI64::new(0);
+
+/// Seconds since the Unix epoch, by the workspace database's clock.
 pub fn now() -> i64 {
+    host_now() + CLOCK_OFFSET.load(Ordering::Relaxed)
+}
+
+fn host_now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64)
@@ -83,7 +96,7 @@ pub fn format_time(secs: i64) -> String {
 /// is made once per database file, by whichever process gets there first. Changing the
 /// journal mode needs an exclusive lock and SQLite does not call the busy handler for it, so
 /// a process that loses the race retries here (bounded by [`BUSY_TIMEOUT`]).
-fn enable_wal(conn: &Connection) -> rusqlite::Result<()> {
+fn enable_wal(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
     let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
     let mut pause = Duration::from_millis(2);
     loop {
@@ -109,6 +122,23 @@ fn enable_wal(conn: &Connection) -> rusqlite::Result<()> {
     }
 }
 
+/// Opens (creating) the workspace's SQLite file, in WAL mode.
+fn open_sqlite(db: &Path) -> Result<Connection> {
+    let conn = rusqlite::Connection::open_with_flags(
+        db,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .with_context(|| format!("cannot open {}", db.display()))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    // Issuing reads and writes a handful of statements per credential: keep them compiled.
+    conn.set_prepared_statement_cache_capacity(64);
+    enable_wal(&conn).with_context(|| format!("cannot switch {} to WAL mode", db.display()))?;
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
+    Ok(Connection::Sqlite(conn))
+}
+
 impl Store {
     /// Opens (creating if needed) the workspace at `root` and brings its schema up to date.
     /// Opens the workspace at `root`; a folder that is not one is refused, never created.
@@ -122,9 +152,14 @@ impl Store {
     /// Opens the workspace at `root`, creating it (the folder, `artifacts/`, `merit.db`) when
     /// there is none: for `merit demo`, `merit workspace init` and the set-up commands.
     pub fn create(root: &Path) -> Result<Store> {
-        crate::config::require_embedded_database(root)?;
-        filesystem::require_local(root)?;
+        let database = crate::config::database(root)?;
+        if database == crate::config::Database::Sqlite {
+            filesystem::require_local(root)?;
+        }
         workspace::create(root)?;
+        if matches!(database, crate::config::Database::Postgres { .. }) {
+            workspace::mark(root)?;
+        }
         let artifacts_dir = crate::config::artifacts_dir(root)?;
         std::fs::create_dir_all(&artifacts_dir).with_context(|| {
             format!(
@@ -132,19 +167,6 @@ impl Store {
                 artifacts_dir.display()
             )
         })?;
-        let db = root.join(workspace::DB_FILE);
-        let mut conn = Connection::open_with_flags(
-            &db,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .with_context(|| format!("cannot open {}", db.display()))?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        // Issuing reads and writes a handful of statements per credential: keep them compiled.
-        conn.set_prepared_statement_cache_capacity(64);
-        enable_wal(&conn).with_context(|| format!("cannot switch {} to WAL mode", db.display()))?;
-        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
         let creator = crate::identity::process_account().ok();
         let owner =
             crate::identity::owner_uid(root).and_then(|u| crate::identity::account_name(u).ok());
@@ -152,12 +174,36 @@ impl Store {
             creator: creator.as_deref(),
             owner: owner.as_deref(),
         };
-        schema::migrate(&mut conn, &founders).with_context(|| format!("in {}", db.display()))?;
+        let conn = match &database {
+            crate::config::Database::Sqlite => {
+                let db = root.join(workspace::DB_FILE);
+                let conn = open_sqlite(&db)?;
+                schema::migrate(&conn, &founders)
+                    .with_context(|| format!("in {}", db.display()))?;
+                conn
+            }
+            crate::config::Database::Postgres { url, source } => {
+                let shown = crate::sanitize::line(&crate::config::redact(url));
+                let conn = pg::connect(url)
+                    .with_context(|| format!("cannot open the database {shown} (from {source})"))?;
+                schema_pg::migrate(&conn, &founders)
+                    .with_context(|| format!("in the database {shown}"))?;
+                let before = host_now();
+                let db_now = pg::clock(&conn)?;
+                CLOCK_OFFSET.store(db_now - (before + host_now()) / 2, Ordering::Relaxed);
+                conn
+            }
+        };
         Ok(Store {
             conn,
             root: root.to_path_buf(),
             artifacts: ArtifactStore::new(artifacts_dir),
         })
+    }
+
+    /// Which database the workspace is in.
+    pub fn backend(&self) -> Backend {
+        self.conn.backend()
     }
 
     pub fn root(&self) -> &Path {
@@ -171,15 +217,16 @@ impl Store {
     /// A write transaction that takes the write lock at once, so that it waits for other
     /// writers (busy timeout) instead of failing with "database is locked" on upgrade.
     fn write(&mut self) -> Result<Transaction<'_>> {
-        Ok(self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?)
+        Ok(self.conn.write()?)
     }
 
     pub fn schema_version(&self) -> Result<u32> {
-        Ok(self
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+        match self.conn.backend() {
+            Backend::Sqlite => Ok(self
+                .conn
+                .query_row("PRAGMA user_version", [], |r| r.get(0))?),
+            Backend::Postgres => Ok(schema_pg::version(&self.conn)?.unwrap_or(0)),
+        }
     }
 
     /// Direct access for tests that need to play the part of an attacker or a crash.

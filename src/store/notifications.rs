@@ -1,7 +1,7 @@
 //! Messages sent to learners: recorded when the server accepted them.
 
+use super::db::params;
 use anyhow::Result;
-use rusqlite::params;
 
 use super::{Store, audit, now};
 
@@ -66,9 +66,9 @@ impl Store {
         self.authorize(actor, crate::access::Action::Notify)?;
         let tx = self.write()?;
         let fresh = tx.execute(
-            "INSERT OR IGNORE INTO notifications
+            "INSERT INTO notifications
                  (submission_id, kind, message_id, recipient, sent_at, sent_by)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT DO NOTHING",
             params![submission_id, kind, message_id, recipient, now(), actor],
         )? == 1;
         if fresh {

@@ -1,8 +1,8 @@
 //! Each credential's public page: a random token (its URL, `/c/<token>/`), and whether the
 //! issuer withdrew it.
 
+use super::db::{Transaction, params};
 use anyhow::{Result, anyhow, bail};
-use rusqlite::{Transaction, params};
 
 use super::{Store, audit, now};
 
@@ -15,8 +15,10 @@ pub fn new_token() -> Result<String> {
 
 /// Gives the credential its page token (inside the caller's transaction).
 pub(crate) fn create(tx: &Transaction<'_>, credential_id: &str) -> Result<()> {
-    tx.prepare_cached("INSERT OR IGNORE INTO pages (credential_id, token) VALUES (?1, ?2)")?
-        .execute(params![credential_id, new_token()?])?;
+    tx.prepare_cached(
+        "INSERT INTO pages (credential_id, token) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+    )?
+    .execute(params![credential_id, new_token()?])?;
     Ok(())
 }
 
@@ -71,7 +73,7 @@ impl Store {
 
     /// A credential's page token, if it has one and its page is not withdrawn.
     pub fn page_token(&self, credential_id: &str) -> Result<Option<String>> {
-        use rusqlite::OptionalExtension;
+        use super::db::OptionalExtension;
         Ok(self
             .conn
             .query_row(

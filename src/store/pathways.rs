@@ -2,8 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use super::db::{OptionalExtension, params};
 use anyhow::{Result, anyhow, bail};
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::{Store, audit, now};

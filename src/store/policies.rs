@@ -1,8 +1,8 @@
 //! Policies: the controls a workspace's administrators set, stored in the database (never in
 //! a file that someone the control constrains could edit), each change audited.
 
+use super::db::{OptionalExtension, params};
 use anyhow::{Result, bail};
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::{Store, audit, now};

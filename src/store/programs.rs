@@ -4,8 +4,8 @@
 
 use std::collections::BTreeMap;
 
+use super::db::{OptionalExtension, params};
 use anyhow::{Result, bail};
-use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::{Store, audit, now};
@@ -336,7 +336,7 @@ impl Store {
     }
 }
 
-fn program_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<ProgramAward> {
+fn program_from(r: &super::db::Row<'_>) -> super::db::Result<ProgramAward> {
     Ok(ProgramAward {
         pathway_id: r.get(0)?,
         pathway_title: r.get(12)?,

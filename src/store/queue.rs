@@ -1,8 +1,8 @@
 //! The assessor's queue: pages of submissions by keyset, never the whole table.
 
+use super::db::OptionalExtension;
+use super::db::{ToValue, params};
 use anyhow::Result;
-use rusqlite::OptionalExtension;
-use rusqlite::{ToSql, params};
 
 use super::{Store, now};
 
@@ -164,11 +164,11 @@ impl QueueFilter {
     /// SQL conditions on `submissions s` (each starting ` AND`), with their parameters
     /// numbered from `?{next}`; `?1` is the claim cutoff. `masked`: the text matches only what
     /// a blind row shows (its number, cohort and rubric), never the name kept after `\x01`.
-    fn sql(&self, next: usize, masked: bool) -> (String, Vec<Box<dyn ToSql>>) {
+    fn sql(&self, next: usize, masked: bool) -> (String, Vec<Box<dyn ToValue>>) {
         use crate::vocabulary::Status;
         let mut sql = String::new();
-        let mut args: Vec<Box<dyn ToSql>> = Vec::new();
-        let param = |v: Box<dyn ToSql>, args: &mut Vec<Box<dyn ToSql>>| {
+        let mut args: Vec<Box<dyn ToValue>> = Vec::new();
+        let param = |v: Box<dyn ToValue>, args: &mut Vec<Box<dyn ToValue>>| {
             args.push(v);
             format!("?{}", next + args.len() - 1)
         };
@@ -291,7 +291,7 @@ impl Store {
             key = q.sort.column().unwrap_or("''"),
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let refs: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
+        let refs: Vec<&dyn ToValue> = args.iter().map(|b| b.as_ref()).collect();
         let rows = stmt.query_map(refs.as_slice(), |r| {
             Ok(QueueRow {
                 id: r.get(0)?,
@@ -321,13 +321,13 @@ impl Store {
     pub fn queue_plan(&self, q: &QueueQuery) -> Result<Vec<String>> {
         let (inner, args, _, _) = page_ids(q);
         let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {inner}"))?;
-        let refs: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
+        let refs: Vec<&dyn ToValue> = args.iter().map(|b| b.as_ref()).collect();
         let rows = stmt.query_map(refs.as_slice(), |r| r.get::<_, String>(3))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 }
 
-type Args = Vec<Box<dyn ToSql>>;
+type Args = Vec<Box<dyn ToValue>>;
 
 /// The ids of one page, as SQL and parameters (`?1` the claim cutoff), whether it reads
 /// backwards, and whether its rows come back before the anchor (to be reversed). It pages
@@ -336,7 +336,7 @@ type Args = Vec<Box<dyn ToSql>>;
 fn page_ids(q: &QueueQuery) -> (String, Args, bool, bool) {
     let mut inner = String::from("SELECT s.id FROM submissions s WHERE s.status != 'superseded'");
     let cutoff = now() - q.claim_idle_secs;
-    let mut args: Vec<Box<dyn ToSql>> = vec![Box::new(cutoff)];
+    let mut args: Vec<Box<dyn ToValue>> = vec![Box::new(cutoff)];
     let filter = QueueFilter::parse(&q.filter);
     let (cond, filter_args) = filter.sql(2, q.blind_for.is_some());
     inner.push_str(&cond);
@@ -397,9 +397,9 @@ impl Store {
         // Unfiltered, both counts read only indexes: status from `submissions_by_status`, live
         // claims from the partial index of claimed submissions.
         let (cond, filter_args) = QueueFilter::parse(filter).sql(2, blind_for.is_some());
-        let mut args: Vec<Box<dyn ToSql>> = vec![Box::new(now() - claim_idle_secs)];
+        let mut args: Vec<Box<dyn ToValue>> = vec![Box::new(now() - claim_idle_secs)];
         args.extend(filter_args);
-        let refs: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
+        let refs: Vec<&dyn ToValue> = args.iter().map(|b| b.as_ref()).collect();
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT s.status, COUNT(*) FROM submissions s
              WHERE s.status != 'superseded' AND ?1 IS NOT NULL{cond} GROUP BY s.status"

@@ -2,8 +2,8 @@
 //! so no two rows encode alike): written into the entry that records the change, and computed
 //! again by `merit audit verify` to hold the tables to the log.
 
+use super::db::{Connection, OptionalExtension, params};
 use anyhow::Result;
-use rusqlite::{Connection, OptionalExtension, params};
 
 use crate::hash::sha256_hex;
 

@@ -1,8 +1,8 @@
 //! Double-marked work, for measuring how far assessors agree: each submission with two
 //! independent submitted assessments, the first two by when they were submitted.
 
+use super::db::ToValue;
 use anyhow::Result;
-use rusqlite::ToSql;
 
 use super::Store;
 
@@ -43,7 +43,7 @@ impl Store {
              WHERE (SELECT COUNT(*) FROM assessments a WHERE a.submission_id = s.id
                     AND a.state = 'submitted' AND a.submitted_at >= ?1) >= 2",
         );
-        let mut args: Vec<Box<dyn ToSql>> = vec![Box::new(filter.since.unwrap_or(0))];
+        let mut args: Vec<Box<dyn ToValue>> = vec![Box::new(filter.since.unwrap_or(0))];
         if let Some(c) = &filter.cohort {
             args.push(Box::new(c.clone()));
             sql.push_str(&format!(" AND s.cohort_id = ?{}", args.len()));
@@ -56,7 +56,7 @@ impl Store {
             ));
         }
         sql.push_str(" ORDER BY s.id");
-        let refs: Vec<&dyn ToSql> = args.iter().map(|b| b.as_ref()).collect();
+        let refs: Vec<&dyn ToValue> = args.iter().map(|b| b.as_ref()).collect();
         let mut stmt = self.conn.prepare(&sql)?;
         let heads: Vec<(i64, String)> = stmt
             .query_map(refs.as_slice(), |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -73,7 +73,7 @@ impl Store {
         let mut out = Vec::with_capacity(heads.len());
         for (id, hash) in heads {
             let two: Vec<(i64, String, Option<String>)> = markings
-                .query_map(rusqlite::params![id, filter.since.unwrap_or(0)], |r| {
+                .query_map(super::db::params![id, filter.since.unwrap_or(0)], |r| {
                     Ok((r.get(0)?, r.get(1)?, r.get(2)?))
                 })?
                 .collect::<Result<_, _>>()?;

@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
+use super::db::{OptionalExtension, params};
 use anyhow::{Result, anyhow};
-use rusqlite::{OptionalExtension, params};
 
 use super::{ArtifactRecord, CriterionScore, Store, audit, now};
 use crate::rubric::Rubric;

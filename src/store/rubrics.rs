@@ -1,7 +1,7 @@
 //! Rubric versions: immutable, identified by the SHA-256 of their canonical content.
 
+use super::db::{OptionalExtension, Row, params};
 use anyhow::{Context, Result, anyhow};
-use rusqlite::{OptionalExtension, Row, params};
 use serde::Serialize;
 
 use super::{Store, audit, now};
@@ -31,7 +31,7 @@ pub enum RubricImport {
 
 const COLUMNS: &str = "hash, rubric_id, version, title, source_path, created_at, created_by";
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<RubricVersion> {
+fn from_row(r: &Row<'_>) -> super::db::Result<RubricVersion> {
     Ok(RubricVersion {
         hash: r.get(0)?,
         rubric_id: r.get(1)?,
@@ -44,7 +44,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<RubricVersion> {
 }
 
 /// Makes `hash` the current version of rubric `id`.
-fn set_current(tx: &rusqlite::Transaction<'_>, id: &str, hash: &str) -> Result<()> {
+fn set_current(tx: &super::db::Transaction<'_>, id: &str, hash: &str) -> Result<()> {
     tx.execute(
         "INSERT INTO rubrics (id, current_hash) VALUES (?1, ?2)
          ON CONFLICT (id) DO UPDATE SET current_hash = excluded.current_hash",

@@ -1,7 +1,7 @@
 //! The SQLite schema, as an ordered list of migrations keyed on `PRAGMA user_version`.
 
+use super::db::{Connection, Transaction, params};
 use anyhow::{Context, Result, bail};
-use rusqlite::{Connection, TransactionBehavior};
 
 /// Migration N (1-based) brings the schema from version N-1 to N. Never edit a released one;
 /// add a new one.
@@ -520,8 +520,8 @@ pub fn latest() -> u32 {
 /// A new workspace's creator becomes its admin and lead. An existing workspace that gains the
 /// admin role makes the owner of its folder and every lead admins, so that nobody is locked
 /// out; both are in the audit log.
-pub fn migrate(conn: &mut Connection, founders: &Founders<'_>) -> Result<()> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+pub fn migrate(conn: &Connection, founders: &Founders<'_>) -> Result<()> {
+    let tx = conn.write()?;
     let current: u32 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
     if current > latest() {
         bail!(
@@ -532,7 +532,7 @@ pub fn migrate(conn: &mut Connection, founders: &Founders<'_>) -> Result<()> {
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         tx.execute_batch(sql)
             .with_context(|| format!("schema migration {} failed", i + 1))?;
-        tx.pragma_update(None, "user_version", (i + 1) as u32)?;
+        tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
     }
     if current < ADMIN_MIGRATION {
         grant_founders(&tx, current == 0, founders)?;
@@ -542,12 +542,13 @@ pub fn migrate(conn: &mut Connection, founders: &Founders<'_>) -> Result<()> {
     Ok(())
 }
 
-fn grant_founders(tx: &rusqlite::Transaction<'_>, new: bool, f: &Founders<'_>) -> Result<()> {
+pub(super) fn grant_founders(tx: &Transaction<'_>, new: bool, f: &Founders<'_>) -> Result<()> {
     let t = super::now();
     let grant = |name: &str, role: &str, by: &str| -> Result<bool> {
         Ok(tx.execute(
-            "INSERT OR IGNORE INTO users (name, role, added_at, added_by) VALUES (?1, ?2, ?3, ?4)",
-            rusqlite::params![name, role, t, by],
+            "INSERT INTO users (name, role, added_at, added_by) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT DO NOTHING",
+            params![name, role, t, by],
         )? == 1)
     };
     if new {
@@ -594,7 +595,7 @@ fn grant_founders(tx: &rusqlite::Transaction<'_>, new: bool, f: &Founders<'_>) -
 /// The audit log's append-only triggers, created again whenever they are missing (whoever
 /// could drop them could also edit the log; a dropped trigger comes back at the next open,
 /// and `merit audit verify` finds what was changed meanwhile).
-fn ensure_append_only(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+fn ensure_append_only(tx: &Transaction<'_>) -> Result<()> {
     let present: i64 = tx.query_row(
         "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger'
          AND name IN ('audit_log_no_update', 'audit_log_no_delete')",

@@ -2,8 +2,8 @@
 //! decisions agree, that is the decision; when they differ, the submission waits for a lead,
 //! who decides and says why. Work waiting for either is never signed.
 
+use super::db::{Connection, OptionalExtension, params};
 use anyhow::{Result, bail};
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 use super::{Store, audit, now, status_label};

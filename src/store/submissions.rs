@@ -1,7 +1,7 @@
 //! Learners, cohorts, submissions and their artifacts.
 
+use super::db::{OptionalExtension, Transaction, params};
 use anyhow::{Result, bail};
-use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 
 use super::{Store, audit, now};
@@ -68,9 +68,9 @@ pub fn content_hash(artifacts: &[ArtifactRecord]) -> String {
 /// An artifact record from the columns `name, kind, requirement, sha256, size, url`, starting at
 /// column `first`.
 pub(super) fn artifact_from(
-    r: &rusqlite::Row<'_>,
+    r: &super::db::Row<'_>,
     first: usize,
-) -> rusqlite::Result<ArtifactRecord> {
+) -> super::db::Result<ArtifactRecord> {
     Ok(ArtifactRecord {
         name: r.get(first)?,
         kind: r.get(first + 1)?,

@@ -1,8 +1,8 @@
 //! Time spent assessing: each assessor's minutes since a moment (the start of today), from
 //! the time each assessment records as it is worked on.
 
+use super::db::params;
 use anyhow::Result;
-use rusqlite::params;
 use serde::Serialize;
 
 use super::Store;
@@ -26,9 +26,9 @@ impl Store {
     pub fn time_spent(&self, viewer: &str, since: i64) -> Result<Vec<TimeSpent>> {
         let everyone = self.has_role(viewer, "lead")?;
         let mut stmt = self.conn.prepare_cached(
-            "SELECT assessor, COUNT(*), SUM(submitted_at >= ?1), SUM(time_spent_secs)
+            "SELECT assessor, COUNT(*), SUM(CASE WHEN submitted_at >= ?1 THEN 1 ELSE 0 END), SUM(time_spent_secs)
              FROM assessments
-             WHERE updated_at >= ?1 AND (?2 OR assessor = ?3)
+             WHERE updated_at >= ?1 AND (?2 <> 0 OR assessor = ?3)
              GROUP BY assessor ORDER BY SUM(time_spent_secs) DESC, assessor",
         )?;
         let rows = stmt.query_map(params![since, everyone, viewer], |r| {

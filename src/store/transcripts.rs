@@ -24,7 +24,7 @@ impl Store {
     pub fn transcript_source(&mut self, key: &str, actor: &str) -> Result<TranscriptSource> {
         self.authorize(actor, Action::IssueTranscript)?;
         let found: Option<(String, Option<String>)> = {
-            use rusqlite::OptionalExtension;
+            use super::db::OptionalExtension;
             self.conn
                 .query_row(
                     "SELECT name, email FROM learners WHERE key = ?1",

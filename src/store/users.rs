@@ -1,7 +1,7 @@
 //! People known to the workspace, their roles, and the permission check every change passes.
 
+use super::db::params;
 use anyhow::{Result, bail};
-use rusqlite::params;
 use serde::Serialize;
 
 use super::{Store, audit, now};
@@ -83,7 +83,8 @@ impl Store {
         self.authorize(actor, Action::ManageUsers)?;
         let tx = self.write()?;
         let added = tx.execute(
-            "INSERT OR IGNORE INTO users (name, role, added_at, added_by) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO users (name, role, added_at, added_by) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT DO NOTHING",
             params![name, role, now(), actor],
         )? == 1;
         if added {
@@ -144,7 +145,7 @@ impl Store {
     pub fn users(&self) -> Result<Vec<User>> {
         let mut stmt = self.conn.prepare(
             "SELECT name, group_concat(role, ',') FROM
-             (SELECT name, role FROM users ORDER BY name, role) GROUP BY name ORDER BY name",
+             (SELECT name, role FROM users ORDER BY name, role) AS u GROUP BY name ORDER BY name",
         )?;
         let rows = stmt.query_map([], |r| {
             let roles: String = r.get(1)?;

@@ -41,6 +41,28 @@ pub fn not_a_workspace(root: &Path) -> anyhow::Error {
     )
 }
 
+/// Makes a folder whose database is elsewhere (PostgreSQL) recognisable as a workspace: a
+/// `merit.toml`, written only when there is none. The database's URL is not written into it:
+/// it may hold a password, and it came from the environment.
+pub fn mark(root: &Path) -> Result<()> {
+    use std::io::Write;
+    let path = root.join(CONFIG_FILE);
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path)
+    {
+        Ok(mut f) => f
+            .write_all(
+                b"# A Merit workspace. Its database is named by $MERIT_DATABASE_URL \
+                  (or [database] url here); see `merit config`.\n",
+            )
+            .with_context(|| format!("cannot write {}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e).with_context(|| format!("cannot create {}", path.display())),
+    }
+}
+
 /// Creates the workspace folder (and `artifacts/`) if needed.
 pub fn create(root: &Path) -> Result<()> {
     std::fs::create_dir_all(root.join(ARTIFACTS_DIR))

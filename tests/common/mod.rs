@@ -1,6 +1,10 @@
 //! Helpers shared by the integration tests: run the real `merit` binary.
 #![allow(dead_code)]
 
+mod backend;
+#[allow(unused_imports)]
+pub use backend::Backend;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
