@@ -54,6 +54,8 @@ pub enum Action {
     ReadPathways,
     /// Signing a learner's record (CLR 2.0) of every credential they hold.
     IssueTranscript,
+    /// Copying the workspace's database into PostgreSQL (`merit workspace migrate`).
+    MoveDatabase,
 }
 
 /// Who may take an action.
@@ -200,6 +202,11 @@ pub const TABLE: &[(Action, &str, Who)] = &[
         Action::IssueTranscript,
         "sign a learner's record",
         Who::AnyOf(&["issuer"]),
+    ),
+    (
+        Action::MoveDatabase,
+        "copy the workspace into another database",
+        Who::AnyOf(&["admin"]),
     ),
 ];
 

@@ -6,14 +6,17 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use rusqlite::Connection;
+use common::Backend;
+use merit::store::Store;
+use merit::store::db::{Backend as Kind, Connection, Value};
 use sha2::{Digest, Sha256};
 
 /// A demo workspace with an approval (which seals the log) and a later revocation (sealed
 /// too).
-fn workspace() -> (tempfile::TempDir, PathBuf) {
+fn workspace(b: &Backend) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("ws");
+    b.configure(&ws);
     let o = common::run(
         &ws,
         &["demo", "--no-tui", "--learners", "12", "--seed", "2"],
@@ -36,13 +39,22 @@ fn verify(ws: &Path, extra: &[&str]) -> (i32, String) {
     (o.status.code().unwrap_or(-1), common::stdout(&o))
 }
 
-fn db(ws: &Path) -> Connection {
-    let c = Connection::open(ws.join("merit.db")).unwrap();
-    c.execute_batch(
-        "DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete;",
-    )
-    .unwrap();
-    c
+/// The workspace's database with the audit log's guards dropped, as an attacker who can
+/// write to it would.
+fn db(ws: &Path) -> Store {
+    let store = Store::create(ws).unwrap();
+    let on = match store.backend() {
+        Kind::Sqlite => "",
+        Kind::Postgres => " ON audit_log",
+    };
+    store
+        .raw_connection()
+        .execute_batch(&format!(
+            "DROP TRIGGER IF EXISTS audit_log_no_update{on}; \
+             DROP TRIGGER IF EXISTS audit_log_no_delete{on};"
+        ))
+        .unwrap();
+    store
 }
 
 /// The entry hash as README documents it, written independently of Merit's code.
@@ -65,14 +77,14 @@ fn entry_hash(c: &Connection, seq: i64, prev: &str) -> String {
     format!("{:x}", Sha256::digest(text.as_bytes()))
 }
 
-#[test]
-fn an_intact_log_verifies_with_its_seals_and_records() {
-    let (_dir, ws) = workspace();
+fn an_intact_log_verifies_with_its_seals_and_records(b: Backend) {
+    let (_dir, ws) = workspace(&b);
     let (code, out) = verify(&ws, &[]);
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("1 seal(s) verified"), "{out}");
     // An independent re-computation of every hash agrees with the stored ones.
-    let c = Connection::open(ws.join("merit.db")).unwrap();
+    let store = Store::create(&ws).unwrap();
+    let c = store.raw_connection();
     let n: i64 = c
         .query_row("SELECT MAX(seq) FROM audit_log", [], |r| r.get(0))
         .unwrap();
@@ -83,17 +95,17 @@ fn an_intact_log_verifies_with_its_seals_and_records() {
                 r.get(0)
             })
             .unwrap();
-        assert_eq!(entry_hash(&c, seq, &prev), stored, "entry {seq}");
+        assert_eq!(entry_hash(c, seq, &prev), stored, "entry {seq}");
         prev = stored;
     }
 }
 
-#[test]
-fn a_rewrite_with_every_hash_recomputed_is_caught_by_the_seal() {
-    let (_dir, ws) = workspace();
+fn a_rewrite_with_every_hash_recomputed_is_caught_by_the_seal(b: Backend) {
+    let (_dir, ws) = workspace(&b);
     let head = common::stdout(&common::run(&ws, &["audit", "head"]));
     let sealed_seq: i64 = head.split(':').next().unwrap().trim().parse().unwrap();
-    let c = db(&ws);
+    let store = db(&ws);
+    let c = store.raw_connection();
     // Rewrite entry 3 and recompute the hash of it and of every entry after it.
     c.execute(
         "UPDATE audit_log SET detail = 'role admin' WHERE seq = 3",
@@ -109,18 +121,18 @@ fn a_rewrite_with_every_hash_recomputed_is_caught_by_the_seal() {
     for seq in 3..=n {
         c.execute(
             "UPDATE audit_log SET prev_hash = ?1 WHERE seq = ?2",
-            rusqlite::params![prev, seq],
+            [Value::from(prev.clone()), Value::from(seq)],
         )
         .unwrap();
-        let h = entry_hash(&c, seq, &prev);
+        let h = entry_hash(c, seq, &prev);
         c.execute(
             "UPDATE audit_log SET hash = ?1 WHERE seq = ?2",
-            rusqlite::params![h, seq],
+            [Value::from(h.clone()), Value::from(seq)],
         )
         .unwrap();
         prev = h;
     }
-    drop(c);
+    drop(store);
     let (code, out) = verify(&ws, &[]);
     assert_eq!(code, 1, "{out}");
     assert!(
@@ -130,27 +142,27 @@ fn a_rewrite_with_every_hash_recomputed_is_caught_by_the_seal() {
     );
 }
 
-#[test]
-fn deleting_the_newest_entries_names_the_records_that_lost_them() {
-    let (_dir, ws) = workspace();
-    let c = db(&ws);
+fn deleting_the_newest_entries_names_the_records_that_lost_them(b: Backend) {
+    let (_dir, ws) = workspace(&b);
+    let store = db(&ws);
+    let c = store.raw_connection();
     let n: i64 = c
         .query_row("SELECT MAX(seq) FROM audit_log", [], |r| r.get(0))
         .unwrap();
     // The seal and the approval's last entries go.
     c.execute("DELETE FROM audit_log WHERE seq > ?1", [n - 4])
         .unwrap();
-    drop(c);
+    drop(store);
     let (code, out) = verify(&ws, &[]);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("has no audit entry"), "{out}");
     assert!(out.contains("the award of submission"), "{out}");
 }
 
-#[test]
-fn an_assessment_edited_in_sql_is_named() {
-    let (_dir, ws) = workspace();
-    let c = db(&ws);
+fn an_assessment_edited_in_sql_is_named(b: Backend) {
+    let (_dir, ws) = workspace(&b);
+    let store = db(&ws);
+    let c = store.raw_connection();
     let (sid, who): (i64, String) = c
         .query_row(
             "SELECT submission_id, assessor FROM assessments WHERE state = 'submitted' ORDER BY id LIMIT 1",
@@ -161,10 +173,10 @@ fn an_assessment_edited_in_sql_is_named() {
     c.execute(
         "UPDATE assessment_scores SET level_id = 'exceeds' WHERE assessment_id =
              (SELECT id FROM assessments WHERE submission_id = ?1 AND assessor = ?2)",
-        rusqlite::params![sid, who],
+        [Value::from(sid), Value::from(who.clone())],
     )
     .unwrap();
-    drop(c);
+    drop(store);
     let (code, out) = verify(&ws, &[]);
     assert_eq!(code, 1, "{out}");
     assert!(
@@ -175,30 +187,59 @@ fn an_assessment_edited_in_sql_is_named() {
     );
 }
 
-#[test]
-fn dropped_triggers_are_back_when_the_workspace_opens() {
-    let (_dir, ws) = workspace();
+fn dropped_triggers_are_back_when_the_workspace_opens(b: Backend) {
+    let (_dir, ws) = workspace(&b);
     drop(db(&ws));
     let o = common::run(&ws, &["cohort", "list"]);
     assert!(o.status.success());
-    let c = Connection::open(ws.join("merit.db")).unwrap();
-    assert!(
-        c.execute("UPDATE audit_log SET detail = 'x' WHERE seq = 1", [])
-            .is_err()
-    );
-    assert!(
-        c.execute("DELETE FROM audit_log WHERE seq = 1", [])
-            .is_err()
-    );
+    // A plain connection, not Merit's (which would put the guards back itself).
+    let (update, delete) = match &b {
+        Backend::Sqlite => {
+            let c = rusqlite::Connection::open(ws.join("merit.db")).unwrap();
+            (
+                c.execute("UPDATE audit_log SET detail = 'x' WHERE seq = 1", []),
+                c.execute("DELETE FROM audit_log WHERE seq = 1", []),
+            )
+                .map_ok()
+        }
+        Backend::Postgres(url) => {
+            let mut c = postgres::Client::connect(url, postgres::NoTls).unwrap();
+            let u = c
+                .execute("UPDATE audit_log SET detail = 'x' WHERE seq = 1", &[])
+                .map_err(|e| e.to_string());
+            let d = c
+                .execute("DELETE FROM audit_log WHERE seq = 1", &[])
+                .map_err(|e| e.to_string());
+            let t = c
+                .batch_execute("TRUNCATE audit_log")
+                .map_err(|e| e.to_string());
+            assert!(t.is_err(), "TRUNCATE is refused too");
+            (u.map(|_| ()), d.map(|_| ()))
+        }
+    };
+    assert!(update.is_err());
+    assert!(delete.is_err());
 }
 
-#[test]
-fn a_published_head_is_extended_not_rewritten() {
-    let (_dir, ws) = workspace();
+trait MapOk {
+    fn map_ok(self) -> (Result<(), String>, Result<(), String>);
+}
+
+impl MapOk for (rusqlite::Result<usize>, rusqlite::Result<usize>) {
+    fn map_ok(self) -> (Result<(), String>, Result<(), String>) {
+        (
+            self.0.map(|_| ()).map_err(|e| e.to_string()),
+            self.1.map(|_| ()).map_err(|e| e.to_string()),
+        )
+    }
+}
+
+fn a_published_head_is_extended_not_rewritten(b: Backend) {
+    let (_dir, ws) = workspace(&b);
     let head = common::stdout(&common::run(&ws, &["audit", "head"]));
     let head = head.lines().next().unwrap().trim().to_string();
     // The log goes on: a revocation (sealed again).
-    let store = merit::store::Store::create(&ws).unwrap();
+    let store = Store::create(&ws).unwrap();
     let cred = store.cohort_awards("data-2026-q2").unwrap()[0]
         .credential_id
         .clone();
@@ -210,13 +251,14 @@ fn a_published_head_is_extended_not_rewritten() {
     assert!(out.contains("2 seal(s) verified"), "{out}");
     // Rewriting the entry the published head names is caught even with the hash kept.
     let seq: i64 = head.split(':').next().unwrap().parse().unwrap();
-    let c = db(&ws);
+    let store = db(&ws);
+    let c = store.raw_connection();
     c.execute(
         "UPDATE audit_log SET hash = ?1 WHERE seq = ?2",
-        rusqlite::params!["f".repeat(64), seq],
+        [Value::from("f".repeat(64)), Value::from(seq)],
     )
     .unwrap();
-    drop(c);
+    drop(store);
     let (code, out) = verify(&ws, &["--since-head", &head]);
     assert_eq!(code, 1, "{out}");
     assert!(
@@ -256,7 +298,7 @@ fn an_import_killed_part_way_leaves_every_committed_submission_with_its_entry() 
     assert!(line.contains("held"), "the import ended before it was held");
     child.kill().unwrap(); // SIGKILL, after the first batch
     let _ = child.wait();
-    let c = Connection::open(ws.path().join("merit.db")).unwrap();
+    let c = rusqlite::Connection::open(ws.path().join("merit.db")).unwrap();
     let keys: Vec<String> = c
         .prepare("SELECT l.key FROM submissions s JOIN learners l ON l.id = s.learner_id WHERE s.cohort_id = 'big'")
         .unwrap()
@@ -288,3 +330,12 @@ fn an_import_killed_part_way_leaves_every_committed_submission_with_its_entry() 
     let (code, out) = verify(ws.path(), &[]);
     assert_eq!(code, 0, "{out}");
 }
+
+on_both_backends!(
+    an_intact_log_verifies_with_its_seals_and_records,
+    a_rewrite_with_every_hash_recomputed_is_caught_by_the_seal,
+    deleting_the_newest_entries_names_the_records_that_lost_them,
+    an_assessment_edited_in_sql_is_named,
+    a_published_head_is_extended_not_rewritten,
+    dropped_triggers_are_back_when_the_workspace_opens,
+);

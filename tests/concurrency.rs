@@ -6,7 +6,7 @@ mod common;
 use std::fs;
 use std::process::{Child, Stdio};
 
-use common::{merit, repo, stderr};
+use common::{Backend, merit, repo, stderr};
 use merit::store::Store;
 
 fn spawn(ws: &std::path::Path, args: &[String]) -> Child {
@@ -29,10 +29,12 @@ fn wait_all(children: Vec<Child>) {
     }
 }
 
-#[test]
-fn parallel_processes_on_a_new_workspace_all_succeed() {
+fn parallel_processes_on_a_new_workspace_all_succeed(b: Backend) {
     let ws = tempfile::tempdir().unwrap();
-    let ws = ws.path().join("fresh"); // does not exist yet: creation and migration race too
+    // On SQLite the folder does not exist yet; on PostgreSQL the schema is empty: creation
+    // and migration race too.
+    let ws = ws.path().join("fresh");
+    b.configure(&ws);
 
     // 1. Eight processes create the workspace and add a user at the same moment.
     let children: Vec<Child> = (0..8)
@@ -109,3 +111,48 @@ fn parallel_processes_on_a_new_workspace_all_succeed() {
     // batch each (an entry per batch and one for the import).
     assert_eq!(report.entries, 1 + 8 + 3 + 6 + 6 * 2);
 }
+
+/// Audit entries appended by many processes at once (as from several hosts) form one chain:
+/// every sequence number once, each entry linked to the one before, the log verifying.
+fn many_processes_appending_make_one_chain(b: Backend) {
+    let dir = b.tempdir();
+    let ws = dir.path();
+    assert!(common::run(ws, &["workspace", "init"]).status.success());
+    const PROCESSES: usize = 6;
+    const EACH: usize = 15;
+    std::thread::scope(|s| {
+        for p in 0..PROCESSES {
+            s.spawn(move || {
+                for i in 0..EACH {
+                    let who = format!("p{p}-{i}");
+                    wait_all(vec![spawn(
+                        ws,
+                        &["user", "add", &who, "--role", "assessor"].map(String::from),
+                    )]);
+                }
+            });
+        }
+    });
+    let store = Store::create(ws).unwrap();
+    let report = store.verify_audit().unwrap();
+    assert!(report.ok(), "{:?}", report.problems);
+    assert_eq!(report.entries as usize, 1 + PROCESSES * EACH);
+    let (n, max, links): (i64, i64, i64) = store
+        .raw_connection()
+        .query_row(
+            "SELECT COUNT(*), MAX(seq),
+                    (SELECT COUNT(*) FROM audit_log a JOIN audit_log p ON p.seq = a.seq - 1
+                     WHERE a.prev_hash = p.hash)
+             FROM audit_log",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!((n, max), (n, n), "no gap in the sequence");
+    assert_eq!(links, n - 1, "every entry follows the one before it");
+}
+
+on_both_backends!(
+    parallel_processes_on_a_new_workspace_all_succeed,
+    many_processes_appending_make_one_chain,
+);

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::walk;
+use common::{Backend, walk};
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -35,9 +35,10 @@ fn ob3() -> PathBuf {
 }
 
 /// A demo workspace with an issuer and the data cohort's meeting work approved.
-fn issued() -> (tempfile::TempDir, PathBuf) {
+fn issued(b: &Backend) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("ws");
+    b.configure(&ws);
     assert!(
         merit(
             &ws,
@@ -71,9 +72,8 @@ fn issued() -> (tempfile::TempDir, PathBuf) {
     (dir, ws)
 }
 
-#[test]
-fn issuer_key_is_private_and_needs_the_passphrase() {
-    let (_dir, ws) = issued();
+fn issuer_key_is_private_and_needs_the_passphrase(b: Backend) {
+    let (_dir, ws) = issued(&b);
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -122,9 +122,8 @@ fn issuer_key_is_private_and_needs_the_passphrase() {
     assert!(common::stderr(&o).contains("already has an issuer key"));
 }
 
-#[test]
-fn approve_export_verify_revoke() {
-    let (dir, ws) = issued();
+fn approve_export_verify_revoke(b: Backend) {
+    let (dir, ws) = issued(&b);
     let o = merit(
         &ws,
         &[
@@ -314,9 +313,8 @@ fn approve_export_verify_revoke() {
     assert!(merit(&ws, &["audit", "verify"]).status.success());
 }
 
-#[test]
-fn changing_any_part_of_a_credential_fails_naming_the_proof() {
-    let (dir, ws) = issued();
+fn changing_any_part_of_a_credential_fails_naming_the_proof(b: Backend) {
+    let (dir, ws) = issued(&b);
     assert!(
         merit(
             &ws,
@@ -486,9 +484,8 @@ fn the_shared_vectors_verify_as_their_manifest_says() {
     }
 }
 
-#[test]
-fn jcs_credentials_bake_and_verify_too() {
-    let (dir, ws) = issued();
+fn jcs_credentials_bake_and_verify_too(b: Backend) {
+    let (dir, ws) = issued(&b);
     let o = merit(
         &ws,
         &[
@@ -679,15 +676,12 @@ fn the_spec_examples_pass_both_schemas() {
     assert!(p.iter().any(|m| m.contains("achievement")), "{p:?}");
 }
 
-#[test]
-fn feedback_letters_explain_not_yet_and_escape_html() {
-    let (dir, ws) = issued();
+fn feedback_letters_explain_not_yet_and_escape_html(b: Backend) {
+    let (dir, ws) = issued(&b);
     // Make one learner's name hostile to HTML; the letter must not carry it raw.
     let store = merit::store::Store::create(&ws).unwrap();
     store
         .raw_connection()
-        .sqlite()
-        .expect("a SQLite workspace")
         .execute(
             "UPDATE learners SET name = '<script>alert(1)</script> Eve'",
             [],
@@ -728,10 +722,10 @@ fn feedback_letters_explain_not_yet_and_escape_html() {
     ));
 }
 
-#[test]
-fn two_approvals_at_once_issue_each_credential_exactly_once() {
+fn two_approvals_at_once_issue_each_credential_exactly_once(b: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("ws");
+    b.configure(&ws);
     assert!(
         merit(
             &ws,
@@ -833,10 +827,10 @@ fn two_approvals_at_once_issue_each_credential_exactly_once() {
     assert!(store.verify_audit().unwrap().ok());
 }
 
-#[test]
-fn a_killed_approval_resumes_without_duplicates() {
+fn a_killed_approval_resumes_without_duplicates(b: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("ws");
+    b.configure(&ws);
     assert!(
         merit(
             &ws,
@@ -976,16 +970,13 @@ fn a_killed_approval_resumes_without_duplicates() {
 /// past it name the second list, `status-list` writes both, and `merit verify` finds a
 /// revocation in the second with the workspace's own copies, through $MERIT_HOME as well as
 /// --workspace.
-#[test]
-fn status_indexes_past_the_first_list_use_the_next_one() {
-    let (dir, ws) = issued();
+fn status_indexes_past_the_first_list_use_the_next_one(b: Backend) {
+    let (dir, ws) = issued(&b);
     // As if 131,071 credentials had been issued before.
     {
         let store = merit::store::Store::create(&ws).unwrap();
         store
             .raw_connection()
-            .sqlite()
-            .expect("a SQLite workspace")
             .execute(
                 "INSERT INTO counters (name, value) VALUES ('status_index', 131071)
                  ON CONFLICT (name) DO UPDATE SET value = excluded.value",
@@ -1067,3 +1058,14 @@ fn status_indexes_past_the_first_list_use_the_next_one() {
     assert!(o.status.success(), "{}", common::stdout(&o));
     assert!(common::stdout(&o).contains("✓ status  not revoked"));
 }
+
+on_both_backends!(
+    issuer_key_is_private_and_needs_the_passphrase,
+    approve_export_verify_revoke,
+    changing_any_part_of_a_credential_fails_naming_the_proof,
+    jcs_credentials_bake_and_verify_too,
+    feedback_letters_explain_not_yet_and_escape_html,
+    two_approvals_at_once_issue_each_credential_exactly_once,
+    a_killed_approval_resumes_without_duplicates,
+    status_indexes_past_the_first_list_use_the_next_one,
+);

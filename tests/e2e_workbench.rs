@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::pty::{Pty, signal, ws_arg};
+use common::pty::{Pty, open_first_new, signal, ws_arg};
 use merit::store::Store;
 
 fn demo_workspace() -> tempfile::TempDir {
@@ -22,34 +22,6 @@ fn demo_workspace() -> tempfile::TempDir {
 fn workbench(ws: &Path, user: &str, env: &[(&str, &str)]) -> Pty {
     let w = ws_arg(ws);
     Pty::spawn(&["--workspace", &w, "--as", user], env, 80, 24)
-}
-
-/// Sorts by status so that a `new` submission is first, and opens it.
-fn open_first_new(p: &mut Pty) {
-    p.wait_text("Queue");
-    p.send("s");
-    p.wait_text("sorted by learner");
-    p.send("s");
-    p.wait_text("sorted by cohort");
-    p.send("s");
-    // Wait for the rows themselves, not only the header: they arrive from the database thread.
-    p.wait_for("the queue sorted by status", |s| {
-        s.contains("sorted by status")
-            && s.lines()
-                .nth(3)
-                .is_some_and(|row| row.contains(" new ") || row.contains("by you"))
-            && s.lines().any(|row| row.contains(" meets "))
-            && {
-                let rows: Vec<&str> = s.lines().skip(3).filter(|l| l.contains(" 1 ")).collect();
-                let first_scored = rows.iter().position(|r| r.contains(" meets "));
-                let last_new = rows
-                    .iter()
-                    .rposition(|r| r.contains(" new ") || r.contains("by you"));
-                matches!((last_new, first_scored), (Some(n), Some(f)) if n < f)
-            }
-    });
-    p.send("\r");
-    p.wait_text("Rubric:");
 }
 
 /// Polls the database until `pred` holds (the draft is written by a background thread).

@@ -19,17 +19,17 @@ fn row(store: &Store, id: i64) -> CohortRow {
         .unwrap()
 }
 
-use common::assess;
+use common::{Backend, assess};
 
 /// The assessor who is not `first`, of the demo's two.
 fn other(first: &str) -> &'static str {
     if first == "amir" { "bea" } else { "amir" }
 }
 
-#[test]
-fn second_marking_agrees_or_goes_to_a_lead_and_nothing_waiting_is_signed() {
+fn second_marking_agrees_or_goes_to_a_lead_and_nothing_waiting_is_signed(b: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("ws");
+    b.configure(&ws);
     common::demo(&ws);
     let mut store = Store::create(&ws).unwrap();
     let candidates = store.second_marking_candidates(COHORT).unwrap();
@@ -307,8 +307,8 @@ fn second_marking_agrees_or_goes_to_a_lead_and_nothing_waiting_is_signed() {
     // Everything is in the audit log.
     let o = common::merit_as(&ws, "lena", &["audit", "verify"]);
     assert!(o.status.success(), "{}", common::stderr(&o));
-    let conn = rusqlite::Connection::open(ws.join("merit.db")).unwrap();
-    let actions: Vec<String> = conn
+    let actions: Vec<String> = store
+        .raw_connection()
         .prepare(
             "SELECT action || ' ' || detail FROM audit_log
              WHERE subject IN (?1, ?2) ORDER BY seq",
@@ -340,10 +340,10 @@ fn second_marking_agrees_or_goes_to_a_lead_and_nothing_waiting_is_signed() {
     );
 }
 
-#[test]
-fn a_sample_is_drawn_from_assessed_unsigned_work() {
+fn a_sample_is_drawn_from_assessed_unsigned_work(b: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("ws");
+    b.configure(&ws);
     common::demo(&ws);
     let store = Store::create(&ws).unwrap();
     let before = store.second_marking_candidates(COHORT).unwrap();
@@ -517,3 +517,8 @@ fn the_workbench_sample_sends_what_it_draws_and_needs_a_lead() {
         before - 2
     );
 }
+
+on_both_backends!(
+    second_marking_agrees_or_goes_to_a_lead_and_nothing_waiting_is_signed,
+    a_sample_is_drawn_from_assessed_unsigned_work,
+);

@@ -3,6 +3,7 @@
 
 mod common;
 
+use common::Backend;
 use merit::rubric;
 use merit::store::{
     ArtifactRecord, LearnerInput, PageFrom, QueueQuery, QueueRow, QueueSort, Store, SubmissionInput,
@@ -27,8 +28,8 @@ fn input(key: &str, name: &str, content: &str) -> SubmissionInput {
     }
 }
 
-fn workspace() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap();
+fn workspace(b: &Backend) -> (tempfile::TempDir, Store) {
+    let dir = b.tempdir();
     let mut store = Store::create(dir.path()).unwrap();
     common::grant(&mut store, "t", &["lead"]);
     common::grant(&mut store, "bea", &["assessor"]);
@@ -59,8 +60,6 @@ fn workspace() -> (tempfile::TempDir, Store) {
     // Spread the ages, with ties, as real imports have.
     store
         .raw_connection()
-        .sqlite()
-        .expect("a SQLite workspace")
         .execute(
             "UPDATE submissions SET created_at = 1000 + (id * 7919) % 50",
             [],
@@ -138,14 +137,11 @@ fn key(sort: QueueSort, r: &QueueRow) -> (String, i64, i64) {
     (k, r.created_at, r.id)
 }
 
-#[test]
-fn every_sort_visits_every_row_once_in_order_both_ways() {
-    let (_d, mut store) = workspace();
+fn every_sort_visits_every_row_once_in_order_both_ways(b: Backend) {
+    let (_d, mut store) = workspace(&b);
     // Some variety in status.
     store
         .raw_connection()
-        .sqlite()
-        .expect("a SQLite workspace")
         .execute(
             "UPDATE submissions SET status = 'scored' WHERE id % 5 = 0",
             [],
@@ -156,8 +152,6 @@ fn every_sort_visits_every_row_once_in_order_both_ways() {
     // Names that sort differently by case: the learner order ignores case (ASCII).
     store
         .raw_connection()
-        .sqlite()
-        .expect("a SQLite workspace")
         .execute(
             "UPDATE learners SET name = 'aaron Zed' WHERE key = 'l2-5'",
             [],
@@ -198,9 +192,8 @@ fn every_sort_visits_every_row_once_in_order_both_ways() {
     assert_eq!(claimed.claimed_by.as_deref(), Some("bea"));
 }
 
-#[test]
-fn filter_matches_learner_cohort_and_rubric_case_insensitively() {
-    let (_d, mut store) = workspace();
+fn filter_matches_learner_cohort_and_rubric_case_insensitively(b: Backend) {
+    let (_d, mut store) = workspace(&b);
     let by_name = walk_forward(&store, QueueSort::Age, "learner 1 4");
     // "Learner 1 4", "Learner 1 40".."49"
     assert_eq!(
@@ -246,9 +239,8 @@ fn by_name_sorted(rows: &[QueueRow]) -> Vec<QueueRow> {
 }
 
 /// The counts follow the filter: the same submissions the rows show.
-#[test]
-fn counts_follow_the_filter() {
-    let (_d, mut store) = workspace();
+fn counts_follow_the_filter(b: Backend) {
+    let (_d, mut store) = workspace(&b);
     let total = |c: &[(String, i64)]| c.iter().map(|(_, n)| n).sum::<i64>();
     assert_eq!(total(&store.queue_counts(1800, "", None).unwrap()), 3 * 83);
     assert_eq!(
@@ -271,9 +263,8 @@ fn counts_follow_the_filter() {
 }
 
 /// Filter tokens: `status:`, `assessor:`, `cohort:`, `rubric:` and plain words together.
-#[test]
-fn filter_tokens_narrow_by_status_assessor_cohort_and_rubric() {
-    let (_d, mut store) = workspace();
+fn filter_tokens_narrow_by_status_assessor_cohort_and_rubric(b: Backend) {
+    let (_d, mut store) = workspace(&b);
     let rows = |store: &Store, f: &str| walk_forward(store, QueueSort::Age, f);
     assert_eq!(rows(&store, "cohort:c1").len(), 83);
     assert_eq!(rows(&store, "rubric:data-cleaning").len(), 83);
@@ -303,9 +294,8 @@ fn filter_tokens_narrow_by_status_assessor_cohort_and_rubric() {
 
 /// An assessor is not offered a second marking of their own work, nor a disputed one; asking
 /// for their own work (`assessor:NAME`) shows it; a viewer of None (a lead) sees every row.
-#[test]
-fn second_markings_an_assessor_may_not_take_are_not_offered() {
-    let (_d, mut store) = workspace();
+fn second_markings_an_assessor_may_not_take_are_not_offered(b: Backend) {
+    let (_d, mut store) = workspace(&b);
     let id = walk_forward(&store, QueueSort::Age, "learner 0 7")[0].id;
     common::assess(&mut store, id, "bea", true).unwrap();
     store.request_second_marking(id, "t").unwrap();
@@ -329,7 +319,7 @@ fn second_markings_an_assessor_may_not_take_are_not_offered() {
 /// Each order, forwards and reversed, reads its own index: no sort of the whole queue.
 #[test]
 fn every_order_pages_over_an_index() {
-    let (_d, store) = workspace();
+    let (_d, store) = workspace(&Backend::Sqlite);
     let anchor = walk_forward(&store, QueueSort::Age, "")[40].clone();
     for sort in QueueSort::ALL {
         for reverse in [false, true] {
@@ -350,3 +340,11 @@ fn every_order_pages_over_an_index() {
         }
     }
 }
+
+on_both_backends!(
+    every_sort_visits_every_row_once_in_order_both_ways,
+    filter_matches_learner_cohort_and_rubric_case_insensitively,
+    counts_follow_the_filter,
+    filter_tokens_narrow_by_status_assessor_cohort_and_rubric,
+    second_markings_an_assessor_may_not_take_are_not_offered,
+);

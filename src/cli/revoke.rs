@@ -74,8 +74,9 @@ pub fn status_list(ctx: &Ctx, a: StatusListArgs) -> Result<ExitCode> {
         let text = serde_json::to_string_pretty(cred)?;
         let out = status::list_file(&a.out, n);
         std::fs::write(&out, &text)?;
-        // The workspace keeps a copy, which `merit verify` uses when no list is given.
-        std::fs::write(status::list_file(&copies, n), &text)?;
+        // The workspace keeps a copy, which `merit verify` uses when no list is given; it is
+        // replaced whole (a temporary file, then a rename), as other hosts may read it.
+        merit::authoring::write_back(&status::list_file(&copies, n), &text)?;
         let in_list = revoked
             .iter()
             .filter(|&&i| status::locate(i).0 == n)

@@ -497,7 +497,7 @@ pub fn publish(
             )?;
         }
     }
-    std::fs::write(&state_path, serde_json::to_vec(&state)?)?;
+    crate::authoring::write_back(&state_path, &serde_json::to_string(&state)?)?;
     report.files = std::mem::take(&mut site.counts);
     store.audit(
         actor,

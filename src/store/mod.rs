@@ -29,6 +29,7 @@ mod schema_pg;
 mod second_marking;
 mod submissions;
 pub mod time_spent;
+mod to_postgres;
 pub mod transcripts;
 mod users;
 pub mod workspace;
@@ -53,6 +54,7 @@ pub use rubrics::{EDIT_PRESENCE_SECS, RubricImport, RubricOverview, RubricVersio
 pub use schema::latest as schema_version;
 pub use second_marking::SecondMarking;
 pub use submissions::{ArtifactRecord, LearnerInput, RecordOutcome, SubmissionInput};
+pub use to_postgres::CopyReport;
 pub use users::{ROLES, User};
 
 /// SQL ordering (assessments `a` of submission `s`) that puts first the assessment a decision
@@ -199,6 +201,20 @@ impl Store {
             root: root.to_path_buf(),
             artifacts: ArtifactStore::new(artifacts_dir),
         })
+    }
+
+    /// Whether the workspace at `root` has its database already: `merit.db`, or Merit's
+    /// tables in the PostgreSQL database its `merit.toml` (or the environment) names.
+    pub fn initialised(root: &Path) -> Result<bool> {
+        match crate::config::database(root)? {
+            crate::config::Database::Sqlite => Ok(root.join(workspace::DB_FILE).is_file()),
+            crate::config::Database::Postgres { url, source } => {
+                let shown = crate::sanitize::line(&crate::config::redact(&url));
+                let conn = pg::connect(&url)
+                    .with_context(|| format!("cannot open the database {shown} (from {source})"))?;
+                Ok(schema_pg::version(&conn)?.is_some())
+            }
+        }
     }
 
     /// Which database the workspace is in.

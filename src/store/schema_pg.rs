@@ -419,7 +419,7 @@ pub fn version(conn: &Connection) -> Result<Option<u32>> {
 }
 
 /// Creates the tables in an empty database (Merit's own tables must not be there already).
-fn create(tx: &Transaction<'_>) -> Result<()> {
+pub(super) fn create(tx: &Transaction<'_>) -> Result<()> {
     let clash: Option<String> = tx
         .query_row(
             "SELECT table_name::text FROM information_schema.tables
@@ -472,7 +472,7 @@ fn trigram_schema(tx: &Transaction<'_>) -> Result<String> {
     find()?.context("pg_trgm was created but cannot be found")
 }
 
-fn ensure_append_only(tx: &Transaction<'_>) -> Result<()> {
+pub(super) fn ensure_append_only(tx: &Transaction<'_>) -> Result<()> {
     let present: i64 = tx.query_row(
         "SELECT COUNT(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
          WHERE c.oid = to_regclass('audit_log') AND NOT t.tgisinternal

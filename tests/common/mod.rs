@@ -68,7 +68,12 @@ pub fn bundled(file: &str) -> (merit::rubric::Rubric, &'static str) {
 
 /// A workspace with the bundled rubrics imported.
 pub fn workspace_with_rubrics() -> tempfile::TempDir {
-    let ws = tempfile::tempdir().expect("temp dir");
+    workspace_with_rubrics_on(&Backend::Sqlite)
+}
+
+/// [`workspace_with_rubrics`] on the database `b`.
+pub fn workspace_with_rubrics_on(b: &Backend) -> tempfile::TempDir {
+    let ws = b.tempdir();
     let rubrics = repo().join("rubrics");
     let mut args = vec!["rubric".to_string(), "import".to_string()];
     for f in [

@@ -186,3 +186,31 @@ pub fn data_cohort_view(w: &str, who: &str, cols: u16, rows: u16) -> Pty {
     p.wait_text("ready");
     p
 }
+
+/// Sorts by status so that a `new` submission is first, and opens it.
+pub fn open_first_new(p: &mut Pty) {
+    p.wait_text("Queue");
+    p.send("s");
+    p.wait_text("sorted by learner");
+    p.send("s");
+    p.wait_text("sorted by cohort");
+    p.send("s");
+    // Wait for the rows themselves, not only the header: they arrive from the database thread.
+    p.wait_for("the queue sorted by status", |s| {
+        s.contains("sorted by status")
+            && s.lines()
+                .nth(3)
+                .is_some_and(|row| row.contains(" new ") || row.contains("by you"))
+            && s.lines().any(|row| row.contains(" meets "))
+            && {
+                let rows: Vec<&str> = s.lines().skip(3).filter(|l| l.contains(" 1 ")).collect();
+                let first_scored = rows.iter().position(|r| r.contains(" meets "));
+                let last_new = rows
+                    .iter()
+                    .rposition(|r| r.contains(" new ") || r.contains("by you"));
+                matches!((last_new, first_scored), (Some(n), Some(f)) if n < f)
+            }
+    });
+    p.send("\r");
+    p.wait_text("Rubric:");
+}

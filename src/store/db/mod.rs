@@ -215,6 +215,22 @@ impl PgConnection {
         Ok(self.client.borrow_mut().execute(&stmt, &refs)? as usize)
     }
 
+    fn for_each(
+        &self,
+        sql: &str,
+        values: &[ValueRef<'_>],
+        mut f: impl FnMut(&postgres::Row) -> Result<()>,
+    ) -> Result<()> {
+        use postgres::fallible_iterator::FallibleIterator;
+        let stmt = self.statement(sql, values)?;
+        let mut client = self.client.borrow_mut();
+        let mut rows = client.query_raw(&stmt, values.iter())?;
+        while let Some(r) = rows.next()? {
+            f(&r)?;
+        }
+        Ok(())
+    }
+
     pub fn batch(&self, sql: &str) -> Result<()> {
         Ok(self.client.borrow_mut().batch_execute(sql)?)
     }
@@ -278,6 +294,27 @@ impl Connection {
                     None => Err(Error::NoRows),
                 }
             }
+        }
+    }
+
+    /// Runs `f` on each row as it arrives, never holding the whole result (PostgreSQL
+    /// streams it from the server): for scans of whole tables. `f` must not use this
+    /// connection while the rows arrive.
+    pub fn for_each<P: Params, F>(&self, sql: &str, params: P, mut f: F) -> Result<()>
+    where
+        F: FnMut(&Row<'_>) -> Result<()>,
+    {
+        let values = params.values();
+        match self {
+            Connection::Sqlite(c) => {
+                let mut stmt = c.prepare(sql)?;
+                let mut rows = stmt.query(rusqlite::params_from_iter(values.iter()))?;
+                while let Some(r) = rows.next()? {
+                    f(&Row(RowInner::Sqlite(r)))?;
+                }
+                Ok(())
+            }
+            Connection::Postgres(c) => c.for_each(sql, &values, |r| f(&Row(RowInner::Postgres(r)))),
         }
     }
 
