@@ -230,7 +230,13 @@ fn a_rubrics_own_picture_is_the_badge() {
 #[test]
 fn a_workspace_can_embed_the_picture_as_a_data_uri() {
     let (dir, ws) = common::demo_workspace(18, 4);
-    std::fs::write(ws.join("merit.toml"), "[badges]\nimage = \"data-uri\"\n").unwrap();
+    // Added to what merit.toml holds already (a database, when the tests run on PostgreSQL).
+    let toml = std::fs::read_to_string(ws.join("merit.toml")).unwrap_or_default();
+    std::fs::write(
+        ws.join("merit.toml"),
+        format!("{toml}[badges]\nimage = \"data-uri\"\n"),
+    )
+    .unwrap();
     let o = common::merit_as(
         &ws,
         "ines",

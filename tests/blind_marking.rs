@@ -288,7 +288,7 @@ fn numbers_are_random_unique_and_reveal_nothing_of_import_order() {
         "{}",
         common::stdout(&o)
     );
-    let conn = rusqlite::Connection::open(ws.path().join("merit.db")).unwrap();
+    let conn = common::db(ws.path());
     let numbers: Vec<String> = conn
         .prepare("SELECT number FROM candidates WHERE cohort_id = 'big' ORDER BY learner_id")
         .unwrap()
@@ -421,7 +421,7 @@ fn only_a_lead_makes_a_cohort_blind_or_reveals_and_a_reveal_is_audited() {
             .collect::<Vec<_>>()
     );
     // The audit log has who revealed what to whom and why, and still verifies.
-    let conn = rusqlite::Connection::open(ws.join("merit.db")).unwrap();
+    let conn = common::db(&ws);
     let (actor, subject, detail): (String, String, String) = conn
         .query_row(
             "SELECT actor, subject, detail FROM audit_log WHERE action = 'candidate.reveal'",
@@ -480,7 +480,7 @@ fn a_lead_reveals_from_the_review_screen() {
         shown.contains("amir now sees this learner's name"),
         "{shown}"
     );
-    let conn = rusqlite::Connection::open(ws.join("merit.db")).unwrap();
+    let conn = common::db(&ws);
     let detail: String = conn
         .query_row(
             "SELECT detail FROM audit_log WHERE action = 'candidate.reveal'",

@@ -112,8 +112,7 @@ fn calibrated_workspace() -> (tempfile::TempDir, Vec<i64>, Vec<i64>) {
 }
 
 fn assessments_of(ws: &Path, id: i64) -> i64 {
-    rusqlite::Connection::open(ws.join("merit.db"))
-        .unwrap()
+    common::db(ws)
         .query_row(
             "SELECT COUNT(*) FROM assessments WHERE submission_id = ?1",
             [id],
@@ -256,7 +255,7 @@ fn no_live_work_before_calibration_on_any_path_and_passing_opens_it() {
     assert_eq!(first_row.assessors, "amir");
     drop(store);
     // The audit log has it all, and verifies.
-    let conn = rusqlite::Connection::open(ws.path().join("merit.db")).unwrap();
+    let conn = common::db(ws.path());
     for (action, n) in [
         ("exemplar.add", 2),
         ("calibration.score", 2),
@@ -609,7 +608,7 @@ fn exemplars_are_never_signed_and_their_learners_get_their_own_credential() {
         meeting
     );
     // Calibration scorings are nothing approval or signing reads.
-    let conn = rusqlite::Connection::open(ws.join("merit.db")).unwrap();
+    let conn = common::db(&ws);
     let scorings: i64 = conn
         .query_row("SELECT COUNT(*) FROM calibration_scorings", [], |r| {
             r.get(0)

@@ -266,6 +266,27 @@ fn a_database_that_cannot_be_opened_is_refused_never_replaced_by_the_sqlite_file
     assert!(run(ws.path(), &["cohort", "list"]).status.success());
 }
 
+/// A host missing the setting that names a shared database finds merit.toml but no
+/// merit.db: it refuses, instead of starting an empty workspace of its own.
+#[test]
+fn a_folder_with_merit_toml_but_no_database_is_not_given_an_empty_one() {
+    let ws = tempfile::tempdir().unwrap();
+    std::fs::write(
+        ws.path().join("merit.toml"),
+        "[site]\nurl = \"https://badges.example.org\"\n",
+    )
+    .unwrap();
+    let o = run(ws.path(), &["cohort", "list"]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = stderr(&o);
+    assert!(e.contains("has a merit.toml but no merit.db"), "{e}");
+    assert!(e.contains("MERIT_DATABASE_URL"), "{e}");
+    assert!(!ws.path().join("merit.db").exists());
+    // Starting one on purpose works.
+    assert!(run(ws.path(), &["workspace", "init"]).status.success());
+    assert!(run(ws.path(), &["cohort", "list"]).status.success());
+}
+
 #[test]
 fn config_shows_each_setting_and_its_source_never_a_password() {
     let ws = tempfile::tempdir().unwrap();

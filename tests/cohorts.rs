@@ -11,8 +11,8 @@ use serde_json::Value;
 
 const COHORT: &str = "data-2026-q2";
 
-fn sql(ws: &Path) -> rusqlite::Connection {
-    rusqlite::Connection::open(ws.join("merit.db")).unwrap()
+fn sql(ws: &Path) -> common::Db {
+    common::db(ws)
 }
 
 fn row(rows: &[CohortRow], id: i64) -> &CohortRow {
@@ -41,7 +41,7 @@ fn flags_show_what_needs_a_second_look_and_keep_it_from_being_signed() {
         .execute(
             "INSERT INTO assessments (submission_id, assessor, state, decision, weighted_total, updated_at, submitted_at)
              VALUES (?1, 'bea2', 'submitted', 'not_yet', 3, ?2, ?2)",
-            rusqlite::params![disagree, now],
+            [disagree, now],
         )
         .unwrap();
     // The cleaned dataset (required) is gone from another.

@@ -119,7 +119,7 @@ fn workspace() -> (tempfile::TempDir, PathBuf, usize) {
             .status
             .success()
     );
-    let c = rusqlite::Connection::open(ws.join("merit.db")).unwrap();
+    let c = common::db(&ws);
     let decided: i64 = c
         .query_row(
             "SELECT COUNT(DISTINCT learner_id) FROM submissions WHERE cohort_id = 'data-2026-q2'
@@ -268,8 +268,7 @@ fn dry_run_writes_eml_files_and_sends_nothing() {
     }
     // Nothing was recorded: a real run would still send them all.
     let store = merit::store::Store::create(&ws).unwrap();
-    let sent: i64 = rusqlite::Connection::open(ws.join("merit.db"))
-        .unwrap()
+    let sent: i64 = common::db(&ws)
         .query_row("SELECT COUNT(*) FROM notifications", [], |r| r.get(0))
         .unwrap();
     assert_eq!(sent, 0);

@@ -249,7 +249,7 @@ fn the_demo_pathway_is_earned_once_its_cohorts_are_approved() {
         assert_eq!(l["missing"].as_array().unwrap().len(), 2, "{l}");
     }
     // A revoked component no longer counts: Noor misses that badge again.
-    let conn = rusqlite::Connection::open(ws.join("merit.db")).unwrap();
+    let conn = common::db(&ws);
     let credential: String = conn
         .query_row(
             "SELECT w.credential_id FROM awards w JOIN submissions s ON s.id = w.submission_id
@@ -307,8 +307,8 @@ fn the_valid_until_column_is_filled_from_credentials_issued_before_it() {
         &["approve", "--cohort", "data-2026-q2", "--all-meeting"],
     );
     assert!(o.status.success(), "{}", common::stderr(&o));
-    let conn = rusqlite::Connection::open(ws.join("merit.db")).unwrap();
-    let same = |c: &rusqlite::Connection| -> (i64, i64) {
+    let conn = common::db(&ws);
+    let same = |c: &merit::store::db::Connection| -> (i64, i64) {
         c.query_row(
             "SELECT COUNT(*), SUM(valid_until IS json_extract(credential_json, '$.validUntil')
                                  AND valid_until IS NOT NULL) FROM awards",
@@ -325,6 +325,6 @@ fn the_valid_until_column_is_filled_from_credentials_issued_before_it() {
         .unwrap();
     drop(conn);
     drop(merit::store::Store::open(&ws).unwrap());
-    let conn = rusqlite::Connection::open(ws.join("merit.db")).unwrap();
+    let conn = common::db(&ws);
     assert_eq!(same(&conn), (n, n));
 }

@@ -11,7 +11,7 @@ use merit::store::Store;
 use merit::vocabulary::Route;
 
 fn routes(ws: &Path, cohort: &str) -> Vec<(String, String)> {
-    let conn = rusqlite::Connection::open(ws.join("merit.db")).unwrap();
+    let conn = common::db(ws);
     let mut stmt = conn
         .prepare(
             "SELECT l.key, s.route FROM submissions s JOIN learners l ON l.id = s.learner_id
@@ -213,7 +213,7 @@ fn the_queue_and_the_credential_say_prior_learning() {
         assert!(o.status.success(), "{}", common::stderr(&o));
     }
     let store = Store::open(&ws).unwrap();
-    let conn = rusqlite::Connection::open(ws.join("merit.db")).unwrap();
+    let conn = common::db(&ws);
     let (mut prior, mut course) = (0, 0);
     for c in &cohorts {
         for a in store.cohort_awards(c).unwrap() {

@@ -36,10 +36,8 @@ fn approved_demo() -> (tempfile::TempDir, PathBuf) {
     (dir, ws)
 }
 
-fn db(ws: &Path) -> rusqlite::Connection {
-    let c = rusqlite::Connection::open(ws.join("merit.db")).unwrap();
-    c.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
-    c
+fn db(ws: &Path) -> common::Db {
+    common::db(ws)
 }
 
 fn program_count(ws: &Path, learner: &str) -> i64 {

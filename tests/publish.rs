@@ -192,8 +192,7 @@ fn the_published_site_answers_every_url_a_credential_names() {
         emails.extend(src.learner_email);
         names.push(src.learner_name);
     }
-    let comments: Vec<String> = rusqlite::Connection::open(ws.join("merit.db"))
-        .unwrap()
+    let comments: Vec<String> = common::db(&ws)
         .prepare("SELECT overall_feedback FROM assessments WHERE overall_feedback != ''")
         .unwrap()
         .query_map([], |r| r.get(0))

@@ -16,12 +16,10 @@ fn today_counts_each_assessors_work_and_only_a_lead_sees_everyone() {
     // Everything the demo did was before today.
     store
         .raw_connection()
-        .sqlite()
-        .expect("a SQLite workspace")
         .execute("UPDATE assessments SET updated_at = 1000", [])
         .unwrap();
     let new: Vec<i64> = {
-        let conn = store.raw_connection().sqlite().expect("a SQLite workspace");
+        let conn = store.raw_connection();
         let mut stmt = conn
             .prepare("SELECT id FROM submissions WHERE status = 'new' ORDER BY id LIMIT 3")
             .unwrap();

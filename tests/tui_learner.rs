@@ -162,7 +162,7 @@ fn credentials_and_pathway_progress_follow_issue_and_revocation() {
         shown.contains("Data Practitioner: earned (3 of 3)"),
         "{shown}"
     );
-    let conn = rusqlite::Connection::open(ws.join("merit.db")).unwrap();
+    let conn = common::db(&ws);
     let credential: String = conn
         .query_row(
             "SELECT w.credential_id FROM awards w JOIN submissions s ON s.id = w.submission_id

@@ -38,7 +38,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use db::{Backend, Connection, Transaction};
 use rusqlite::OpenFlags;
 
@@ -147,6 +147,20 @@ impl Store {
     pub fn open(root: &Path) -> Result<Store> {
         if !workspace::exists(root) {
             return Err(workspace::not_a_workspace(root));
+        }
+        // A folder whose database is elsewhere must never get a new, empty file of its own
+        // because one host lacks the setting that names the database.
+        if crate::config::database(root)? == crate::config::Database::Sqlite
+            && !root.join(workspace::DB_FILE).is_file()
+        {
+            bail!(
+                "{} has a merit.toml but no {}, and names no other database (see `merit \
+                 config`): if its database is in PostgreSQL, set MERIT_DATABASE_URL or \
+                 [database] url on this host; to start a new workspace here, run `merit \
+                 workspace init`",
+                crate::sanitize::line(&root.display().to_string()),
+                workspace::DB_FILE
+            );
         }
         Store::create(root)
     }

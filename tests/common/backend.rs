@@ -45,6 +45,18 @@ impl Backend {
         )))
     }
 
+    /// SQLite, unless `MERIT_TEST_SWEEP_POSTGRES=1`: then PostgreSQL for every workspace the
+    /// shared helpers make (a local sweep for SQL that only one database accepts; tests
+    /// that open `merit.db` themselves fail in it, as expected).
+    pub fn sweep() -> Backend {
+        if std::env::var("MERIT_TEST_SWEEP_POSTGRES").as_deref() == Ok("1")
+            && let Some(b) = Backend::postgres("sweep")
+        {
+            return b;
+        }
+        Backend::Sqlite
+    }
+
     /// Points the workspace folder `ws` (made if needed) at this database: for PostgreSQL,
     /// its `merit.toml` names the test's schema.
     pub fn configure(&self, ws: &Path) {

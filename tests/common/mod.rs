@@ -68,7 +68,7 @@ pub fn bundled(file: &str) -> (merit::rubric::Rubric, &'static str) {
 
 /// A workspace with the bundled rubrics imported.
 pub fn workspace_with_rubrics() -> tempfile::TempDir {
-    workspace_with_rubrics_on(&Backend::Sqlite)
+    workspace_with_rubrics_on(&Backend::sweep())
 }
 
 /// [`workspace_with_rubrics`] on the database `b`.
@@ -104,6 +104,7 @@ pub mod tui;
 /// A demo workspace at `ws`: 60 learners, seed 5, made by the test's account (its admin; the
 /// demo key's passphrase is `merit-demo`).
 pub fn demo(ws: &Path) {
+    Backend::sweep().configure(ws);
     let o = merit()
         .arg("--workspace")
         .arg(ws)
@@ -224,6 +225,7 @@ pub fn assess(
 pub fn demo_workspace(learners: u32, seed: u32) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
     let ws = dir.path().join("ws");
+    Backend::sweep().configure(&ws);
     let o = run(
         &ws,
         &[
@@ -249,4 +251,19 @@ pub fn merit_as(ws: &Path, who: &str, args: &[&str]) -> Output {
         .env("MERIT_PASSPHRASE", "merit-demo")
         .output()
         .expect("merit runs")
+}
+
+/// The workspace's database through Merit's own query layer, whichever database it is in
+/// (for tests that read or tamper with the tables directly).
+pub struct Db(merit::store::Store);
+
+impl std::ops::Deref for Db {
+    type Target = merit::store::db::Connection;
+    fn deref(&self) -> &Self::Target {
+        self.0.raw_connection()
+    }
+}
+
+pub fn db(ws: impl AsRef<Path>) -> Db {
+    Db(merit::store::Store::open(ws.as_ref()).expect("the workspace opens"))
 }
