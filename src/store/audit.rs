@@ -100,6 +100,50 @@ pub fn append_record(
     Ok(())
 }
 
+/// Appends one entry per `(subject, detail, record)`, all by `actor` for `action`, chained
+/// in order, in as few statements as the rows allow (approving stores a batch at a time).
+pub fn append_records(
+    tx: &Transaction<'_>,
+    actor: &str,
+    action: &str,
+    entries: &[(String, String, String)],
+) -> Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let (mut seq, mut prev) = last(tx)?.map_or((0, GENESIS.to_string()), |(s, h)| (s, h));
+    let at = now();
+    let mut rows: Vec<(i64, String, String)> = Vec::with_capacity(entries.len());
+    for (subject, detail, record) in entries {
+        seq += 1;
+        let hash = entry_hash(2, seq, at, actor, action, subject, detail, record, &prev);
+        rows.push((seq, std::mem::replace(&mut prev, hash.clone()), hash));
+    }
+    let version = 2i64;
+    let mut values: Vec<&dyn super::db::ToValue> = Vec::with_capacity(entries.len() * 10);
+    for ((seq, prev_hash, hash), (subject, detail, record)) in rows.iter().zip(entries) {
+        values.extend([
+            seq as &dyn super::db::ToValue,
+            &at,
+            &actor,
+            &action,
+            subject,
+            detail,
+            prev_hash,
+            hash,
+            &version,
+            record,
+        ]);
+    }
+    tx.insert_rows(
+        "INSERT INTO audit_log (seq, at, actor, action, subject, detail, prev_hash, hash, version, record)",
+        "",
+        10,
+        &values,
+    )?;
+    Ok(())
+}
+
 fn last(conn: &super::db::Connection) -> Result<Option<(i64, String)>> {
     Ok(conn
         .prepare_cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")?

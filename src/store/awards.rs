@@ -1,9 +1,9 @@
 //! Awards: signed credentials, stored with the approval that produced them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
-use super::db::{OptionalExtension, params};
+use super::db::{OptionalExtension, ToValue, params};
 use anyhow::{Result, bail};
 use serde::Serialize;
 
@@ -166,53 +166,104 @@ impl Store {
     /// Stores a batch of signed credentials in one transaction. A submission that got an award
     /// in the meantime (another approval running at the same time) keeps that one: the new
     /// credential is dropped, never stored. Returns which were stored.
+    ///
+    /// The batch is written in a handful of statements whatever its size (which submissions
+    /// may still take a credential, whose are the approver's own, then multi-row inserts):
+    /// under the write lock nothing changes between the checks and the writes.
     pub fn insert_awards(&mut self, batch: &[SignedAward], actor: &str) -> Result<Vec<bool>> {
         self.authorize(actor, crate::access::Action::Approve)?;
         let self_approval = super::policies::self_approval_allowed(self)?;
         let tx = self.write()?;
         let t = now();
-        let mut stored = Vec::with_capacity(batch.len());
+        let ids: Vec<i64> = batch.iter().map(|a| a.submission_id).collect();
+        let list = serde_json::to_string(&ids)?;
+        let mut open: HashSet<i64> = HashSet::with_capacity(batch.len());
+        tx.for_each(
+            "SELECT s.id FROM submissions s
+             WHERE s.id IN (SELECT value FROM json_each(?1)) AND s.status = 'scored'
+               AND NOT EXISTS (SELECT 1 FROM awards w WHERE w.submission_id = s.id)",
+            [&list],
+            |r| {
+                open.insert(r.get(0)?);
+                Ok(())
+            },
+        )?;
+        // Separation of duties, whatever the caller planned: an issuer's own assessment
+        // is never approved by them unless the workspace allows it.
+        let mut own: HashSet<i64> = HashSet::new();
+        tx.for_each(
+            "SELECT DISTINCT submission_id FROM assessments
+             WHERE submission_id IN (SELECT value FROM json_each(?1))
+               AND assessor = ?2 AND state = 'submitted'",
+            params![list, actor],
+            |r| {
+                own.insert(r.get(0)?);
+                Ok(())
+            },
+        )?;
+        if !self_approval && let Some(a) = batch.iter().find(|a| own.contains(&a.submission_id)) {
+            bail!(
+                "{} assessed submission {}, so cannot approve it (separation of duties); \
+                 an admin may allow it with `merit policy set self-approval allowed`",
+                crate::sanitize::line(actor),
+                a.submission_id
+            );
+        }
+        // The first of a submission's credentials in the batch is the one stored.
+        let stored: Vec<bool> = batch
+            .iter()
+            .map(|a| open.remove(&a.submission_id))
+            .collect();
+        let kept: Vec<&SignedAward> = batch
+            .iter()
+            .zip(&stored)
+            .filter_map(|(a, s)| s.then_some(a))
+            .collect();
         // A batch's credentials share a handful of parts: each is written once.
-        let mut parts_written: std::collections::HashSet<&str> = std::collections::HashSet::new();
-        for a in batch {
+        let mut parts: Vec<&dyn ToValue> = Vec::new();
+        let mut parts_written: HashSet<&str> = HashSet::new();
+        for a in &kept {
             for (hash, json) in &a.parts {
-                if !parts_written.insert(&**hash) {
-                    continue;
+                if parts_written.insert(&**hash) {
+                    parts.extend([hash as &dyn ToValue, json]);
                 }
-                tx.prepare_cached(
-                    "INSERT INTO credential_parts (hash, json) VALUES (?1, ?2) ON CONFLICT (hash) DO NOTHING",
-                )?
-                .execute(params![&**hash, &**json])?;
             }
-            let inserted = tx.prepare_cached(
-                "INSERT INTO awards (submission_id, credential_id, credential_json, status_index, issued_at, issued_by, valid_until)
-                 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7
-                 WHERE NOT EXISTS (SELECT 1 FROM awards WHERE submission_id = ?1)
-                   AND (SELECT status FROM submissions WHERE id = ?1) = 'scored'",
-            )?
-            .execute(params![a.submission_id, a.credential_id, a.credential_json, a.status_index, t, actor, a.valid_until])?
-                == 1;
-            // Separation of duties, whatever the caller planned: an issuer's own assessment
-            // is never approved by them unless the workspace allows it.
-            let own: bool = tx
-                .prepare_cached(
-                    "SELECT EXISTS (SELECT 1 FROM assessments WHERE submission_id = ?1
-                         AND assessor = ?2 AND state = 'submitted')",
-                )?
-                .query_row(params![a.submission_id, actor], |r| r.get(0))?;
-            if own && !self_approval {
-                bail!(
-                    "{} assessed submission {}, so cannot approve it (separation of duties); \
-                     an admin may allow it with `merit policy set self-approval allowed`",
-                    crate::sanitize::line(actor),
-                    a.submission_id
-                );
-            }
-            if inserted {
-                tx.prepare_cached("UPDATE submissions SET status = 'approved' WHERE id = ?1")?
-                    .execute([a.submission_id])?;
-                super::pages::create(&tx, &a.credential_id)?;
-                let detail = if own {
+        }
+        tx.insert_rows(
+            "INSERT INTO credential_parts (hash, json)",
+            "ON CONFLICT (hash) DO NOTHING",
+            2,
+            &parts,
+        )?;
+        let mut rows: Vec<&dyn ToValue> = Vec::with_capacity(kept.len() * 7);
+        for a in &kept {
+            rows.extend([
+                &a.submission_id as &dyn ToValue,
+                &a.credential_id,
+                &a.credential_json,
+                &a.status_index,
+                &t,
+                &actor,
+                &a.valid_until,
+            ]);
+        }
+        tx.insert_rows(
+            "INSERT INTO awards (submission_id, credential_id, credential_json, status_index, issued_at, issued_by, valid_until)",
+            "",
+            7,
+            &rows,
+        )?;
+        let kept_ids: Vec<i64> = kept.iter().map(|a| a.submission_id).collect();
+        tx.execute(
+            "UPDATE submissions SET status = 'approved' WHERE id IN (SELECT value FROM json_each(?1))",
+            [serde_json::to_string(&kept_ids)?],
+        )?;
+        let credential_ids: Vec<&str> = kept.iter().map(|a| a.credential_id.as_str()).collect();
+        super::pages::create_many(&tx, &credential_ids)?;
+        let entries: Vec<(String, String, String)> = kept
+            .iter()
+            .map(|a| {
+                let detail = if own.contains(&a.submission_id) {
                     format!(
                         "{} (self-approved: the approver assessed it)",
                         a.credential_id
@@ -228,17 +279,10 @@ impl Store {
                     a.status_index,
                     actor,
                 );
-                audit::append_record(
-                    &tx,
-                    actor,
-                    super::records::AWARD,
-                    &format!("submission {}", a.submission_id),
-                    &detail,
-                    &record,
-                )?;
-            }
-            stored.push(inserted);
-        }
+                (format!("submission {}", a.submission_id), detail, record)
+            })
+            .collect();
+        audit::append_records(&tx, actor, super::records::AWARD, &entries)?;
         tx.commit()?;
         Ok(stored)
     }

@@ -22,6 +22,26 @@ pub(crate) fn create(tx: &Transaction<'_>, credential_id: &str) -> Result<()> {
     Ok(())
 }
 
+/// Gives each credential its page token, in a few statements (inside the caller's
+/// transaction).
+pub(crate) fn create_many(tx: &Transaction<'_>, credential_ids: &[&str]) -> Result<()> {
+    let tokens: Vec<String> = credential_ids
+        .iter()
+        .map(|_| new_token())
+        .collect::<Result<_>>()?;
+    let mut values: Vec<&dyn super::db::ToValue> = Vec::with_capacity(tokens.len() * 2);
+    for (id, token) in credential_ids.iter().zip(&tokens) {
+        values.extend([id as &dyn super::db::ToValue, token]);
+    }
+    tx.insert_rows(
+        "INSERT INTO pages (credential_id, token)",
+        "ON CONFLICT DO NOTHING",
+        2,
+        &values,
+    )?;
+    Ok(())
+}
+
 /// A credential's page.
 #[derive(Clone, Debug)]
 pub struct Page {

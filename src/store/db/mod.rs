@@ -318,6 +318,50 @@ impl Connection {
         }
     }
 
+    /// Inserts rows of `width` values each (`values` row after row) with multi-row
+    /// INSERTs, a few hundred rows a statement: `head` is `INSERT INTO t (a, b)`, `tail`
+    /// what follows the rows (`ON CONFLICT … DO NOTHING`, or nothing). A batch is a few
+    /// statements instead of one a row: on PostgreSQL each is a round trip. Returns the rows
+    /// inserted.
+    pub fn insert_rows(
+        &self,
+        head: &str,
+        tail: &str,
+        width: usize,
+        values: &[&dyn ToValue],
+    ) -> Result<usize> {
+        const MAX_ROWS: usize = 500;
+        const MAX_VALUES: usize = 30_000;
+        if width == 0 || values.is_empty() {
+            return Ok(0);
+        }
+        let per = MAX_ROWS.min(MAX_VALUES / width).max(1) * width;
+        let mut done = 0;
+        for chunk in values.chunks(per) {
+            let rows = chunk.len() / width;
+            let mut sql = String::with_capacity(head.len() + tail.len() + rows * width * 6);
+            sql.push_str(head);
+            sql.push_str(" VALUES ");
+            for r in 0..rows {
+                sql.push_str(if r == 0 { "(" } else { ", (" });
+                for c in 0..width {
+                    if c > 0 {
+                        sql.push_str(", ");
+                    }
+                    sql.push('?');
+                    sql.push_str(&(r * width + c + 1).to_string());
+                }
+                sql.push(')');
+            }
+            if !tail.is_empty() {
+                sql.push(' ');
+                sql.push_str(tail);
+            }
+            done += self.prepare_cached(&sql)?.execute(chunk)?;
+        }
+        Ok(done)
+    }
+
     pub fn prepare_cached(&self, sql: &str) -> Result<Statement<'_>> {
         match self {
             Connection::Sqlite(c) => Ok(Statement(StmtInner::SqliteCached(c.prepare_cached(sql)?))),

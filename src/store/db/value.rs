@@ -71,6 +71,11 @@ impl<T: ToValue + ?Sized> ToValue for Box<T> {
         (**self).to_value()
     }
 }
+impl<T: ToValue + ?Sized> ToValue for std::sync::Arc<T> {
+    fn to_value(&self) -> ValueRef<'_> {
+        (**self).to_value()
+    }
+}
 impl<T: ToValue> ToValue for Option<T> {
     fn to_value(&self) -> ValueRef<'_> {
         match self {
