@@ -166,6 +166,7 @@ pub fn import(store: &mut Store, source: &Path, opts: &ImportOptions<'_>) -> Res
             report.problems.len()
         ),
     )?;
+    store.refresh_statistics()?;
     Ok(report)
 }
 

@@ -105,6 +105,7 @@ impl Store {
             )?;
         }
         tx.commit()?;
+        self.refresh_statistics()?;
         Ok(ids)
     }
 }

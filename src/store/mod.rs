@@ -231,6 +231,12 @@ impl Store {
         }
     }
 
+    /// After many rows arrived at once: the planner's statistics brought up to date
+    /// (PostgreSQL; SQLite plans without them).
+    pub fn refresh_statistics(&self) -> Result<()> {
+        pg::analyze(&self.conn)
+    }
+
     /// Which database the workspace is in.
     pub fn backend(&self) -> Backend {
         self.conn.backend()

@@ -120,6 +120,7 @@ fn copy(
     restart_identities(&tx)?;
     schema_pg::ensure_append_only(&tx)?;
     tx.commit()?;
+    super::pg::analyze(target)?;
     for table in &order {
         let columns = columns(source, target, table)?;
         let list = columns.join(", ");
