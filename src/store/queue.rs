@@ -290,7 +290,12 @@ impl Store {
             q.sort.order_sql(desc),
             key = q.sort.column().unwrap_or("''"),
         );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        // Filtered, the best plan depends on the text (see `prepare_planned`).
+        let mut stmt = if q.filter.trim().is_empty() {
+            self.conn.prepare_cached(&sql)?
+        } else {
+            self.conn.prepare_planned(&sql)?
+        };
         let refs: Vec<&dyn ToValue> = args.iter().map(|b| b.as_ref()).collect();
         let rows = stmt.query_map(refs.as_slice(), |r| {
             Ok(QueueRow {
@@ -400,10 +405,15 @@ impl Store {
         let mut args: Vec<Box<dyn ToValue>> = vec![Box::new(now() - claim_idle_secs)];
         args.extend(filter_args);
         let refs: Vec<&dyn ToValue> = args.iter().map(|b| b.as_ref()).collect();
-        let mut stmt = self.conn.prepare_cached(&format!(
+        let sql = format!(
             "SELECT s.status, COUNT(*) FROM submissions s
              WHERE s.status != 'superseded' AND ?1 IS NOT NULL{cond} GROUP BY s.status"
-        ))?;
+        );
+        let mut stmt = if filter.trim().is_empty() {
+            self.conn.prepare_cached(&sql)?
+        } else {
+            self.conn.prepare_planned(&sql)?
+        };
         let rows = stmt.query_map(refs.as_slice(), |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
         })?;

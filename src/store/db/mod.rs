@@ -154,9 +154,20 @@ impl PgConnection {
     }
 
     fn statement(&self, sql: &str, values: &[ValueRef<'_>]) -> Result<postgres::Statement> {
+        self.statement_as(sql, values, Plan::Cached)
+    }
+
+    fn statement_as(
+        &self,
+        sql: &str,
+        values: &[ValueRef<'_>],
+        plan: Plan,
+    ) -> Result<postgres::Statement> {
         let types: Vec<Option<Type>> = values.iter().map(pg_value::param_type).collect();
         let key = (sql.to_string(), types);
-        if let Some(s) = self.prepared.borrow().get(&key) {
+        if plan == Plan::Cached
+            && let Some(s) = self.prepared.borrow().get(&key)
+        {
             return Ok(s.clone());
         }
         let translated = dialect::postgres(sql);
@@ -195,16 +206,27 @@ impl PgConnection {
             client.batch_execute("RELEASE SAVEPOINT merit_prepare")?;
         }
         drop(client);
-        let mut prepared = self.prepared.borrow_mut();
-        if prepared.len() > 512 {
-            prepared.clear();
+        if plan == Plan::Cached {
+            let mut prepared = self.prepared.borrow_mut();
+            if prepared.len() > 512 {
+                prepared.clear();
+            }
+            prepared.insert(key, stmt.clone());
         }
-        prepared.insert(key, stmt.clone());
         Ok(stmt)
     }
 
     fn query(&self, sql: &str, values: &[ValueRef<'_>]) -> Result<Vec<postgres::Row>> {
-        let stmt = self.statement(sql, values)?;
+        self.query_as(sql, values, Plan::Cached)
+    }
+
+    fn query_as(
+        &self,
+        sql: &str,
+        values: &[ValueRef<'_>],
+        plan: Plan,
+    ) -> Result<Vec<postgres::Row>> {
+        let stmt = self.statement_as(sql, values, plan)?;
         let refs: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v as _).collect();
         Ok(self.client.borrow_mut().query(&stmt, &refs)?)
     }
@@ -234,6 +256,14 @@ impl PgConnection {
     pub fn batch(&self, sql: &str) -> Result<()> {
         Ok(self.client.borrow_mut().batch_execute(sql)?)
     }
+}
+
+/// Whether a PostgreSQL statement keeps one plan ([`Connection::prepare_cached`]) or is planned
+/// for each execution's values ([`Connection::prepare_planned`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Plan {
+    Cached,
+    PerValues,
 }
 
 /// A key all Merit hosts agree on: the transaction lock that serializes writers, as SQLite's
@@ -365,7 +395,27 @@ impl Connection {
     pub fn prepare_cached(&self, sql: &str) -> Result<Statement<'_>> {
         match self {
             Connection::Sqlite(c) => Ok(Statement(StmtInner::SqliteCached(c.prepare_cached(sql)?))),
-            Connection::Postgres(c) => Ok(Statement(StmtInner::Postgres(c, sql.to_string()))),
+            Connection::Postgres(c) => Ok(Statement(StmtInner::Postgres(
+                c,
+                sql.to_string(),
+                Plan::Cached,
+            ))),
+        }
+    }
+
+    /// A statement whose best plan depends on its values (the queue's substring filter: a
+    /// rare name is found through the trigram index, a common letter by reading the order's
+    /// own index). SQLite keeps it compiled; PostgreSQL prepares it afresh for each
+    /// execution, so that it is planned for the values given (a kept statement would settle
+    /// on one generic plan after five runs), for one more round trip.
+    pub fn prepare_planned(&self, sql: &str) -> Result<Statement<'_>> {
+        match self {
+            Connection::Sqlite(c) => Ok(Statement(StmtInner::SqliteCached(c.prepare_cached(sql)?))),
+            Connection::Postgres(c) => Ok(Statement(StmtInner::Postgres(
+                c,
+                sql.to_string(),
+                Plan::PerValues,
+            ))),
         }
     }
 
@@ -374,7 +424,11 @@ impl Connection {
     pub fn prepare(&self, sql: &str) -> Result<Statement<'_>> {
         match self {
             Connection::Sqlite(c) => Ok(Statement(StmtInner::Sqlite(c.prepare(sql)?))),
-            Connection::Postgres(c) => Ok(Statement(StmtInner::Postgres(c, sql.to_string()))),
+            Connection::Postgres(c) => Ok(Statement(StmtInner::Postgres(
+                c,
+                sql.to_string(),
+                Plan::Cached,
+            ))),
         }
     }
 
@@ -446,7 +500,7 @@ impl std::ops::Deref for Transaction<'_> {
 enum StmtInner<'a> {
     Sqlite(rusqlite::Statement<'a>),
     SqliteCached(rusqlite::CachedStatement<'a>),
-    Postgres(&'a PgConnection, String),
+    Postgres(&'a PgConnection, String, Plan),
 }
 
 /// A statement to run once or many times.
@@ -467,7 +521,7 @@ impl<'a> Statement<'a> {
             return Ok(s.execute(rusqlite::params_from_iter(values.iter()))?);
         }
         match &self.0 {
-            StmtInner::Postgres(c, sql) => c.execute(sql, &values),
+            StmtInner::Postgres(c, sql, _) => c.execute(sql, &values),
             _ => unreachable!("a SQLite statement is handled above"),
         }
     }
@@ -481,7 +535,10 @@ impl<'a> Statement<'a> {
             StmtInner::SqliteCached(s) => Ok(Rows(RowsInner::Sqlite(
                 s.query(rusqlite::params_from_iter(values.iter()))?,
             ))),
-            StmtInner::Postgres(c, sql) => Ok(Rows(RowsInner::Postgres(c.query(sql, &values)?, 0))),
+            StmtInner::Postgres(c, sql, plan) => Ok(Rows(RowsInner::Postgres(
+                c.query_as(sql, &values, *plan)?,
+                0,
+            ))),
         }
     }
 
