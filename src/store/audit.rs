@@ -274,11 +274,6 @@ impl Store {
     /// The chain, every seal (signed by the DID the first seal pins, over a head still in
     /// the chain), a published head (`since_head`), and the tables against the log.
     pub fn verify_audit_with(&self, opts: &VerifyOptions) -> Result<AuditReport> {
-        let mut stmt = self.conn.prepare(
-            "SELECT seq, at, actor, action, subject, detail, prev_hash, hash, version, record
-             FROM audit_log ORDER BY seq",
-        )?;
-        let mut rows = stmt.query([])?;
         let mut report = AuditReport::default();
         let mut expected_seq = 1i64;
         let mut prev = GENESIS.to_string();
@@ -288,63 +283,70 @@ impl Store {
         // (action, key) -> (seq, record), from versioned entries.
         let mut recorded: HashMap<(String, String), (i64, String)> = HashMap::new();
         let mut first_versioned: Option<i64> = None;
-        while let Some(r) = rows.next()? {
-            let seq: i64 = r.get(0)?;
-            let at: i64 = r.get(1)?;
-            let actor: String = r.get(2)?;
-            let action: String = r.get(3)?;
-            let subject: String = r.get(4)?;
-            let detail: String = r.get(5)?;
-            let prev_hash: String = r.get(6)?;
-            let hash: String = r.get(7)?;
-            let version: i64 = r.get(8)?;
-            let record: String = r.get(9)?;
-            report.entries += 1;
-            let what = format!(
-                "entry {seq} ({}, {}, {} {})",
-                format_time(at),
-                crate::sanitize::line(&actor),
-                crate::sanitize::line(&action),
-                crate::sanitize::line(&subject)
-            );
-            if seq != expected_seq {
-                report.problems.push(format!(
-                    "entries {expected_seq}..{} are missing: deleted from the log",
-                    seq - 1
-                ));
-            }
-            if prev_hash != prev {
-                report.problems.push(format!(
+        // Streamed: the log is read once, whatever its length, never held whole.
+        self.conn.for_each(
+            "SELECT seq, at, actor, action, subject, detail, prev_hash, hash, version, record
+             FROM audit_log ORDER BY seq",
+            [],
+            |r| {
+                let seq: i64 = r.get(0)?;
+                let at: i64 = r.get(1)?;
+                let actor: String = r.get(2)?;
+                let action: String = r.get(3)?;
+                let subject: String = r.get(4)?;
+                let detail: String = r.get(5)?;
+                let prev_hash: String = r.get(6)?;
+                let hash: String = r.get(7)?;
+                let version: i64 = r.get(8)?;
+                let record: String = r.get(9)?;
+                report.entries += 1;
+                let what = format!(
+                    "entry {seq} ({}, {}, {} {})",
+                    format_time(at),
+                    crate::sanitize::line(&actor),
+                    crate::sanitize::line(&action),
+                    crate::sanitize::line(&subject)
+                );
+                if seq != expected_seq {
+                    report.problems.push(format!(
+                        "entries {expected_seq}..{} are missing: deleted from the log",
+                        seq - 1
+                    ));
+                }
+                if prev_hash != prev {
+                    report.problems.push(format!(
                     "{what} does not follow the entry before it: an entry was deleted or replaced"
                 ));
-            }
-            let computed = entry_hash(
-                version, seq, at, &actor, &action, &subject, &detail, &record, &prev_hash,
-            );
-            if computed != hash {
-                report
-                    .problems
-                    .push(format!("{what} was changed after it was written"));
-            }
-            if version >= 2 {
-                first_versioned.get_or_insert(at);
-                if !record.is_empty() {
-                    recorded.insert(
-                        (
-                            action.clone(),
-                            records::entry_key(&action, &actor, &subject),
-                        ),
-                        (seq, record),
-                    );
                 }
-            }
-            if action == SEAL {
-                seals.push((seq, detail));
-            }
-            chain.insert(seq, hash.clone());
-            prev = hash;
-            expected_seq = seq + 1;
-        }
+                let computed = entry_hash(
+                    version, seq, at, &actor, &action, &subject, &detail, &record, &prev_hash,
+                );
+                if computed != hash {
+                    report
+                        .problems
+                        .push(format!("{what} was changed after it was written"));
+                }
+                if version >= 2 {
+                    first_versioned.get_or_insert(at);
+                    if !record.is_empty() {
+                        recorded.insert(
+                            (
+                                action.clone(),
+                                records::entry_key(&action, &actor, &subject),
+                            ),
+                            (seq, record),
+                        );
+                    }
+                }
+                if action == SEAL {
+                    seals.push((seq, detail));
+                }
+                chain.insert(seq, hash.clone());
+                prev = hash;
+                expected_seq = seq + 1;
+                Ok(())
+            },
+        )?;
         self.check_seals(&seals, &chain, opts, &mut report);
         if let Some(head) = &opts.since_head {
             check_head(head, &chain, &mut report);

@@ -226,6 +226,31 @@ impl PgConnection {
         values: &[ValueRef<'_>],
         plan: Plan,
     ) -> Result<Vec<postgres::Row>> {
+        // Planned for its values, outside a transaction: one round trip with the unnamed
+        // statement (parse, bind and execute together) instead of prepare, execute, close.
+        if plan == Plan::PerValues && !self.in_transaction.get() {
+            let translated = dialect::postgres(sql);
+            let typed = |null: &Type| -> Vec<(&(dyn ToSql + Sync), Type)> {
+                values
+                    .iter()
+                    .map(|v| {
+                        let t = pg_value::param_type(v).unwrap_or_else(|| null.clone());
+                        (v as &(dyn ToSql + Sync), t)
+                    })
+                    .collect()
+            };
+            let mut client = self.client.borrow_mut();
+            return match client.query_typed(&translated, &typed(&unspecified())) {
+                Ok(rows) => Ok(rows),
+                Err(e)
+                    if e.code() == Some(&postgres::error::SqlState::AMBIGUOUS_PARAMETER)
+                        || e.code() == Some(&postgres::error::SqlState::INDETERMINATE_DATATYPE) =>
+                {
+                    Ok(client.query_typed(&translated, &typed(&Type::TEXT))?)
+                }
+                Err(e) => Err(e.into()),
+            };
+        }
         let stmt = self.statement_as(sql, values, plan)?;
         let refs: Vec<&(dyn ToSql + Sync)> = values.iter().map(|v| v as _).collect();
         Ok(self.client.borrow_mut().query(&stmt, &refs)?)
