@@ -36,6 +36,10 @@ const AHEAD: usize = 2;
 /// Submissions signed per batch: read together, signed on all cores, stored in one transaction.
 pub const BATCH: usize = 256;
 
+/// Submissions per batch on PostgreSQL, where each statement and commit is a round trip:
+/// at 100,000 with eddsa-jcs-2022, 1,024 took 26.7 s where 256 took 32.6 s.
+pub const BATCH_POSTGRES: usize = 1024;
+
 /// The batch size: [`BATCH`], or `MERIT_APPROVE_BATCH` (tests use small batches to stop a run
 /// part way).
 pub fn batch_size() -> usize {
@@ -44,6 +48,15 @@ pub fn batch_size() -> usize {
         .and_then(|v| v.parse().ok())
         .filter(|n| *n > 0)
         .unwrap_or(BATCH)
+}
+
+/// [`batch_size`] for the workspace's database: [`BATCH_POSTGRES`] on PostgreSQL unless
+/// `MERIT_APPROVE_BATCH` says otherwise.
+pub fn batch_size_for(store: &Store) -> usize {
+    match (std::env::var_os("MERIT_APPROVE_BATCH"), store.backend()) {
+        (None, crate::store::db::Backend::Postgres) => BATCH_POSTGRES,
+        _ => batch_size(),
+    }
 }
 
 /// A rubric version and its achievement (as built, and as a shared part), loaded once.
@@ -127,7 +140,7 @@ pub fn issue_batch(
         },
     };
     let signer = &signer;
-    let batch_len = batch_size();
+    let batch_len = batch_size_for(store);
     std::thread::scope(|scope| -> Result<()> {
         // One signing thread per core for the whole approval (no thread per batch: threads
         // that come and go leave their allocator memory behind), each taking its stripe of
