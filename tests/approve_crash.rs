@@ -6,7 +6,6 @@ mod common;
 use std::collections::HashSet;
 use std::process::Stdio;
 
-use merit::credential::verify;
 use merit::store::Store;
 
 const N: usize = 10_000;
@@ -106,28 +105,7 @@ fn a_10000_cohort_killed_mid_approval_ends_with_exactly_one_verifying_credential
     assert_eq!(creds.len(), N);
 
     // Every stored credential verifies (proof, issuer, dates, schemas), on every core.
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let failures: Vec<String> = std::thread::scope(|s| {
-        let handles: Vec<_> = all
-            .chunks(N.div_ceil(workers))
-            .map(|part| {
-                s.spawn(move || {
-                    part.iter()
-                        .filter_map(|a| {
-                            let doc: serde_json::Value =
-                                serde_json::from_str(&a.credential_json).unwrap();
-                            let r = verify::verify(&doc, &verify::Options::default());
-                            (!r.ok).then(|| format!("{}: {:?}", a.submission_id, r.checks))
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap())
-            .collect()
-    });
+    let failures = common::unverified(&all);
     assert!(
         failures.is_empty(),
         "{} fail: {:?}",

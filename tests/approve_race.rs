@@ -114,29 +114,7 @@ fn two_approvals_at_once_one_killed_issue_each_credential_once(b: Backend) {
     assert!(report.ok(), "{:?}", report.problems);
 
     // Every stored credential verifies, on every core.
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let failures: Vec<String> = std::thread::scope(|s| {
-        let handles: Vec<_> = all
-            .chunks(N.div_ceil(workers))
-            .map(|part| {
-                s.spawn(move || {
-                    part.iter()
-                        .filter_map(|a| {
-                            let doc: serde_json::Value =
-                                serde_json::from_str(&a.credential_json).unwrap();
-                            let opts = merit::credential::verify::Options::default();
-                            let r = merit::credential::verify::verify(&doc, &opts);
-                            (!r.ok).then(|| format!("{}: {:?}", a.submission_id, r.checks))
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap())
-            .collect()
-    });
+    let failures = common::unverified(&all);
     assert!(
         failures.is_empty(),
         "{} fail: {:?}",

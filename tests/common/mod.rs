@@ -267,3 +267,31 @@ impl std::ops::Deref for Db {
 pub fn db(ws: impl AsRef<Path>) -> Db {
     Db(merit::store::Store::open(ws.as_ref()).expect("the workspace opens"))
 }
+
+/// Every award's credential verified (proof, issuer, dates, schemas), on every core: the
+/// ones that fail, each as `submission: checks`.
+pub fn unverified(all: &[merit::store::Award]) -> Vec<String> {
+    use merit::credential::verify;
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    std::thread::scope(|s| {
+        let handles: Vec<_> = all
+            .chunks(all.len().div_ceil(workers).max(1))
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter()
+                        .filter_map(|a| {
+                            let doc: serde_json::Value =
+                                serde_json::from_str(&a.credential_json).unwrap();
+                            let r = verify::verify(&doc, &verify::Options::default());
+                            (!r.ok).then(|| format!("{}: {:?}", a.submission_id, r.checks))
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap())
+            .collect()
+    })
+}
