@@ -126,6 +126,10 @@ pub struct PgConnection {
     prepared: RefCell<HashMap<StatementKey, postgres::Statement>>,
     /// Whether a transaction is open (a failed statement would abort it).
     in_transaction: std::cell::Cell<bool>,
+    /// Statements planned per execution whose NULL parameters the server could not type:
+    /// they are sent as text from the start, so a filter keystroke costs one round trip,
+    /// not a failed one and a second.
+    nulls_as_text: RefCell<std::collections::HashSet<(String, Vec<bool>)>>,
 }
 
 /// An open database.
@@ -150,6 +154,7 @@ impl PgConnection {
             client: RefCell::new(client),
             prepared: RefCell::new(HashMap::new()),
             in_transaction: std::cell::Cell::new(false),
+            nulls_as_text: RefCell::default(),
         }
     }
 
@@ -239,14 +244,31 @@ impl PgConnection {
                     })
                     .collect()
             };
+            // Which parameters are NULL is part of the key: text may suit one and not another.
+            let key = (
+                sql.to_string(),
+                values
+                    .iter()
+                    .map(|v| pg_value::param_type(v).is_none())
+                    .collect(),
+            );
             let mut client = self.client.borrow_mut();
+            if self.nulls_as_text.borrow().contains(&key) {
+                return Ok(client.query_typed(&translated, &typed(&Type::TEXT))?);
+            }
             return match client.query_typed(&translated, &typed(&unspecified())) {
                 Ok(rows) => Ok(rows),
                 Err(e)
                     if e.code() == Some(&postgres::error::SqlState::AMBIGUOUS_PARAMETER)
                         || e.code() == Some(&postgres::error::SqlState::INDETERMINATE_DATATYPE) =>
                 {
-                    Ok(client.query_typed(&translated, &typed(&Type::TEXT))?)
+                    let rows = client.query_typed(&translated, &typed(&Type::TEXT))?;
+                    let mut known = self.nulls_as_text.borrow_mut();
+                    if known.len() > 512 {
+                        known.clear();
+                    }
+                    known.insert(key);
+                    Ok(rows)
                 }
                 Err(e) => Err(e.into()),
             };
@@ -687,5 +709,50 @@ impl Row<'_> {
                 T::from_value(v.as_ref()).map_err(column)
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The PostgreSQL database the tests may use, as the integration tests find it.
+    fn postgres() -> Option<Connection> {
+        let Ok(url) = std::env::var("MERIT_TEST_DATABASE_URL") else {
+            assert!(
+                std::env::var("MERIT_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+                "MERIT_REQUIRE_POSTGRES=1 but MERIT_TEST_DATABASE_URL is not set"
+            );
+            eprintln!("skipped on PostgreSQL: set MERIT_TEST_DATABASE_URL to run it");
+            return None;
+        };
+        Some(crate::store::pg::connect(&url).expect("MERIT_TEST_DATABASE_URL"))
+    }
+
+    #[test]
+    fn a_planned_statement_learns_once_that_its_null_is_text() {
+        let Some(conn) = postgres() else { return };
+        let Connection::Postgres(pg) = &conn else {
+            unreachable!()
+        };
+        // Nothing tells the server what type ?1 has when it is NULL.
+        let sql = "SELECT CASE WHEN ?1 IS NOT NULL THEN 'named' ELSE 'none' END, ?2 + 1";
+        let run = |name: Option<&str>| -> String {
+            let mut stmt = conn.prepare_planned(sql).expect("planned");
+            let (shown, n): (String, i64) = stmt
+                .query_row(params![name, 41i64], |r| Ok((r.get(0)?, r.get(1)?)))
+                .expect("runs");
+            assert_eq!(n, 42);
+            shown
+        };
+        assert!(pg.nulls_as_text.borrow().is_empty());
+        assert_eq!(run(None), "none");
+        // Learned: the next run sends the NULL as text at once.
+        assert_eq!(pg.nulls_as_text.borrow().len(), 1);
+        assert_eq!(run(None), "none");
+        assert_eq!(pg.nulls_as_text.borrow().len(), 1);
+        // With a value the parameter has a type of its own, and nothing more is learned.
+        assert_eq!(run(Some("x")), "named");
+        assert_eq!(pg.nulls_as_text.borrow().len(), 1);
     }
 }
