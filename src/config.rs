@@ -5,7 +5,8 @@
 //!
 //! ```toml
 //! [database]
-//! url = "postgres://merit@db.example.org/merit"   # MERIT_DATABASE_URL; default: merit.db
+//! url = "postgres://merit@db.example.org/merit?sslmode=require"  # MERIT_DATABASE_URL; default: merit.db
+//! ca_file = "/etc/merit/db-ca.pem"   # MERIT_DATABASE_CA_FILE; default: the Mozilla roots
 //! [site]
 //! url = "https://badges.example.org"              # MERIT_SITE_URL
 //! [smtp]
@@ -55,6 +56,7 @@ struct Badges {
 #[serde(deny_unknown_fields)]
 struct DatabaseFile {
     url: Option<String>,
+    ca_file: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -74,7 +76,7 @@ struct Smtp {
 /// One setting, its value and where it came from.
 #[derive(Clone, Debug, Serialize)]
 pub struct Setting {
-    /// `database.url`, `site.url`, `smtp.url`, `smtp.from`, `smtp.password_file`.
+    /// `database.url`, `database.ca_file`, `site.url`, `smtp.url`, `smtp.from`, …
     pub name: &'static str,
     pub value: Option<String>,
     /// `default`, `merit.toml`, or the environment variable that set it.
@@ -165,6 +167,12 @@ pub fn load(root: &Path) -> Result<Config> {
                 db.url,
                 Some(EMBEDDED_DATABASE),
             ),
+            setting(
+                "database.ca_file",
+                "MERIT_DATABASE_CA_FILE",
+                db.ca_file,
+                None,
+            ),
             setting("site.url", "MERIT_SITE_URL", site.url, None),
             setting("smtp.url", "MERIT_SMTP_URL", smtp.url, None),
             setting("smtp.from", "MERIT_SMTP_FROM", smtp.from, None),
@@ -217,8 +225,14 @@ pub const EMBEDDED_DATABASE: &str = "sqlite:merit.db";
 pub enum Database {
     /// `merit.db` in the workspace folder.
     Sqlite,
-    /// A PostgreSQL database shared by several hosts: the URL as given, and where it came from.
-    Postgres { url: String, source: String },
+    /// A PostgreSQL database shared by several hosts: the URL as given, where it came from,
+    /// and the CA file its server's certificate must chain to (relative paths resolved
+    /// against the workspace folder).
+    Postgres {
+        url: String,
+        source: String,
+        ca_file: Option<std::path::PathBuf>,
+    },
 }
 
 /// The database of the workspace at `root`: `database.url` from `$MERIT_DATABASE_URL`, else
@@ -235,6 +249,7 @@ pub fn database(root: &Path) -> Result<Database> {
             Ok(Database::Postgres {
                 url: url.to_string(),
                 source: s.source.clone(),
+                ca_file: database_ca_file(root, &c)?,
             })
         }
         Some(other) => bail!(
@@ -245,6 +260,23 @@ pub fn database(root: &Path) -> Result<Database> {
             s.source
         ),
     }
+}
+
+/// `database.ca_file`, resolved against the workspace folder `root`.
+fn database_ca_file(root: &Path, c: &Config) -> Result<Option<std::path::PathBuf>> {
+    match c.get("database.ca_file") {
+        None => Ok(None),
+        Some(f) if f.trim().is_empty() => {
+            bail!("database.ca_file is empty: name the CA's PEM file, or leave it out")
+        }
+        Some(f) => Ok(Some(root.join(f))),
+    }
+}
+
+/// The CA file of the workspace at `root` (`database.ca_file`), for connecting to a database
+/// other than its own (a migration's target).
+pub fn ca_file(root: &Path) -> Result<Option<std::path::PathBuf>> {
+    database_ca_file(root, &load(root)?)
 }
 
 /// Parses the file's text; an error reads `LINE:COLUMN: message`.

@@ -16,6 +16,7 @@ mod notifications;
 pub mod pages;
 pub mod pathways;
 mod pg;
+mod pg_tls;
 pub mod policies;
 pub mod programs;
 mod queue;
@@ -198,9 +199,13 @@ impl Store {
                     .with_context(|| format!("in {}", db.display()))?;
                 conn
             }
-            crate::config::Database::Postgres { url, source } => {
+            crate::config::Database::Postgres {
+                url,
+                source,
+                ca_file,
+            } => {
                 let shown = crate::sanitize::line(&crate::config::redact(url));
-                let conn = pg::connect(url)
+                let conn = pg::connect(url, ca_file.as_deref())
                     .with_context(|| format!("cannot open the database {shown} (from {source})"))?;
                 schema_pg::migrate(&conn, &founders)
                     .with_context(|| format!("in the database {shown}"))?;
@@ -222,9 +227,13 @@ impl Store {
     pub fn initialised(root: &Path) -> Result<bool> {
         match crate::config::database(root)? {
             crate::config::Database::Sqlite => Ok(root.join(workspace::DB_FILE).is_file()),
-            crate::config::Database::Postgres { url, source } => {
+            crate::config::Database::Postgres {
+                url,
+                source,
+                ca_file,
+            } => {
                 let shown = crate::sanitize::line(&crate::config::redact(&url));
-                let conn = pg::connect(&url)
+                let conn = pg::connect(&url, ca_file.as_deref())
                     .with_context(|| format!("cannot open the database {shown} (from {source})"))?;
                 Ok(schema_pg::version(&conn)?.is_some())
             }
@@ -235,6 +244,15 @@ impl Store {
     /// (PostgreSQL; SQLite plans without them).
     pub fn refresh_statistics(&self) -> Result<()> {
         pg::analyze(&self.conn)
+    }
+
+    /// Whether the link to the database is encrypted: `None` for SQLite (no link), else
+    /// whether PostgreSQL says this session uses TLS.
+    pub fn encrypted_link(&self) -> Result<Option<bool>> {
+        match self.conn.backend() {
+            Backend::Sqlite => Ok(None),
+            Backend::Postgres => pg::encrypted(&self.conn).map(Some),
+        }
     }
 
     /// Which database the workspace is in.

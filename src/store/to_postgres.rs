@@ -43,8 +43,9 @@ impl Store {
                 "this workspace is in PostgreSQL already: copy it with the database's own tools (pg_dump)"
             );
         };
-        let target =
-            pg::connect(url).with_context(|| format!("cannot open the database {shown}"))?;
+        let ca_file = crate::config::ca_file(&self.root)?;
+        let target = pg::connect(url, ca_file.as_deref())
+            .with_context(|| format!("cannot open the database {shown}"))?;
         let before = data_version(sqlite)?;
         // One read transaction: every read below sees the file as it was at the first one.
         sqlite.execute_batch("BEGIN")?;

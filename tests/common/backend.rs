@@ -45,6 +45,36 @@ impl Backend {
         )))
     }
 
+    /// For the TLS tests: a schema of its own as in [`Backend::postgres`], reached through
+    /// `MERIT_TEST_DATABASE_TLS_URL` (`sslmode=require`, a server whose certificate the CA
+    /// file `MERIT_TEST_DATABASE_TLS_CA` signed): the URL and the CA file.
+    pub fn postgres_tls(name: &str) -> Option<(String, std::path::PathBuf)> {
+        let (Ok(tls_url), Ok(ca)) = (
+            std::env::var("MERIT_TEST_DATABASE_TLS_URL"),
+            std::env::var("MERIT_TEST_DATABASE_TLS_CA"),
+        ) else {
+            assert!(
+                std::env::var("MERIT_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+                "{name}: MERIT_REQUIRE_POSTGRES=1 but MERIT_TEST_DATABASE_TLS_URL and \
+                 MERIT_TEST_DATABASE_TLS_CA are not set (.ci/postgres start sets them)"
+            );
+            eprintln!(
+                "skipped {name} on PostgreSQL over TLS: set MERIT_TEST_DATABASE_TLS_URL and \
+                 MERIT_TEST_DATABASE_TLS_CA to run it"
+            );
+            return None;
+        };
+        let Some(Backend::Postgres(plain)) = Backend::postgres(name) else {
+            return None;
+        };
+        let options = plain
+            .split(['?', '&'])
+            .find(|p| p.starts_with("options="))
+            .expect("the schema's options");
+        let sep = if tls_url.contains('?') { '&' } else { '?' };
+        Some((format!("{tls_url}{sep}{options}"), ca.into()))
+    }
+
     /// SQLite, unless `MERIT_TEST_SWEEP_POSTGRES=1`: then PostgreSQL for every workspace the
     /// shared helpers make (a local sweep for SQL that only one database accepts; tests
     /// that open `merit.db` themselves fail in it, as expected).

@@ -726,7 +726,7 @@ mod tests {
             eprintln!("skipped on PostgreSQL: set MERIT_TEST_DATABASE_URL to run it");
             return None;
         };
-        Some(crate::store::pg::connect(&url).expect("MERIT_TEST_DATABASE_URL"))
+        Some(crate::store::pg::connect(&url, None).expect("MERIT_TEST_DATABASE_URL"))
     }
 
     #[test]
