@@ -125,6 +125,8 @@ fn generate(ws: &Path, n: usize) -> anyhow::Result<()> {
             batch.clear();
         }
     }
+    // As `merit import` does after its batches.
+    store.refresh_statistics()?;
     Ok(())
 }
 
