@@ -86,3 +86,41 @@ fn the_environment_names_the_database_and_artifacts_go_to_the_shared_folder() {
         common::stderr(&o)
     );
 }
+
+/// Credentials, about 4 KB each, are compressed with LZ4 when the server has it: pglz costs
+/// three times the CPU, the larger part of what approving a cohort costs the database.
+#[test]
+fn credentials_are_compressed_with_lz4_where_the_server_has_it() {
+    let Some(Backend::Postgres(url)) = Backend::postgres("credentials_are_compressed_with_lz4")
+    else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let o = common::merit()
+        .arg("--workspace")
+        .arg(dir.path())
+        .args(["workspace", "init"])
+        .env("MERIT_DATABASE_URL", &url)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let mut c = postgres::Client::connect(&url, postgres::NoTls).unwrap();
+    let lz4: bool = c
+        .query_one(
+            "SELECT 'lz4' = ANY (enumvals) FROM pg_settings WHERE name = 'default_toast_compression'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    for table in ["awards", "program_awards"] {
+        let method: String = c
+            .query_one(
+                "SELECT attcompression::text FROM pg_attribute
+                 WHERE attrelid = to_regclass($1) AND attname = 'credential_json'",
+                &[&table],
+            )
+            .unwrap()
+            .get(0);
+        assert_eq!(method, if lz4 { "l" } else { "" }, "{table}");
+    }
+}

@@ -244,9 +244,11 @@ fn prepare(
     let mut prepared = Vec::with_capacity(chunk.len());
     let mut sources = store.issue_sources(chunk)?;
     // In the order asked for.
-    sources.sort_by_key(|s| chunk.iter().position(|id| *id == s.submission_id));
+    let place: HashMap<i64, usize> = chunk.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    sources.sort_by_key(|s| place.get(&s.submission_id).copied());
+    let found: std::collections::HashSet<i64> = sources.iter().map(|s| s.submission_id).collect();
     for id in chunk {
-        if !sources.iter().any(|s| s.submission_id == *id) {
+        if !found.contains(id) {
             report.failed.push(format!("there is no submission {id}"));
         }
     }

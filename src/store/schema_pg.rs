@@ -441,10 +441,39 @@ pub(super) fn create(tx: &Transaction<'_>) -> Result<()> {
     tx.execute_batch(&format!(
         "CREATE INDEX submissions_search ON submissions USING gin (search \"{trgm}\".gin_trgm_ops)"
     ))?;
+    compress_credentials(tx)?;
     tx.execute(
         "INSERT INTO merit_schema (version) VALUES (?1)",
         [TABLES_VERSION],
     )?;
+    Ok(())
+}
+
+/// The columns that hold whole credentials (about 4 KB each, so PostgreSQL compresses them).
+const CREDENTIAL_COLUMNS: [(&str, &str); 2] = [
+    ("awards", "credential_json"),
+    ("program_awards", "credential_json"),
+];
+
+/// Credentials are compressed with LZ4 where the server was built with it (every packaged
+/// PostgreSQL since 14 is): PostgreSQL's default, pglz, takes about three times the CPU for
+/// the same size, and approving 100,000 submissions writes 380 MB of credentials. A server
+/// without LZ4 keeps its default.
+fn compress_credentials(tx: &Transaction<'_>) -> Result<()> {
+    let lz4: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM pg_settings
+                        WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals))",
+        [],
+        |r| r.get(0),
+    )?;
+    if lz4 {
+        for (table, column) in CREDENTIAL_COLUMNS {
+            tx.execute_batch(&format!(
+                "ALTER TABLE {table} ALTER COLUMN {column} SET COMPRESSION lz4"
+            ))
+            .with_context(|| format!("compressing {table}.{column} with LZ4"))?;
+        }
+    }
     Ok(())
 }
 
