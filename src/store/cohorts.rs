@@ -244,8 +244,9 @@ impl Store {
                 (SELECT a.weighted_total FROM assessments a
                    WHERE a.submission_id = s.id AND a.state = 'submitted'
                    ORDER BY {}, a.submitted_at DESC, a.id DESC LIMIT 1),
-                (SELECT group_concat(DISTINCT f.requirement) FROM artifacts f
-                   WHERE f.submission_id = s.id AND f.requirement IS NOT NULL),
+                (SELECT group_concat(q.requirement, ',') FROM
+                   (SELECT DISTINCT f.requirement FROM artifacts f
+                    WHERE f.submission_id = s.id AND f.requirement IS NOT NULL) AS q),
                 v.version, r.current_hash, w.credential_id, w.revoked_at IS NOT NULL,
                 w.credential_id IS NOT NULL
                   AND (w.revoked_at IS NOT NULL

@@ -299,14 +299,6 @@ CREATE INDEX artifacts_of_submission ON artifacts (submission_id);
 CREATE FUNCTION merit_ids(ids text) RETURNS TABLE (value bigint)
     LANGUAGE sql IMMUTABLE AS $$ SELECT e::bigint FROM json_array_elements_text(ids::json) AS e $$;
 
--- SQLite's group_concat(x) and group_concat(x, separator), skipping NULLs as it does.
-CREATE FUNCTION merit_concat(acc text, v text, sep text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-    SELECT CASE WHEN v IS NULL THEN acc WHEN acc IS NULL THEN v ELSE acc || sep || v END $$;
-CREATE FUNCTION merit_concat(acc text, v text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
-    SELECT merit_concat(acc, v, ',') $$;
-CREATE AGGREGATE group_concat(text, text) (SFUNC = merit_concat, STYPE = text);
-CREATE AGGREGATE group_concat(text) (SFUNC = merit_concat, STYPE = text);
-
 CREATE FUNCTION merit_sort_assessor() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE sid bigint;
 BEGIN
